@@ -1,0 +1,534 @@
+"""Who said what: finding attributions (source, cue, content) in an article.
+
+The engine is rules over the text, in the order a reader resolves them:
+
+1. a sentence that opens with a quote and closes on its speaker (``"...," it said.``);
+2. content followed by its source (``..., KCNA said.`` / ``..., according to X.``);
+3. ``According to X, ...``;
+4. a source and a cue ahead of the content (``X said``, ``X told Y that``, ``X expressed
+   his willingness``, ``the agency said, ...``);
+5. attributions nested inside content ("KCNA said President Putin expressed ...": the inner
+   source gets the outer one as ``via``);
+6. quoted fragments with no speaker of their own (floating quotes) go to the last speaker.
+
+Pronoun sources ("it said", "he added") resolve to the nearest fitting source before them.
+Offsets are absolute into the article text throughout.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .models import Attribution, AttributionKind, Sentence, Source, Span, Via
+from .quotes import CLOSE_MARKS, OPEN_MARKS, Quote, find_quotes
+from .registry import Registry, registry
+from .sources import NameBook, is_pronoun, make_source, person_names, resolve_pronoun
+
+_AUX = r"(?:(?:has|have|had|will|would|also|later|previously|again|repeatedly|reportedly|publicly|then|further|once|separately|earlier|recently|firmly|strongly|did|does|do|not|never|could|may|might|should|must|had|is|was|were|are|been|being|already|only|even|often|frequently|first|initially|subsequently|told|explicitly|clearly|privately|openly|personally|officially|formally|in a statement|on [A-Z][a-z]+day|[A-Z][a-z]+day)\s+)*"
+_QUOTE_CHARS = "\"“”„«»"
+_NOUN_AMBIGUOUS = {"charges", "reports", "claims", "posts", "comments", "notes", "fears", "hopes", "concerns", "orders", "shows", "calls", "supports", "backs", "estimates", "findings", "answers", "replies", "demands", "threats", "promises", "pledges", "warnings", "states", "reports", "doubts", "considers", "counter", "suspects", "expects", "questions", "remarks", "signals", "voices", "hints", "quips", "post", "report", "claim", "note", "charge", "comment", "order", "show", "call", "support", "back", "estimate", "answer", "reply", "demand", "state", "find", "doubt", "concern", "fear", "hope", "feel", "question", "remark", "signal", "suspect", "counter", "voice", "hint", "quip", "add", "say", "tell", "write", "think"}
+_STANCE_REQUIRED = {"express", "voice", "show", "convey", "signal", "indicate"}
+_OBJECT_BEFORE_THAT = {"tell", "inform", "assure", "remind", "warn", "urge", "brief", "notify", "convince", "persuade", "promise"}
+_NEEDS_THAT = {"agree", "find", "feel", "consider", "disagree", "conclude", "learn"}
+_NP_BAD_START = {"to", "of", "in", "on", "for", "with", "by", "from", "at", "about", "as", "if", "which", "who", "what", "when", "where", "how", "why", "not", "is", "was", "and", "but", "or", "that", "than", "so", "because", "after", "before", "while", "during", "into", "over", "under", "between", "among", "amid", "despite", "since", "until", "there", "here", "yes", "no", "then", "also", "just", "only", "more", "most", "it's", "this", "these", "those"}
+_NP_VERBISH = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "do", "does", "did", "be", "been", "being", "should", "must", "may", "might", "shall"}
+_PREPOSITIONS_END = {"to", "of", "in", "on", "for", "with", "by", "from", "at", "about", "the", "a", "an", "and", "or", "but", "that", "as", "his", "her", "its", "their", "our", "my", "your", "two", "three", "four", "five", "several", "many", "some", "more", "most", "other", "former", "new", "first"}
+_INTRO_WORDS = {"among", "on", "in", "after", "before", "earlier", "later", "shortly", "as", "when", "while", "since", "during", "meanwhile", "however", "also", "but", "and", "yet", "still", "then", "at", "under", "for", "from", "with", "without", "despite", "following", "amid", "according"}
+_MAX_NP_WORDS = 14
+_NP_LOWER_START = {"he", "she", "it", "they", "we", "i", "the", "a", "an", "officials", "authorities", "prosecutors", "police", "experts", "analysts", "critics", "sources", "residents", "witnesses", "lawmakers", "diplomats", "investigators", "observers", "people", "some", "many", "others", "both", "his", "her", "their", "its", "one", "two", "three", "several", "state", "government", "local", "senior", "top", "u.s.", "federal", "military", "health", "security", "western", "european", "police", "scientists", "researchers", "doctors", "company", "party", "court", "judges", "activists", "members", "leaders", "each", "all", "most", "another"}
+# Cues that can close a sentence after their content ("..., KCNA said.", '"...," he added.').
+_TAIL_LEMMAS = {"say", "add", "report", "note", "write", "state", "announce", "claim", "explain", "argue", "insist", "warn", "confirm", "learn", "tell", "stress", "observe", "recall", "conclude", "allege", "acknowledge", "admit", "believe", "think", "estimate", "predict", "suggest", "reply", "respond", "tweet", "post", "declare", "assert", "caution", "complain", "remark", "comment", "concede", "contend", "maintain", "reiterate", "emphasize", "emphasise", "quip", "answer", "write", "testify", "counter", "boast", "vow", "promise", "pledge", "urge", "deny", "disclose", "reveal", "indicate", "signal", "mention", "hint", "affirm", "inform", "assure", "accuse"}
+_TIME_TAIL = re.compile(r"\s+(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|speaking|via|through|before)\b(?:[^,]{0,60})$")
+
+
+@dataclass
+class _Draft:
+    source: Source | None
+    cue: Span | None
+    content: tuple[int, int]
+    via: list[Via] = field(default_factory=list)
+    depth: int = 0
+
+
+@dataclass
+class _Context:
+    text: str
+    sentences: list[Sentence]
+    quotes: list[Quote]
+    book: NameBook
+    reg: Registry
+    cue_re: re.Pattern[str]
+    drafts: list[_Draft] = field(default_factory=list)
+    # (sentence index, source) of every source seen, and of every sentence-initial person name
+    history: list[tuple[int, Source]] = field(default_factory=list)
+
+
+def _cue_regex(reg: Registry) -> re.Pattern[str]:
+    forms = sorted(reg.cue_forms, key=len, reverse=True)
+    return re.compile(r"(?<![\w’'-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
+
+
+def _words(s: str) -> list[str]:
+    return re.findall(r"[\w’'.-]+", s)
+
+
+def _trim(text: str, s: int, e: int, chars: str = " \t\n\u00a0,;:") -> tuple[int, int]:
+    while s < e and text[s] in chars:
+        s += 1
+    while e > s and text[e - 1] in chars:
+        e -= 1
+    return s, e
+
+
+def _strip_final_punct(text: str, s: int, e: int) -> int:
+    while e > s and text[e - 1] in ".!?… \t\n\u00a0":
+        e -= 1
+    return e
+
+
+def _valid_np(np: str, allow_comma: bool = True) -> bool:
+    np = np.strip().rstrip(",")
+    words = _words(np)
+    if not words or len(words) > _MAX_NP_WORDS:
+        return False
+    if any(ch in np for ch in _QUOTE_CHARS) or "(" in np or ";" in np or ":" in np:
+        return False
+    if not allow_comma and "," in np:
+        return False
+    lw = [w.lower() for w in words]
+    if lw[0] in _NP_BAD_START or lw[-1] in _PREPOSITIONS_END:
+        return False
+    if words[0][0].islower() and lw[0] not in _NP_LOWER_START:
+        return False
+    if any(w in _NP_VERBISH for w in lw):
+        return False
+    if np.count(",") > 2:
+        return False
+    # something nominal: a capitalised word, a pronoun, or a determiner/plural noun phrase
+    return bool(re.search(r"[A-Z]", np)) or lw[0] in _NP_LOWER_START
+
+
+def _cue_ok(ctx: _Context, form: str, np: str, after: str) -> bool:
+    """Filter cue words that are often something else (nouns, other senses)."""
+    reg = ctx.reg
+    lemma = reg.cue_lemma.get(form, form)
+    cls = reg.cue_forms.get(form)
+    after_l = after.lstrip().lower()
+    if form in _NOUN_AMBIGUOUS and form.endswith("s") and not (after_l.startswith(("that ", "the ", "a ", "it ", "he ", "she ", "they ")) or after[:1].isspace() and after.lstrip()[:1].isupper()):
+        return False
+    if lemma in _STANCE_REQUIRED:
+        head = _words(after)[:5]
+        return any(w.lower().strip("’'") in reg.attitude_objects for w in head)
+    if lemma in _NEEDS_THAT:
+        return after_l.startswith(("that ", "with ")) or (lemma == "find" and after_l.startswith("that "))
+    if cls == "belief" and after_l.startswith("to ") and lemma not in {"expect", "believe", "think", "hope", "fear"}:
+        return False
+    if form.endswith("ing") and not np:
+        return False
+    return True
+
+
+def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None:
+    """The source noun phrase just before a cue (skipping auxiliaries and adverbs)."""
+    text = ctx.text
+    seg = text[lo:cue_start]
+    m = re.search(rf"{_AUX}$", seg)
+    end = lo + (m.start() if m else len(seg))
+    _, end = _trim(text, lo, end)
+    head = text[lo:end]
+    # clause boundaries: the NP starts after the last one
+    cut = lo
+    for b in re.finditer(r"(?:,\s+|\s+(?:that|and|but|while|as|when|because|after|before|since|if|who|which|where)\s+|[:;]\s+|[”\"]\s+|\s[-–—]\s)", head):
+        cut = lo + b.end()
+    s, e = _trim(text, cut, end)
+    if s >= e:
+        return None
+    tm = _TIME_TAIL.search(text[s:e])
+    if tm and tm.start() > 0 and len(_words(tm.group(0))) <= 6:
+        s, e = _trim(text, s, s + tm.start())
+    np = text[s:e]
+    # appositive: "Michael J. Driscoll, the assistant director ..., said" / "Watson's attorney, Lanny Breuer, told"
+    if cut > lo and text[cut - 2:cut].startswith(","):
+        prev_end = cut - 2
+        while prev_end > lo and text[prev_end] != ",":
+            prev_end -= 1
+        pm = None
+        for b in re.finditer(r"(?:,\s+|[:;]\s+|[”\"]\s+)", text[lo:cut - 2]):
+            pm = b
+        ps = lo + (pm.end() if pm else 0)
+        ps, pe = _trim(text, ps, cut - 2)
+        prev = text[ps:pe]
+        first = (_words(prev) or [""])[0].lower()
+        if prev and first not in _INTRO_WORDS and _valid_np(prev, allow_comma=False) and len(_words(prev)) <= 8 \
+                and (person_names(prev) or person_names(np)) and not re.search(r"\b(?:on|in|at)\s+[A-Z][a-z]+day\b", prev):
+            if not re.match(r"(?:[A-Z][a-z]+day|[A-Z][a-z]+ \d)", prev):
+                s = ps
+                np = text[s:e]
+    if not _valid_np(np):
+        return None
+    return s, e
+
+
+def _np_after(ctx: _Context, start: int, hi: int) -> tuple[int, int] | None:
+    """A source noun phrase right after an inverted cue: '..., said Breon Peace, the U.S. Attorney ...'.
+
+    The phrase may carry an appositive and then trailing matter ("..., speaking at a conference");
+    the longest valid candidate ending at a comma or at the end wins.
+    """
+    text = ctx.text
+    e = _strip_final_punct(text, start, hi)
+    s, e = _trim(text, start, e)
+    if s >= e:
+        return None
+    ends = [e] + [s + m.start() for m in re.finditer(r",", text[s:e])][::-1][:0] + sorted((s + m.start() for m in re.finditer(r",", text[s:e])), reverse=True)
+    for cand in ends:
+        cs, ce = _trim(text, s, cand)
+        np = text[cs:ce]
+        # drop a trailing time or place adverbial: "on Sunday", "in a statement", "after the arrest"
+        m = _TIME_TAIL.search(np)
+        if m and m.start() > 0 and len(_words(m.group(0))) <= 6 and _valid_np(np[: m.start()]):
+            cs, ce = _trim(text, cs, cs + m.start())
+            np = text[cs:ce]
+        if _valid_np(np) and len(_words(np.split(",")[0])) <= 10 and np.count(",") <= 1:
+            return cs, ce
+    return None
+
+
+def _source(ctx: _Context, s: int, e: int, sent_idx: int) -> Source:
+    src = make_source(ctx.text, s, e, ctx.book, ctx.reg)
+    if is_pronoun(src.text):
+        cands = [h for _, h in sorted(ctx.history, key=lambda x: -x[0]) if True]
+        ranked = sorted(ctx.history, key=lambda x: (-x[0], 0 if x[1].canonical else 1))
+        ante = resolve_pronoun(src.text, [h for _, h in ranked] or cands)
+        if ante is not None:
+            src = src.model_copy(update={"canonical": ante.canonical or ante.text, "type": ante.type})
+    return src
+
+
+def _kind(ctx: _Context, s: int, e: int, nested: bool = False) -> AttributionKind:
+    inner = [q for q in ctx.quotes if q.start < e and q.end > s]
+    if nested:
+        inner = [q for q in inner if q.start >= s - 1 and q.end <= e + 1]
+        return "mixed" if inner else "indirect"
+    if not inner:
+        return "indirect"
+    for q in inner:
+        if q.inner_start <= s + 1 and q.inner_end >= e - 1 and q.start <= s + 1:
+            return "direct"
+    return "mixed"
+
+
+def _in_quote(ctx: _Context, pos: int) -> bool:
+    return any(q.start < pos < q.end for q in ctx.quotes)
+
+
+def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[int, int] | None:
+    text = ctx.text
+    e = _strip_final_punct(text, cue_end, hi)
+    s = cue_end
+    rest = text[s:e]
+    m = re.match(r"\s*[,:]\s*", rest)
+    if m and not rest.lstrip().startswith(","):
+        s += m.end()
+    elif m:
+        s += m.end()
+    else:
+        if ctx.reg.cue_forms.get(lemma) != "attitude":
+            t = re.search(r"\bthat\s+", text[s:min(e, s + 120)])
+            if t and len(_words(text[s:s + t.start()])) <= 9 and not any(c in text[s:s + t.start()] for c in _QUOTE_CHARS):
+                s += t.end()
+            elif lemma in _OBJECT_BEFORE_THAT:
+                obj = re.match(r"\s*(?:the |a |an )?(?:[A-Z][\w.’'-]*\s*)+(?:[A-Z][a-z]+day\s+)?", text[s:e])
+                if obj and obj.end() < len(text[s:e]):
+                    s += obj.end()
+        m2 = re.match(r"\s*that\s+", text[s:e])
+        if m2:
+            s += m2.end()
+    s, e = _trim(text, s, e)
+    if e - s < 3 or len(_words(text[s:e])) < 2:
+        return None
+    return s, e
+
+
+def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quoted: bool, depth: int, via: list[Via]) -> list[_Draft]:
+    """Pattern 4: SOURCE [aux] CUE CONTENT, first valid cue in [lo, hi)."""
+    text = ctx.text
+    out: list[_Draft] = []
+    for m in ctx.cue_re.finditer(text, lo, hi):
+        if not allow_quoted and _in_quote(ctx, m.start()):
+            continue
+        if re.search(r"\bto\s+$", text[max(lo, m.start() - 4):m.start()]):
+            continue
+        form = m.group(1)
+        lemma = ctx.reg.cue_lemma.get(form, form)
+        np = _np_before(ctx, lo, m.start())
+        after = text[m.end():hi]
+        passive = re.search(r"(?:is|are|was|were|being|been)\s+(?:widely\s+|also\s+|now\s+)?$", text[lo:m.start()])
+        if passive and ctx.reg.cue_forms.get(form) == "belief" and after.lstrip().startswith("to "):
+            # "X is believed to have ...": a belief with no named holder
+            cue = Span(text=text[passive.start() + lo:m.end()], start=passive.start() + lo, end=m.end())
+            content = _trim(text, m.end(), _strip_final_punct(text, m.end(), hi))
+            out.append(_Draft(None, cue, content, list(via), depth))
+            break
+        if np is None or not _cue_ok(ctx, form, text[np[0]:np[1]], after):
+            continue
+        if passive:
+            continue
+        content = _content_after(ctx, lemma, m.end(), hi)
+        if content is None:
+            continue
+        src = _source(ctx, np[0], np[1], sent_idx)
+        cue = Span(text=text[m.start():m.end()], start=m.start(), end=m.end())
+        # "expressed deep thanks ... and expressed his willingness ...": one source, two cues
+        cs, ce = content
+        coord = None
+        for c2 in ctx.cue_re.finditer(text, cs, ce):
+            pre = text[max(cs, c2.start() - 6):c2.start()]
+            if re.search(r"\band\s+$", pre) and _cue_ok(ctx, c2.group(1), "x", text[c2.end():ce]):
+                coord = c2
+                break
+        if coord is not None:
+            cut = re.search(r"\s*,?\s*and\s+$", text[cs:coord.start()])
+            first_end = cs + (cut.start() if cut else coord.start() - cs)
+            out.append(_Draft(src, cue, _trim(text, cs, first_end), list(via), depth))
+            c2_content = _content_after(ctx, ctx.reg.cue_lemma.get(coord.group(1), ""), coord.end(), ce)
+            if c2_content:
+                cue2 = Span(text=coord.group(1), start=coord.start(), end=coord.end())
+                out.append(_Draft(src, cue2, c2_content, list(via), depth))
+        else:
+            out.append(_Draft(src, cue, content, list(via), depth))
+        break
+    return out
+
+
+def _quote_first(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
+    """Pattern 1: '"...," it said.' / '"...," said McCaul.'"""
+    text = ctx.text
+    if text[sent.start] not in OPEN_MARKS and text[sent.start] != '"':
+        return []
+    q = next((q for q in ctx.quotes if q.start == sent.start), None)
+    if q is None or q.end >= sent.end:
+        return []
+    tail_s = q.end
+    tail_e = _strip_final_punct(text, tail_s, sent.end)
+    tail = text[tail_s:tail_e]
+    if not tail.strip() or tail.lstrip()[:1] in OPEN_MARKS:
+        return []
+    # stop the tail at a second quote: '"X," he said, "Y."'
+    stop = next((qq.start for qq in ctx.quotes if tail_s < qq.start < tail_e), tail_e)
+    lead = re.match(r"\s*,?\s*", tail)
+    ts = tail_s + (lead.end() if lead else 0)
+    inv = ctx.cue_re.match(text, ts)
+    cs, ce = _trim(text, q.inner_start, q.inner_end, " \t\n\u00a0,")
+    if inv and ctx.reg.cue_lemma.get(inv.group(1)) in _TAIL_LEMMAS:
+        np = _np_after(ctx, inv.end(), stop)
+        if np:
+            cue = Span(text=inv.group(1), start=inv.start(), end=inv.end())
+            return [_Draft(_source(ctx, np[0], np[1], idx), cue, (cs, ce))]
+    for m in ctx.cue_re.finditer(text, ts, stop):
+        if ctx.reg.cue_lemma.get(m.group(1)) not in _TAIL_LEMMAS:
+            continue
+        np = _np_before(ctx, ts, m.start())
+        if np is None or text[ts:np[0]].strip():
+            continue
+        cue = Span(text=m.group(1), start=m.start(), end=m.end())
+        return [_Draft(_source(ctx, np[0], np[1], idx), cue, (cs, ce))]
+    return []
+
+
+def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
+    """Pattern 2: '..., KCNA said.' / '..., according to X.' / '..., said X.'"""
+    text = ctx.text
+    end = _strip_final_punct(text, sent.start, sent.end)
+    for b in reversed(list(re.finditer(r",[”\"]?\s+|[”\"]\s+(?=[a-z])|[”\"],?\s+", text[sent.start:end]))):
+        bs, be = sent.start + b.start(), sent.start + b.end()
+        if _in_quote(ctx, be) or be >= end:
+            continue
+        if len(_words(text[sent.start:bs])) < 3:
+            continue
+        if re.match(r"(?:shortly|after|when|while|as|before|since|although|though|because|if|once|until|despite|following|during)\b", text[sent.start:bs], re.I):
+            continue
+        tail = text[be:end]
+        content_end = bs
+        if text[bs] == "," and bs > 0 and text[bs + 1:bs + 2] in CLOSE_MARKS + '"':
+            content_end = bs + 2  # keep the closing quote with its content
+        content = _trim(ctx.text, sent.start, content_end)
+        if text[bs] in CLOSE_MARKS + '"':
+            content = _trim(ctx.text, sent.start, bs + 1)
+        pm = re.match(r"(according to|as reported by|citing)\s+", tail, re.I)
+        if pm:
+            np = _np_after(ctx, be + pm.end(), end)
+            if np:
+                cue = Span(text=text[be:be + pm.end()].strip(), start=be, end=be + len(pm.group(1)))
+                return [_Draft(_source(ctx, np[0], np[1], idx), cue, content)]
+            continue
+        inv = ctx.cue_re.match(text, be)
+        if inv and ctx.reg.cue_lemma.get(inv.group(1)) in _TAIL_LEMMAS:
+            np = _np_after(ctx, inv.end(), end)
+            if np:
+                cue = Span(text=inv.group(1), start=inv.start(), end=inv.end())
+                return [_Draft(_source(ctx, np[0], np[1], idx), cue, content)]
+            continue
+        for m in ctx.cue_re.finditer(text, be, end):
+            if ctx.reg.cue_lemma.get(m.group(1)) not in _TAIL_LEMMAS:
+                continue
+            np = _np_before(ctx, be, m.start())
+            if np is None or text[be:np[0]].strip():
+                continue
+            rest = text[m.end():end]
+            if len(_words(rest)) > 8 or "," in rest or " that " in f" {rest} ":
+                break
+            if not _cue_ok(ctx, m.group(1), "x", rest if rest.strip() else " that"):
+                break
+            cue = Span(text=m.group(1), start=m.start(), end=m.end())
+            return [_Draft(_source(ctx, np[0], np[1], idx), cue, content)]
+    return []
+
+
+def _leading_according(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
+    """Pattern 3: 'According to X, ...' and '..., according to X, ...' in mid-sentence."""
+    text = ctx.text
+    end = _strip_final_punct(text, sent.start, sent.end)
+    for m in re.finditer(r"(?:^|,\s+)(according to|as reported by)\s+([^,]{2,120}),\s+", text[sent.start:end], re.I):
+        if _in_quote(ctx, sent.start + m.start(1)):
+            continue
+        np = _np_after(ctx, sent.start + m.start(2), sent.start + m.end(2))
+        if not np:
+            continue
+        cue = Span(text=m.group(1), start=sent.start + m.start(1), end=sent.start + m.end(1))
+        if m.start() == 0:
+            content = _trim(text, sent.start + m.end(), end)
+        else:
+            content = _trim(text, sent.start, end)
+        return [_Draft(_source(ctx, np[0], np[1], idx), cue, content)]
+    return []
+
+
+def _passive_by(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
+    """'The guilty pleas were first reported by the Wall Street Journal.'"""
+    text = ctx.text
+    end = _strip_final_punct(text, sent.start, sent.end)
+    m = re.search(r"\s(?:was|were|is|are|has been|have been|had been)\s+(?:first\s+|initially\s+|also\s+)?(reported|announced|confirmed|disclosed|revealed|stated|claimed|alleged)\s+by\s+", text[sent.start:end])
+    if not m:
+        return []
+    np = _np_after(ctx, sent.start + m.end(), end)
+    if not np:
+        return []
+    content = _trim(text, sent.start, sent.start + m.start())
+    cue = Span(text=text[sent.start + m.start() + 1:sent.start + m.end()].strip(), start=sent.start + m.start() + 1, end=sent.start + m.end() - 1)
+    cue = Span(text=text[cue.start:cue.end], start=cue.start, end=cue.end)
+    return [_Draft(_source(ctx, np[0], np[1], idx), cue, content)]
+
+
+def _via_of(d: _Draft) -> list[Via]:
+    if d.source is None:
+        return list(d.via)
+    return [Via(text=d.source.text, canonical=d.source.canonical, type=d.source.type, start=d.source.start, end=d.source.end), *d.via]
+
+
+def _nested(ctx: _Context, outer: _Draft, idx: int) -> list[_Draft]:
+    if outer.depth >= 2 or outer.source is None:
+        return []
+    cs, ce = outer.content
+    inner = _find_cue_clause(ctx, cs, ce, idx, allow_quoted=True, depth=outer.depth + 1, via=_via_of(outer))
+    inner = [d for d in inner if d.source is not None and d.source.start >= cs and not is_pronoun(d.source.text)]
+    more = []
+    for d in inner:
+        more.extend(_nested(ctx, d, idx))
+    return inner + more
+
+
+def _sentence_of(ctx: _Context, pos: int) -> int:
+    for i, s in enumerate(ctx.sentences):
+        if s.start <= pos < s.end or pos < s.start:
+            return i
+    return len(ctx.sentences) - 1
+
+
+def _floating(ctx: _Context, idx: int, found: list[_Draft]) -> list[_Draft]:
+    """Quotes in this sentence that no attribution covers go to the latest speaker."""
+    sent = ctx.sentences[idx]
+    out = []
+    for q in ctx.quotes:
+        if not (sent.start <= q.start < sent.end):
+            continue
+        if any(d.content[0] <= q.inner_start and q.inner_end <= d.content[1] + 1 for d in found):
+            continue
+        cs, ce = _trim(ctx.text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
+        if ce - cs < 2:
+            continue
+        # the latest named speaker in this sentence or within the two before it
+        speaker = None
+        for d in reversed(found + ctx.drafts):
+            if d.source is None:
+                continue
+            d_idx = _sentence_of(ctx, d.source.start) if d.source.start is not None else -99
+            c_idx = _sentence_of(ctx, d.content[0])
+            if idx - max(d_idx, c_idx) <= 2:
+                speaker = d
+            break
+        if speaker is None or speaker.source is None:
+            continue
+        out.append(_Draft(speaker.source, None, (cs, ce), list(speaker.via), 0))
+    return out
+
+
+def find_attributions(text: str, sentences: list[Sentence], book: NameBook | None = None) -> list[Attribution]:
+    """All attributions in an article, in text order, with ids ``a1``, ``a2`` ..."""
+    reg = registry()
+    ctx = _Context(text=text, sentences=sentences, quotes=find_quotes(text), book=book or NameBook.from_text(text, reg), reg=reg, cue_re=_cue_regex(reg))
+    for idx, sent in enumerate(sentences):
+        found: list[_Draft] = []
+        for rule in (_quote_first, _trailing, _leading_according, _passive_by):
+            found = rule(ctx, sent, idx)
+            if found:
+                break
+        if not found:
+            found = _find_cue_clause(ctx, sent.start, sent.end, idx, allow_quoted=False, depth=0, via=[])
+        nested = [n for d in found for n in _nested(ctx, d, idx)]
+        found = found + nested
+        found += _floating(ctx, idx, found)
+        for d in found:
+            if d.source is not None and not is_pronoun(d.source.text) and d.depth == 0:
+                ctx.history.append((idx, d.source))
+            elif d.source is not None and d.source.canonical:
+                ctx.history.append((idx, d.source))
+        # a sentence-initial person is a candidate antecedent for a later "he"/"she"
+        for name, s, e in person_names(sent.text, reg)[:1]:
+            if s <= 2:
+                src = make_source(text, sent.start + s, sent.start + e, ctx.book, reg)
+                if src.type not in {"state_media", "outlet", "wire", "public_broadcaster"}:
+                    ctx.history.append((idx, src))
+        ctx.drafts.extend(found)
+    return _to_models(ctx)
+
+
+def _resolve_state_media(v: Via | Source, book: NameBook) -> Via | Source:
+    return v
+
+
+def _to_models(ctx: _Context) -> list[Attribution]:
+    text = ctx.text
+    seen: set[tuple[int, int, int | None]] = set()
+    drafts = sorted(ctx.drafts, key=lambda d: (d.content[0], d.depth))
+    out: list[Attribution] = []
+    for d in drafts:
+        key = (d.content[0], d.content[1], d.source.start if d.source else None)
+        if key in seen or d.content[1] <= d.content[0]:
+            continue
+        seen.add(key)
+        cs, ce = d.content
+        sids = [s.id for s in ctx.sentences if s.start < ce and s.end > cs]
+        if d.cue is not None:
+            sids = sorted({*sids, *[s.id for s in ctx.sentences if s.start <= d.cue.start < s.end]}, key=lambda x: int(x[1:]))
+        out.append(Attribution(
+            id=f"a{len(out) + 1}",
+            source=d.source,
+            cue=d.cue,
+            content=Span(text=text[cs:ce], start=cs, end=ce),
+            kind=_kind(ctx, cs, ce, nested=d.depth > 0),
+            via=d.via,
+            sentence_ids=sids,
+        ))
+    return out

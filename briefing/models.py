@@ -1,0 +1,210 @@
+"""The pydantic models every stage speaks.
+
+Stages are plain functions from one of these models to another, so the shapes here are the
+contract between ingest, analyze, render and the CLI, and (through ``extract --format json``)
+with users and CI suites. Field names follow the GUIDE's public JSON; new fields may be added,
+existing ones are never renamed.
+
+Offsets are Python ``str`` indices into ``Article.text``, the text exactly as decoded.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SourceType = Literal[
+    "state_media",
+    "public_broadcaster",
+    "wire",
+    "outlet",
+    "government",
+    "anonymous",
+    "expert",
+    "other",
+]
+AttributionKind = Literal["direct", "indirect", "mixed"]
+CaveatKind = Literal[
+    "hedge", "state_media", "single_source", "unverified", "disputed", "characterization"
+]
+InputFormat = Literal["txt", "md", "html", "json"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Model):
+    """A stretch of article text: ``text == article.text[start:end]`` always holds."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Source(Span):
+    """Who holds the content: the span as written, the name it resolves to, and its kind."""
+
+    canonical: str | None = None
+    type: SourceType = "other"
+
+
+class Via(_Model):
+    """One intermediary in a reporting chain ("KCNA said Putin expressed ...": KCNA).
+
+    Offsets are present when the intermediary is named in the text and absent when it is
+    inferred (a pronoun resolved to an earlier sentence keeps the earlier mention's offsets).
+    """
+
+    text: str
+    canonical: str | None = None
+    type: SourceType = "other"
+    start: int | None = None
+    end: int | None = None
+
+
+class Sentence(_Model):
+    id: str
+    start: int
+    end: int
+    text: str
+    paragraph: int = 0
+
+
+class Attribution(_Model):
+    """Who said (or holds) what, through whom: the PARC source / cue / content triple."""
+
+    id: str
+    source: Source | None
+    cue: Span | None
+    content: Span
+    kind: AttributionKind
+    via: list[Via] = Field(default_factory=list)
+    sentence_ids: list[str]
+
+
+class Event(_Model):
+    """Something that happened, as the article tells it.
+
+    ``attribution_id`` is set when the article has the event only from a source, so a brief
+    never states it as established fact.
+    """
+
+    id: str
+    text: str
+    who: list[str] = Field(default_factory=list)
+    when: str | None = None
+    sentence_ids: list[str]
+    attribution_id: str | None = None
+
+
+class Caveat(_Model):
+    """A reason to trust a claim less: a hedge, state-media sourcing, a loaded term ..."""
+
+    id: str
+    kind: CaveatKind
+    text: str
+    applies_to: list[str] = Field(default_factory=list)
+    sentence_ids: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class ArticleMeta(_Model):
+    """What a reader needs to find and credit the article.
+
+    ``text`` is filled only where the offsets do not index the file itself (HTML and JSON
+    input), so a consumer always has the string the offsets refer to.
+    """
+
+    id: str
+    path: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    author: str | None = None
+    url: str | None = None
+    format: InputFormat = "txt"
+    text: str | None = None
+
+
+class Article(_Model):
+    """An ingested article: metadata plus the exact text all offsets refer to."""
+
+    meta: ArticleMeta
+    text: str
+
+
+class Analysis(_Model):
+    """The output of ``briefing extract`` for one article."""
+
+    article: ArticleMeta
+    sentences: list[Sentence]
+    attributions: list[Attribution] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    caveats: list[Caveat] = Field(default_factory=list)
+
+    def sentence(self, sid: str) -> Sentence | None:
+        return next((s for s in self.sentences if s.id == sid), None)
+
+
+class Ref(_Model):
+    """A pointer from a line of the brief back to the sentence(s) it came from."""
+
+    article_id: str
+    sentence_ids: list[str]
+    label: str
+
+
+class BriefItem(_Model):
+    text: str
+    refs: list[Ref] = Field(default_factory=list)
+    rank: float = 0.0
+
+
+class SaidItem(_Model):
+    speaker: str
+    speaker_type: SourceType = "other"
+    claim: str
+    reported_by: list[str] = Field(default_factory=list)
+    kind: AttributionKind
+    refs: list[Ref] = Field(default_factory=list)
+    rank: float = 0.0
+
+
+class CaveatItem(_Model):
+    kind: CaveatKind
+    text: str
+    refs: list[Ref] = Field(default_factory=list)
+    rank: float = 0.0
+
+
+class SourceEntry(_Model):
+    article_id: str
+    title: str | None
+    path: str
+    outlet: str | None = None
+    published: str | None = None
+    author: str | None = None
+
+
+class Skipped(_Model):
+    path: str
+    reason: str
+
+
+class Brief(_Model):
+    """The one-page brief, before it is rendered into any format."""
+
+    title: str
+    date: str
+    made_by: str
+    article_count: int
+    bottom_line: list[BriefItem] = Field(default_factory=list)
+    developments: list[BriefItem] = Field(default_factory=list)
+    who_said_what: list[SaidItem] = Field(default_factory=list)
+    caveats: list[CaveatItem] = Field(default_factory=list)
+    sources: list[SourceEntry] = Field(default_factory=list)
+    skipped: list[Skipped] = Field(default_factory=list)
+    omitted: int = 0
+    analyses: list[Analysis] = Field(default_factory=list, exclude=True)

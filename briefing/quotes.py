@@ -1,0 +1,66 @@
+"""Quotation spans over a whole article.
+
+Quotes are found on the article text, not per sentence, because news quotes run across
+sentences and across paragraphs: by convention a quoted paragraph that continues into the next
+one has no closing mark, and the next paragraph opens with a fresh one. Straight quotes toggle;
+curly quotes say which way they face. A quote left open at the end of a paragraph that is not
+continued ends there, so one stray mark cannot swallow the rest of the article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .sentences import paragraph_spans
+
+OPEN_MARKS = "“„«"
+CLOSE_MARKS = "”»"
+STRAIGHT = '"'
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quoted stretch: ``start``/``end`` include the marks, ``inner_*`` exclude them."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    closed: bool
+
+    def covers(self, start: int, end: int) -> bool:
+        return self.start <= start and end <= self.end
+
+
+def _opens_at(text: str, i: int) -> bool:
+    ch = text[i]
+    if ch in OPEN_MARKS:
+        return True
+    if ch == STRAIGHT:
+        prev = text[i - 1] if i else " "
+        return prev.isspace() or prev in "([{—–-:;,/"
+    return False
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """All quotations in ``text``, in order, never overlapping."""
+    quotes: list[Quote] = []
+    for pstart, pend in paragraph_spans(text):
+        open_at: int | None = None
+        for i in range(pstart, pend):
+            ch = text[i]
+            if ch not in OPEN_MARKS and ch not in CLOSE_MARKS and ch != STRAIGHT:
+                continue
+            if open_at is None:
+                if _opens_at(text, i):
+                    open_at = i
+            elif ch in CLOSE_MARKS or ch == STRAIGHT:
+                quotes.append(Quote(open_at, i + 1, open_at + 1, i, True))
+                open_at = None
+            elif ch in OPEN_MARKS:
+                open_at = i  # a stray opening mark: restart from the newer one
+        if open_at is not None:
+            # Unclosed at the paragraph's end: the continued-paragraph convention (or a stray
+            # mark). Either way the quote ends with the paragraph.
+            quotes.append(Quote(open_at, pend, open_at + 1, pend, False))
+    return quotes

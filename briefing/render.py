@@ -1,0 +1,504 @@
+"""Render a :class:`~briefing.models.Brief` as HTML, Markdown, plain text or a one-page PDF.
+
+The templates live in ``templates/`` (see :func:`briefing.resources.templates_dir`). HTML is
+autoescaped; Markdown and text go through filters that flatten line breaks and strip control
+characters, and Markdown also backslash-escapes the characters that start markup, so article
+text is always text, never structure.
+
+The PDF is laid out by WeasyPrint with a URL fetcher that refuses everything except ``data:``
+URLs and files inside the templates folder: nothing in a brief can make the program fetch a
+remote resource. :func:`fit_one_page` drops the lowest-ranked items (never the bottom line)
+until the PDF layout takes one page, and counts them in ``Brief.omitted``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+
+from .errors import UsageError
+from .models import Brief, BriefItem, CaveatItem, Ref, SaidItem
+from .resources import templates_dir
+
+Format = Literal["html", "md", "txt", "pdf"]
+FORMATS: tuple[str, ...] = ("html", "md", "txt", "pdf")
+SUFFIXES: dict[str, str] = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "txt",
+    ".pdf": "pdf",
+}
+PAPERS: dict[str, str] = {"a4": "A4", "letter": "letter"}
+TEXT_WIDTH = 78
+
+# Caveats are shown grouped, in this order: sourcing first, then uncertainty, then language.
+CAVEAT_LABELS: dict[str, str] = {
+    "state_media": "State media",
+    "single_source": "Single source",
+    "unverified": "Unverified",
+    "disputed": "Disputed",
+    "hedge": "Hedged",
+    "characterization": "Characterization",
+}
+SOURCE_TYPE_LABELS: dict[str, str] = {
+    "state_media": "state media",
+    "public_broadcaster": "public broadcaster",
+    "wire": "wire",
+    "outlet": "outlet",
+    "government": "government",
+    "anonymous": "anonymous",
+    "expert": "expert",
+    "other": "other",
+}
+
+# ---------------------------------------------------------------------------------------------
+# Filters: text cleaning and escaping
+
+
+# C0/C1 controls (a tab or newline becomes a space first) and the bidi overrides that can make
+# a line display differently from what it says.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Any whitespace but the no-break space, which ``ref_text`` uses to keep a label on one line.
+_SPACE_RE = re.compile(r"[^\S\xa0]+")
+_NBSP = "\xa0"
+
+
+def clean(value: Any) -> str:
+    """One line of plain text: whitespace runs become one space, control characters go."""
+    if value is None:
+        return ""
+    text = _SPACE_RE.sub(" ", str(value))
+    return _CONTROL_RE.sub("", text).strip()
+
+
+_MD_INLINE_RE = re.compile(r"([\\`*_<>\[\]])")
+# What at the start of a line would open a block: heading, list item, ordered list, quote,
+# fence, table row, setext underline or thematic break.
+_MD_BLOCK_START_RE = re.compile(r"^(?:#{1,6}(?:\s|$)|[-+*](?:\s|$)|[=~|>]|[-_*=\s]+$)")
+_MD_ORDERED_RE = re.compile(r"^(\d{1,9})([.)])(\s|$)")
+
+
+def md(value: Any) -> str:
+    """Markdown-safe inline text: one line, markup characters backslash-escaped."""
+    return _MD_INLINE_RE.sub(r"\\\1", clean(value))
+
+
+def _md_guard(line: str) -> str:
+    if _MD_ORDERED_RE.match(line):
+        return _MD_ORDERED_RE.sub(r"\1\\\2\3", line, count=1)
+    if _MD_BLOCK_START_RE.match(line):
+        return "\\" + line
+    return line
+
+
+def wrap(value: Any, first: str = "", rest: str = "", width: int = TEXT_WIDTH) -> str:
+    """Wrap cleaned text to ``width`` columns with a first-line and a continuation prefix."""
+    text = clean(value)
+    if not text:
+        return first.rstrip()
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ).replace(_NBSP, " ")
+
+
+def mdwrap(value: Any, first: str = "", rest: str = "", width: int = TEXT_WIDTH) -> str:
+    """Wrap already-escaped Markdown; no wrapped line may start a block by accident."""
+    text = clean(value)
+    lines = textwrap.wrap(
+        text,
+        width=max(20, width - max(len(first), len(rest))),
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [""]
+    out = [(first if i == 0 else rest) + _md_guard(line) for i, line in enumerate(lines)]
+    return "\n".join(line.rstrip().replace(_NBSP, " ") for line in out)
+
+
+def ref_label(ref: Ref) -> str:
+    """The label a reader sees, without brackets: ``kcna-putin-pyongyang s4``."""
+    label = clean(ref.label).strip("[]").strip()
+    if label:
+        return label
+    return clean(f"{ref.article_id} {','.join(ref.sentence_ids)}")
+
+
+def ref_text(refs: Iterable[Ref], markdown: bool = False) -> str:
+    """`` [label] [label]`` (leading space) for text and Markdown output; empty if no refs.
+
+    Spaces inside a label are no-break spaces, so :func:`wrap` never splits a label; the
+    wrappers turn them back into plain spaces.
+    """
+    labels = [md(ref_label(r)) if markdown else ref_label(r) for r in refs]
+    return "".join(f" [{label.replace(' ', _NBSP)}]" for label in labels)
+
+
+def anchor_id(value: Any) -> str:
+    """An HTML id fragment: no whitespace (ids may not contain it), otherwise unchanged."""
+    return re.sub(r"\s", "_", clean(value))
+
+
+def anchor(article_id: str, sid: str) -> str:
+    """The appendix anchor of one sentence: ``ref-<article_id>-<sid>``."""
+    return f"ref-{anchor_id(article_id)}-{anchor_id(sid)}"
+
+
+def via(reported_by: Sequence[str], empty: str = "\u2014") -> str:
+    """The reporting chain, nearest intermediary first: ``KCNA (state media) via Yonhap``.
+
+    An empty chain (the article has the words first-hand) gives ``empty``.
+    """
+    parts = [clean(p) for p in reported_by if clean(p)]
+    return " via ".join(parts) if parts else empty
+
+
+def join_items(items: Iterable[BriefItem], markdown: bool = False) -> str:
+    esc = md if markdown else clean
+    return " ".join(esc(i.text) + ref_text(i.refs, markdown=markdown) for i in items)
+
+
+def skipped_text(skipped: Iterable[Any]) -> str:
+    return "; ".join(f"{clean(s.path)}: {clean(s.reason)}" for s in skipped)
+
+
+# ---------------------------------------------------------------------------------------------
+# Environment and context
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja environment for the brief templates (HTML autoescaped, md/txt not)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        clean=clean,
+        md=md,
+        wrap=wrap,
+        mdwrap=mdwrap,
+        reflabel=ref_label,
+        reftext=ref_text,
+        anchor=anchor,
+        anchor_id=anchor_id,
+        via=via,
+        join_items=join_items,
+        skipped_text=skipped_text,
+        type_label=lambda t: SOURCE_TYPE_LABELS.get(str(t), clean(t)),
+        caveat_label=lambda k: CAVEAT_LABELS.get(str(k), clean(k)),
+    )
+    return env
+
+
+@functools.lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return environment()
+
+
+def _paper(paper: str) -> str:
+    try:
+        return PAPERS[str(paper).strip().lower()]
+    except KeyError:
+        raise UsageError(f"unknown paper size {paper!r}; use A4 or Letter") from None
+
+
+def _caveat_groups(caveats: Sequence[CaveatItem]) -> list[dict[str, Any]]:
+    groups = []
+    for kind, label in CAVEAT_LABELS.items():
+        items = [c for c in caveats if c.kind == kind]
+        if items:
+            groups.append({"kind": kind, "label": label, "entries": items})
+    return groups
+
+
+def _all_refs(brief: Brief) -> list[Ref]:
+    refs: list[Ref] = []
+    for item in (*brief.bottom_line, *brief.developments, *brief.who_said_what, *brief.caveats):
+        refs.extend(item.refs)
+    return refs
+
+
+def _appendix_articles(brief: Brief) -> list[dict[str, Any]]:
+    """Per article, the referenced sentences in document order, for the HTML appendix."""
+    wanted: dict[str, list[str]] = {}
+    for ref in _all_refs(brief):
+        sids = wanted.setdefault(ref.article_id, [])
+        for sid in ref.sentence_ids:
+            if sid not in sids:
+                sids.append(sid)
+    analyses = {a.article.id: a for a in getattr(brief, "analyses", None) or []}
+    titles = {s.article_id: s.title for s in brief.sources}
+    order = [s.article_id for s in brief.sources if s.article_id in wanted]
+    order += [aid for aid in wanted if aid not in order]
+    articles = []
+    for aid in order:
+        analysis = analyses.get(aid)
+        if analysis is not None:
+            known = {s.id: s for s in analysis.sentences}
+            sentences = [
+                {"id": s.id, "text": s.text} for s in analysis.sentences if s.id in wanted[aid]
+            ]
+            sentences += [
+                {"id": sid, "text": "(sentence not found in the analysis)"}
+                for sid in wanted[aid]
+                if sid not in known
+            ]
+            title = titles.get(aid) or analysis.article.title
+        else:
+            sentences = [
+                {"id": sid, "text": "(sentence text not available)"} for sid in wanted[aid]
+            ]
+            title = titles.get(aid)
+        articles.append({"id": aid, "title": title, "sentences": sentences})
+    return articles
+
+
+def _context(brief: Brief, *, paper: str = "A4", appendix: bool = False) -> dict[str, Any]:
+    return {
+        "brief": brief,
+        "paper": _paper(paper),
+        "appendix": appendix,
+        "caveat_groups": _caveat_groups(brief.caveats),
+        "appendix_articles": _appendix_articles(brief) if appendix else [],
+    }
+
+
+def _finish(text: str) -> str:
+    return text.rstrip() + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Renderers
+
+
+def render_html(brief: Brief, *, paper: str = "A4", appendix: bool = True) -> str:
+    """The brief as one self-contained HTML file (inline CSS, no scripts, no remote anything).
+
+    With ``appendix`` the referenced sentences follow the page, and every reference label
+    links to its sentence (``#ref-<article_id>-<sid>``).
+    """
+    template = _env().get_template("brief.html")
+    return _finish(template.render(_context(brief, paper=paper, appendix=appendix)))
+
+
+def render_markdown(brief: Brief) -> str:
+    return _finish(_env().get_template("brief.md").render(_context(brief)))
+
+
+def render_text(brief: Brief) -> str:
+    return _finish(_env().get_template("brief.txt").render(_context(brief)))
+
+
+def check_url(url: str) -> str:
+    """Return ``url`` if the PDF renderer may load it; raise :class:`ValueError` otherwise.
+
+    Allowed: ``data:`` URLs, and ``file:`` URLs of files inside the templates folder.
+    """
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "data":
+        return url
+    if scheme == "file":
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"refusing to fetch {url!r}: remote file URL")
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        root = templates_dir().resolve()
+        if path == root or root in path.parents:
+            return url
+        raise ValueError(f"refusing to fetch {url!r}: outside the templates folder")
+    raise ValueError(f"refusing to fetch {url!r}: only data: and template files are allowed")
+
+
+@functools.lru_cache(maxsize=1)
+def _fetcher() -> Any:
+    """A WeasyPrint URL fetcher that passes every URL through :func:`check_url` first."""
+    import weasyprint
+
+    if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint >= 68: a class with .fetch()
+
+        class LocalOnlyFetcher(weasyprint.URLFetcher):
+            def fetch(self, url, headers=None):  # type: ignore[override]
+                return super().fetch(check_url(url), headers)
+
+        return LocalOnlyFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
+
+    def fetch(url: str, *args: Any, **kwargs: Any) -> Any:  # older WeasyPrint: a function
+        return weasyprint.default_url_fetcher(check_url(url), *args, **kwargs)
+
+    return fetch
+
+
+def url_fetcher(url: str) -> Any:
+    """Fetch ``url`` for WeasyPrint, refusing (:class:`ValueError`) anything not local."""
+    return _fetcher()(url)
+
+
+def _document(brief: Brief, paper: str) -> Any:
+    import weasyprint
+
+    html = render_html(brief, paper=paper, appendix=False)
+    return weasyprint.HTML(
+        string=html, base_url=str(templates_dir()), url_fetcher=_fetcher()
+    ).render()
+
+
+def render_pdf(brief: Brief, *, paper: str = "A4") -> bytes:
+    """The brief as PDF (no appendix). Call :func:`fit_one_page` first to keep it to one page."""
+    return _document(brief, paper).write_pdf()
+
+
+def page_count(brief: Brief, *, paper: str = "A4") -> int:
+    """How many pages the PDF layout of ``brief`` takes."""
+    return len(_document(brief, paper).pages)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fitting to one page
+
+# Among items of equal rank, who-said-what rows go first, then developments, then caveats
+# (stated uncertainty is the last thing a brief should lose); within a list, later items first.
+_DROP_PRIORITY = {"who_said_what": 0, "developments": 1, "caveats": 2}
+# More items than one page can ever hold (each takes at least a 13pt line of a ~770pt page).
+_MAX_KEPT = 100
+
+
+def _drop_order(brief: Brief) -> list[tuple[str, int]]:
+    """Every droppable item as (list name, index), first to drop first. Deterministic."""
+    pool: list[tuple[float, int, int, str]] = []
+    for name, prio in _DROP_PRIORITY.items():
+        items: list[BriefItem | SaidItem | CaveatItem] = getattr(brief, name)
+        for index, item in enumerate(items):
+            pool.append((item.rank, prio, -index, name))
+    pool.sort()
+    return [(name, -neg_index) for _rank, _prio, neg_index, name in pool]
+
+
+def _without(brief: Brief, order: list[tuple[str, int]], k: int) -> Brief:
+    dropped: dict[str, set[int]] = {name: set() for name in _DROP_PRIORITY}
+    for name, index in order[:k]:
+        dropped[name].add(index)
+    update: dict[str, Any] = {
+        name: [item for i, item in enumerate(getattr(brief, name)) if i not in dropped[name]]
+        for name in _DROP_PRIORITY
+    }
+    update["omitted"] = brief.omitted + k
+    return brief.model_copy(update=update)
+
+
+def fit_one_page(brief: Brief, *, paper: str = "A4") -> Brief:
+    """Drop the lowest-ranked items until the PDF layout takes one page.
+
+    Developments, who-said-what rows and caveats compete on ``rank`` (higher is more
+    important); the bottom line, sources and skipped list are never dropped. Each dropped item
+    adds one to ``omitted``. Kept items keep their order. The number to drop is found with a
+    proportional first guess and a binary search, so a long brief costs a handful of layouts
+    (about 1 s for 200 items). If even dropping every droppable item does not fit, that brief
+    is returned.
+    """
+    _paper(paper)
+    order = _drop_order(brief)
+    n = len(order)
+    pages: dict[int, int] = {}
+
+    def count(k: int) -> int:
+        if k not in pages:
+            pages[k] = page_count(_without(brief, order, k), paper=paper)
+        return pages[k]
+
+    def gallop_down() -> None:
+        # hi fits; step back up (1, 2, 4 ... items kept more) to find a k that does not.
+        nonlocal lo, hi
+        step = 1
+        while hi - step > lo:
+            if count(hi - step) > 1:
+                lo = hi - step
+                return
+            hi -= step
+            step *= 2
+
+    lo, hi = -1, n  # lo: largest k known not to fit (-1: none); hi: smallest k that fits.
+    # No item is shorter than one line, and a page holds well under _MAX_KEPT lines, so the
+    # first layout can skip the surplus: laying out hundreds of items costs seconds.
+    base = max(0, n - _MAX_KEPT)
+    first = count(base)
+    if first <= 1:
+        hi = base
+        gallop_down()
+    else:
+        lo = base
+        # Keep about as many items as fit on one of the pages this takes, a little less since
+        # the header, bottom line and sources also take room.
+        m = n - base
+        guess = base + m - int(m / first * 0.9)
+        if count(guess) <= 1:
+            hi = guess
+            gallop_down()
+        else:
+            lo = guess
+            if count(n) > 1:
+                return _without(brief, order, n)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if count(mid) <= 1:
+            hi = mid
+        else:
+            lo = mid
+    return _without(brief, order, hi)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispatch
+
+
+def render(brief: Brief, fmt: str, *, paper: str = "A4") -> bytes | str:
+    """Render in one of ``html``, ``md``, ``txt`` (``str``) or ``pdf`` (``bytes``)."""
+    fmt = str(fmt).lower().lstrip(".")
+    if fmt in ("html", "htm"):
+        return render_html(brief, paper=paper, appendix=True)
+    if fmt in ("md", "markdown"):
+        return render_markdown(brief)
+    if fmt in ("txt", "text"):
+        return render_text(brief)
+    if fmt == "pdf":
+        return render_pdf(brief, paper=paper)
+    raise UsageError(f"unknown output format {fmt!r}; use one of: {', '.join(FORMATS)}")
+
+
+def format_for(path: str | Path) -> str:
+    """The output format a file name asks for, from its suffix; :class:`UsageError` if none."""
+    suffix = Path(path).suffix.lower()
+    try:
+        return SUFFIXES[suffix]
+    except KeyError:
+        known = ", ".join(sorted(SUFFIXES))
+        raise UsageError(
+            f"{path}: cannot tell the output format from {suffix or 'no suffix'!r}; use {known}"
+        ) from None
+
+
+def write(brief: Brief, out_path: str | Path, *, paper: str = "A4") -> Path:
+    """Render ``brief`` in the format the suffix of ``out_path`` names and write it there."""
+    path = Path(out_path)
+    fmt = format_for(path)
+    data = render(brief, fmt, paper=paper)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8", newline="\n")
+    return path

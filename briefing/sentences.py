@@ -1,0 +1,143 @@
+"""Sentence splitting with stable ids and exact character offsets.
+
+Every line of the brief points back at a sentence id, and ``check`` cites sentence ids as
+evidence, so the split must be deterministic and its offsets exact: ``text[start:end]`` is the
+sentence, with surrounding whitespace (including non-breaking and zero-width spaces) left
+outside. News text defeats naive splitting in known ways, handled here:
+
+- abbreviations: titles (Mr., Gen., Reps.) and initials never end a sentence; months, "U.S.",
+  "Inc." end one only when a typical sentence opener follows;
+- closing quote marks and brackets after the full stop belong to the sentence they close;
+- a headline or dateline line without a full stop is a sentence of its own;
+- a missing space after a full stop ("concerns.Allegedly") still ends a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import Sentence
+
+_SPACE = " \t\r\n\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff"
+_CLOSERS = "\"”’'»)]"
+_OPENERS = "\"“‘'«(["
+
+# Never the last word of a sentence: a name or number always follows.
+_NEVER_FINAL = {
+    "mr", "mrs", "ms", "dr", "gen", "gens", "sen", "sens", "rep", "reps", "gov", "govs", "lt",
+    "col", "capt", "sgt", "cpl", "maj", "adm", "prof", "rev", "hon", "pres", "supt", "st", "mt",
+    "ft", "no", "nos", "vs", "v", "cf", "fig", "approx", "dept", "est", "messrs", "mme", "mmes",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "e.g", "i.e", "ca", "op", "vol", "pp", "ch", "art", "sec",
+}
+# May end a sentence; does so only when a typical sentence opener follows.
+_MAYBE_FINAL = {"inc", "corp", "co", "ltd", "llc", "plc", "jr", "sr", "etc", "a.m", "p.m", "bros", "al"}
+_OPENER_WORDS = {
+    "the", "a", "an", "in", "on", "at", "he", "she", "it", "they", "we", "i", "you", "this",
+    "that", "these", "those", "but", "and", "or", "so", "yet", "there", "his", "her", "its",
+    "their", "our", "my", "as", "after", "before", "when", "while", "if", "since", "for", "by",
+    "with", "however", "meanwhile", "also", "both", "some", "many", "most", "one", "two",
+    "officials", "according", "earlier", "later", "last", "then", "still",
+}
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0\u200b\r]*\n\s*")
+_TERMINATOR = re.compile(r"[.!?…]+")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.'’-]*)\.$")
+_NEXT_WORD = re.compile(r"[A-Za-z’']+")
+_LIST_LINE = re.compile(r"(?:[#>*+-]|\d+[.)])\s")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _SPACE:
+        start += 1
+    while end > start and text[end - 1] in _SPACE:
+        end -= 1
+    return start, end
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Paragraphs are separated by blank lines (which may hold stray spaces)."""
+    spans, pos = [], 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(s, e) for s, e in (_trim(text, s, e) for s, e in spans) if s < e]
+
+
+def _is_abbreviation_stop(text: str, dot: int, start: int, next_pos: int, end: int) -> bool:
+    """True when the full stop at ``dot`` belongs to an abbreviation, not a sentence end."""
+    m = _WORD_BEFORE.search(text, max(start, dot - 30), dot + 1)
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    if len(word) == 1 and word.isalpha() and text[m.start(1)].isupper():
+        return True  # an initial: "Michael J. Driscoll"
+    nxt = _NEXT_WORD.match(text, next_pos, end)
+    next_word = nxt.group(0).lower() if nxt else ""
+    if word in _NEVER_FINAL:
+        return True
+    if word in _MAYBE_FINAL or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+        return next_word not in _OPENER_WORDS  # "U.S. officials" vs "in the U.S. The ..."
+    return False
+
+
+def _boundaries(text: str, start: int, end: int) -> list[int]:
+    """Offsets (exclusive ends) where sentences end inside one paragraph."""
+    cuts: list[int] = []
+    for m in _TERMINATOR.finditer(text, start, end):
+        stop = m.end()
+        while stop < end and text[stop] in _CLOSERS and (stop + 1 >= end or text[stop + 1] in _SPACE or text[stop + 1] in _CLOSERS):
+            stop += 1
+        nxt = stop
+        while nxt < end and text[nxt] in _SPACE:
+            nxt += 1
+        if nxt >= end:
+            continue  # the paragraph's end is a boundary anyway
+        ch = text[nxt]
+        glued = nxt == stop
+        if glued:
+            # "concerns.Allegedly": only a lowercase word glued to a capitalised one.
+            if not (m.group(0) == "." and ch.isupper() and stop - m.start() == 1
+                    and re.search(r"[a-z]{2,}$", text[max(start, m.start() - 20):m.start()])
+                    and nxt + 1 < end and text[nxt + 1].islower()):
+                continue
+        elif not (ch.isupper() or ch.isdigit() and m.group(0) in "!?" or ch in _OPENERS):
+            continue
+        if ch in _OPENERS and nxt + 1 < end and text[nxt + 1].islower():
+            continue
+        if m.group(0) == "." and _is_abbreviation_stop(text, m.start(), start, nxt + (1 if ch in _OPENERS else 0), end):
+            continue
+        cuts.append(stop)
+    return cuts
+
+
+def _line_cuts(text: str, start: int, end: int) -> list[int]:
+    """Single line breaks that end a sentence: after a headline-like line or before a list item."""
+    cuts = []
+    for m in re.finditer(r"\n", text[start:end]):
+        nl = start + m.start()
+        prev = text[start:nl].rstrip(_SPACE)
+        after = text[nl + 1:end].lstrip(_SPACE)
+        if not prev or not after:
+            continue
+        last = prev[-1]
+        if _LIST_LINE.match(after) or last in ".!?…:\"”’)" or not (last.isalnum() or last in ",;-–"):
+            cuts.append(nl)
+        elif after[0].isupper() and len(prev.rsplit("\n", 1)[-1]) < 80 and not last.islower():
+            cuts.append(nl)  # a short line ending in a capitalised word or number: a title
+    return cuts
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences ``s1``, ``s2`` ... with exact offsets, in order."""
+    out: list[Sentence] = []
+    for pno, (pstart, pend) in enumerate(paragraph_spans(text)):
+        cuts = sorted(set(_boundaries(text, pstart, pend)) | set(_line_cuts(text, pstart, pend)))
+        pos = pstart
+        for cut in [*cuts, pend]:
+            s, e = _trim(text, pos, cut)
+            if s < e:
+                out.append(Sentence(id=f"s{len(out) + 1}", start=s, end=e, text=text[s:e], paragraph=pno))
+            pos = cut
+    return out

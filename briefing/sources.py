@@ -1,0 +1,212 @@
+"""Naming sources: what a source phrase resolves to, and what kind of source it is.
+
+"Russian President Vladimir Putin", "President Putin" and "Putin" are one person; "North
+Korean state media" is KCNA when the article names KCNA; "Pyongyang" and "the North Korean
+regime" are the government of North Korea; "it" is whoever "it" last was. Those decisions sit
+here, apart from finding the spans, so the brief and ``check`` agree on who is who.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .models import Source, SourceType
+from .registry import Outlet, Registry, registry
+
+PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "her", "them"}
+_PERSON_PRONOUNS = {"he", "she", "him", "her", "i"}
+_ORG_TYPES = {"outlet", "state_media", "wire", "public_broadcaster", "government"}
+_MEDIA_TYPES = {"outlet", "state_media", "wire", "public_broadcaster"}
+
+TITLES = {
+    "president", "prime", "minister", "foreign", "deputy", "secretary", "general", "gen.", "sen.",
+    "senator", "rep.", "reps.", "representative", "chairman", "chairwoman", "chair", "mr.", "mrs.",
+    "ms.", "dr.", "prof.", "professor", "judge", "justice", "governor", "gov.", "mayor", "king",
+    "queen", "prince", "princess", "chancellor", "ambassador", "attorney", "spokesman",
+    "spokeswoman", "spokesperson", "director", "commander", "lt.", "col.", "capt.", "sgt.", "vice",
+    "defense", "defence", "interior", "finance", "supreme", "leader", "chief", "executive", "ceo",
+    "pope", "premier", "speaker", "prosecutor", "first", "lady", "state", "affairs", "of", "the",
+    "former", "acting", "senior", "top", "house", "senate", "committee", "u.s.", "us", "u.n.",
+    "sheikh", "crown", "emir", "ayatollah", "marshal", "admiral", "adm.", "sir", "dame", "lord",
+    "officer", "head", "founder", "chairperson", "dictator", "said", "says",
+}
+_WORD_TOKEN = r"(?:[A-Z][a-z’']*[A-Z]?[a-z’']+(?:-[A-Za-z][a-z’']+)*|[A-Z][A-Z]+(?=[ \u00a0][A-Z][a-z]))"
+_NAME_TOKEN = rf"(?:{_WORD_TOKEN}|[A-Z]\.)"
+NAME_RUN = re.compile(rf"{_WORD_TOKEN}(?:[ \u00a0]{_NAME_TOKEN})*")
+_CALENDAR = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."}
+_POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
+_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those|its|his|her|their|our|one|some|two|several|many|both)\s+", re.I)
+
+
+def _strip_titles(tokens: list[str], reg: Registry) -> list[str]:
+    demonyms = {d.lower() for c in reg.countries for d in c.demonyms}
+    i = 0
+    while i < len(tokens) - 1 and (tokens[i].lower() in TITLES or tokens[i].lower() in demonyms):
+        i += 1
+    return tokens[i:]
+
+
+def person_names(text: str, reg: Registry | None = None) -> list[tuple[str, int, int]]:
+    """Capitalised name runs that look like people: (name without titles, start, end).
+
+    A run must keep two tokens after titles are stripped ("Vladimir Putin"), or one token that
+    is not a place, outlet or title ("Putin" after "President").
+    """
+    reg = reg or registry()
+    out = []
+    for m in NAME_RUN.finditer(text):
+        raw = m.group(0)
+        tokens = raw.split()
+        tokens[-1] = _POSSESSIVE.sub("", tokens[-1])
+        stripped = _strip_titles(tokens, reg)
+        stripped = [t for t in stripped if t not in _CALENDAR] or stripped
+        name = " ".join(stripped)
+        if not name or name.lower() in TITLES or name in _CALENDAR:
+            continue
+        if reg.find_outlets(name) or (reg.find_places(name) and reg.find_places(name)[0][1].group(0) == name):
+            continue
+        if len(stripped) == 1 and len(tokens) == 1 and m.start() == 0:
+            continue  # a capitalised first word on its own is usually not a name
+        out.append((name, m.start(), m.end()))
+    return out
+
+
+@dataclass
+class NameBook:
+    """Full names seen in an article, so "Putin" resolves to "Vladimir Putin"."""
+
+    by_surname: dict[str, str] = field(default_factory=dict)
+    state_outlets: dict[str, set[str]] = field(default_factory=dict)
+    outlet_short: dict[str, Outlet] = field(default_factory=dict)  # "Post" -> The Washington Post
+
+    @classmethod
+    def from_text(cls, text: str, reg: Registry | None = None) -> "NameBook":
+        reg = reg or registry()
+        book = cls()
+        for name, _, _ in person_names(text, reg):
+            parts = name.split()
+            if len(parts) >= 2 and all(p[0].isupper() for p in parts):
+                book.by_surname.setdefault(parts[-1], name)
+        for outlet, m in reg.find_outlets(text):
+            last = m.group(0).split()[-1]
+            if last != m.group(0):
+                book.outlet_short.setdefault(last, outlet)
+            if outlet.type == "state_media" and outlet.country:
+                book.state_outlets.setdefault(outlet.country, set()).add(outlet.name)
+        return book
+
+    def full(self, name: str) -> str:
+        parts = name.split()
+        if len(parts) == 1:
+            return self.by_surname.get(parts[0], name)
+        return self.by_surname.get(parts[-1], name) if self.by_surname.get(parts[-1], "").endswith(name) else name
+
+
+def _role_type(lower: str, reg: Registry) -> SourceType | None:
+    for kind in ("government", "expert"):
+        for w in reg.roles[kind]:
+            if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", lower):
+                return kind  # type: ignore[return-value]
+    return None
+
+
+def classify(text: str, book: NameBook, reg: Registry | None = None) -> tuple[str | None, SourceType]:
+    """Resolve a source phrase to (canonical name, source type)."""
+    reg = reg or registry()
+    phrase = text.strip().rstrip(",")
+    lower = phrase.lower()
+    bare = _DETERMINERS.sub("", phrase)
+    bare_lower = bare.lower()
+
+    outlets = reg.find_outlets(phrase)
+    if outlets:
+        outlet = outlets[-1][0]
+        return outlet.name, outlet.type
+
+    for p in reg.state_media_phrases:
+        if p in lower:
+            country = None
+            for c, m in reg.find_places(phrase):
+                country = c.name
+                break
+            named = book.state_outlets.get(country or "", set())
+            if len(named) == 1:
+                return next(iter(named)), "state_media"
+            return (f"{country} state media" if country else "state media"), "state_media"
+
+    head = re.split(r",", bare_lower, maxsplit=1)[0].strip()
+    if not person_names(bare.split(",")[0], reg):
+        for w in reg.roles["anonymous"]:
+            w = _DETERMINERS.sub("", w)
+            if head == w or head.startswith(w + " "):
+                return None, "anonymous"
+
+    short = book.outlet_short.get(bare.strip())
+    if short is not None:
+        return short.name, short.type
+
+    names = person_names(phrase, reg)
+    if not names and bare.strip() in book.by_surname:
+        names = [(bare.strip(), 0, len(bare))]
+    role = _role_type(lower, reg)
+    if names:
+        best = next((n for n in names if " " in n[0]), names[0])
+        name = book.full(best[0])
+        return name, role or "other"
+
+    places = reg.find_places(bare)
+    if places:
+        country, m = places[0]
+        rest = (bare[: m.start()] + bare[m.end():]).strip().lower()
+        if not rest or rest in {"government", "regime", "leadership", "authorities", "officials", "side", "state"}:
+            return country.name, "government"
+        if role:
+            return None, role
+        return country.name, "government"
+
+    if role:
+        return None, role
+    caps = NAME_RUN.search(bare)
+    if caps:
+        name = _POSSESSIVE.sub("", caps.group(0))
+        short = book.outlet_short.get(name)
+        if short is not None:
+            return short.name, short.type
+        return name, "other"
+    return None, "other"
+
+
+def is_pronoun(text: str) -> bool:
+    return text.strip().lower() in PRONOUNS
+
+
+def is_person(src: Source) -> bool:
+    """A source that is one person: named, and not an outlet, a country or an institution."""
+    if src.type in _MEDIA_TYPES or src.type == "anonymous":
+        return False
+    reg = registry()
+    if src.canonical and reg.country(src.canonical):
+        return False
+    text = src.text if not is_pronoun(src.text) else (src.canonical or "")
+    return bool(person_names(text, reg)) or src.text.strip().lower() in _PERSON_PRONOUNS
+
+
+def resolve_pronoun(pronoun: str, candidates: list[Source]) -> Source | None:
+    """The nearest earlier source a pronoun can stand for (candidates: nearest first)."""
+    p = pronoun.strip().lower()
+    for c in candidates:
+        if is_pronoun(c.text) and c.canonical is None:
+            continue
+        person = is_person(c)
+        if p in _PERSON_PRONOUNS and (c.type in _MEDIA_TYPES or not person and c.canonical is not None and registry().country(c.canonical)):
+            continue
+        if p == "it" and (person or c.type not in _ORG_TYPES and c.canonical is None):
+            continue
+        return c
+    return None
+
+
+def make_source(text: str, start: int, end: int, book: NameBook, reg: Registry | None = None) -> Source:
+    canonical, kind = classify(text[start:end], book, reg)
+    return Source(text=text[start:end], start=start, end=end, canonical=canonical, type=kind)
