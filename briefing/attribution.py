@@ -39,6 +39,7 @@ _MAX_NP_WORDS = 14
 _NP_LOWER_START = {"he", "she", "it", "they", "we", "i", "the", "a", "an", "officials", "authorities", "prosecutors", "police", "experts", "analysts", "critics", "sources", "residents", "witnesses", "lawmakers", "diplomats", "investigators", "observers", "people", "some", "many", "others", "both", "his", "her", "their", "its", "one", "two", "three", "several", "state", "government", "local", "senior", "top", "u.s.", "federal", "military", "health", "security", "western", "european", "police", "scientists", "researchers", "doctors", "company", "party", "court", "judges", "activists", "members", "leaders", "each", "all", "most", "another"}
 # Cues that can close a sentence after their content ("..., KCNA said.", '"...," he added.').
 _TAIL_LEMMAS = {"say", "add", "report", "note", "write", "state", "announce", "claim", "explain", "argue", "insist", "warn", "confirm", "learn", "tell", "stress", "observe", "recall", "conclude", "allege", "acknowledge", "admit", "believe", "think", "estimate", "predict", "suggest", "reply", "respond", "tweet", "post", "declare", "assert", "caution", "complain", "remark", "comment", "concede", "contend", "maintain", "reiterate", "emphasize", "emphasise", "quip", "answer", "write", "testify", "counter", "boast", "vow", "promise", "pledge", "urge", "deny", "disclose", "reveal", "indicate", "signal", "mention", "hint", "affirm", "inform", "assure", "accuse"}
+_ADVERBIAL_TAIL = re.compile(r"\s*(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|via|through|before|from|to|told|according|without|[A-Z][a-z]+day)\b")
 _TIME_TAIL = re.compile(r"\s+(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|speaking|via|through|before)\b(?:[^,]{0,60})$")
 
 
@@ -378,6 +379,9 @@ def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
                 continue
             rest = text[m.end():end]
             if len(_words(rest)) > 8 or "," in rest or " that " in f" {rest} ":
+                break
+            lemma = ctx.reg.cue_lemma.get(m.group(1))
+            if len(_words(rest)) > 2 and lemma not in {"tell", "inform"} and not _ADVERBIAL_TAIL.match(rest):
                 break
             if not _cue_ok(ctx, m.group(1), "x", rest if rest.strip() else " that"):
                 break

@@ -34,7 +34,7 @@ TITLES = {
 _WORD_TOKEN = r"(?:[A-Z][a-z’']*[A-Z]?[a-z’']+(?:-[A-Za-z][a-z’']+)*|[A-Z][A-Z]+(?=[ \u00a0][A-Z][a-z]))"
 _NAME_TOKEN = rf"(?:{_WORD_TOKEN}|[A-Z]\.)"
 NAME_RUN = re.compile(rf"{_WORD_TOKEN}(?:[ \u00a0]{_NAME_TOKEN})*")
-_CALENDAR = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."}
+_CALENDAR = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those|its|his|her|their|our|one|some|two|several|many|both)\s+", re.I)
 
@@ -42,6 +42,8 @@ _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those|its|his|her|their
 def _strip_titles(tokens: list[str], reg: Registry) -> list[str]:
     demonyms = {d.lower() for c in reg.countries for d in c.demonyms}
     i = 0
+    while i < len(tokens) - 1 and _POSSESSIVE.search(tokens[i]) and tokens[i][-1] in "s’'":
+        i += 1  # "Russia’s Foreign Minister Sergei Lavrov"
     while i < len(tokens) - 1 and (tokens[i].lower() in TITLES or tokens[i].lower() in demonyms):
         i += 1
     return tokens[i:]

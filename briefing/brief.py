@@ -1,0 +1,163 @@
+"""From analyses to a brief: choose, order and word the lines of the one page.
+
+Offline the brief is extractive: every line is the article's own words, with its attribution
+kept ("..., according to KCNA (North Korean state media)"), so nothing is stated as fact that
+the article gives only as a claim. Each line carries a reference to its article and sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import __version__
+from .errors import InputError
+from .models import Analysis, Attribution, Brief, BriefItem, Caveat, CaveatItem, Event, Ref, SaidItem, Skipped, SourceEntry, Via, Source
+from .registry import registry
+
+OFFLINE_ENGINE = f"offline engine (deterministic rules, briefing {__version__})"
+_CAVEAT_WEIGHT = {"state_media": 1.0, "single_source": 0.9, "unverified": 0.85, "disputed": 0.85, "hedge": 0.75, "characterization": 0.7}
+_MAX_CLAIM = 240
+
+
+def describe(src: Source | Via | None) -> str:
+    """A source as a reader should see it: 'KCNA (North Korean state media)', 'Vladimir Putin'."""
+    if src is None:
+        return "unattributed"
+    name = src.canonical or src.text.strip()
+    reg = registry()
+    if src.type == "state_media":
+        outlet = next((o for o in reg.outlets if o.name == name), None)
+        country = reg.country(outlet.country) if outlet and outlet.country else None
+        if country and country.demonyms:
+            return f"{name} ({country.demonyms[0]} state media)"
+        return name if "state media" in name else f"{name} (state media)"
+    if src.type == "anonymous":
+        return src.text.strip()
+    return name
+
+
+def _ref(analysis: Analysis, sids: list[str]) -> Ref:
+    return Ref(article_id=analysis.article.id, sentence_ids=sids, label=f"{analysis.article.id} {','.join(sids)}")
+
+
+def _clip(text: str, limit: int = _MAX_CLAIM) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def _sentence_end(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…", "”", '"')) else text + "."
+
+
+def _attribution_by_id(analysis: Analysis, aid: str | None) -> Attribution | None:
+    return next((a for a in analysis.attributions if a.id == aid), None) if aid else None
+
+
+def event_line(analysis: Analysis, event: Event) -> str:
+    """An event in the article's words, with its source kept when the article has it from one."""
+    att = _attribution_by_id(analysis, event.attribution_id)
+    text = _clip(event.text)
+    if att is None or att.source is None or att.source.text in event.text:
+        return _sentence_end(text)
+    chain = [describe(att.source)] + [describe(v) for v in att.via]
+    return f"{text.rstrip('.,;: ')} (according to {', via '.join(chain)})."
+
+
+def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
+    if a.source is None:
+        return None
+    claim = _clip(a.content.text)
+    if a.kind == "direct":
+        claim = f"“{claim}”"
+    rank = 0.5 + (0.3 if a.via else 0) + (0.1 if a.cue else -0.2) + (0.1 if a.kind != "direct" else 0) - 0.005 * position
+    return SaidItem(
+        speaker=describe(a.source),
+        speaker_type=a.source.type,
+        claim=claim,
+        reported_by=[describe(v) for v in a.via],
+        kind=a.kind,
+        refs=[_ref(analysis, a.sentence_ids)],
+        rank=rank,
+    )
+
+
+def _caveat_line(analysis: Analysis, c: Caveat) -> str:
+    if c.kind in {"hedge", "unverified", "disputed"} and c.sentence_ids:
+        sent = analysis.sentence(c.sentence_ids[0])
+        context = f" — {_clip(sent.text, 160)}" if sent else ""
+        return f"“{c.text}”{context}"
+    if c.kind == "characterization":
+        return f"“{c.text}”: {c.note}"
+    return _sentence_end(c.note or c.text)
+
+
+def _untitled(analysis: Analysis) -> str | None:
+    """An article with no headline is named by the start of its first sentence."""
+    if not analysis.sentences:
+        return None
+    return _clip(analysis.sentences[0].text, 70)
+
+
+def make_brief(
+    analyses: list[Analysis],
+    *,
+    skipped: list[InputError] | None = None,
+    date: str | None = None,
+    title: str | None = None,
+    made_by: str = OFFLINE_ENGINE,
+) -> Brief:
+    """Assemble the brief's sections from the analyses, each item ranked for fitting one page."""
+    from .events import lead_index
+
+    bottom: list[BriefItem] = []
+    developments: list[BriefItem] = []
+    said: list[SaidItem] = []
+    caveats: list[CaveatItem] = []
+    leads: list[BriefItem] = []
+    n = len(analyses)
+    for order, an in enumerate(analyses):
+        weight = 1.0 - 0.05 * order / max(n, 1)  # input order only breaks ties
+        lead = lead_index(an.sentences, an.article.title)
+        lead_sid = an.sentences[lead].id if lead is not None else None
+        for i, ev in enumerate(an.events):
+            line = event_line(an, ev)
+            item = BriefItem(text=line, refs=[_ref(an, ev.sentence_ids)], rank=weight * (0.6 + (0.2 if ev.when else 0) + 0.03 * len(ev.who) - 0.02 * i))
+            if ev.sentence_ids[0] == lead_sid:
+                leads.append(item.model_copy(update={"rank": item.rank + 0.5}))
+            else:
+                developments.append(item)
+        for pos, a in enumerate(an.attributions):
+            item = _said(an, a, pos)
+            if item is not None:
+                said.append(item.model_copy(update={"rank": item.rank * weight}))
+        for c in an.caveats:
+            caveats.append(CaveatItem(kind=c.kind, text=_caveat_line(an, c), refs=[_ref(an, c.sentence_ids)] if c.sentence_ids else [], rank=_CAVEAT_WEIGHT[c.kind] * weight))
+        if n == 1:
+            for c in an.caveats:
+                if c.kind in {"single_source", "state_media"}:
+                    bottom.append(BriefItem(text=_sentence_end(c.note or c.text), refs=[_ref(an, c.sentence_ids)], rank=1.0))
+                    break
+    # bottom line: the strongest leads; the others stay as developments
+    leads.sort(key=lambda x: -x.rank)
+    bottom = leads[: 3 - len(bottom)] + bottom
+    developments.extend(x for x in leads if x not in bottom)
+    if title is None:
+        title = (analyses[0].article.title or analyses[0].article.id) if n == 1 else "Morning brief"
+    brief = Brief(
+        title=title,
+        date=date or dt.date.today().isoformat(),
+        made_by=made_by,
+        article_count=n,
+        bottom_line=bottom,
+        developments=sorted(developments, key=lambda x: -x.rank),
+        who_said_what=sorted(said, key=lambda x: -x.rank),
+        caveats=sorted(caveats, key=lambda x: -x.rank),
+        sources=[SourceEntry(article_id=a.article.id, title=a.article.title or _untitled(a), path=a.article.path, outlet=a.article.outlet, published=a.article.published, author=a.article.author) for a in analyses],
+        skipped=[Skipped(path=e.path, reason=e.problem) for e in (skipped or [])],
+    )
+    brief.analyses = list(analyses)
+    return brief

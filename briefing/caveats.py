@@ -1,0 +1,137 @@
+"""Caveats: the reasons a reader should hold a claim loosely.
+
+Hedges, state-media sourcing, claims that rest on one source, claims the article says it could
+not verify, claims a party disputes, and a side's own loaded terms. Each caveat points at the
+attributions and events it qualifies, so the brief can print it next to them and ``check`` can
+notice when a summary drops it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .models import Attribution, Caveat, CaveatKind, Event, Sentence
+from .quotes import find_quotes
+from .registry import Registry, registry
+
+_SINGLE_ANON = re.compile(r"^(?:an?|one)\s+(?:unnamed\s+|senior\s+|anonymous\s+)?(?:official|source|person|diplomat|aide|insider|witness)\b", re.I)
+
+
+def _targets(sid: str, span: tuple[int, int], attributions: list[Attribution], events: list[Event]) -> list[str]:
+    """Attributions whose content or cue holds the span, else all in the sentence; events too."""
+    s, e = span
+    inside = [a.id for a in attributions if a.content.start <= s and e <= a.content.end or (a.cue and a.cue.start <= s < a.cue.end + 1)]
+    if not inside:
+        inside = [a.id for a in attributions if sid in a.sentence_ids]
+    return inside + [ev.id for ev in events if sid in ev.sentence_ids]
+
+
+def _lexical(kind: CaveatKind, patterns: list[re.Pattern[str]], sentences: list[Sentence], attributions: list[Attribution], events: list[Event], note: str) -> list[Caveat]:
+    out = []
+    for sent in sentences:
+        taken: list[tuple[int, int]] = []
+        hits = sorted((m for p in patterns for m in p.finditer(sent.text)), key=lambda m: (m.start(), -(m.end() - m.start())))
+        for m in hits:
+            if any(m.start() < te and ts < m.end() for ts, te in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            span = (sent.start + m.start(), sent.start + m.end())
+            out.append(Caveat(id="", kind=kind, text=m.group(0).strip(), applies_to=_targets(sent.id, span, attributions, events), sentence_ids=[sent.id], note=note))
+    return out
+
+
+def _characterizations(text: str, sentences: list[Sentence], attributions: list[Attribution], events: list[Event], reg: Registry) -> list[Caveat]:
+    out: list[Caveat] = []
+    flagged: dict[tuple[int, int], str] = {}
+    quotes = find_quotes(text)
+    for sent in sentences:
+        for flag in reg.characterization_flags:
+            for m in flag.finditer(sent.text):
+                pos = sent.start + m.start()
+                # the quoted term just before the flag ("... operation in Ukraine," a phrase it uses)
+                before = [q for q in quotes if q.end <= pos and pos - q.end <= 4]
+                after = [q for q in quotes if q.start >= sent.start + m.end() and q.start - (sent.start + m.end()) <= 3]
+                for q in before[-1:] + after[:1]:
+                    flagged[(q.inner_start, q.inner_end)] = m.group(0)
+    for sent in sentences:
+        low = sent.text.lower()
+        for c in reg.characterizations:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(c.term.lower())}(?![\w-])", low):
+                span = (sent.start + m.start(), sent.start + m.end())
+                is_flagged = any(qs <= span[0] and span[1] <= qe for qs, qe in flagged)
+                note = f"{c.by}'s own term for {c.neutral}" + ("; the article flags it as such" if is_flagged else "")
+                out.append(Caveat(id="", kind="characterization", text=sent.text[m.start():m.end()], applies_to=_targets(sent.id, span, attributions, events), sentence_ids=[sent.id], note=note))
+    for (qs, qe), flag in flagged.items():
+        if any(sent.start <= qs < sent.end and sent.text.lower().find(c.text.lower()) >= 0 and qs <= sent.start + sent.text.lower().find(c.text.lower()) < qe for c in out for sent in sentences if sent.id in c.sentence_ids):
+            continue
+        sid = next(s.id for s in sentences if s.start <= qs < s.end)
+        term = text[qs:qe].strip(" ,.")
+        out.append(Caveat(id="", kind="characterization", text=term, applies_to=_targets(sid, (qs, qe), attributions, events), sentence_ids=[sid], note=f"One side's own wording; the article flags it ({flag!r})"))
+    return out
+
+
+def _root(a: Attribution, reg: Registry) -> str | None:
+    """Where a claim ultimately comes from; a state outlet and its government count as one."""
+    chain = [*(a.via[::-1]), a.source] if a.source else list(a.via[::-1])
+    if not chain:
+        return None
+    top = chain[0]
+    if top is None:
+        return None
+    name = top.canonical or top.text
+    if top.type == "state_media":
+        outlet = next((o for o in reg.outlets if o.name == name), None)
+        if outlet and outlet.country:
+            return outlet.country
+    return name
+
+
+def _state_media(attributions: list[Attribution], reg: Registry) -> list[Caveat]:
+    groups: dict[str, list[Attribution]] = defaultdict(list)
+    for a in attributions:
+        chain = ([a.source] if a.source else []) + list(a.via)
+        for link in chain:
+            if link is not None and link.type == "state_media":
+                groups[link.canonical or link.text].append(a)
+                break
+    out = []
+    for name, atts in groups.items():
+        outlet = next((o for o in reg.outlets if o.name == name), None)
+        country = reg.country(outlet.country) if outlet and outlet.country else None
+        desc = f"{country.demonyms[0]} state media" if country and country.demonyms else "state-controlled media"
+        label = f"{name} ({desc})" if outlet else name
+        sids = sorted({sid for a in atts for sid in a.sentence_ids}, key=lambda x: int(x[1:]))
+        out.append(Caveat(id="", kind="state_media", text=label, applies_to=[a.id for a in atts], sentence_ids=sids,
+                          note=f"These claims come from {label}, which is state-controlled; the article cites no independent confirmation"))
+    return out
+
+
+def _single_source(attributions: list[Attribution], reg: Registry) -> list[Caveat]:
+    out = []
+    rooted = [(a, _root(a, reg)) for a in attributions if a.source is not None or a.via]
+    roots = {r for _, r in rooted if r}
+    if len(rooted) >= 3 and len(roots) == 1:
+        root = next(iter(roots))
+        sids = sorted({sid for a, _ in rooted for sid in a.sentence_ids}, key=lambda x: int(x[1:]))
+        out.append(Caveat(id="", kind="single_source", text=root, applies_to=[a.id for a, _ in rooted], sentence_ids=sids,
+                          note=f"Every attributed claim in the article traces back to one source: {root}"))
+    for a in attributions:
+        if a.source is not None and a.source.type == "anonymous" and _SINGLE_ANON.match(a.source.text):
+            out.append(Caveat(id="", kind="single_source", text=a.source.text, applies_to=[a.id], sentence_ids=list(a.sentence_ids),
+                              note="Rests on one unnamed source"))
+    return out
+
+
+def find_caveats(text: str, sentences: list[Sentence], attributions: list[Attribution], events: list[Event]) -> list[Caveat]:
+    """All caveats of an article, with ids ``c1``, ``c2`` ... in a stable order."""
+    reg = registry()
+    found = (
+        _lexical("hedge", reg.hedges, sentences, attributions, events, "The article presents this as uncertain")
+        + _lexical("unverified", reg.unverified, sentences, attributions, events, "The article says this has not been verified")
+        + _lexical("disputed", reg.disputed, sentences, attributions, events, "A party disputes this")
+        + _characterizations(text, sentences, attributions, events, reg)
+        + _state_media(attributions, reg)
+        + _single_source(attributions, reg)
+    )
+    return [c.model_copy(update={"id": f"c{i + 1}"}) for i, c in enumerate(found)]

@@ -1,0 +1,107 @@
+"""Key events: what happened, who did it, and when, as the article tells it.
+
+A first, extractive version: the lead sentence, and any sentence in which a named actor does
+something at a stated time (or meets, visits or talks with other named actors). An event the
+article has only from a source keeps that attribution, so the brief says "according to ..."
+rather than stating it as established.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import Attribution, Event, Sentence
+from .registry import registry
+from .sources import NameBook, person_names
+
+_MONTH = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+TIME = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?"
+    rf"|(?:between\s+)?{_MONTH}\s+\d{{4}}"
+    r"|(?:on\s+|last\s+|this\s+|next\s+|earlier\s+|late\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:this|last|next|earlier this|later this)\s+(?:week|month|year|spring|summer|autumn|fall|winter)"
+    r"|yesterday|today|tonight"
+    r"|(?:in|since|by|until)\s+(?:19|20)\d\d)\b"
+)
+_BOILERPLATE = re.compile(
+    r"sign up|newsletter|click here|subscribe|download the|contributed to this report|"
+    r"^by [A-Z]|\(photo|^file\b|all rights reserved|terms of service|privacy policy|thanks for signing",
+    re.IGNORECASE,
+)
+_MEETING = {"met", "meet", "meets", "meeting", "meetings", "visit", "visited", "visits", "summit", "talks", "trip", "traveled", "travelled"}
+
+
+def is_boilerplate(sentence: Sentence) -> bool:
+    """Headline kickers, newsletter prompts, photo credits: text that is not reporting."""
+    t = sentence.text
+    letters = [c for c in t if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 8:
+        return True
+    return bool(_BOILERPLATE.search(t))
+
+
+def lead_index(sentences: list[Sentence], title: str | None) -> int | None:
+    """The index of the lead: the first reporting sentence after any headline."""
+    for i, s in enumerate(sentences):
+        if title and s.text.strip() == title.strip():
+            continue
+        if i == 0 and s.paragraph == 0 and not s.text.rstrip().endswith((".", "!", "?", "”", '"')):
+            continue  # an unpunctuated first line is a headline
+        if is_boilerplate(s):
+            continue
+        return i
+    return None
+
+
+def _actors(text: str, book: NameBook) -> list[str]:
+    reg = registry()
+    found: list[tuple[int, str]] = []
+    for name, s, _ in person_names(text, reg):
+        found.append((s, book.full(name)))
+    for country, m in reg.find_places(text):
+        found.append((m.start(), country.name))
+    seen: list[str] = []
+    for _, name in sorted(found):
+        if name not in seen and not any(name in other and name != other for other in seen):
+            seen.append(name)
+    return seen
+
+
+def find_events(
+    sentences: list[Sentence],
+    attributions: list[Attribution],
+    book: NameBook,
+    title: str | None = None,
+) -> list[Event]:
+    """Key events, in article order, with ids ``e1``, ``e2`` ..."""
+    reg = registry()
+    lead = lead_index(sentences, title)
+    events: list[Event] = []
+    for i, s in enumerate(sentences):
+        if is_boilerplate(s) or (i == 0 and lead != 0 and s.paragraph == 0):
+            continue
+        words = set(re.findall(r"[a-z]+", s.text.lower()))
+        actors = _actors(s.text, book)
+        when = TIME.search(s.text)
+        acts = words & reg.event_words
+        meeting = bool(words & _MEETING) and len(actors) >= 2
+        if not (i == lead or (actors and acts and when) or (len(actors) >= 2 and acts) or meeting):
+            continue
+        # the article's source for the event, when the sentence is an attributed claim
+        own = [a for a in attributions if s.id in a.sentence_ids and a.source is not None and not a.via]
+        covering = max(own, key=lambda a: a.content.end - a.content.start, default=None)
+        text, attribution_id = s.text, None
+        if covering is not None and (covering.content.end - covering.content.start) >= 0.4 * len(s.text):
+            attribution_id = covering.id
+            if covering.content.start - s.start <= 2:
+                text = covering.content.text  # "X happened, according to Y": keep X, cite Y
+        events.append(Event(
+            id=f"e{len(events) + 1}",
+            text=text,
+            who=actors,
+            when=when.group(0) if when else None,
+            sentence_ids=[s.id],
+            attribution_id=attribution_id,
+        ))
+    return events
