@@ -19,8 +19,19 @@ _CAVEAT_WEIGHT = {"state_media": 1.0, "single_source": 0.9, "unverified": 0.85, 
 _MAX_CLAIM = 240
 
 
-def describe(src: Source | Via | None) -> str:
-    """A source as a reader should see it: 'KCNA (North Korean state media)', 'Vladimir Putin'."""
+def describe(src: Source | Via | None, *, inline: bool = False) -> str:
+    """A source as a reader should see it: 'KCNA (North Korean state media)', 'Vladimir Putin'.
+
+    ``inline`` gives the form that reads inside a parenthesis: 'KCNA, North Korean state media'.
+    """
+    label = _describe(src)
+    if inline and label.endswith(")") and " (" in label:
+        name, _, desc = label[:-1].partition(" (")
+        return f"{name}, {desc}"
+    return label
+
+
+def _describe(src: Source | Via | None) -> str:
     if src is None:
         return "unattributed"
     name = src.canonical or src.text.strip()
@@ -63,8 +74,8 @@ def event_line(analysis: Analysis, event: Event) -> str:
     text = _clip(event.text)
     if att is None or att.source is None or att.source.text in event.text:
         return _sentence_end(text)
-    chain = [describe(att.source)] + [describe(v) for v in att.via]
-    return f"{text.rstrip('.,;: ')} (according to {', via '.join(chain)})."
+    chain = [describe(att.source, inline=True)] + [describe(v, inline=True) for v in att.via]
+    return f"{text.rstrip('.,;: ')} (according to {'; via '.join(chain)})."
 
 
 def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:

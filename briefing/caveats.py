@@ -103,7 +103,7 @@ def _state_media(attributions: list[Attribution], reg: Registry) -> list[Caveat]
         label = f"{name} ({desc})" if outlet else name
         sids = sorted({sid for a in atts for sid in a.sentence_ids}, key=lambda x: int(x[1:]))
         out.append(Caveat(id="", kind="state_media", text=label, applies_to=[a.id for a in atts], sentence_ids=sids,
-                          note=f"These claims come from {label}, which is state-controlled; the article cites no independent confirmation"))
+                          note=f"The account comes from {label}, which is state-controlled; the article cites no independent confirmation"))
     return out
 
 

@@ -95,14 +95,21 @@ def build(paths: tuple[str, ...], output: str, paper: str, date: str | None, tit
     articles, errors = load_all(list(paths))
     analyses = []
     for art in articles:
-        analyses.append(analyze(art))
+        try:
+            analyses.append(analyze(art))
+        except RecursionError:  # pathological text: spoil one entry, not the batch
+            errors.append(InputError(art.meta.path, "could not be analysed (text too deeply nested)"))
     _report(errors)
     if not analyses:
         click.echo("briefing: error: no input could be read", err=True)
         raise click.exceptions.Exit(EXIT_USAGE)
     brief = make_brief(analyses, skipped=errors, date=date, title=title)
     brief = fit_one_page(brief, paper=paper.upper() if paper.lower() == "a4" else "Letter")
-    out = write(brief, output, paper=paper.upper() if paper.lower() == "a4" else "Letter")
+    try:
+        out = write(brief, output, paper=paper.upper() if paper.lower() == "a4" else "Letter")
+    except OSError as e:
+        click.echo(f"briefing: error: cannot write {output}: {(e.strerror or str(e)).lower()}", err=True)
+        raise click.exceptions.Exit(EXIT_USAGE) from None
     click.echo(f"briefing: wrote {out} ({len(analyses)} article(s), {len(errors)} skipped, {brief.omitted} item(s) left out to fit one page)", err=True)
     if errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)

@@ -166,11 +166,6 @@ def via(reported_by: Sequence[str], empty: str = "\u2014") -> str:
     return " via ".join(parts) if parts else empty
 
 
-def join_items(items: Iterable[BriefItem], markdown: bool = False) -> str:
-    esc = md if markdown else clean
-    return " ".join(esc(i.text) + ref_text(i.refs, markdown=markdown) for i in items)
-
-
 def skipped_text(skipped: Iterable[Any]) -> str:
     return "; ".join(f"{clean(s.path)}: {clean(s.reason)}" for s in skipped)
 
@@ -198,7 +193,6 @@ def environment() -> jinja2.Environment:
         anchor=anchor,
         anchor_id=anchor_id,
         via=via,
-        join_items=join_items,
         skipped_text=skipped_text,
         type_label=lambda t: SOURCE_TYPE_LABELS.get(str(t), clean(t)),
         caveat_label=lambda k: CAVEAT_LABELS.get(str(k), clean(k)),
