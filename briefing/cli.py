@@ -70,6 +70,12 @@ def main() -> None:
 
     Runs offline by default: no API key, no network. Inputs are .txt, .md, .html/.htm and
     .json files, folders (read recursively), or - for stdin.
+
+    \b
+    Examples:
+      briefing build examples/articles -o brief.html
+      briefing build examples/articles -o brief.pdf --paper Letter
+      briefing extract examples/articles/kcna-putin-pyongyang.txt --format json
     """
 
 
