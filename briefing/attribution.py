@@ -36,9 +36,11 @@ _NP_VERBISH = {"is", "are", "was", "were", "has", "have", "had", "will", "would"
 _PREPOSITIONS_END = {"to", "of", "in", "on", "for", "with", "by", "from", "at", "about", "the", "a", "an", "and", "or", "but", "that", "as", "his", "her", "its", "their", "our", "my", "your", "two", "three", "four", "five", "several", "many", "some", "more", "most", "other", "former", "new", "first"}
 _INTRO_WORDS = {"among", "on", "in", "after", "before", "earlier", "later", "shortly", "as", "when", "while", "since", "during", "meanwhile", "however", "also", "but", "and", "yet", "still", "then", "at", "under", "for", "from", "with", "without", "despite", "following", "amid", "according"}
 _MAX_NP_WORDS = 14
+_TIME_WORDS = {"last", "this", "next", "earlier", "later", "yesterday", "today", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "in", "on", "at", "by", "since", "over", "during", "for", "now", "then", "recently", "separately", "meanwhile", "also", "instead", "still", "again"}
 _NP_LOWER_START = {"he", "she", "it", "they", "we", "i", "the", "a", "an", "officials", "authorities", "prosecutors", "police", "experts", "analysts", "critics", "sources", "residents", "witnesses", "lawmakers", "diplomats", "investigators", "observers", "people", "some", "many", "others", "both", "his", "her", "their", "its", "one", "two", "three", "several", "state", "government", "local", "senior", "top", "u.s.", "federal", "military", "health", "security", "western", "european", "police", "scientists", "researchers", "doctors", "company", "party", "court", "judges", "activists", "members", "leaders", "each", "all", "most", "another"}
 # Cues that can close a sentence after their content ("..., KCNA said.", '"...," he added.').
 _TAIL_LEMMAS = {"say", "add", "report", "note", "write", "state", "announce", "claim", "explain", "argue", "insist", "warn", "confirm", "learn", "tell", "stress", "observe", "recall", "conclude", "allege", "acknowledge", "admit", "believe", "think", "estimate", "predict", "suggest", "reply", "respond", "tweet", "post", "declare", "assert", "caution", "complain", "remark", "comment", "concede", "contend", "maintain", "reiterate", "emphasize", "emphasise", "quip", "answer", "write", "testify", "counter", "boast", "vow", "promise", "pledge", "urge", "deny", "disclose", "reveal", "indicate", "signal", "mention", "hint", "affirm", "inform", "assure", "accuse"}
+_ADDRESSEE_LEMMAS = {"tell", "inform", "assure", "urge", "accuse", "promise", "warn"}
 _ADVERBIAL_TAIL = re.compile(r"\s*(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|via|through|before|from|to|told|according|without|[A-Z][a-z]+day)\b")
 _TIME_TAIL = re.compile(r"\s+(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|speaking|via|through|before)\b(?:[^,]{0,60})$")
 
@@ -125,7 +127,7 @@ def _cue_ok(ctx: _Context, form: str, np: str, after: str) -> bool:
         return after_l.startswith(("that ", "with ")) or (lemma == "find" and after_l.startswith("that "))
     if cls == "belief" and after_l.startswith("to ") and lemma not in {"expect", "believe", "think", "hope", "fear"}:
         return False
-    if form.endswith("ing") and not np:
+    if form.endswith("ing") and not (after_l.startswith(("that ", ":", '"', "“", "it ")) or lemma in {"say", "call"}):
         return False
     return True
 
@@ -136,6 +138,9 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
     seg = text[lo:cue_start]
     m = re.search(rf"{_AUX}$", seg)
     end = lo + (m.start() if m else len(seg))
+    adv = re.search(r"\s+[a-z]+ly\s*$", text[lo:end])
+    if adv and adv.start() > 0 and not re.search(r"(?:family|ally|italy|rally|assembly|supply|july)\s*$", adv.group(0), re.I):
+        end = lo + adv.start()  # "El Al swiftly posted"
     _, end = _trim(text, lo, end)
     head = text[lo:end]
     # clause boundaries: the NP starts after the last one
@@ -161,7 +166,7 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
         ps, pe = _trim(text, ps, cut - 2)
         prev = text[ps:pe]
         first = (_words(prev) or [""])[0].lower()
-        if prev and first not in _INTRO_WORDS and _valid_np(prev, allow_comma=False) and len(_words(prev)) <= 8 \
+        if prev and first not in _INTRO_WORDS and first not in _TIME_WORDS and _valid_np(prev, allow_comma=False) and len(_words(prev)) <= 8 \
                 and (person_names(prev) or person_names(np)) and not re.search(r"\b(?:on|in|at)\s+[A-Z][a-z]+day\b", prev):
             if not re.match(r"(?:[A-Z][a-z]+day|[A-Z][a-z]+ \d)", prev):
                 s = ps
@@ -322,7 +327,7 @@ def _quote_first(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     ts = tail_s + (lead.end() if lead else 0)
     inv = ctx.cue_re.match(text, ts)
     cs, ce = _trim(text, q.inner_start, q.inner_end, " \t\n\u00a0,")
-    if inv and ctx.reg.cue_lemma.get(inv.group(1)) in _TAIL_LEMMAS:
+    if inv and ctx.reg.cue_lemma.get(inv.group(1)) in _TAIL_LEMMAS - _ADDRESSEE_LEMMAS:
         np = _np_after(ctx, inv.end(), stop)
         if np:
             cue = Span(text=inv.group(1), start=inv.start(), end=inv.end())
@@ -365,7 +370,7 @@ def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
                 return [_Draft(_source(ctx, np[0], np[1], idx), cue, content)]
             continue
         inv = ctx.cue_re.match(text, be)
-        if inv and ctx.reg.cue_lemma.get(inv.group(1)) in _TAIL_LEMMAS:
+        if inv and ctx.reg.cue_lemma.get(inv.group(1)) in _TAIL_LEMMAS - _ADDRESSEE_LEMMAS:
             np = _np_after(ctx, inv.end(), end)
             if np:
                 cue = Span(text=inv.group(1), start=inv.start(), end=inv.end())
@@ -462,6 +467,9 @@ def _floating(ctx: _Context, idx: int, found: list[_Draft]) -> list[_Draft]:
         cs, ce = _trim(ctx.text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
         if ce - cs < 2:
             continue
+        words = _words(ctx.text[cs:ce])
+        if len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7:
+            continue  # a quoted headline ("Pfizer's COVID-19 Franchise Hits The Downturn"), not speech
         # the latest named speaker in this sentence or within the two before it
         speaker = None
         for d in reversed(found + ctx.drafts):

@@ -34,6 +34,16 @@ TITLES = {
 _WORD_TOKEN = r"(?:[A-Z][a-z’']*[A-Z]?[a-z’']+(?:-[A-Za-z][a-z’']+)*|[A-Z][A-Z]+(?=[ \u00a0][A-Z][a-z]))"
 _NAME_TOKEN = rf"(?:{_WORD_TOKEN}|[A-Z]\.)"
 NAME_RUN = re.compile(rf"{_WORD_TOKEN}(?:[ \u00a0]{_NAME_TOKEN})*")
+ORG_WORDS = {
+    "Authority", "Agency", "Ministry", "Department", "Company", "Co", "Inc", "Corp", "Corporation", "Motors",
+    "Group", "University", "Council", "Commission", "Office", "Court", "Tribunal", "Party", "Bank", "Association",
+    "Institute", "Committee", "Club", "Airlines", "Airways", "Times", "News", "Post", "Journal", "Foundation",
+    "Fund", "Organization", "Organisation", "Union", "Administration", "Service", "Services", "Board", "Bureau",
+    "Force", "Forces", "Army", "Navy", "Police", "Church", "Hospital", "School", "College", "Center", "Centre",
+    "Network", "Systems", "Technologies", "Labs", "Pharmaceuticals", "Holdings", "Industries", "Media", "Press",
+    "Palace", "House", "Parliament", "Congress", "Senate", "Assembly", "Government", "Programme", "Program",
+    "Telescope", "Observatory", "Cluster", "Accords", "Summit", "Prize", "System",
+}
 _CALENDAR = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those|its|his|her|their|our|one|some|two|several|many|both)\s+", re.I)
@@ -66,6 +76,8 @@ def person_names(text: str, reg: Registry | None = None) -> list[tuple[str, int,
         name = " ".join(stripped)
         if not name or name.lower() in TITLES or name in _CALENDAR:
             continue
+        if any(t.strip(".,’'") in ORG_WORDS for t in stripped):
+            continue  # "Civil Aviation Authority", "Lordstown Motors": an organisation
         if reg.find_outlets(name) or (reg.find_places(name) and reg.find_places(name)[0][1].group(0) == name):
             continue
         if len(stripped) == 1 and len(tokens) == 1 and m.start() == 0:
@@ -201,8 +213,8 @@ def resolve_pronoun(pronoun: str, candidates: list[Source]) -> Source | None:
         if is_pronoun(c.text) and c.canonical is None:
             continue
         person = is_person(c)
-        if p in _PERSON_PRONOUNS and (c.type in _MEDIA_TYPES or not person and c.canonical is not None and registry().country(c.canonical)):
-            continue
+        if p in _PERSON_PRONOUNS and not person and (c.type in _MEDIA_TYPES or c.canonical is not None):
+            continue  # "he" is a person or an unnamed role ("the judge"), never an institution
         if p == "it" and (person or c.type not in _ORG_TYPES and c.canonical is None):
             continue
         return c
