@@ -40,6 +40,13 @@ _TIME_WORDS = {"last", "this", "next", "earlier", "later", "yesterday", "today",
 _NP_LOWER_START = {"he", "she", "it", "they", "we", "i", "the", "a", "an", "officials", "authorities", "prosecutors", "police", "experts", "analysts", "critics", "sources", "residents", "witnesses", "lawmakers", "diplomats", "investigators", "observers", "people", "some", "many", "others", "both", "his", "her", "their", "its", "one", "two", "three", "several", "state", "government", "local", "senior", "top", "u.s.", "federal", "military", "health", "security", "western", "european", "police", "scientists", "researchers", "doctors", "company", "party", "court", "judges", "activists", "members", "leaders", "each", "all", "most", "another"}
 # Cues that can close a sentence after their content ("..., KCNA said.", '"...," he added.').
 _TAIL_LEMMAS = {"say", "add", "report", "note", "write", "state", "announce", "claim", "explain", "argue", "insist", "warn", "confirm", "learn", "tell", "stress", "observe", "recall", "conclude", "allege", "acknowledge", "admit", "believe", "think", "estimate", "predict", "suggest", "reply", "respond", "tweet", "post", "declare", "assert", "caution", "complain", "remark", "comment", "concede", "contend", "maintain", "reiterate", "emphasize", "emphasise", "quip", "answer", "write", "testify", "counter", "boast", "vow", "promise", "pledge", "urge", "deny", "disclose", "reveal", "indicate", "signal", "mention", "hint", "affirm", "inform", "assure", "accuse"}
+# "said Thursday", "said in a statement", "said in a regulatory filing last month": not content.
+_LEADING_ADVERBIAL = re.compile(r"\s*(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?:in|on)\s+(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?:statement|filing|interview|release|post|tweet|letter|report|speech|briefing|call|note|email)(?:\s+(?:last|this|on|to)\s+\w+)?|last\s+(?:week|month|year)|this\s+(?:week|month|year)|earlier\s+this\s+\w+|on\s+\w+\s+\d{1,2})[,\s]+(?:that\s+)?")
+# An attitude's object ends where a relative or appositive clause begins.
+_CLAUSE_AFTER_OBJECT = re.compile(r",\s+(?=to which\b|which\b|who\b|a (?:phrase|term|move|step|word)\b)")
+_HEDGE_ADVERB = re.compile(r"(?<![\w-])(reportedly|allegedly|purportedly|supposedly|(?:As|as) alleged)(?![\w-]),?\s*")
+_WHAT_X_CALLS = re.compile(r"\b(?:what|which)\s+(?P<np>it|they|he|she|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+(?P<cue>calls|called|terms|termed|describes as|described as|dubs|dubbed|refers to as)\s+")
+_PARTICIPLE = re.compile(r",\s+(insisting|saying|adding|noting|arguing|warning|claiming|stressing|explaining|asserting|stating|calling|suggesting)\b")
 _ADDRESSEE_LEMMAS = {"tell", "inform", "assure", "urge", "accuse", "promise", "warn"}
 _ADVERBIAL_TAIL = re.compile(r"\s*(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|via|through|before|from|to|told|according|without|[A-Z][a-z]+day)\b")
 _TIME_TAIL = re.compile(r"\s+(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|speaking|via|through|before)\b(?:[^,]{0,60})$")
@@ -230,27 +237,35 @@ def _in_quote(ctx: _Context, pos: int) -> bool:
 
 
 def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[int, int] | None:
+    """The content that follows a cue: skip an addressee, a time or place adverbial and "that"."""
     text = ctx.text
     e = _strip_final_punct(text, cue_end, hi)
     s = cue_end
-    rest = text[s:e]
-    m = re.match(r"\s*[,:]\s*", rest)
-    if m and not rest.lstrip().startswith(","):
-        s += m.end()
-    elif m:
+    m = re.match(r"\s*[,:]\s*", text[s:e])
+    if m:
         s += m.end()
     else:
         if ctx.reg.cue_forms.get(lemma) != "attitude":
             t = re.search(r"\bthat\s+", text[s:min(e, s + 120)])
-            if t and len(_words(text[s:s + t.start()])) <= 9 and not any(c in text[s:s + t.start()] for c in _QUOTE_CHARS):
+            between = text[s:s + t.start()] if t else ""
+            if t and len(_words(between)) <= 9 and not any(c in between for c in _QUOTE_CHARS) \
+                    and not any(w.lower() in _NP_VERBISH or w.lower() in ctx.reg.cue_forms for w in _words(between)):
                 s += t.end()
-            elif lemma in _OBJECT_BEFORE_THAT:
-                obj = re.match(r"\s*(?:the |a |an )?(?:[A-Z][\w.’'-]*\s*)+(?:[A-Z][a-z]+day\s+)?", text[s:e])
-                if obj and obj.end() < len(text[s:e]):
-                    s += obj.end()
-        m2 = re.match(r"\s*that\s+", text[s:e])
+            else:
+                adv = _LEADING_ADVERBIAL.match(text, s, e)
+                if adv:
+                    s = adv.end()
+                elif lemma in _OBJECT_BEFORE_THAT:
+                    obj = re.match(r"\s*(?:the |a |an )?(?:[A-Z][\w.’'-]*\s*)+(?:[A-Z][a-z]+day\s+)?", text[s:e])
+                    if obj and obj.end() < len(text[s:e]):
+                        s += obj.end()
+        m2 = re.match(r"\s*,?\s*that\s+", text[s:e])
         if m2:
             s += m2.end()
+    if ctx.reg.cue_forms.get(lemma) == "attitude":
+        stop = _CLAUSE_AFTER_OBJECT.search(text, s, e)
+        if stop:
+            e = stop.start()
     s, e = _trim(text, s, e)
     if e - s < 3 or len(_words(text[s:e])) < 2:
         return None
@@ -274,7 +289,11 @@ def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quote
         if passive and ctx.reg.cue_forms.get(form) == "belief" and after.lstrip().startswith("to "):
             # "X is believed to have ...": a belief with no named holder
             cue = Span(text=text[passive.start() + lo:m.end()], start=passive.start() + lo, end=m.end())
-            content = _trim(text, m.end(), _strip_final_punct(text, m.end(), hi))
+            end = _strip_final_punct(text, m.end(), hi)
+            comma = next((c.start() for c in re.finditer(r",\s", text[m.end():end]) if not _in_quote(ctx, m.end() + c.start())), None)
+            dash = re.search(r"\s[-–—]\s", text[m.end():end])
+            cut = min(x for x in (comma, dash.start() if dash else None, end - m.end()) if x is not None)
+            content = _trim(text, m.end(), m.end() + cut)
             out.append(_Draft(None, cue, content, list(via), depth))
             break
         if np is None or not _cue_ok(ctx, form, text[np[0]:np[1]], after):
@@ -308,19 +327,15 @@ def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quote
     return out
 
 
-def _quote_first(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
-    """Pattern 1: '"...," it said.' / '"...," said McCaul.'"""
+def _tail(ctx: _Context, q: Quote, idx: int) -> _Draft | None:
+    """The speaker named right after a closing quote: '"...," it said.' / '"...," said McCaul.'"""
     text = ctx.text
-    if text[sent.start] not in OPEN_MARKS and text[sent.start] != '"':
-        return []
-    q = next((q for q in ctx.quotes if q.start == sent.start), None)
-    if q is None or q.end >= sent.end:
-        return []
+    sent = ctx.sentences[idx]
     tail_s = q.end
     tail_e = _strip_final_punct(text, tail_s, sent.end)
     tail = text[tail_s:tail_e]
     if not tail.strip() or tail.lstrip()[:1] in OPEN_MARKS:
-        return []
+        return None
     # stop the tail at a second quote: '"X," he said, "Y."'
     stop = next((qq.start for qq in ctx.quotes if tail_s < qq.start < tail_e), tail_e)
     lead = re.match(r"\s*,?\s*", tail)
@@ -331,7 +346,7 @@ def _quote_first(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
         np = _np_after(ctx, inv.end(), stop)
         if np:
             cue = Span(text=inv.group(1), start=inv.start(), end=inv.end())
-            return [_Draft(_source(ctx, np[0], np[1], idx), cue, (cs, ce))]
+            return _Draft(_source(ctx, np[0], np[1], idx), cue, (cs, ce))
     for m in ctx.cue_re.finditer(text, ts, stop):
         if ctx.reg.cue_lemma.get(m.group(1)) not in _TAIL_LEMMAS:
             continue
@@ -339,8 +354,98 @@ def _quote_first(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
         if np is None or text[ts:np[0]].strip():
             continue
         cue = Span(text=m.group(1), start=m.start(), end=m.end())
-        return [_Draft(_source(ctx, np[0], np[1], idx), cue, (cs, ce))]
+        return _Draft(_source(ctx, np[0], np[1], idx), cue, (cs, ce))
+    return None
+
+
+def _opens_sentence(ctx: _Context, q: Quote) -> bool:
+    return any(s.start == q.start for s in ctx.sentences)
+
+
+def _quote_first(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
+    """Pattern 1: a quotation that opens a sentence (this one or an earlier one) and closes in
+    this sentence on its speaker: '"...," it said.', '"A. B," Mr Schultz said.'"""
+    for q in ctx.quotes:
+        if sent.start <= q.end < sent.end and q.start <= sent.start and _opens_sentence(ctx, q):
+            d = _tail(ctx, q, idx)
+            return [d] if d else []
     return []
+
+
+def _closed_later_by_speaker(ctx: _Context, q: Quote, idx: int) -> bool:
+    """A quotation that runs on into a later sentence and ends there on its speaker."""
+    if q.end <= ctx.sentences[idx].end or not _opens_sentence(ctx, q):
+        return False
+    j = next((k for k in range(idx + 1, len(ctx.sentences)) if ctx.sentences[k].start <= q.end <= ctx.sentences[k].end), None)
+    return j is not None and q.end < ctx.sentences[j].end and _tail(ctx, q, j) is not None
+
+
+def _hedge_adverbs(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
+    """'reportedly', 'allegedly', 'As alleged,': the claim is someone's, though no one is named."""
+    text = ctx.text
+    out = []
+    for m in _HEDGE_ADVERB.finditer(text, sent.start, sent.end):
+        start = m.end()
+        inq = next((q for q in ctx.quotes if q.inner_start <= m.start() < q.inner_end), None)
+        end = inq.inner_end if inq else _strip_final_punct(text, sent.start, sent.end)
+        stop = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s").search(text, start, end)
+        if stop:
+            end = stop.start()
+        cs, ce = _trim(text, start, end, " \t\n\u00a0,.")
+        if len(_words(text[cs:ce])) >= 2:
+            cue = Span(text=m.group(1), start=m.start(1), end=m.end(1))
+            out.append(_Draft(None, cue, (cs, ce)))
+    return out
+
+
+def _what_it_calls(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
+    """'in response to what it calls "astonishing growth"': the term is the source's."""
+    text = ctx.text
+    out = []
+    for m in _WHAT_X_CALLS.finditer(text, sent.start, sent.end):
+        q = next((q for q in ctx.quotes if q.start == m.end()), None)
+        if q is None:
+            continue
+        cs, ce = _trim(text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
+        cue = Span(text=m.group("cue"), start=m.start("cue"), end=m.end("cue"))
+        out.append(_Draft(_source(ctx, m.start("np"), m.end("np"), idx), cue, (cs, ce)))
+    return out
+
+
+def _caps_headline(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
+    """Kicker headlines in capitals: 'BIDEN ANNOUNCES ...', '...: REPORTS', "...: 'THEY CAN KEEP HIM!'"."""
+    text = ctx.text
+    letters = [c for c in sent.text if c.isalpha()]
+    if len(letters) < 8 or sum(c.isupper() for c in letters) / len(letters) < 0.8:
+        return []
+    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text[sent.start:sent.end])
+    out: list[_Draft] = []
+    colon = sent.text.rfind(":")
+    head_end = sent.start + colon if colon > 0 else sent.end
+    for m in ctx.cue_re.finditer(lowered):
+        cs0 = sent.start + m.start()
+        if cs0 >= head_end:
+            break
+        np = (sent.start, cs0 - 1)
+        if not 1 <= len(_words(text[np[0]:np[1]])) <= 5 or _in_quote(ctx, cs0):
+            continue
+        content = _trim(text, sent.start + m.end(), head_end)
+        if content[1] - content[0] < 3:
+            continue
+        src = _source(ctx, np[0], np[1], idx)
+        out.append(_Draft(src, Span(text=text[cs0:sent.start + m.end()], start=cs0, end=sent.start + m.end()), content))
+        break
+    if colon > 0:
+        after = _trim(text, head_end + 1, _strip_final_punct(text, head_end + 1, sent.end))
+        colon_cue = Span(text=":", start=head_end, end=head_end + 1)
+        quoted = next((q for q in ctx.quotes if q.start == after[0]), None)
+        if quoted is not None or text[after[0]:after[0] + 1] in "'‘":
+            inner = (after[0] + 1, after[1] - (1 if text[after[1] - 1:after[1]] in "'’\"”" else 0))
+            if out and out[0].source is not None:
+                out.append(_Draft(out[0].source, colon_cue, _trim(text, *inner, chars=" !?.,")))
+        elif 1 <= len(_words(text[after[0]:after[1]])) <= 5:
+            out.append(_Draft(_source(ctx, after[0], after[1], idx), colon_cue, _trim(text, sent.start, head_end)))
+    return out
 
 
 def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
@@ -388,7 +493,7 @@ def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
             lemma = ctx.reg.cue_lemma.get(m.group(1))
             if len(_words(rest)) > 2 and lemma not in {"tell", "inform"} and not _ADVERBIAL_TAIL.match(rest):
                 break
-            if not _cue_ok(ctx, m.group(1), "x", rest if rest.strip() else " that"):
+            if not _cue_ok(ctx, m.group(1), "x", rest if rest.strip() else " that it"):
                 break
             cue = Span(text=m.group(1), start=m.start(), end=m.end())
             return [_Draft(_source(ctx, np[0], np[1], idx), cue, content)]
@@ -430,6 +535,22 @@ def _passive_by(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     return [_Draft(_source(ctx, np[0], np[1], idx), cue, content)]
 
 
+def _split_participle(ctx: _Context, d: _Draft) -> list[_Draft]:
+    """'told reporters that X, insisting Y': two relations with one source."""
+    if d.source is None or d.cue is None:
+        return [d]
+    cs, ce = d.content
+    m = _PARTICIPLE.search(ctx.text, cs, ce)
+    if not m or _in_quote(ctx, m.start()) or ctx.reg.cue_lemma.get(m.group(1)) is None:
+        return [d]
+    second = _content_after(ctx, ctx.reg.cue_lemma[m.group(1)], m.end(1), ce)
+    first = _trim(ctx.text, cs, m.start())
+    if second is None or first[1] - first[0] < 3:
+        return [d]
+    cue2 = Span(text=m.group(1), start=m.start(1), end=m.end(1))
+    return [_Draft(d.source, d.cue, first, list(d.via), d.depth), _Draft(d.source, cue2, second, list(d.via), d.depth)]
+
+
 def _via_of(d: _Draft) -> list[Via]:
     if d.source is None:
         return list(d.via)
@@ -464,6 +585,8 @@ def _floating(ctx: _Context, idx: int, found: list[_Draft]) -> list[_Draft]:
             continue
         if any(d.content[0] <= q.inner_start and q.inner_end <= d.content[1] + 1 for d in found):
             continue
+        if _closed_later_by_speaker(ctx, q, idx):
+            continue
         cs, ce = _trim(ctx.text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
         if ce - cs < 2:
             continue
@@ -492,15 +615,17 @@ def find_attributions(text: str, sentences: list[Sentence], book: NameBook | Non
     ctx = _Context(text=text, sentences=sentences, quotes=find_quotes(text), book=book or NameBook.from_text(text, reg), reg=reg, cue_re=_cue_regex(reg))
     for idx, sent in enumerate(sentences):
         found: list[_Draft] = []
-        for rule in (_quote_first, _trailing, _leading_according, _passive_by):
+        for rule in (_caps_headline, _quote_first, _trailing, _leading_according, _passive_by):
             found = rule(ctx, sent, idx)
             if found:
                 break
         if not found:
             found = _find_cue_clause(ctx, sent.start, sent.end, idx, allow_quoted=False, depth=0, via=[])
+        found = [x for d in found for x in _split_participle(ctx, d)]
         nested = [n for d in found for n in _nested(ctx, d, idx)]
-        found = found + nested
+        found = found + nested + _what_it_calls(ctx, sent, idx)
         found += _floating(ctx, idx, found)
+        found += _hedge_adverbs(ctx, sent, idx)
         for d in found:
             if d.source is not None and not is_pronoun(d.source.text) and d.depth == 0:
                 ctx.history.append((idx, d.source))
@@ -514,10 +639,6 @@ def find_attributions(text: str, sentences: list[Sentence], book: NameBook | Non
                     ctx.history.append((idx, src))
         ctx.drafts.extend(found)
     return _to_models(ctx)
-
-
-def _resolve_state_media(v: Via | Source, book: NameBook) -> Via | Source:
-    return v
 
 
 def _to_models(ctx: _Context) -> list[Attribution]:

@@ -20,7 +20,7 @@ _ORG_TYPES = {"outlet", "state_media", "wire", "public_broadcaster", "government
 _MEDIA_TYPES = {"outlet", "state_media", "wire", "public_broadcaster"}
 
 TITLES = {
-    "president", "prime", "minister", "foreign", "deputy", "secretary", "general", "gen.", "sen.",
+    "mr", "mrs", "ms", "dr", "president", "prime", "minister", "foreign", "deputy", "secretary", "general", "gen.", "sen.",
     "senator", "rep.", "reps.", "representative", "chairman", "chairwoman", "chair", "mr.", "mrs.",
     "ms.", "dr.", "prof.", "professor", "judge", "justice", "governor", "gov.", "mayor", "king",
     "queen", "prince", "princess", "chancellor", "ambassador", "attorney", "spokesman",
