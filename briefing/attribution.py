@@ -28,7 +28,7 @@ from .sources import NameBook, is_pronoun, make_source, person_names, resolve_pr
 _AUX = r"(?:(?:has|have|had|will|would|also|later|previously|again|repeatedly|reportedly|publicly|then|further|once|separately|earlier|recently|firmly|strongly|did|does|do|not|never|could|may|might|should|must|had|is|was|were|are|been|being|already|only|even|often|frequently|first|initially|subsequently|told|explicitly|clearly|privately|openly|personally|officially|formally|in a statement|on [A-Z][a-z]+day|[A-Z][a-z]+day)\s+)*"
 _QUOTE_CHARS = "\"“”„«»"
 _NOUN_AMBIGUOUS = {"charges", "reports", "claims", "posts", "comments", "notes", "fears", "hopes", "concerns", "orders", "shows", "calls", "supports", "backs", "estimates", "findings", "answers", "replies", "demands", "threats", "promises", "pledges", "warnings", "states", "reports", "doubts", "considers", "counter", "suspects", "expects", "questions", "remarks", "signals", "voices", "hints", "quips", "post", "report", "claim", "note", "charge", "comment", "order", "show", "call", "support", "back", "estimate", "answer", "reply", "demand", "state", "find", "doubt", "concern", "fear", "hope", "feel", "question", "remark", "signal", "suspect", "counter", "voice", "hint", "quip", "add", "say", "tell", "write", "think"}
-_STANCE_REQUIRED = {"express", "voice", "show", "convey", "signal", "indicate"}
+_STANCE_REQUIRED = {"express", "voice", "show", "convey", "signal", "indicate", "share"}
 _OBJECT_BEFORE_THAT = {"tell", "inform", "assure", "remind", "warn", "urge", "brief", "notify", "convince", "persuade", "promise"}
 _NEEDS_THAT = {"agree", "find", "feel", "consider", "disagree", "conclude", "learn"}
 _NP_BAD_START = {"to", "of", "in", "on", "for", "with", "by", "from", "at", "about", "as", "if", "which", "who", "what", "when", "where", "how", "why", "not", "is", "was", "and", "but", "or", "that", "than", "so", "because", "after", "before", "while", "during", "into", "over", "under", "between", "among", "amid", "despite", "since", "until", "there", "here", "yes", "no", "then", "also", "just", "only", "more", "most", "it's", "this", "these", "those"}
@@ -37,14 +37,14 @@ _PREPOSITIONS_END = {"to", "of", "in", "on", "for", "with", "by", "from", "at", 
 _INTRO_WORDS = {"among", "on", "in", "after", "before", "earlier", "later", "shortly", "as", "when", "while", "since", "during", "meanwhile", "however", "also", "but", "and", "yet", "still", "then", "at", "under", "for", "from", "with", "without", "despite", "following", "amid", "according"}
 _MAX_NP_WORDS = 14
 _TIME_WORDS = {"last", "this", "next", "earlier", "later", "yesterday", "today", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "in", "on", "at", "by", "since", "over", "during", "for", "now", "then", "recently", "separately", "meanwhile", "also", "instead", "still", "again"}
-_NP_LOWER_START = {"he", "she", "it", "they", "we", "i", "the", "a", "an", "officials", "authorities", "prosecutors", "police", "experts", "analysts", "critics", "sources", "residents", "witnesses", "lawmakers", "diplomats", "investigators", "observers", "people", "some", "many", "others", "both", "his", "her", "their", "its", "one", "two", "three", "several", "state", "government", "local", "senior", "top", "u.s.", "federal", "military", "health", "security", "western", "european", "police", "scientists", "researchers", "doctors", "company", "party", "court", "judges", "activists", "members", "leaders", "each", "all", "most", "another"}
+_NP_LOWER_START = {"he", "she", "it", "they", "we", "i", "the", "a", "an", "officials", "authorities", "prosecutors", "police", "experts", "analysts", "critics", "sources", "residents", "witnesses", "lawmakers", "diplomats", "investigators", "observers", "people", "some", "many", "others", "both", "his", "her", "their", "its", "one", "two", "three", "several", "state", "government", "local", "senior", "top", "u.s.", "federal", "military", "health", "security", "western", "european", "police", "scientists", "researchers", "doctors", "company", "party", "court", "judges", "activists", "members", "leaders", "each", "all", "most", "another", "reports", "media", "documents", "records", "estimates", "data", "polls", "many", "we", "you", "local", "state", "unnamed"}
 # Cues that can close a sentence after their content ("..., KCNA said.", '"...," he added.').
 _TAIL_LEMMAS = {"say", "add", "report", "note", "write", "state", "announce", "claim", "explain", "argue", "insist", "warn", "confirm", "learn", "tell", "stress", "observe", "recall", "conclude", "allege", "acknowledge", "admit", "believe", "think", "estimate", "predict", "suggest", "reply", "respond", "tweet", "post", "declare", "assert", "caution", "complain", "remark", "comment", "concede", "contend", "maintain", "reiterate", "emphasize", "emphasise", "quip", "answer", "write", "testify", "counter", "boast", "vow", "promise", "pledge", "urge", "deny", "disclose", "reveal", "indicate", "signal", "mention", "hint", "affirm", "inform", "assure", "accuse"}
 # "said Thursday", "said in a statement", "said in a regulatory filing last month": not content.
 _LEADING_ADVERBIAL = re.compile(r"\s*(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?:in|on)\s+(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?:statement|filing|interview|release|post|tweet|letter|report|speech|briefing|call|note|email)(?:\s+(?:last|this|on|to)\s+\w+)?|last\s+(?:week|month|year)|this\s+(?:week|month|year)|earlier\s+this\s+\w+|on\s+\w+\s+\d{1,2})[,\s]+(?:that\s+)?")
 # An attitude's object ends where a relative or appositive clause begins.
-_CLAUSE_AFTER_OBJECT = re.compile(r",\s+(?=to which\b|which\b|who\b|a (?:phrase|term|move|step|word)\b)")
-_HEDGE_ADVERB = re.compile(r"(?<![\w-])(reportedly|allegedly|purportedly|supposedly|(?:As|as) alleged)(?![\w-]),?\s*")
+_CLAUSE_AFTER_OBJECT = re.compile(r",?\s+(?=to which\b)|,\s+(?=which\b|who\b|a (?:phrase|term|move|step|word)\b)")
+_HEDGE_ADVERB = re.compile(r"(?<![\w-])(reportedly|allegedly|purportedly|supposedly|as alleged)(?![\w-]),?\s*", re.IGNORECASE)
 _WHAT_X_CALLS = re.compile(r"\b(?:what|which)\s+(?P<np>it|they|he|she|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+(?P<cue>calls|called|terms|termed|describes as|described as|dubs|dubbed|refers to as)\s+")
 _PARTICIPLE = re.compile(r",\s+(insisting|saying|adding|noting|arguing|warning|claiming|stressing|explaining|asserting|stating|calling|suggesting)\b")
 _ADDRESSEE_LEMMAS = {"tell", "inform", "assure", "urge", "accuse", "promise", "warn"}
@@ -115,6 +115,8 @@ def _valid_np(np: str, allow_comma: bool = True) -> bool:
         return False
     if np.count(",") > 2:
         return False
+    if re.search(r"\b[a-z]+ed\s+(?:a|an|the|its|his|her|their|to)\b", np):
+        return False  # "Eli Cohen also released a statement calling ...": a clause, not a name
     # something nominal: a capitalised word, a pronoun, or a determiner/plural noun phrase
     return bool(re.search(r"[A-Z]", np)) or lw[0] in _NP_LOWER_START
 
@@ -134,7 +136,7 @@ def _cue_ok(ctx: _Context, form: str, np: str, after: str) -> bool:
         return after_l.startswith(("that ", "with ")) or (lemma == "find" and after_l.startswith("that "))
     if cls == "belief" and after_l.startswith("to ") and lemma not in {"expect", "believe", "think", "hope", "fear"}:
         return False
-    if form.endswith("ing") and not (after_l.startswith(("that ", ":", '"', "“", "it ")) or lemma in {"say", "call"}):
+    if form.endswith("ing") and not (after_l.startswith(("that ", ":", '"', "“", ', "', ", “")) or lemma in {"say", "call"}):
         return False
     return True
 
@@ -143,16 +145,19 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
     """The source noun phrase just before a cue (skipping auxiliaries and adverbs)."""
     text = ctx.text
     seg = text[lo:cue_start]
-    m = re.search(rf"{_AUX}$", seg)
-    end = lo + (m.start() if m else len(seg))
-    adv = re.search(r"\s+[a-z]+ly\s*$", text[lo:end])
-    if adv and adv.start() > 0 and not re.search(r"(?:family|ally|italy|rally|assembly|supply|july)\s*$", adv.group(0), re.I):
-        end = lo + adv.start()  # "El Al swiftly posted"
+    end = cue_start
+    for _ in range(3):  # "has consistently denied", "swiftly posted", "appears to agree"
+        m = re.search(rf"{_AUX}$", text[lo:end])
+        end = lo + (m.start() if m else end - lo)
+        adv = re.search(r"\s+(?:[a-z]+ly|appears? to|seems? to|continues? to|tends? to)\s*$", text[lo:end])
+        if not adv or adv.start() == 0 or re.search(r"(?:family|ally|italy|rally|assembly|supply|july)\s*$", adv.group(0), re.I):
+            break
+        end = lo + adv.start()
     _, end = _trim(text, lo, end)
     head = text[lo:end]
     # clause boundaries: the NP starts after the last one
     cut = lo
-    for b in re.finditer(r"(?:,\s+|\s+(?:that|and|but|while|as|when|because|after|before|since|if|who|which|where)\s+|[:;]\s+|[”\"]\s+|\s[-–—]\s)", head):
+    for b in re.finditer(r"(?:,\s+|\s+(?:that|while|as|when|because|after|before|since|if|who|which|where|with|whereas)\s+|,?\s+(?:and|but)\s+(?=(?:he|she|it|they|we|i)\s)|[:;]\s+|[”\"]\s+|\s[-–—]\s)", head):
         cut = lo + b.end()
     s, e = _trim(text, cut, end)
     if s >= e:
@@ -162,7 +167,14 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
         s, e = _trim(text, s, s + tm.start())
     np = text[s:e]
     # appositive: "Michael J. Driscoll, the assistant director ..., said" / "Watson's attorney, Lanny Breuer, told"
-    if cut > lo and text[cut - 2:cut].startswith(","):
+    if cut > lo and text[cut - 2:cut].startswith(",") and re.match(r"(?:including|such as|among them)\b", text[s:e]):
+        # "Many governments, including the US, have accused": the head is before the comma
+        prev = [b for b in re.finditer(r"(?:,\s+|[:;]\s+|[”\"]\s+)", text[lo:cut - 2])]
+        ps = lo + (prev[-1].end() if prev else 0)
+        if _valid_np(text[ps:cut - 2], allow_comma=False):
+            s = ps
+            np = text[s:e]
+    elif cut > lo and text[cut - 2:cut].startswith(","):
         prev_end = cut - 2
         while prev_end > lo and text[prev_end] != ",":
             prev_end -= 1
@@ -259,7 +271,7 @@ def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[in
                     obj = re.match(r"\s*(?:the |a |an )?(?:[A-Z][\w.’'-]*\s*)+(?:[A-Z][a-z]+day\s+)?", text[s:e])
                     if obj and obj.end() < len(text[s:e]):
                         s += obj.end()
-        m2 = re.match(r"\s*,?\s*that\s+", text[s:e])
+        m2 = re.match(r"\s*,?\s*that\s+", text[s:e]) or (re.match(r"\s*with\s+", text[s:e]) if lemma in _NEEDS_THAT else None)
         if m2:
             s += m2.end()
     if ctx.reg.cue_forms.get(lemma) == "attitude":
@@ -279,7 +291,7 @@ def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quote
     for m in ctx.cue_re.finditer(text, lo, hi):
         if not allow_quoted and _in_quote(ctx, m.start()):
             continue
-        if re.search(r"\bto\s+$", text[max(lo, m.start() - 4):m.start()]):
+        if re.search(r"\bto\s+$", text[max(lo, m.start() - 4):m.start()]) and not re.search(r"\b(?:appears?|seems?|continues?|tends?)\s+to\s+$", text[max(lo, m.start() - 16):m.start()]):
             continue
         form = m.group(1)
         lemma = ctx.reg.cue_lemma.get(form, form)
@@ -380,7 +392,7 @@ def _closed_later_by_speaker(ctx: _Context, q: Quote, idx: int) -> bool:
     return j is not None and q.end < ctx.sentences[j].end and _tail(ctx, q, j) is not None
 
 
-def _hedge_adverbs(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
+def _hedge_adverbs(ctx: _Context, sent: Sentence, idx: int, found: list[_Draft]) -> list[_Draft]:
     """'reportedly', 'allegedly', 'As alleged,': the claim is someone's, though no one is named."""
     text = ctx.text
     out = []
@@ -394,7 +406,9 @@ def _hedge_adverbs(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
         cs, ce = _trim(text, start, end, " \t\n\u00a0,.")
         if len(_words(text[cs:ce])) >= 2:
             cue = Span(text=m.group(1), start=m.start(1), end=m.end(1))
-            out.append(_Draft(None, cue, (cs, ce)))
+            # inside someone's quotation the hedge is theirs: via that speaker
+            holder = next((d for d in reversed(found) if d.source is not None and d.content[0] <= m.start() < d.content[1]), None)
+            out.append(_Draft(None, cue, (cs, ce), _via_of(holder) if holder else []))
     return out
 
 
@@ -458,8 +472,9 @@ def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
             continue
         if len(_words(text[sent.start:bs])) < 3:
             continue
-        if re.match(r"(?:shortly|after|when|while|as|before|since|although|though|because|if|once|until|despite|following|during)\b", text[sent.start:bs], re.I):
-            continue
+        if re.match(r"(?:shortly|after|when|while|as|before|since|although|though|because|if|once|until|despite|following|during)\b", text[sent.start:bs], re.I) \
+                and "," not in text[sent.start:bs]:
+            continue  # "Shortly after the ruling, Andrew posted again": an adverbial clause, not content
         tail = text[be:end]
         content_end = bs
         if text[bs] == "," and bs > 0 and text[bs + 1:bs + 2] in CLOSE_MARKS + '"':
@@ -557,12 +572,30 @@ def _via_of(d: _Draft) -> list[Via]:
     return [Via(text=d.source.text, canonical=d.source.canonical, type=d.source.type, start=d.source.start, end=d.source.end), *d.via]
 
 
+def _same_holder(inner: Source, outer: Source) -> bool:
+    t = inner.text.strip().lower()
+    if inner.canonical and outer.canonical and inner.canonical == outer.canonical:
+        return True
+    org = outer.type != "other" or not person_names(outer.text)
+    if t in {"it", "we", "they"} and org:
+        return True
+    if t in {"he", "she"} and not org:
+        return True
+    return bool(re.fullmatch(r"the (?:company|firm|group|agency|ministry|government|organi[sz]ation|carrier|automaker|startup|bank|regulator)", t)) and org
+
+
 def _nested(ctx: _Context, outer: _Draft, idx: int) -> list[_Draft]:
     if outer.depth >= 2 or outer.source is None:
         return []
     cs, ce = outer.content
     inner = _find_cue_clause(ctx, cs, ce, idx, allow_quoted=True, depth=outer.depth + 1, via=_via_of(outer))
-    inner = [d for d in inner if d.source is not None and d.source.start >= cs and not is_pronoun(d.source.text)]
+    inner = [d for d in inner if d.source is not None and d.source.start >= cs]
+    for d in inner:
+        if _same_holder(d.source, outer.source):
+            # "Pfizer said it expects ...", "Lordstown said ... the company believes": the
+            # holder reports its own belief, so it is not an intermediary
+            d.source = d.source.model_copy(update={"canonical": outer.source.canonical, "type": outer.source.type})
+            d.via = list(outer.via)
     more = []
     for d in inner:
         more.extend(_nested(ctx, d, idx))
@@ -625,7 +658,7 @@ def find_attributions(text: str, sentences: list[Sentence], book: NameBook | Non
         nested = [n for d in found for n in _nested(ctx, d, idx)]
         found = found + nested + _what_it_calls(ctx, sent, idx)
         found += _floating(ctx, idx, found)
-        found += _hedge_adverbs(ctx, sent, idx)
+        found += _hedge_adverbs(ctx, sent, idx, found)
         for d in found:
             if d.source is not None and not is_pronoun(d.source.text) and d.depth == 0:
                 ctx.history.append((idx, d.source))
