@@ -27,7 +27,7 @@ from .sources import NameBook, is_pronoun, make_source, person_names, resolve_pr
 
 _AUX = r"(?:(?:has|have|had|will|would|also|later|previously|again|repeatedly|reportedly|publicly|then|further|once|separately|earlier|recently|firmly|strongly|did|does|do|not|never|could|may|might|should|must|had|is|was|were|are|been|being|already|only|even|often|frequently|first|initially|subsequently|told|explicitly|clearly|privately|openly|personally|officially|formally|in a statement|on [A-Z][a-z]+day|[A-Z][a-z]+day)\s+)*"
 _QUOTE_CHARS = "\"“”„«»"
-_NOUN_AMBIGUOUS = {"charges", "reports", "claims", "posts", "comments", "notes", "fears", "hopes", "concerns", "orders", "shows", "calls", "supports", "backs", "estimates", "findings", "answers", "replies", "demands", "threats", "promises", "pledges", "warnings", "states", "reports", "doubts", "considers", "counter", "suspects", "expects", "questions", "remarks", "signals", "voices", "hints", "quips", "post", "report", "claim", "note", "charge", "comment", "order", "show", "call", "support", "back", "estimate", "answer", "reply", "demand", "state", "find", "doubt", "concern", "fear", "hope", "feel", "question", "remark", "signal", "suspect", "counter", "voice", "hint", "quip", "add", "say", "tell", "write", "think"}
+_NOUN_AMBIGUOUS = {"charges", "reports", "claims", "posts", "comments", "notes", "fears", "hopes", "concerns", "orders", "shows", "calls", "supports", "backs", "estimates", "findings", "answers", "replies", "demands", "threats", "promises", "pledges", "warnings", "states", "reports", "doubts", "considers", "counter", "suspects", "questions", "remarks", "signals", "voices", "hints", "quips", "post", "report", "claim", "note", "charge", "comment", "order", "show", "call", "support", "back", "estimate", "answer", "reply", "demand", "state", "find", "doubt", "concern", "fear", "hope", "feel", "question", "remark", "signal", "suspect", "counter", "voice", "hint", "quip", "add", "say", "tell", "write", "think"}
 _STANCE_REQUIRED = {"express", "voice", "show", "convey", "signal", "indicate", "share"}
 _OBJECT_BEFORE_THAT = {"tell", "inform", "assure", "remind", "warn", "urge", "brief", "notify", "convince", "persuade", "promise"}
 _NEEDS_THAT = {"agree", "find", "feel", "consider", "disagree", "conclude", "learn"}
@@ -43,7 +43,7 @@ _TAIL_LEMMAS = {"say", "add", "report", "note", "write", "state", "announce", "c
 # "said Thursday", "said in a statement", "said in a regulatory filing last month": not content.
 _LEADING_ADVERBIAL = re.compile(r"\s*(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?:in|on)\s+(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?:statement|filing|interview|release|post|tweet|letter|report|speech|briefing|call|note|email)(?:\s+(?:last|this|on|to)\s+\w+)?|last\s+(?:week|month|year)|this\s+(?:week|month|year)|earlier\s+this\s+\w+|on\s+\w+\s+\d{1,2})[,\s]+(?:that\s+)?")
 # An attitude's object ends where a relative or appositive clause begins.
-_CLAUSE_AFTER_OBJECT = re.compile(r",?\s+(?=to which\b)|,\s+(?=which\b|who\b|a (?:phrase|term|move|step|word)\b)")
+_CLAUSE_AFTER_OBJECT = re.compile(r",?\s+(?=to which\b)|,?\s+and\s+(?=[a-z]+ed\b)|,\s+(?=which\b|who\b|a (?:phrase|term|move|step|word)\b)")
 _HEDGE_ADVERB = re.compile(r"(?<![\w-])(reportedly|allegedly|purportedly|supposedly|as alleged)(?![\w-]),?\s*", re.IGNORECASE)
 _WHAT_X_CALLS = re.compile(r"\b(?:what|which)\s+(?P<np>it|they|he|she|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+(?P<cue>calls|called|terms|termed|describes as|described as|dubs|dubbed|refers to as)\s+")
 _PARTICIPLE = re.compile(r",\s+(insisting|saying|adding|noting|arguing|warning|claiming|stressing|explaining|asserting|stating|calling|suggesting)\b")
@@ -129,6 +129,8 @@ def _cue_ok(ctx: _Context, form: str, np: str, after: str) -> bool:
     after_l = after.lstrip().lower()
     if form in _NOUN_AMBIGUOUS and form.endswith("s") and not (after_l.startswith(("that ", "the ", "a ", "it ", "he ", "she ", "they ")) or after[:1].isspace() and after.lstrip()[:1].isupper()):
         return False
+    if lemma == "add" and after_l.startswith("to "):
+        return False  # "problems add to a long list"
     if lemma in _STANCE_REQUIRED:
         head = _words(after)[:5]
         return any(w.lower().strip("’'") in reg.attitude_objects for w in head)
@@ -147,8 +149,8 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
     seg = text[lo:cue_start]
     end = cue_start
     for _ in range(3):  # "has consistently denied", "swiftly posted", "appears to agree"
-        m = re.search(rf"{_AUX}$", text[lo:end])
-        end = lo + (m.start() if m else end - lo)
+        m = re.search(rf"{_AUX}$", text[lo:end] + " ")
+        end = lo + min(m.start(), end - lo) if m else end
         adv = re.search(r"\s+(?:[a-z]+ly|appears? to|seems? to|continues? to|tends? to)\s*$", text[lo:end])
         if not adv or adv.start() == 0 or re.search(r"(?:family|ally|italy|rally|assembly|supply|july)\s*$", adv.group(0), re.I):
             break
@@ -162,6 +164,9 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
     s, e = _trim(text, cut, end)
     if s >= e:
         return None
+    lead = re.match(r"(?:with|and|but|while|whereas|as)\s+", text[s:e])
+    if lead and e - s > lead.end():
+        s += lead.end()  # ", with a spokesperson stating ..."
     tm = _TIME_TAIL.search(text[s:e])
     if tm and tm.start() > 0 and len(_words(tm.group(0))) <= 6:
         s, e = _trim(text, s, s + tm.start())
