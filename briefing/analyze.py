@@ -8,10 +8,24 @@ from __future__ import annotations
 
 from .attribution import find_attributions
 from .caveats import find_caveats
-from .events import find_events
-from .models import Analysis, Article
+from .events import find_events, is_boilerplate
+from .models import Analysis, Article, Sentence
+from .registry import registry
 from .sentences import split_sentences
 from .sources import NameBook
+
+
+def own_outlets(article: Article, sentences: list[Sentence]) -> set[str]:
+    """The article's own outlet, which is never an intermediary: from its metadata, and from
+    the outlet's own furniture in the text ("FIRST ON FOX:", "Sign up for CNN's newsletter")."""
+    reg = registry()
+    own = {o.name for o, _ in reg.find_outlets(article.meta.outlet or "")}
+    for s in sentences:
+        if is_boilerplate(s) or s.text.upper().startswith("FIRST ON"):
+            own |= {o.name for o, _ in reg.find_outlets(s.text)}
+            if s.text.upper().startswith("FIRST ON FOX"):
+                own.add("Fox News")
+    return own
 
 
 def analyze(article: Article) -> Analysis:
@@ -19,6 +33,7 @@ def analyze(article: Article) -> Analysis:
     text = article.text
     sentences = split_sentences(text)
     book = NameBook.from_text(text)
+    book.own_outlets = own_outlets(article, sentences)
     attributions = find_attributions(text, sentences, book)
     events = find_events(sentences, attributions, book, title=article.meta.title)
     caveats = find_caveats(text, sentences, attributions, events)

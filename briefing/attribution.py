@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from .models import Attribution, AttributionKind, Sentence, Source, Span, Via
 from .quotes import CLOSE_MARKS, OPEN_MARKS, Quote, find_quotes
 from .registry import Registry, registry
-from .sources import NameBook, is_pronoun, make_source, person_names, resolve_pronoun
+from .sources import NameBook, is_person, is_pronoun, make_source, person_names, resolve_pronoun
 
 _AUX = r"(?:(?:has|have|had|will|would|also|later|previously|again|repeatedly|reportedly|publicly|then|further|once|separately|earlier|recently|firmly|strongly|did|does|do|not|never|could|may|might|should|must|had|is|was|were|are|been|being|already|only|even|often|frequently|first|initially|subsequently|told|explicitly|clearly|privately|openly|personally|officially|formally|in a statement|on [A-Z][a-z]+day|[A-Z][a-z]+day)\s+)*"
 _QUOTE_CHARS = "\"“”„«»"
@@ -164,6 +164,11 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
     s, e = _trim(text, cut, end)
     if s >= e:
         return None
+    if s >= e or re.search(r"\bwho\s*$", text[lo:end]):
+        rel = re.search(r"(?:^|\s)((?:[\w’'-]+\s+){0,3}?[\w’'-]+)\s+who\s*$", text[lo:end])
+        if rel and _valid_np(rel.group(1)):
+            return lo + rel.start(1), lo + rel.end(1)  # "people who say ..."
+        return None
     lead = re.match(r"(?:with|and|but|while|whereas|as)\s+", text[s:e])
     if lead and e - s > lead.end():
         s += lead.end()  # ", with a spokesperson stating ..."
@@ -284,9 +289,39 @@ def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[in
         if stop:
             e = stop.start()
     s, e = _trim(text, s, e)
+    q = next((q for q in ctx.quotes if q.start == s and q.end >= e), None)
+    if q is not None:
+        s, e = _trim(text, q.inner_start, min(e, q.inner_end), " \t\n\u00a0,.")  # 'added: "The Far East ..."'
     if e - s < 3 or len(_words(text[s:e])) < 2:
         return None
     return s, e
+
+
+def _addressee_via(ctx: _Context, form: str, start: int, end: int) -> list[Via]:
+    """'told the folks at Politico that ...': the words reached us through that outlet."""
+    if ctx.reg.cue_lemma.get(form) not in {"tell", "inform"}:
+        return []
+    span = ctx.text[start:end]
+    found = ctx.reg.find_outlets(span)
+    outlet = found[0][0] if found else None
+    if outlet is None:
+        short = next((ctx.book.outlet_short[w] for w in re.findall(r"[A-Z][a-z]+", span) if w in ctx.book.outlet_short), None)
+        outlet = short
+    if outlet is None or outlet.name in ctx.book.own_outlets:
+        return []
+    m = re.search(re.escape(outlet.name.split()[-1]), span)
+    mstart = start + (m.start() if m else 0)
+    return [Via(text=outlet.name if not m else ctx.text[mstart:mstart + len(m.group(0))], canonical=outlet.name, type=outlet.type,
+                start=mstart if m else None, end=mstart + len(m.group(0)) if m else None)]
+
+
+def _statement_subject(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None:
+    """'Eli Cohen also released a statement calling ...': the subject of the statement."""
+    m = re.search(r"^(?P<np>.+?)\s+(?:also\s+)?(?:released|issued|put out|posted|published|sent)\s+(?:a|an)\s+(?:\w+\s+)?(?:statement|post|tweet|message|letter|video)\s*,?\s*$", ctx.text[lo:cue_start])
+    if not m:
+        return None
+    s, e = _trim(ctx.text, lo + m.start("np"), lo + m.end("np"))
+    return (s, e) if _valid_np(ctx.text[s:e]) else None
 
 
 def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quoted: bool, depth: int, via: list[Via]) -> list[_Draft]:
@@ -313,6 +348,8 @@ def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quote
             content = _trim(text, m.end(), m.end() + cut)
             out.append(_Draft(None, cue, content, list(via), depth))
             break
+        if np is None and form.endswith("ing"):
+            np = _statement_subject(ctx, lo, m.start())
         if np is None or not _cue_ok(ctx, form, text[np[0]:np[1]], after):
             continue
         if passive:
@@ -322,13 +359,15 @@ def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quote
             continue
         src = _source(ctx, np[0], np[1], sent_idx)
         cue = Span(text=text[m.start():m.end()], start=m.start(), end=m.end())
+        via = _addressee_via(ctx, form, m.end(), content[0]) + list(via)
         # "expressed deep thanks ... and expressed his willingness ...": one source, two cues
         cs, ce = content
         coord = None
-        for c2 in ctx.cue_re.finditer(text, cs, ce):
+        for c2 in ctx.cue_re.finditer(text, cs, _strip_final_punct(text, cs, hi)):
             pre = text[max(cs, c2.start() - 6):c2.start()]
-            if re.search(r"\band\s+$", pre) and _cue_ok(ctx, c2.group(1), "x", text[c2.end():ce]):
+            if re.search(r"\band\s+$", pre) and _cue_ok(ctx, c2.group(1), "x", text[c2.end():hi]):
                 coord = c2
+                ce = max(ce, _strip_final_punct(text, cs, hi))
                 break
         if coord is not None:
             cut = re.search(r"\s*,?\s*and\s+$", text[cs:coord.start()])
@@ -340,6 +379,10 @@ def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quote
                 out.append(_Draft(src, cue2, c2_content, list(via), depth))
         else:
             out.append(_Draft(src, cue, content, list(via), depth))
+        # "Pyongyang praised X to which Moscow showed its thanks ...": a second clause after the content
+        rest = max(d.content[1] for d in out)
+        if depth == 0 and rest < hi - 10:
+            out.extend(_find_cue_clause(ctx, rest, hi, sent_idx, allow_quoted, depth, via))
         break
     return out
 
@@ -371,7 +414,7 @@ def _tail(ctx: _Context, q: Quote, idx: int) -> _Draft | None:
         if np is None or text[ts:np[0]].strip():
             continue
         cue = Span(text=m.group(1), start=m.start(), end=m.end())
-        return _Draft(_source(ctx, np[0], np[1], idx), cue, (cs, ce))
+        return _Draft(_source(ctx, np[0], np[1], idx), cue, (cs, ce), _addressee_via(ctx, m.group(1), m.end(), stop))
     return None
 
 
@@ -582,8 +625,8 @@ def _same_holder(inner: Source, outer: Source) -> bool:
     if inner.canonical and outer.canonical and inner.canonical == outer.canonical:
         return True
     org = outer.type != "other" or not person_names(outer.text)
-    if t in {"it", "we", "they"} and org:
-        return True
+    if t == "it" or (t in {"we", "they"} and org and outer.type not in {"anonymous"} and not is_person(outer)):
+        return org
     if t in {"he", "she"} and not org:
         return True
     return bool(re.fullmatch(r"the (?:company|firm|group|agency|ministry|government|organi[sz]ation|carrier|automaker|startup|bank|regulator)", t)) and org

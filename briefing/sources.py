@@ -93,6 +93,7 @@ class NameBook:
     by_surname: dict[str, str] = field(default_factory=dict)
     state_outlets: dict[str, set[str]] = field(default_factory=dict)
     outlet_short: dict[str, Outlet] = field(default_factory=dict)  # "Post" -> The Washington Post
+    own_outlets: set[str] = field(default_factory=set)  # the article's own outlet: never a "via"
 
     @classmethod
     def from_text(cls, text: str, reg: Registry | None = None) -> "NameBook":
