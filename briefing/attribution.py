@@ -129,6 +129,8 @@ def _cue_ok(ctx: _Context, form: str, np: str, after: str) -> bool:
     after_l = after.lstrip().lower()
     if form in _NOUN_AMBIGUOUS and form.endswith("s") and not (after_l.startswith(("that ", "the ", "a ", "it ", "he ", "she ", "they ")) or after[:1].isspace() and after.lstrip()[:1].isupper()):
         return False
+    if lemma in {"post", "tweet", "write"} and not (after_l.startswith(("that ", ":", '"', "“", ", ", "on ")) or not after_l.strip(" .")):
+        return False  # "posted a map of its routes"
     if lemma == "add" and after_l.startswith("to "):
         return False  # "problems add to a long list"
     if lemma in _STANCE_REQUIRED:
@@ -169,7 +171,7 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
         if rel and _valid_np(rel.group(1)):
             return lo + rel.start(1), lo + rel.end(1)  # "people who say ..."
         return None
-    lead = re.match(r"(?:with|and|but|while|whereas|as)\s+", text[s:e])
+    lead = re.match(r"(?:with|and|but|while|whereas|as|so|yet|where|which|who|that|when|because|since|if|now|also|still|then)\s+", text[s:e], re.I)
     if lead and e - s > lead.end():
         s += lead.end()  # ", with a spokesperson stating ..."
     tm = _TIME_TAIL.search(text[s:e])
@@ -266,6 +268,8 @@ def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[in
     m = re.match(r"\s*[,:]\s*", text[s:e])
     if m:
         s += m.end()
+    elif lemma in _NEEDS_THAT and re.match(r"\s*with\s+", text[s:e]):
+        s += re.match(r"\s*with\s+", text[s:e]).end()  # "agree with that assessment"
     else:
         if ctx.reg.cue_forms.get(lemma) != "attitude":
             t = re.search(r"\bthat\s+", text[s:min(e, s + 120)])
@@ -281,7 +285,7 @@ def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[in
                     obj = re.match(r"\s*(?:the |a |an )?(?:[A-Z][\w.’'-]*\s*)+(?:[A-Z][a-z]+day\s+)?", text[s:e])
                     if obj and obj.end() < len(text[s:e]):
                         s += obj.end()
-        m2 = re.match(r"\s*,?\s*that\s+", text[s:e]) or (re.match(r"\s*with\s+", text[s:e]) if lemma in _NEEDS_THAT else None)
+        m2 = re.match(r"\s*,?\s*that\s+", text[s:e]) or (re.match(r"\s*(?:for|about|over)\s+", text[s:e]) if lemma in {"fear", "worry"} else None)
         if m2:
             s += m2.end()
     if ctx.reg.cue_forms.get(lemma) == "attitude":
@@ -291,7 +295,8 @@ def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[in
     s, e = _trim(text, s, e)
     q = next((q for q in ctx.quotes if q.start == s and q.end >= e), None)
     if q is not None:
-        s, e = _trim(text, q.inner_start, min(e, q.inner_end), " \t\n\u00a0,.")  # 'added: "The Far East ..."'
+        # 'He added: "The Far East ...' runs to the quotation's end, over sentences and paragraphs
+        s, e = _trim(text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
     if e - s < 3 or len(_words(text[s:e])) < 2:
         return None
     return s, e
@@ -337,8 +342,8 @@ def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quote
         lemma = ctx.reg.cue_lemma.get(form, form)
         np = _np_before(ctx, lo, m.start())
         after = text[m.end():hi]
-        passive = re.search(r"(?:is|are|was|were|being|been)\s+(?:widely\s+|also\s+|now\s+)?$", text[lo:m.start()])
-        if passive and ctx.reg.cue_forms.get(form) == "belief" and after.lstrip().startswith("to "):
+        passive = None if form.endswith("ing") else re.search(r"(?:is|are|was|were|being|been)\s+(?:widely\s+|also\s+|now\s+)?$", text[lo:m.start()])
+        if passive and ctx.reg.cue_forms.get(form) == "belief" and (after.lstrip().startswith("to ") or lemma == "suspect" and after.lstrip().startswith("of ")):
             # "X is believed to have ...": a belief with no named holder
             cue = Span(text=text[passive.start() + lo:m.end()], start=passive.start() + lo, end=m.end())
             end = _strip_final_punct(text, m.end(), hi)
@@ -346,6 +351,8 @@ def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quote
             dash = re.search(r"\s[-–—]\s", text[m.end():end])
             cut = min(x for x in (comma, dash.start() if dash else None, end - m.end()) if x is not None)
             content = _trim(text, m.end(), m.end() + cut)
+            if lemma == "suspect":
+                content = _trim(text, content[0] + len(re.match(r"\s*of\s+", text[content[0]:]).group(0)) if re.match(r"\s*of\s+", text[content[0]:]) else content[0], content[1])
             out.append(_Draft(None, cue, content, list(via), depth))
             break
         if np is None and form.endswith("ing"):
@@ -705,7 +712,8 @@ def find_attributions(text: str, sentences: list[Sentence], book: NameBook | Non
         found = [x for d in found for x in _split_participle(ctx, d)]
         nested = [n for d in found for n in _nested(ctx, d, idx)]
         found = found + nested + _what_it_calls(ctx, sent, idx)
-        found += _floating(ctx, idx, found)
+        floating = _floating(ctx, idx, found)
+        found += floating + [n for d in floating for n in _nested(ctx, d, idx)]
         found += _hedge_adverbs(ctx, sent, idx, found)
         for d in found:
             if d.source is not None and not is_pronoun(d.source.text) and d.depth == 0:
