@@ -121,7 +121,7 @@ def _valid_np(np: str, allow_comma: bool = True) -> bool:
     return bool(re.search(r"[A-Z]", np)) or lw[0] in _NP_LOWER_START
 
 
-def _cue_ok(ctx: _Context, form: str, np: str, after: str) -> bool:
+def _cue_ok(ctx: _Context, form: str, np: str, after: str, nested: bool = False) -> bool:
     """Filter cue words that are often something else (nouns, other senses)."""
     reg = ctx.reg
     lemma = reg.cue_lemma.get(form, form)
@@ -136,7 +136,7 @@ def _cue_ok(ctx: _Context, form: str, np: str, after: str) -> bool:
     if lemma in _STANCE_REQUIRED:
         head = _words(after)[:5]
         return any(w.lower().strip("’'") in reg.attitude_objects for w in head)
-    if lemma in _NEEDS_THAT:
+    if lemma in _NEEDS_THAT and not (nested and lemma == "consider"):
         return after_l.startswith(("that ", "with ")) or (lemma == "find" and after_l.startswith("that "))
     if cls == "belief" and after_l.startswith("to ") and lemma not in {"expect", "believe", "think", "hope", "fear"}:
         return False
@@ -167,9 +167,10 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
     if s >= e:
         return None
     if s >= e or re.search(r"\bwho\s*$", text[lo:end]):
-        rel = re.search(r"(?:^|\s)((?:[\w’'-]+\s+){0,3}?[\w’'-]+)\s+who\s*$", text[lo:end])
-        if rel and _valid_np(rel.group(1)):
-            return lo + rel.start(1), lo + rel.end(1)  # "people who say ..."
+        for n in range(1, 5):  # "people who say ...": the shortest noun phrase before "who"
+            rel = re.search(rf"((?:[\w’'-]+\s+){{{n - 1}}}[\w’'-]+)\s+who\s*$", text[lo:end])
+            if rel and _valid_np(rel.group(1)):
+                return lo + rel.start(1), lo + rel.end(1)
         return None
     lead = re.match(r"(?:with|and|but|while|whereas|as|so|yet|where|which|who|that|when|because|since|if|now|also|still|then)\s+", text[s:e], re.I)
     if lead and e - s > lead.end():
@@ -203,6 +204,9 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
                 s = ps
                 np = text[s:e]
     if not _valid_np(np):
+        coord = re.match(r"\s*(we|i|they|he|she|it)\s+[^,;:]*\s+and\s*$", text[lo:cue_start], re.I)
+        if coord:
+            return lo + coord.start(1), lo + coord.end(1)
         return None
     return s, e
 
@@ -293,6 +297,10 @@ def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[in
         if stop:
             e = stop.start()
     s, e = _trim(text, s, e)
+    if text[s:s + 1] in "'‘":
+        close = re.search(r"[’'](?![A-Za-z])", text[s + 1:e])
+        if close:
+            s, e = s + 1, s + 1 + close.start()  # "people who say, 'Olive oil in coffee?'"
     q = next((q for q in ctx.quotes if q.start == s and q.end >= e), None)
     if q is not None:
         # 'He added: "The Far East ...' runs to the quotation's end, over sentences and paragraphs
@@ -357,7 +365,7 @@ def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quote
             break
         if np is None and form.endswith("ing"):
             np = _statement_subject(ctx, lo, m.start())
-        if np is None or not _cue_ok(ctx, form, text[np[0]:np[1]], after):
+        if np is None or not _cue_ok(ctx, form, text[np[0]:np[1]], after, nested=depth > 0):
             continue
         if passive:
             continue
@@ -629,6 +637,8 @@ def _via_of(d: _Draft) -> list[Via]:
 
 def _same_holder(inner: Source, outer: Source) -> bool:
     t = inner.text.strip().lower()
+    if t in {"we", "i"} and is_person(outer):
+        return False  # a person's "we believe" is reported through that person
     if inner.canonical and outer.canonical and inner.canonical == outer.canonical:
         return True
     org = outer.type != "other" or not person_names(outer.text)
@@ -684,7 +694,7 @@ def _floating(ctx: _Context, idx: int, found: list[_Draft]) -> list[_Draft]:
         # the latest named speaker in this sentence or within the two before it
         speaker = None
         for d in reversed(found + ctx.drafts):
-            if d.source is None:
+            if d.source is None or d.depth > 0:
                 continue
             d_idx = _sentence_of(ctx, d.source.start) if d.source.start is not None else -99
             c_idx = _sentence_of(ctx, d.content[0])

@@ -151,7 +151,7 @@ def classify(text: str, book: NameBook, reg: Registry | None = None) -> tuple[st
             return (f"{country} state media" if country else "state media"), "state_media"
 
     head = re.split(r",", bare_lower, maxsplit=1)[0].strip()
-    if not person_names(bare.split(",")[0], reg):
+    if not person_names(bare, reg):
         for w in reg.roles["anonymous"]:
             w = _DETERMINERS.sub("", w)
             if head == w or head.startswith(w + " "):
@@ -196,9 +196,23 @@ def is_pronoun(text: str) -> bool:
     return text.strip().lower() in PRONOUNS
 
 
+PERSON_ROLES = {
+    "spokesperson", "spokesman", "spokeswoman", "official", "aide", "attorney", "lawyer", "executive",
+    "director", "minister", "president", "leader", "judge", "prosecutor", "analyst", "expert", "professor",
+    "researcher", "scientist", "economist", "diplomat", "source", "person", "witness", "resident", "chief",
+    "head", "chairman", "chairwoman", "secretary", "ambassador", "envoy", "senator", "lawmaker", "commander",
+    "officer", "founder", "ceo", "insider", "adviser", "advisor", "employee", "member", "doctor", "man", "woman",
+}
+
+
 def is_person(src: Source) -> bool:
-    """A source that is one person: named, and not an outlet, a country or an institution."""
-    if src.type in _MEDIA_TYPES or src.type == "anonymous":
+    """A source that is one person: named, or an unnamed individual ("a spokesperson")."""
+    if src.type in _MEDIA_TYPES:
+        return False
+    head = _DETERMINERS.sub("", src.text.split(",")[0].strip().lower())
+    if head.split(" ")[-1:] and head.split(" ")[-1] in PERSON_ROLES and " of " not in head and " for " not in head:
+        return True
+    if src.type == "anonymous":
         return False
     reg = registry()
     if src.canonical and reg.country(src.canonical):
