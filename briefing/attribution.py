@@ -293,12 +293,12 @@ def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[in
         if m2:
             s += m2.end()
     if ctx.reg.cue_forms.get(lemma) == "attitude":
-        stop = _CLAUSE_AFTER_OBJECT.search(text, s, e)
+        stop = next((m for m in _CLAUSE_AFTER_OBJECT.finditer(text, s, e) if not _in_quote(ctx, m.start())), None)
         if stop:
             e = stop.start()
     s, e = _trim(text, s, e)
     if text[s:s + 1] in "'‘":
-        close = re.search(r"[’'](?![A-Za-z])", text[s + 1:e])
+        close = re.search(r"[’'](?![A-Za-z])|(?<=[?!.])\s", text[s + 1:e])
         if close:
             s, e = s + 1, s + 1 + close.start()  # "people who say, 'Olive oil in coffee?'"
     q = next((q for q in ctx.quotes if q.start == s and q.end >= e), None)
