@@ -47,6 +47,7 @@ _CLAUSE_AFTER_OBJECT = re.compile(r",?\s+(?=to which\b)|,?\s+and\s+(?=[a-z]+ed\b
 _HEDGE_ADVERB = re.compile(r"(?<![\w-])(reportedly|allegedly|purportedly|supposedly|as alleged)(?![\w-]),?\s*", re.IGNORECASE)
 _WHAT_X_CALLS = re.compile(r"\b(?:what|which)\s+(?P<np>it|they|he|she|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+(?P<cue>calls|called|terms|termed|describes as|described as|dubs|dubbed|refers to as)\s+")
 _PARTICIPLE = re.compile(r",\s+(insisting|saying|adding|noting|arguing|warning|claiming|stressing|explaining|asserting|stating|calling|suggesting)\b")
+_ADVERBIAL_CLAUSE = re.compile(r",\s+(?=(?:after|as|because|when|while|since|before|although|though|despite)\b)")
 _ADDRESSEE_LEMMAS = {"tell", "inform", "assure", "urge", "accuse", "promise", "warn"}
 _ADVERBIAL_TAIL = re.compile(r"\s*(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|via|through|before|from|to|told|according|without|[A-Z][a-z]+day)\b")
 _TIME_TAIL = re.compile(r"\s+(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|speaking|via|through|before)\b(?:[^,]{0,60})$")
@@ -121,7 +122,7 @@ def _valid_np(np: str, allow_comma: bool = True) -> bool:
     return bool(re.search(r"[A-Z]", np)) or lw[0] in _NP_LOWER_START
 
 
-def _cue_ok(ctx: _Context, form: str, np: str, after: str, nested: bool = False) -> bool:
+def _cue_ok(ctx: _Context, form: str, np: str, after: str, nested: bool = False, before: str = "") -> bool:
     """Filter cue words that are often something else (nouns, other senses)."""
     reg = ctx.reg
     lemma = reg.cue_lemma.get(form, form)
@@ -133,6 +134,8 @@ def _cue_ok(ctx: _Context, form: str, np: str, after: str, nested: bool = False)
         return False  # "posted a map of its routes"
     if lemma == "add" and after_l.startswith("to "):
         return False  # "problems add to a long list"
+    if lemma == "show" and re.search(r"\b(?:report|study|data|results?|survey|poll|filing|figures|earnings|documents?|analysis|research|records?|footage|images?)\s*$", np.lower()):
+        return True  # "the earnings report showed a company taking shape"
     if lemma in _STANCE_REQUIRED:
         head = _words(after)[:5]
         return any(w.lower().strip("’'") in reg.attitude_objects for w in head)
@@ -140,7 +143,8 @@ def _cue_ok(ctx: _Context, form: str, np: str, after: str, nested: bool = False)
         return after_l.startswith(("that ", "with ")) or (lemma == "find" and after_l.startswith("that "))
     if cls == "belief" and after_l.startswith("to ") and lemma not in {"expect", "believe", "think", "hope", "fear"}:
         return False
-    if form.endswith("ing") and not (after_l.startswith(("that ", ":", '"', "“", ', "', ", “")) or lemma in {"say", "call"}):
+    progressive = form.endswith("ing") and re.search(r"\b(?:is|are|was|were|be|been)\s+$", before)
+    if form.endswith("ing") and not progressive and not (after_l.startswith(("that ", ":", '"', "“", ', "', ", “")) or lemma in {"say", "call"}):
         return False
     return True
 
@@ -172,9 +176,9 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
             if rel and _valid_np(rel.group(1)):
                 return lo + rel.start(1), lo + rel.end(1)
         return None
-    lead = re.match(r"(?:with|and|but|while|whereas|as|so|yet|where|which|who|that|when|because|since|if|now|also|still|then)\s+", text[s:e], re.I)
+    lead = re.match(r"(?:(?:with|and|but|while|whereas|as|so|yet|where|which|who|that|when|because|since|if|now|also|still|then)\s+)+", text[s:e], re.I)
     if lead and e - s > lead.end():
-        s += lead.end()  # ", with a spokesperson stating ..."
+        s += lead.end()  # ", with a spokesperson stating ...", ", and now many fear ..."
     tm = _TIME_TAIL.search(text[s:e])
     if tm and tm.start() > 0 and len(_words(tm.group(0))) <= 6:
         s, e = _trim(text, s, s + tm.start())
@@ -292,6 +296,10 @@ def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[in
         m2 = re.match(r"\s*,?\s*that\s+", text[s:e]) or (re.match(r"\s*(?:for|about|over)\s+", text[s:e]) if lemma in {"fear", "worry"} else None)
         if m2:
             s += m2.end()
+    if ctx.reg.cue_forms.get(lemma) in {"belief", "attitude"}:
+        adv = next((m for m in _ADVERBIAL_CLAUSE.finditer(text, s, e) if not _in_quote(ctx, m.start())), None)
+        if adv:
+            e = adv.start()
     if ctx.reg.cue_forms.get(lemma) == "attitude":
         stop = next((m for m in _CLAUSE_AFTER_OBJECT.finditer(text, s, e) if not _in_quote(ctx, m.start())), None)
         if stop:
@@ -326,6 +334,25 @@ def _addressee_via(ctx: _Context, form: str, start: int, end: int) -> list[Via]:
     mstart = start + (m.start() if m else 0)
     return [Via(text=outlet.name if not m else ctx.text[mstart:mstart + len(m.group(0))], canonical=outlet.name, type=outlet.type,
                 start=mstart if m else None, end=mstart + len(m.group(0)) if m else None)]
+
+
+def _cut_at_next_clause(ctx: _Context, content: tuple[int, int], depth: int) -> tuple[int, int]:
+    """'while Bancel pointed to X, the earnings report showed Y': X ends before the new clause."""
+    cs, ce = content
+    for c in re.finditer(r",\s+", ctx.text[cs:ce]):
+        b = cs + c.end()
+        if _in_quote(ctx, b):
+            continue
+        m = ctx.cue_re.search(ctx.text, b, ce)
+        if m is None or _in_quote(ctx, m.start()):
+            continue
+        if _valid_np(ctx.text[cs:cs + c.start()]):
+            continue  # "a spokesperson from the agency, Romona Bolla, said": an appositive, not a clause
+        np = _np_before(ctx, b, m.start())
+        if np is not None and np[0] == b and _cue_ok(ctx, m.group(1), ctx.text[np[0]:np[1]], ctx.text[m.end():ce], nested=depth > 0) \
+                and len(_words(ctx.text[b:m.start()])) <= 5:
+            return _trim(ctx.text, cs, cs + c.start())
+    return content
 
 
 def _statement_subject(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None:
@@ -365,13 +392,14 @@ def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quote
             break
         if np is None and form.endswith("ing"):
             np = _statement_subject(ctx, lo, m.start())
-        if np is None or not _cue_ok(ctx, form, text[np[0]:np[1]], after, nested=depth > 0):
+        if np is None or not _cue_ok(ctx, form, text[np[0]:np[1]], after, nested=depth > 0, before=text[max(lo, m.start() - 12):m.start()]):
             continue
         if passive:
             continue
         content = _content_after(ctx, lemma, m.end(), hi)
         if content is None:
             continue
+        content = _cut_at_next_clause(ctx, content, depth)
         src = _source(ctx, np[0], np[1], sent_idx)
         cue = Span(text=text[m.start():m.end()], start=m.start(), end=m.end())
         via = _addressee_via(ctx, form, m.end(), content[0]) + list(via)
