@@ -143,7 +143,7 @@ def _cue_ok(ctx: _Context, form: str, np: str, after: str, nested: bool = False,
         return after_l.startswith(("that ", "with ")) or (lemma == "find" and after_l.startswith("that "))
     if cls == "belief" and after_l.startswith("to ") and lemma not in {"expect", "believe", "think", "hope", "fear"}:
         return False
-    progressive = form.endswith("ing") and re.search(r"\b(?:is|are|was|were|be|been)\s+$", before)
+    progressive = form.endswith("ing") and cls in {"belief", "speech"} and re.search(r"\b(?:is|are|was|were|be|been)\s+$", before)
     if form.endswith("ing") and not progressive and not (after_l.startswith(("that ", ":", '"', "“", ', "', ", “")) or lemma in {"say", "call"}):
         return False
     return True

@@ -45,9 +45,15 @@ def _opens_at(text: str, i: int) -> bool:
 def find_quotes(text: str) -> list[Quote]:
     """All quotations in ``text``, in order, never overlapping."""
     quotes: list[Quote] = []
-    for pstart, pend in paragraph_spans(text):
-        open_at: int | None = None
-        for i in range(pstart, pend):
+    paragraphs = paragraph_spans(text)
+    carried: int | None = None  # a quotation continued from the previous paragraph
+    for n, (pstart, pend) in enumerate(paragraphs):
+        open_at: int | None = carried
+        carried = None
+        first = pstart
+        if open_at is not None:
+            first = pstart + 1  # the continuation paragraph's own opening mark
+        for i in range(first, pend):
             ch = text[i]
             if ch not in OPEN_MARKS and ch not in CLOSE_MARKS and ch != STRAIGHT:
                 continue
@@ -57,10 +63,13 @@ def find_quotes(text: str) -> list[Quote]:
             elif ch in CLOSE_MARKS or ch == STRAIGHT:
                 quotes.append(Quote(open_at, i + 1, open_at + 1, i, True))
                 open_at = None
-            elif ch in OPEN_MARKS:
+            elif ch in OPEN_MARKS and i > first:
                 open_at = i  # a stray opening mark: restart from the newer one
         if open_at is not None:
-            # Unclosed at the paragraph's end: the continued-paragraph convention (or a stray
-            # mark). Either way the quote ends with the paragraph.
-            quotes.append(Quote(open_at, pend, open_at + 1, pend, False))
+            nxt = paragraphs[n + 1][0] if n + 1 < len(paragraphs) else None
+            if nxt is not None and (text[nxt] in OPEN_MARKS or text[nxt] == STRAIGHT):
+                carried = open_at  # the convention: no closing mark, the next paragraph reopens
+            else:
+                # a stray mark: the quotation ends with its paragraph
+                quotes.append(Quote(open_at, pend, open_at + 1, pend, False))
     return quotes
