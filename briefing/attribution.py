@@ -538,7 +538,22 @@ def _caps_headline(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
         if content[1] - content[0] < 3:
             continue
         src = _source(ctx, np[0], np[1], idx)
-        out.append(_Draft(src, Span(text=text[cs0:sent.start + m.end()], start=cs0, end=sent.start + m.end()), content))
+        outer = _Draft(src, Span(text=text[cs0:sent.start + m.end()], start=cs0, end=sent.start + m.end()), content)
+        out.append(outer)
+        # "TATE CLAIMS BIG TECH BANNED HIM AFTER 'LARGE SWATHS' OF PEOPLE AGREED WITH ...": a nested claim
+        for m2 in ctx.cue_re.finditer(lowered, content[0] - sent.start, head_end - sent.start):
+            c2 = sent.start + m2.start()
+            lead = list(re.finditer(r"\b(?:after|that|as|when|because|since|while)\s+", lowered[:m2.start()]))
+            if not lead or lead[-1].end() + sent.start <= content[0]:
+                continue
+            n2 = (sent.start + lead[-1].end(), c2 - 1)
+            if not 1 <= len(_words(text[n2[0]:n2[1]])) <= 5:
+                continue
+            rest = re.match(r"\s*(?:with|that)?\s*", lowered[m2.end():])
+            inner = _trim(text, sent.start + m2.end() + (rest.end() if rest else 0), head_end)
+            if inner[1] - inner[0] >= 3:
+                out.append(_Draft(_source(ctx, n2[0], n2[1], idx), Span(text=text[c2:sent.start + m2.end()], start=c2, end=sent.start + m2.end()), inner, _via_of(outer), 1))
+            break
         break
     if colon > 0:
         after = _trim(text, head_end + 1, _strip_final_punct(text, head_end + 1, sent.end))
