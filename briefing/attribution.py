@@ -110,8 +110,8 @@ def _valid_np(np: str, allow_comma: bool = True) -> bool:
     lw = [w.lower() for w in words]
     if lw[0] in _NP_BAD_START or lw[-1] in _PREPOSITIONS_END:
         return False
-    if words[0][0].islower() and lw[0] not in _NP_LOWER_START:
-        return False
+    if words[0][0].islower() and lw[0] not in _NP_LOWER_START and not re.search(r"\b[A-Z][a-z]+", np):
+        return False  # "leader Kim Jong Un" is fine, "chairs the committee" is not
     if any(w in _NP_VERBISH for w in lw):
         return False
     if np.count(",") > 2:
@@ -163,9 +163,16 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
         end = lo + adv.start()
     _, end = _trim(text, lo, end)
     head = text[lo:end]
+    rel = re.match(r"(.*?\S),\s+(?:who|which)\s[^,]*$", head)
+    if rel:
+        # "Smith, who chairs the committee, said": the name and its relative clause
+        before = list(re.finditer(r",\s+|[:;]\s+|[”\"]\s+", rel.group(1)))
+        rs, rend = _trim(text, lo + (before[-1].end() if before else 0), end)
+        if _valid_np(text[rs:lo + rel.end(1)]):
+            return rs, rend
     # clause boundaries: the NP starts after the last one
     cut = lo
-    for b in re.finditer(r"(?:,\s+|\s+(?:that|while|as|when|because|after|before|since|if|who|which|where|with|whereas)\s+|,?\s+(?:and|but)\s+(?=(?:he|she|it|they|we|i)\s)|[:;]\s+|[”\"]\s+|\s[-–—]\s)", head):
+    for b in re.finditer(r"(?:,\s+|\s+(?:that|while|as|when|because|after|before|since|if|who|which|where|whereas)\s+|,?\s+(?:and|but)\s+(?=(?:he|she|it|they|we|i)\s)|[:;]\s+|[”\"]\s+|\s[-–—]\s)", head):
         cut = lo + b.end()
     s, e = _trim(text, cut, end)
     if s >= e:
