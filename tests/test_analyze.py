@@ -177,3 +177,18 @@ def test_every_example_article_yields_attributions_with_exact_spans(example_anal
         for c in an.caveats:
             ids = {a.id for a in an.attributions} | {e.id for e in an.events}
             assert set(c.applies_to) <= ids
+
+
+def test_registry_keeps_state_media_and_public_broadcasters_apart():
+    from briefing.registry import registry
+
+    reg = registry()
+    types = {o.name: o.type for o in reg.outlets}
+    for name in ["KCNA", "Rodong Sinmun", "TASS", "RIA Novosti", "RT", "Sputnik", "Xinhua", "CGTN", "Global Times",
+                 "IRNA", "Press TV", "Tasnim"]:
+        assert types[name] == "state_media", name
+    for name in ["BBC", "NHK", "DW", "NPR", "CBC", "Yle"]:
+        assert types[name] == "public_broadcaster", name
+    assert types["Reuters"] == types["Associated Press"] == "wire"
+    aliases = [a for o in reg.outlets for a in o.aliases]
+    assert len(aliases) == len(set(aliases)), "an alias names two outlets"
