@@ -17,6 +17,7 @@ Offsets are absolute into the article text throughout.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ _NP_VERBISH = {"is", "are", "was", "were", "has", "have", "had", "will", "would"
 _PREPOSITIONS_END = {"to", "of", "in", "on", "for", "with", "by", "from", "at", "about", "the", "a", "an", "and", "or", "but", "that", "as", "his", "her", "its", "their", "our", "my", "your", "two", "three", "four", "five", "several", "many", "some", "more", "most", "other", "former", "new", "first"}
 _INTRO_WORDS = {"among", "on", "in", "after", "before", "earlier", "later", "shortly", "as", "when", "while", "since", "during", "meanwhile", "however", "also", "but", "and", "yet", "still", "then", "at", "under", "for", "from", "with", "without", "despite", "following", "amid", "according"}
 _MAX_NP_WORDS = 14
+_PRONOUN_WINDOW = 40
 _TIME_WORDS = {"last", "this", "next", "earlier", "later", "yesterday", "today", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "in", "on", "at", "by", "since", "over", "during", "for", "now", "then", "recently", "separately", "meanwhile", "also", "instead", "still", "again"}
 _NP_LOWER_START = {"he", "she", "it", "they", "we", "i", "the", "a", "an", "officials", "authorities", "prosecutors", "police", "experts", "analysts", "critics", "sources", "residents", "witnesses", "lawmakers", "diplomats", "investigators", "observers", "people", "some", "many", "others", "both", "his", "her", "their", "its", "one", "two", "three", "several", "state", "government", "local", "senior", "top", "u.s.", "federal", "military", "health", "security", "western", "european", "police", "scientists", "researchers", "doctors", "company", "party", "court", "judges", "activists", "members", "leaders", "each", "all", "most", "another", "reports", "media", "documents", "records", "estimates", "data", "polls", "many", "we", "you", "local", "state", "unnamed"}
 # Cues that can close a sentence after their content ("..., KCNA said.", '"...," he added.').
@@ -71,6 +73,9 @@ class _Context:
     reg: Registry
     cue_re: re.Pattern[str]
     drafts: list[_Draft] = field(default_factory=list)
+    # sorted starts, for bisecting instead of scanning on long articles
+    quote_starts: list[int] = field(default_factory=list)
+    sentence_starts: list[int] = field(default_factory=list)
     # (sentence index, source) of every source seen, and of every sentence-initial person name
     history: list[tuple[int, Source]] = field(default_factory=list)
 
@@ -250,16 +255,30 @@ def _np_after(ctx: _Context, start: int, hi: int) -> tuple[int, int] | None:
 def _source(ctx: _Context, s: int, e: int, sent_idx: int) -> Source:
     src = make_source(ctx.text, s, e, ctx.book, ctx.reg)
     if is_pronoun(src.text):
-        cands = [h for _, h in sorted(ctx.history, key=lambda x: -x[0]) if True]
-        ranked = sorted(ctx.history, key=lambda x: (-x[0], 0 if x[1].canonical else 1))
-        ante = resolve_pronoun(src.text, [h for _, h in ranked] or cands)
+        # nearest sentence first, named sources before unnamed ones; antecedents are close by
+        recent = ctx.history[-_PRONOUN_WINDOW:]
+        ranked = sorted(recent, key=lambda x: (-x[0], 0 if x[1].canonical else 1))
+        ante = resolve_pronoun(src.text, [h for _, h in ranked])
         if ante is not None:
             src = src.model_copy(update={"canonical": ante.canonical or ante.text, "type": ante.type})
     return src
 
 
+def _quotes_between(ctx: _Context, s: int, e: int) -> list[Quote]:
+    """Quotations that overlap [s, e). Quotations never overlap each other, so their ends are
+    sorted like their starts and a bisection finds the first candidate."""
+    i = bisect.bisect_right(ctx.quote_starts, s)
+    i = max(0, i - 1)
+    out = []
+    while i < len(ctx.quotes) and ctx.quotes[i].start < e:
+        if ctx.quotes[i].end > s:
+            out.append(ctx.quotes[i])
+        i += 1
+    return out
+
+
 def _kind(ctx: _Context, s: int, e: int, nested: bool = False) -> AttributionKind:
-    inner = [q for q in ctx.quotes if q.start < e and q.end > s]
+    inner = _quotes_between(ctx, s, e)
     if nested:
         inner = [q for q in inner if q.start >= s - 1 and q.end <= e + 1]
         return "mixed" if inner else "indirect"
@@ -272,7 +291,8 @@ def _kind(ctx: _Context, s: int, e: int, nested: bool = False) -> AttributionKin
 
 
 def _in_quote(ctx: _Context, pos: int) -> bool:
-    return any(q.start < pos < q.end for q in ctx.quotes)
+    i = bisect.bisect_left(ctx.quote_starts, pos) - 1
+    return i >= 0 and ctx.quotes[i].start < pos < ctx.quotes[i].end
 
 
 def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[int, int] | None:
@@ -316,7 +336,7 @@ def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[in
         close = re.search(r"[’'](?![A-Za-z])|(?<=[?!.])\s", text[s + 1:e])
         if close:
             s, e = s + 1, s + 1 + close.start()  # "people who say, 'Olive oil in coffee?'"
-    q = next((q for q in ctx.quotes if q.start == s and q.end >= e), None)
+    q = next((q for q in _quotes_between(ctx, s, s + 1) if q.start == s and q.end >= e), None)
     if q is not None:
         # 'He added: "The Far East ...' runs to the quotation's end, over sentences and paragraphs
         s, e = _trim(text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
@@ -447,7 +467,7 @@ def _tail(ctx: _Context, q: Quote, idx: int) -> _Draft | None:
     if not tail.strip() or tail.lstrip()[:1] in OPEN_MARKS:
         return None
     # stop the tail at a second quote: '"X," he said, "Y."'
-    stop = next((qq.start for qq in ctx.quotes if tail_s < qq.start < tail_e), tail_e)
+    stop = next((qq.start for qq in _quotes_between(ctx, tail_s, tail_e) if tail_s < qq.start < tail_e), tail_e)
     lead = re.match(r"\s*,?\s*", tail)
     ts = tail_s + (lead.end() if lead else 0)
     inv = ctx.cue_re.match(text, ts)
@@ -469,13 +489,14 @@ def _tail(ctx: _Context, q: Quote, idx: int) -> _Draft | None:
 
 
 def _opens_sentence(ctx: _Context, q: Quote) -> bool:
-    return any(s.start == q.start for s in ctx.sentences)
+    i = bisect.bisect_left(ctx.sentence_starts, q.start)
+    return i < len(ctx.sentence_starts) and ctx.sentence_starts[i] == q.start
 
 
 def _quote_first(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     """Pattern 1: a quotation that opens a sentence (this one or an earlier one) and closes in
     this sentence on its speaker: '"...," it said.', '"A. B," Mr Schultz said.'"""
-    for q in ctx.quotes:
+    for q in _quotes_between(ctx, sent.start, sent.end):
         if sent.start <= q.end < sent.end and q.start <= sent.start and _opens_sentence(ctx, q):
             d = _tail(ctx, q, idx)
             return [d] if d else []
@@ -486,8 +507,8 @@ def _closed_later_by_speaker(ctx: _Context, q: Quote, idx: int) -> bool:
     """A quotation that runs on into a later sentence and ends there on its speaker."""
     if q.end <= ctx.sentences[idx].end or not _opens_sentence(ctx, q):
         return False
-    j = next((k for k in range(idx + 1, len(ctx.sentences)) if ctx.sentences[k].start <= q.end <= ctx.sentences[k].end), None)
-    return j is not None and q.end < ctx.sentences[j].end and _tail(ctx, q, j) is not None
+    j = _sentence_of(ctx, q.end - 1)
+    return j > idx and q.end < ctx.sentences[j].end and _tail(ctx, q, j) is not None
 
 
 def _hedge_adverbs(ctx: _Context, sent: Sentence, idx: int, found: list[_Draft]) -> list[_Draft]:
@@ -496,7 +517,7 @@ def _hedge_adverbs(ctx: _Context, sent: Sentence, idx: int, found: list[_Draft])
     out = []
     for m in _HEDGE_ADVERB.finditer(text, sent.start, sent.end):
         start = m.end()
-        inq = next((q for q in ctx.quotes if q.inner_start <= m.start() < q.inner_end), None)
+        inq = next((q for q in _quotes_between(ctx, m.start(), m.start() + 1) if q.inner_start <= m.start() < q.inner_end), None)
         end = inq.inner_end if inq else _strip_final_punct(text, sent.start, sent.end)
         stop = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s").search(text, start, end)
         if stop:
@@ -515,7 +536,7 @@ def _what_it_calls(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     text = ctx.text
     out = []
     for m in _WHAT_X_CALLS.finditer(text, sent.start, sent.end):
-        q = next((q for q in ctx.quotes if q.start == m.end()), None)
+        q = next((q for q in _quotes_between(ctx, m.end(), m.end() + 1) if q.start == m.end()), None)
         if q is None:
             continue
         cs, ce = _trim(text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
@@ -565,7 +586,7 @@ def _caps_headline(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     if colon > 0:
         after = _trim(text, head_end + 1, _strip_final_punct(text, head_end + 1, sent.end))
         colon_cue = Span(text=":", start=head_end, end=head_end + 1)
-        quoted = next((q for q in ctx.quotes if q.start == after[0]), None)
+        quoted = next((q for q in _quotes_between(ctx, after[0], after[0] + 1) if q.start == after[0]), None)
         if quoted is not None or text[after[0]:after[0] + 1] in "'‘":
             inner = (after[0] + 1, after[1] - (1 if text[after[1] - 1:after[1]] in "'’\"”" else 0))
             if out and out[0].source is not None:
@@ -718,17 +739,18 @@ def _nested(ctx: _Context, outer: _Draft, idx: int) -> list[_Draft]:
 
 
 def _sentence_of(ctx: _Context, pos: int) -> int:
-    for i, s in enumerate(ctx.sentences):
-        if s.start <= pos < s.end or pos < s.start:
-            return i
-    return len(ctx.sentences) - 1
+    """The sentence holding ``pos``, or the next one when ``pos`` falls between sentences."""
+    i = bisect.bisect_right(ctx.sentence_starts, pos) - 1
+    if i >= 0 and pos < ctx.sentences[i].end:
+        return i
+    return min(i + 1, len(ctx.sentences) - 1)
 
 
 def _floating(ctx: _Context, idx: int, found: list[_Draft]) -> list[_Draft]:
     """Quotes in this sentence that no attribution covers go to the latest speaker."""
     sent = ctx.sentences[idx]
     out = []
-    for q in ctx.quotes:
+    for q in _quotes_between(ctx, sent.start, sent.end):
         if not (sent.start <= q.start < sent.end):
             continue
         if any(d.content[0] <= q.inner_start and q.inner_end <= d.content[1] + 1 for d in found):
@@ -760,7 +782,9 @@ def _floating(ctx: _Context, idx: int, found: list[_Draft]) -> list[_Draft]:
 def find_attributions(text: str, sentences: list[Sentence], book: NameBook | None = None) -> list[Attribution]:
     """All attributions in an article, in text order, with ids ``a1``, ``a2`` ..."""
     reg = registry()
-    ctx = _Context(text=text, sentences=sentences, quotes=find_quotes(text), book=book or NameBook.from_text(text, reg), reg=reg, cue_re=_cue_regex(reg))
+    quotes = find_quotes(text)
+    ctx = _Context(text=text, sentences=sentences, quotes=quotes, book=book or NameBook.from_text(text, reg), reg=reg,
+                   cue_re=_cue_regex(reg), quote_starts=[q.start for q in quotes], sentence_starts=[s.start for s in sentences])
     for idx, sent in enumerate(sentences):
         found: list[_Draft] = []
         for rule in (_caps_headline, _quote_first, _trailing, _leading_according, _passive_by):
@@ -801,9 +825,13 @@ def _to_models(ctx: _Context) -> list[Attribution]:
             continue
         seen.add(key)
         cs, ce = d.content
-        sids = [s.id for s in ctx.sentences if s.start < ce and s.end > cs]
+        first = _sentence_of(ctx, cs)
+        last = _sentence_of(ctx, max(cs, ce - 1))
         if d.cue is not None:
-            sids = sorted({*sids, *[s.id for s in ctx.sentences if s.start <= d.cue.start < s.end]}, key=lambda x: int(x[1:]))
+            first, last = min(first, _sentence_of(ctx, d.cue.start)), max(last, _sentence_of(ctx, d.cue.start))
+        sids = [ctx.sentences[i].id for i in range(first, last + 1)
+                if ctx.sentences[i].start < ce and ctx.sentences[i].end > cs
+                or d.cue is not None and ctx.sentences[i].start <= d.cue.start < ctx.sentences[i].end]
         out.append(Attribution(
             id=f"a{len(out) + 1}",
             source=d.source,
