@@ -11,8 +11,9 @@ import datetime as dt
 
 from . import __version__
 from .errors import InputError
-from .models import Analysis, Attribution, Brief, BriefItem, Caveat, CaveatItem, Event, Ref, SaidItem, Skipped, SourceEntry, Via, Source
+from .models import Analysis, Attribution, Brief, BriefItem, Caveat, CaveatItem, Event, Ref, SaidItem, Skipped, Source, SourceEntry, Usage, Via
 from .registry import registry
+from .verify import Verified
 
 OFFLINE_ENGINE = f"offline engine (deterministic rules, briefing {__version__})"
 _CAVEAT_WEIGHT = {"state_media": 1.0, "single_source": 0.9, "unverified": 0.85, "disputed": 0.85, "hedge": 0.75, "characterization": 0.7}
@@ -106,6 +107,23 @@ def _caveat_line(analysis: Analysis, c: Caveat) -> str:
     return _sentence_end(c.note or c.text)
 
 
+def run_notes(brief: Brief) -> list[str]:
+    """What a reader should know about how this brief was made (LLM use, cost, withheld items)."""
+    notes = []
+    u = brief.usage
+    if u is not None:
+        cached = f", {u.cached} answer{'s' if u.cached != 1 else ''} from cache" if u.cached else ""
+        notes.append(f"LLM usage: {u.calls} call{'s' if u.calls != 1 else ''}{cached}, {u.input_tokens:,} input and "
+                     f"{u.output_tokens:,} output tokens, ${u.cost_usd:.4f}.")
+    if brief.withheld:
+        notes.append(f"{brief.withheld} model-written item{'s' if brief.withheld != 1 else ''} withheld: "
+                     "not grounded in the cited sentences.")
+    if brief.fell_back:
+        notes.append(f"The model failed on {len(brief.fell_back)} article{'s' if len(brief.fell_back) != 1 else ''} "
+                     f"({', '.join(brief.fell_back)}); the offline engine wrote those entries.")
+    return notes
+
+
 def _untitled(analysis: Analysis) -> str | None:
     """An article with no headline is named by the start of its first sentence."""
     if not analysis.sentences:
@@ -120,10 +138,19 @@ def make_brief(
     date: str | None = None,
     title: str | None = None,
     made_by: str = OFFLINE_ENGINE,
+    verified: dict[str, Verified] | None = None,
+    usage: Usage | None = None,
+    fell_back: list[str] | None = None,
 ) -> Brief:
-    """Assemble the brief's sections from the analyses, each item ranked for fitting one page."""
+    """Assemble the brief's sections from the analyses, each item ranked for fitting one page.
+
+    Where ``verified`` holds an article's checked LLM answer, its bottom line and events replace
+    the extractive ones for that article; who said what and the caveats stay the engine's, which
+    is the judge of attribution.
+    """
     from .events import lead_index
 
+    verified = verified or {}
     bottom: list[BriefItem] = []
     developments: list[BriefItem] = []
     said: list[SaidItem] = []
@@ -134,7 +161,13 @@ def make_brief(
         weight = 1.0 - 0.05 * order / max(n, 1)  # input order only breaks ties
         lead = lead_index(an.sentences, an.article.title)
         lead_sid = an.sentences[lead].id if lead is not None else None
-        for i, ev in enumerate(an.events):
+        checked = verified.get(an.article.id)
+        if checked is not None:
+            for i, line in enumerate(checked.bottom_line):
+                leads.append(BriefItem(text=_sentence_end(line.text), refs=[_ref(an, line.sentence_ids)], rank=weight * (1.2 - 0.1 * i)))
+            for i, ev in enumerate(checked.events):
+                developments.append(BriefItem(text=_sentence_end(ev.text), refs=[_ref(an, ev.sentence_ids)], rank=weight * (0.8 - 0.02 * i)))
+        for i, ev in enumerate(an.events if checked is None else []):
             line = event_line(an, ev)
             item = BriefItem(text=line, refs=[_ref(an, ev.sentence_ids)], rank=weight * (0.6 + (0.2 if ev.when else 0) + 0.03 * len(ev.who) - 0.02 * i))
             if ev.sentence_ids[0] == lead_sid:
@@ -169,6 +202,10 @@ def make_brief(
         caveats=sorted(caveats, key=lambda x: -x.rank),
         sources=[SourceEntry(article_id=a.article.id, title=a.article.title or _untitled(a), path=a.article.path, outlet=a.article.outlet, published=a.article.published, author=a.article.author) for a in analyses],
         skipped=[Skipped(path=e.path, reason=e.problem) for e in (skipped or [])],
+        withheld=sum(len(v.withheld) for v in verified.values()),
+        fell_back=list(fell_back or []),
+        usage=usage,
     )
+    brief.notes = run_notes(brief)
     brief.analyses = list(analyses)
     return brief

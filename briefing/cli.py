@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__
 from .analyze import analyze
 from .brief import make_brief
+from .config import BACKENDS, DEFAULT_MODEL, Settings, load_settings, redact
 from .errors import BriefingError, InputError
+from .extract import priced
 from .ingest import load_all
-from .models import Analysis
+from .models import Analysis, Usage
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -58,9 +60,61 @@ def _load(paths: tuple[str, ...], strict: bool) -> tuple[list[Analysis], list[In
     return analyses, errors
 
 
-def _backend(name: str) -> None:
-    if name != "offline":
-        raise click.UsageError(f"backend {name!r} is not available; this build runs the offline engine only")
+def _settings(backend: str | None, model: str | None, base_url: str | None, max_concurrency: int | None = None) -> Settings:
+    try:
+        return load_settings({"backend": backend, "model": model, "base_url": base_url, "max_concurrency": max_concurrency})
+    except BriefingError as e:
+        raise click.UsageError(str(e)) from None
+
+
+def _llm_stage(analyses: list[Analysis], settings: Settings, quiet: bool = False) -> dict[str, Any]:
+    """Ask the model, verify its answers, and say what it cost; failures fall back per article."""
+    from .extract import run
+    from .verify import verify
+
+    try:
+        settings.require_key()
+    except BriefingError as e:
+        click.echo(f"briefing: error: {e}", err=True)
+        raise click.exceptions.Exit(EXIT_USAGE) from None
+    try:
+        results = run(analyses, settings)
+    except BriefingError as e:
+        click.echo(f"briefing: error: {redact(str(e), settings)}", err=True)
+        raise click.exceptions.Exit(EXIT_USAGE) from None
+    verified, fell_back, usage = {}, [], Usage()
+    for an in analyses:
+        r = results[an.article.id]
+        usage = usage.add(r.usage)
+        if r.extraction is None:
+            fell_back.append(an.article.id)
+            click.echo(f"briefing: {an.article.path}: the model failed ({redact(r.error or 'no answer', settings)}); "
+                       "using the offline engine for it", err=True)
+        else:
+            verified[an.article.id] = verify(an, r.extraction)
+    withheld = sum(len(v.withheld) for v in verified.values())
+    click.echo(f"briefing: LLM usage: {usage.calls} call(s), {usage.cached} cached, {usage.input_tokens} input and "
+               f"{usage.output_tokens} output tokens, ${usage.cost_usd:.4f}"
+               + ("" if priced(settings.model) else f" (no price listed for {settings.model})")
+               + f"; {withheld} item(s) withheld by verification", err=True)
+    host = settings.base_url or "api.openai.com"
+    return {"verified": verified, "fell_back": fell_back, "usage": usage,
+            "made_by": f"{settings.model} at {host}, checked by the offline engine (briefing {__version__})"}
+
+
+def _dry_run(analyses: list[Analysis], settings: Settings) -> None:
+    from .extract import estimate
+
+    rows = estimate(analyses, settings)
+    click.echo(f"{'article':40} {'calls':>5} {'article tok':>11} {'input tok':>9} {'output tok (est)':>16} {'cost (est)':>10}")
+    for r in rows:
+        click.echo(f"{r['article'][:40]:40} {r['calls']:>5} {r['article_tokens']:>11} {r['input_tokens']:>9} "
+                   f"{r['output_tokens_est']:>16} {r['cost_usd_est']:>10.4f}")
+    click.echo(f"{'total':40} {sum(r['calls'] for r in rows):>5} {sum(r['article_tokens'] for r in rows):>11} "
+               f"{sum(r['input_tokens'] for r in rows):>9} {sum(r['output_tokens_est'] for r in rows):>16} "
+               f"{sum(r['cost_usd_est'] for r in rows):>10.4f}")
+    if not priced(settings.model):
+        click.echo(f"(no price listed for {settings.model} in prices.yaml: costs shown as 0)")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,13 +141,19 @@ def main() -> None:
               help="Page size the brief must fit on.")
 @click.option("--date", "date", default=None, help="Date printed on the brief (default: today).")
 @click.option("--title", default=None, help="Title of the brief.")
-@click.option("--backend", default="offline", envvar="BRIEFING_BACKEND", show_default=True, help="Engine that writes the brief.")
+@click.option("--backend", type=click.Choice(BACKENDS), default=None,
+              help="offline (default, no network) or openai (any OpenAI-compatible endpoint). Env: BRIEFING_BACKEND.")
+@click.option("--model", default=None, help=f"Model for --backend openai (default {DEFAULT_MODEL}). Env: BRIEFING_MODEL.")
+@click.option("--base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1. Env: OPENAI_BASE_URL.")
+@click.option("--max-concurrency", type=int, default=None, help="Articles sent to the model at once (default 4).")
+@click.option("--dry-run", is_flag=True, help="Print tokens and estimated cost per article and in total; call nothing.")
 @click.option("--strict", is_flag=True, help="Exit 2 if any input could not be read (the brief is still written).")
-def build(paths: tuple[str, ...], output: str, paper: str, date: str | None, title: str | None, backend: str, strict: bool) -> None:
+def build(paths: tuple[str, ...], output: str, paper: str, date: str | None, title: str | None, backend: str | None,
+          model: str | None, base_url: str | None, max_concurrency: int | None, dry_run: bool, strict: bool) -> None:
     """Make the one-page brief from PATHS."""
     from .render import fit_one_page, format_for, write
 
-    _backend(backend)
+    settings = _settings(backend, model, base_url, max_concurrency)
     try:
         format_for(output)
     except BriefingError as e:
@@ -109,7 +169,11 @@ def build(paths: tuple[str, ...], output: str, paper: str, date: str | None, tit
     if not analyses:
         click.echo("briefing: error: no input could be read", err=True)
         raise click.exceptions.Exit(EXIT_USAGE)
-    brief = make_brief(analyses, skipped=errors, date=date, title=title)
+    if dry_run:
+        _dry_run(analyses, settings)
+        return
+    llm = _llm_stage(analyses, settings) if settings.backend == "openai" else {}
+    brief = make_brief(analyses, skipped=errors, date=date, title=title, **llm)
     brief = fit_one_page(brief, paper=paper.upper() if paper.lower() == "a4" else "Letter")
     try:
         out = write(brief, output, paper=paper.upper() if paper.lower() == "a4" else "Letter")
@@ -125,16 +189,32 @@ def build(paths: tuple[str, ...], output: str, paper: str, date: str | None, tit
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True,
               help="json: one object for one article, an array for several; jsonl: one object per line.")
-@click.option("--backend", default="offline", envvar="BRIEFING_BACKEND", show_default=True, help="Engine that extracts.")
+@click.option("--backend", type=click.Choice(BACKENDS), default=None,
+              help="offline (default) or openai; with openai each article also gets an \"llm\" key: the model's "
+                   "verified items and what was withheld, and why. Env: BRIEFING_BACKEND.")
+@click.option("--model", default=None, help="Model for --backend openai. Env: BRIEFING_MODEL.")
+@click.option("--base-url", default=None, help="OpenAI-compatible endpoint. Env: OPENAI_BASE_URL.")
 @click.option("--strict", is_flag=True, help="Exit 2 if any input could not be read.")
-def extract(paths: tuple[str, ...], fmt: str, backend: str, strict: bool) -> None:
+def extract(paths: tuple[str, ...], fmt: str, backend: str | None, model: str | None, base_url: str | None, strict: bool) -> None:
     """Print who said what, the events and the caveats of each article in PATHS."""
-    _backend(backend)
+    settings = _settings(backend, model, base_url)
     analyses, errors = _load(paths, strict=False)
+    llm = _llm_stage(analyses, settings) if settings.backend == "openai" else {}
     dumps = [a.model_dump(mode="json", exclude_none=False) for a in analyses]
     for d in dumps:
         if d["article"].get("text") is None:
             d["article"].pop("text", None)
+        checked = llm.get("verified", {}).get(d["article"]["id"])
+        if checked is not None:
+            d["llm"] = {
+                "bottom_line": [x.model_dump() for x in checked.bottom_line],
+                "events": [x.model_dump() for x in checked.events],
+                "attributions": [x.model_dump() for x in checked.attributions],
+                "withheld": [vars(w) for w in checked.withheld],
+                "disagreements": checked.disagreements,
+            }
+        elif llm:
+            d["llm"] = None
     if fmt == "jsonl":
         for d in dumps:
             sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")

@@ -207,4 +207,72 @@ class Brief(_Model):
     sources: list[SourceEntry] = Field(default_factory=list)
     skipped: list[Skipped] = Field(default_factory=list)
     omitted: int = 0
+    withheld: int = 0  # LLM items that verify rejected: never shown, only counted
+    fell_back: list[str] = Field(default_factory=list)  # articles the LLM failed on, done offline
+    usage: "Usage | None" = None
+    notes: list[str] = Field(default_factory=list)  # how the brief was made, for the header
     analyses: list[Analysis] = Field(default_factory=list, exclude=True)
+
+
+# --- the contract with the LLM ---------------------------------------------------------------
+# Every item cites the sentence ids it rests on, so ``verify`` can check it against the text
+# and the deterministic engine before anything reaches the brief.
+
+
+# (No docstrings on these models: they would travel to the model as schema descriptions and
+# cost tokens on every call; the system prompt says what each field means.)
+class LLMLine(_Model):
+
+    text: str
+    sentence_ids: list[str]
+
+
+class LLMEvent(_Model):
+    text: str
+    sentence_ids: list[str]
+
+
+class LLMAttribution(_Model):
+
+    speaker: str
+    via: list[str]
+    claim: str
+    quote: str | None
+    kind: AttributionKind
+    sentence_ids: list[str]
+
+
+class LLMCaveat(_Model):
+    kind: CaveatKind
+    text: str
+    sentence_ids: list[str]
+
+
+class LLMExtraction(_Model):
+
+    bottom_line: list[LLMLine]
+    events: list[LLMEvent]
+    attributions: list[LLMAttribution]
+    caveats: list[LLMCaveat]
+
+
+class Usage(_Model):
+    """Calls, tokens and cost of the LLM stage, per run."""
+
+    calls: int = 0
+    cached: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def add(self, other: "Usage") -> "Usage":
+        return Usage(
+            calls=self.calls + other.calls,
+            cached=self.cached + other.cached,
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cost_usd=self.cost_usd + other.cost_usd,
+        )
+
+
+Brief.model_rebuild()

@@ -34,7 +34,7 @@ class Run:
 
 
 def briefing(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) -> Run:
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFING_BACKEND"}
+    env = {k: v for k, v in os.environ.items() if k not in {"BRIEFING_BACKEND", "OPENAI_API_KEY", "OPENAI_BASE_URL"}}
     env["COLUMNS"] = "100"
     proc = subprocess.run(
         [sys.executable, "-m", "briefing", *map(str, args)],
@@ -371,9 +371,15 @@ def test_build_unwritable_output(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["build", "extract"])
-def test_backend_not_available(command: str, tmp_path: Path) -> None:
+def test_openai_backend_without_a_key_is_a_clear_error(command: str, tmp_path: Path) -> None:
     args = ["-o", tmp_path / "b.html"] if command == "build" else []
-    run = briefing(command, SEED, "--backend", "openai", *args)
+    run = briefing(command, SEED, "--backend", "openai", *args, cwd=tmp_path)
     assert run.code == 2
-    assert "openai" in run.err and "not available" in run.err
+    assert "OPENAI_API_KEY" in run.err and len(lines(run.err)) == 1
     assert run.out == ""
+    assert not (tmp_path / "b.html").exists()
+
+
+def test_unknown_backend_is_a_usage_error(tmp_path: Path) -> None:
+    run = briefing("extract", SEED, "--backend", "gemini")
+    assert run.code == 2 and "gemini" in run.err
