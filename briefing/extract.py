@@ -248,9 +248,17 @@ def _settle(job: Job, out: Any, settings: Settings) -> str | None:
     return job.error
 
 
-def _run_batch(jobs: list[Job], chain: Any, settings: Settings, feedback: dict[str, str] | None = None) -> list[Any]:
+def _run_batch(jobs: list[Job], chain: Any, settings: Settings, feedback: dict[str, str] | None = None) -> Any:
+    """(job, answer or exception) in the order the answers arrive, ``max_concurrency`` at a time."""
     inputs = [dict(j.inputs, feedback=(feedback or {}).get(j.key, "")) for j in jobs]
-    return chain.batch(inputs, config={"max_concurrency": settings.max_concurrency}, return_exceptions=True)
+    for i, out in chain.batch_as_completed(inputs, config={"max_concurrency": settings.max_concurrency}, return_exceptions=True):
+        yield jobs[i], out
+
+
+def _store(cache: Cache, job: Job, settings: Settings) -> None:
+    """Commit an answer the moment it is good, so a crash later loses no finished call."""
+    if job.result is not None:
+        cache.put(job.key, settings.model, job.result.model_dump(mode="json"), job.usage.input_tokens, job.usage.output_tokens)
 
 
 def run(
@@ -279,12 +287,13 @@ def run(
     if pending and method is None:
         # The first call tells what the endpoint accepts: json_schema, or else function calling.
         probe = pending[0]
-        out = _run_batch([probe], _chain(settings, JSON_SCHEMA, max_retries=0), settings)[0]
+        _, out = next(_run_batch([probe], _chain(settings, JSON_SCHEMA, max_retries=0), settings))
         if isinstance(out, BaseException) and _refuses_schema(out):
             method = FUNCTION_CALLING
         else:
             method = JSON_SCHEMA
             fb = _settle(probe, out, settings)
+            _store(cache, probe, settings)
             if fb:
                 feedback[probe.key] = fb
             elif probe.result is None:
@@ -293,17 +302,16 @@ def run(
 
     chain = _chain(settings, method or JSON_SCHEMA, settings.max_retries)
     first = [j for j in pending if j.result is None and j.key not in feedback and not j.error]
-    for job, out in zip(first, _run_batch(first, chain, settings)):
+    for job, out in _run_batch(first, chain, settings):
         fb = _settle(job, out, settings)
+        _store(cache, job, settings)
         if fb:
             feedback[job.key] = fb
     retry = [j for j in pending if j.key in feedback]
     if retry:  # one more try, told what was wrong
-        for job, out in zip(retry, _run_batch(retry, chain, settings, feedback)):
+        for job, out in _run_batch(retry, chain, settings, feedback):
             _settle(job, out, settings)
-    for job in pending:
-        if job.result is not None:
-            cache.put(job.key, settings.model, job.result.model_dump(mode="json"), job.usage.input_tokens, job.usage.output_tokens)
+            _store(cache, job, settings)
 
     results: dict[str, LLMResult] = {}
     for an in analyses:

@@ -261,3 +261,33 @@ def test_the_key_appears_in_no_artefact(env, server):
     assert KEY.encode() not in Path("cache.sqlite").read_bytes()
     assert KEY.encode() not in Path("b.pdf").read_bytes()
     assert any(r["headers"].get("authorization") == f"Bearer {KEY}" for r in server.requests), "the key was sent"
+
+
+def test_killed_halfway_a_rerun_repeats_no_finished_call(env, server):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    server.script(*[auto_step(faithful)] * 3)
+    server.default = sleep_step(30, auto_step(faithful))
+    environ = dict(os.environ, BRIEFING_BACKEND="openai", OPENAI_BASE_URL=server.base_url)
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "build", str(EXAMPLES), "-o", "brief.txt",
+                             "--max-concurrency", "1"], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while server.calls < 4 and time.monotonic() < deadline:  # three answered, the fourth hangs
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    assert not Path("brief.txt").exists()
+    answered = 3
+    server.default = auto_step(faithful)
+    before = server.calls
+    r = subprocess.run([sys.executable, "-m", "briefing", "build", str(EXAMPLES), "-o", "brief.txt"], env=environ,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    articles = len(list(EXAMPLES.glob("*.txt")))
+    assert server.calls - before == articles - answered
+    assert f"{answered} cached" in r.stderr
+    brief = read("brief.txt")
+    assert all(p.stem in brief for p in EXAMPLES.glob("*.txt"))
