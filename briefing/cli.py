@@ -103,16 +103,18 @@ def _llm_stage(analyses: list[Analysis], settings: Settings, quiet: bool = False
 
 
 def _dry_run(analyses: list[Analysis], settings: Settings) -> None:
-    from .extract import estimate
+    from .extract import estimate, plan
 
     rows = estimate(analyses, settings)
+    calls = len(plan(analyses, settings))
     click.echo(f"{'article':40} {'calls':>5} {'article tok':>11} {'input tok':>9} {'output tok (est)':>16} {'cost (est)':>10}")
     for r in rows:
-        click.echo(f"{r['article'][:40]:40} {r['calls']:>5} {r['article_tokens']:>11} {r['input_tokens']:>9} "
+        click.echo(f"{r['article'][:40]:40} {r['calls']:>5.2g} {r['article_tokens']:>11} {r['input_tokens']:>9} "
                    f"{r['output_tokens_est']:>16} {r['cost_usd_est']:>10.4f}")
-    click.echo(f"{'total':40} {sum(r['calls'] for r in rows):>5} {sum(r['article_tokens'] for r in rows):>11} "
+    click.echo(f"{'total':40} {calls:>5} {sum(r['article_tokens'] for r in rows):>11} "
                f"{sum(r['input_tokens'] for r in rows):>9} {sum(r['output_tokens_est'] for r in rows):>16} "
                f"{sum(r['cost_usd_est'] for r in rows):>10.4f}")
+    click.echo("(short articles share a call; its tokens and cost are split among them by size)")
     if not priced(settings.model):
         click.echo(f"(no price listed for {settings.model} in prices.yaml: costs shown as 0)")
 

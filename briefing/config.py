@@ -37,6 +37,7 @@ class Settings:
     max_retries: int = 3
     token_budget: int = 6000  # article tokens per call; longer articles go in overlapping windows
     window_overlap: int = 2  # sentences shared by neighbouring windows
+    pack_articles: int = 8  # short articles sharing one call, at most
     cache_path: Path = field(default_factory=default_cache_path)
     cache_days: int = 30
 
@@ -89,7 +90,7 @@ def load_settings(overrides: dict[str, Any] | None = None, config_file: Path | N
     if "cache_path" in values:
         values["cache_path"] = Path(values["cache_path"]).expanduser()
     for key, kind in (("max_concurrency", int), ("timeout", float), ("max_retries", int), ("token_budget", int),
-                      ("window_overlap", int), ("cache_days", int)):
+                      ("window_overlap", int), ("cache_days", int), ("pack_articles", int)):
         if key in values:
             try:
                 values[key] = kind(values[key])

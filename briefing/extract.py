@@ -79,6 +79,11 @@ def _clean(text: str) -> str:
     return re.sub(r"<\s*/?\s*article", lambda m: m.group(0).replace("<", "‹"), text, flags=re.IGNORECASE)
 
 
+def re_quote_or_cue(text: str) -> bool:
+    """A capital-letter kicker can still carry a claim ("...: REPORTS", "X SAYS ...")."""
+    return bool(re.search(r"\b(?:SAYS?|SAID|CLAIMS?|REPORTS?|WARNS?|ANNOUNCES?)\b|[:'‘“\"]", text))
+
+
 def windows(sentences: list[Sentence], budget: int, overlap: int) -> list[list[Sentence]]:
     """Consecutive runs of sentences of at most ``budget`` tokens, neighbours sharing ``overlap``."""
     if not sentences:
@@ -100,13 +105,23 @@ def windows(sentences: list[Sentence], budget: int, overlap: int) -> list[list[S
     return out
 
 
-def prompt_inputs(analysis: Analysis, window: list[Sentence], label: str | None = None, feedback: str | None = None) -> dict[str, Any]:
+def _article_block(analysis: Analysis, window: list[Sentence], key: str, label: str | None) -> dict[str, Any]:
     meta = analysis.article
+    prefix = f"{key}." if key else ""
     return {
+        "key": key,
         "title": _clean(meta.title or meta.id),
         "outlet": _clean(meta.outlet) if meta.outlet else "",
         "window": label or "",
-        "sentences": [{"id": s.id, "text": _clean(s.text)} for s in window],
+        "sentences": [{"id": prefix + s.id, "text": _clean(s.text)} for s in window],
+    }
+
+
+def prompt_inputs(members: list[tuple[Analysis, list[Sentence], str | None]], feedback: str | None = None) -> dict[str, Any]:
+    """The template's variables for one call: one article (ids "s3") or several ("a2.s3")."""
+    keyed = len(members) > 1
+    return {
+        "articles": [_article_block(an, window, f"a{i + 1}" if keyed else "", label) for i, (an, window, label) in enumerate(members)],
         "feedback": feedback or "",
     }
 
@@ -129,7 +144,9 @@ def _schema_tokens() -> int:
 
 @dataclass
 class Job:
-    article_id: str
+    """One call: a window of one article, or several short articles packed together."""
+
+    members: list[str]  # article ids, in prompt order (a1, a2 ... when more than one)
     index: int
     inputs: dict[str, Any]
     key: str
@@ -150,29 +167,61 @@ class LLMResult:
 
 
 def plan(analyses: list[Analysis], settings: Settings) -> list[Job]:
-    jobs = []
+    """The calls to make. Short articles share a call (up to the token budget and
+    ``pack_articles`` of them), so the instructions and the schema are paid for once per call
+    rather than once per article; a long article gets overlapping windows of its own."""
+    from .events import is_boilerplate
+
+    def key_of(members: list[tuple[Analysis, list[Sentence], str | None]]) -> str:
+        text = "\n\n".join((an.article.title or "") + "\n" + "\n".join(f"{s.id}\t{s.text}" for s in part) for an, part, _ in members)
+        return cache_key(settings.endpoint, settings.model, prompt_version(), text)
+
+    jobs: list[Job] = []
+    pack: list[tuple[Analysis, list[Sentence], str | None]] = []
+    pack_tokens = 0
+
+    def flush() -> None:
+        nonlocal pack, pack_tokens
+        if pack:
+            jobs.append(Job([an.article.id for an, _, _ in pack], 0, prompt_inputs(pack), key_of(pack)))
+        pack, pack_tokens = [], 0
+
     for an in analyses:
-        parts = windows(an.sentences, settings.token_budget, settings.window_overlap)
-        for i, part in enumerate(parts):
-            label = f"{i + 1} of {len(parts)}" if len(parts) > 1 else None
-            inputs = prompt_inputs(an, part, label)
-            text = "\n".join(f"{s.id}\t{s.text}" for s in part)
-            key = cache_key(settings.endpoint, settings.model, prompt_version(), an.article.title or "", text)
-            jobs.append(Job(an.article.id, i, inputs, key))
+        # newsletter prompts, app plugs and photo credits cost tokens and say nothing
+        reporting = [s for s in an.sentences if not is_boilerplate(s) or re_quote_or_cue(s.text)]
+        parts = windows(reporting, settings.token_budget, settings.window_overlap)
+        if len(parts) > 1:
+            for i, part in enumerate(parts):
+                member = [(an, part, f"{i + 1} of {len(parts)}")]
+                jobs.append(Job([an.article.id], i, prompt_inputs(member), key_of(member)))
+            continue
+        tokens = sum(count_tokens(s.text) + 4 for s in reporting)
+        if pack and (pack_tokens + tokens > settings.token_budget or len(pack) >= settings.pack_articles):
+            flush()
+        pack.append((an, reporting, None))
+        pack_tokens += tokens
+    flush()
     return jobs
 
 
 def estimate(analyses: list[Analysis], settings: Settings) -> list[dict[str, Any]]:
     """Per article: calls, input tokens and an output estimate, with cost. No call is made."""
     rows = []
-    for an in analyses:
-        jobs = plan([an], settings)
-        inp = sum(prompt_tokens(j.inputs) for j in jobs)
-        article_tokens = count_tokens(an.article.text or "") if an.article.text else sum(count_tokens(s.text) for s in an.sentences)
-        out = sum(min(2000, 250 + article_tokens // (2 * len(jobs))) for _ in jobs)
-        rows.append({"article": an.article.id, "calls": len(jobs), "article_tokens": article_tokens, "input_tokens": inp,
-                     "output_tokens_est": out, "cost_usd_est": cost(settings.model, inp, out)})
-    return rows
+    by_id = {an.article.id: an for an in analyses}
+    for job in plan(analyses, settings):
+        inp = prompt_tokens(job.inputs)
+        tokens = [sum(count_tokens(s.text) for s in by_id[m].sentences) for m in job.members]
+        for member, art_tokens in zip(job.members, tokens):
+            share = art_tokens / max(1, sum(tokens))  # a shared call is split by article size
+            out = min(2000, 250 + art_tokens // 2)
+            rows.append({"article": member, "calls": share, "article_tokens": art_tokens, "input_tokens": round(inp * share),
+                         "output_tokens_est": out, "cost_usd_est": cost(settings.model, round(inp * share), out)})
+    merged: dict[str, dict[str, Any]] = {}
+    for r in rows:  # an article in several windows sums over them
+        m = merged.setdefault(r["article"], dict(r, calls=0, input_tokens=0, output_tokens_est=0, cost_usd_est=0.0))
+        for k in ("calls", "input_tokens", "output_tokens_est", "cost_usd_est"):
+            m[k] += r[k]
+    return list(merged.values())
 
 
 def _chat_model(settings: Settings, max_retries: int) -> Any:
@@ -315,18 +364,51 @@ def run(
 
     results: dict[str, LLMResult] = {}
     for an in analyses:
-        mine = [j for j in jobs if j.article_id == an.article.id]
+        aid = an.article.id
+        mine = [j for j in jobs if aid in j.members]
         usage = Usage()
         for j in mine:
-            usage = usage.add(j.usage)
+            usage = usage.add(_share(j.usage, len(j.members), j.members.index(aid) == 0))
         failed = [j for j in mine if j.result is None]
         if failed:
-            results[an.article.id] = LLMResult(an.article.id, None, usage, failed[0].error or "no answer", method)
+            results[aid] = LLMResult(aid, None, usage, failed[0].error or "no answer", method)
         else:
-            results[an.article.id] = LLMResult(an.article.id, merge([j.result for j in mine if j.result]), usage, None, method)
+            parts = [split(j.result, j.members)[aid] for j in mine if j.result is not None]
+            results[aid] = LLMResult(aid, merge(parts), usage, None, method)
         if on_done:
-            on_done(an.article.id)
+            on_done(aid)
     return results
+
+
+def _share(usage: Usage, n: int, first: bool) -> Usage:
+    """An article's part of a shared call: tokens and cost split evenly, the call counted once."""
+    if n == 1:
+        return usage
+    return Usage(calls=usage.calls if first else 0, cached=usage.cached if first else 0,
+                 input_tokens=usage.input_tokens // n, output_tokens=usage.output_tokens // n, cost_usd=usage.cost_usd / n)
+
+
+def split(extraction: LLMExtraction, members: list[str]) -> dict[str, LLMExtraction]:
+    """A packed answer back into one answer per article: each item goes to the article of its
+    first cited id ("a2.s3"), keeping only that article's ids, unprefixed."""
+    if len(members) == 1:
+        return {members[0]: extraction}
+    keys = {f"a{i + 1}": m for i, m in enumerate(members)}
+    buckets: dict[str, dict[str, list[Any]]] = {m: {"bottom_line": [], "events": [], "attributions": [], "caveats": []} for m in members}
+    for field_name in ("bottom_line", "events", "attributions", "caveats"):
+        for item in getattr(extraction, field_name):
+            owner, ids = None, []
+            for raw in item.sentence_ids:
+                prefix, _, sid = raw.partition(".")
+                if prefix not in keys or not sid:
+                    continue
+                owner = owner or keys[prefix]
+                if keys[prefix] == owner:
+                    ids.append(sid)
+            if owner is None:
+                owner, ids = members[0], list(item.sentence_ids)  # unprefixed ids: verify will judge them
+            buckets[owner][field_name].append(item.model_copy(update={"sentence_ids": ids}))
+    return {m: LLMExtraction.model_validate(b) for m, b in buckets.items()}
 
 
 def merge(parts: list[LLMExtraction]) -> LLMExtraction:

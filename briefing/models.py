@@ -221,35 +221,37 @@ class Brief(_Model):
 
 # (No docstrings on these models: they would travel to the model as schema descriptions and
 # cost tokens on every call; the system prompt says what each field means.)
-class LLMLine(_Model):
+class _LLMModel(_Model):
+    # "ids" on the wire: the short name is repeated in every item of every answer
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+
+class LLMLine(_LLMModel):
     text: str
-    sentence_ids: list[str]
+    sentence_ids: list[str] = Field(alias="ids")
 
 
-class LLMEvent(_Model):
+class LLMEvent(_LLMModel):
     text: str
-    sentence_ids: list[str]
+    sentence_ids: list[str] = Field(alias="ids")
 
 
-class LLMAttribution(_Model):
-
+class LLMAttribution(_LLMModel):
     speaker: str
     via: list[str]
     claim: str
     quote: str | None
     kind: AttributionKind
-    sentence_ids: list[str]
+    sentence_ids: list[str] = Field(alias="ids")
 
 
-class LLMCaveat(_Model):
+class LLMCaveat(_LLMModel):
     kind: CaveatKind
     text: str
-    sentence_ids: list[str]
+    sentence_ids: list[str] = Field(alias="ids")
 
 
-class LLMExtraction(_Model):
-
+class LLMExtraction(_LLMModel):
     bottom_line: list[LLMLine]
     events: list[LLMEvent]
     attributions: list[LLMAttribution]
