@@ -645,8 +645,24 @@ def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
             if not _cue_ok(ctx, m.group(1), "x", rest if rest.strip() else " that it"):
                 break
             cue = Span(text=m.group(1), start=m.start(), end=m.end())
+            np, content = _name_before_appositive(ctx, sent, bs, np, content)
             return [_Draft(_source(ctx, np[0], np[1], idx), cue, content)]
     return []
+
+
+def _name_before_appositive(ctx: _Context, sent: Sentence, bs: int, np: tuple[int, int], content: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]]:
+    """'..., Jonathan Sivarajah, an El Al frequent flier, told CNN.': the name before the
+    appositive belongs to the source, and the content ends before it."""
+    text = ctx.text
+    prev = list(re.finditer(r",\s+", text[sent.start:bs]))
+    if not prev:
+        return np, content
+    ps = sent.start + prev[-1].end()
+    name = text[ps:bs]
+    names = person_names(name)
+    if names and names[0][1] == 0 and names[0][2] >= len(name.rstrip()) - 1 and len(name.split()) <= 4:
+        return (ps, np[1]), _trim(text, content[0], sent.start + prev[-1].start())
+    return np, content
 
 
 def _leading_according(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:

@@ -233,3 +233,136 @@ def run() -> None:  # pragma: no cover - console entry for python -m
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+def _summary_text(summary: str) -> str:
+    """--summary is a file if one exists at that path, else the summary itself."""
+    from pathlib import Path
+
+    if summary == "-":
+        return sys.stdin.read()
+    p = Path(summary)
+    if len(summary) < 4096 and "\n" not in summary and p.suffix in {".txt", ".md"} and not p.exists():
+        raise BriefingError(f"{summary}: no such file")
+    if len(summary) < 4096 and "\n" not in summary and p.is_file():
+        try:
+            return p.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise BriefingError(f"{summary}: cannot be read: {e}") from None
+    return summary
+
+
+@main.command(epilog="""
+\b
+Examples:
+  briefing check --article examples/articles/kcna-putin-pyongyang.txt --summary "Putin said he will visit soon."
+  briefing check --article article.html --summary summary.txt --format json
+""")
+@click.option("--article", required=True, help="The article the summary claims to summarise.")
+@click.option("--summary", required=True, help="The summary: a file, - for stdin, or the text itself.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(article: str, summary: str, fmt: str) -> None:
+    """Find misattribution in a summary of an article. Exit 1 when there are errors."""
+    from .check import check as run_check
+    from .ingest import load_article
+
+    try:
+        art = load_article(article)
+        text = _summary_text(summary)
+        if not text.strip():
+            raise BriefingError(f"{summary if len(summary) < 80 else 'summary'}: the summary is empty")
+    except BriefingError as e:
+        click.echo(f"briefing: error: {e}", err=True)
+        raise click.exceptions.Exit(EXIT_USAGE) from None
+    result = run_check(art, text)
+    if fmt == "json":
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        if result.passed and not result.findings:
+            click.echo("passed: no attribution problems found")
+        for f in result.findings:
+            click.echo(f"{f.severity}: {f.type}: {f.message}")
+            click.echo(f"  summary: {f.summary_span.text!r}")
+            if f.evidence_sentence_ids:
+                click.echo(f"  article: {', '.join(f.evidence_sentence_ids)}; expected {f.expected}, found {f.found}")
+    raise click.exceptions.Exit(EXIT_OK if result.passed else EXIT_FINDINGS)
+
+
+class _EvalGroup(click.Group):
+    """``briefing eval SUITE.yaml...`` runs suites; ``briefing eval perturb ...`` builds one."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group(cls=_EvalGroup, epilog="""
+\b
+Examples:
+  briefing eval evals/*.yaml --min-pass-rate 1.0 --junit report.xml
+  briefing eval perturb tests/data/attribution/*.json -o evals/perturbations.yaml
+""")
+def eval() -> None:  # noqa: A001 - the command is called eval
+    """Run eval suites (YAML) of summaries and what check must find in them."""
+
+
+@eval.command("run")
+@click.argument("suites", nargs=-1, required=True, type=click.Path())
+@click.option("--junit", type=click.Path(dir_okay=False), help="Write a JUnit XML report (one testcase per case).")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write a JSON report.")
+@click.option("--min-pass-rate", type=click.FloatRange(0, 1), default=1.0, show_default=True,
+              help="Exit 1 when fewer cases pass than this share.")
+@click.option("--quiet", is_flag=True, help="Only the summary line.")
+def eval_run(suites: tuple[str, ...], junit: str | None, json_out: str | None, min_pass_rate: float, quiet: bool) -> None:
+    """Run SUITES and report; the exit code follows --min-pass-rate."""
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .evals import Runner, junit_xml, report_json
+
+    runner, runs = Runner(), []
+    for s in suites:
+        try:
+            runs.append(runner.run(Path(s)))
+        except BriefingError as e:
+            click.echo(f"briefing: error: {e}", err=True)
+            raise click.exceptions.Exit(EXIT_USAGE) from None
+    cases = [r for run in runs for r in run.results]
+    passed = sum(r.passed for r in cases)
+    rate = passed / len(cases) if cases else 0.0
+    console = Console(stderr=False, highlight=False, soft_wrap=True)
+    if not quiet:
+        table = Table(title="briefing eval", show_lines=False)
+        for col in ("suite", "case", "result", "findings", "problems"):
+            table.add_column(col, overflow="fold")
+        for run in runs:
+            for r in run.results:
+                table.add_row(run.name, r.case.id, "pass" if r.passed else "FAIL", ", ".join(r.found) or "-", "; ".join(r.problems) or "-")
+        console.print(table)
+    console.print(f"{passed} passed, {len(cases) - passed} failed ({rate:.1%}; threshold {min_pass_rate:.0%})")
+    if junit:
+        Path(junit).write_text(junit_xml(runs), encoding="utf-8")
+    if json_out:
+        Path(json_out).write_text(json.dumps(report_json(runs), indent=2, ensure_ascii=False), encoding="utf-8")
+    raise click.exceptions.Exit(EXIT_OK if rate >= min_pass_rate else EXIT_FINDINGS)
+
+
+@eval.command("perturb")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The suite to write (YAML).")
+@click.option("--per-type", type=int, default=3, show_default=True, help="Cases of each kind per article, at most.")
+def eval_perturb(gold: tuple[str, ...], output: str, per_type: int) -> None:
+    """Build a suite of faulty summaries (and faithful controls) from annotated articles (GOLD JSON)."""
+    from pathlib import Path
+
+    import yaml
+
+    from .perturb import build_suite
+
+    out = Path(output)
+    suite = build_suite([Path(g) for g in gold], Path.cwd(), out, per_type)
+    out.write_text(yaml.safe_dump(suite, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    click.echo(f"briefing: wrote {out}: {len(suite['cases'])} cases", err=True)

@@ -129,7 +129,7 @@ def _role_type(lower: str, reg: Registry) -> SourceType | None:
 def classify(text: str, book: NameBook, reg: Registry | None = None) -> tuple[str | None, SourceType]:
     """Resolve a source phrase to (canonical name, source type)."""
     reg = reg or registry()
-    phrase = text.strip().rstrip(",")
+    phrase = re.split(r",\s+(?:which|who|whose|that)\b", text.strip(), maxsplit=1)[0].strip().rstrip(",")
     lower = phrase.lower()
     bare = _DETERMINERS.sub("", phrase)
     bare_lower = bare.lower()
@@ -230,7 +230,7 @@ def resolve_pronoun(pronoun: str, candidates: list[Source]) -> Source | None:
         person = is_person(c)
         if p in _PERSON_PRONOUNS and not person and (c.type in _MEDIA_TYPES or c.canonical is not None):
             continue  # "he" is a person or an unnamed role ("the judge"), never an institution
-        if p == "it" and (person or c.type not in _ORG_TYPES and c.canonical is None):
+        if p == "it" and person:
             continue
         return c
     return None

@@ -1,0 +1,233 @@
+"""Eval suites: YAML files of (article, summary, what ``check`` must find), run from the CLI or pytest.
+
+A suite::
+
+    suite: kcna-seed                      # optional; the file name otherwise
+    article: ../examples/articles/kcna-putin-pyongyang.txt   # default for its cases, relative to the suite
+    cases:
+      - id: putin-said-visit-soon
+        summary: Putin said he will visit Pyongyang soon.
+        expect:
+          find: [dropped_intermediary]     # must all appear
+          not_find: [misattributed_speaker]
+          passed: false                    # the verdict
+      - id: own-article
+        article: {title: Example, text: "Officials said ..."}   # or a path
+        generate: true                     # check the pipeline's own bottom line instead
+
+A case passes when every expectation holds. The verdicts are deterministic, so a suite gives the
+same result on every run; that is what lets CI gate on it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .check import FINDING_TYPES, Checker, CheckResult
+from .errors import BriefingError
+from .ingest import load_article
+from .models import Article, ArticleMeta
+
+
+class SuiteError(BriefingError):
+    """A suite that cannot be run: the message names the file, the case and the field."""
+
+
+class InlineArticle(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1)
+    title: str | None = None
+    outlet: str | None = None
+
+
+class Expect(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    find: list[str] = Field(default_factory=list)
+    not_find: list[str] = Field(default_factory=list)
+    passed: bool | None = None
+
+    @field_validator("find", "not_find")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        unknown = [t for t in v if t not in FINDING_TYPES]
+        if unknown:
+            raise ValueError(f"unknown finding type(s) {', '.join(unknown)}; known: {', '.join(FINDING_TYPES)}")
+        return v
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    article: str | InlineArticle | None = None
+    summary: str | None = None
+    generate: bool = False
+    expect: Expect = Field(default_factory=Expect)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _summary_or_generate(self) -> "Case":
+        if self.generate == (self.summary is not None):
+            raise ValueError("give either a summary or generate: true")
+        if self.summary is not None and not self.summary.strip():
+            raise ValueError("summary is empty")
+        return self
+
+
+class Suite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    suite: str | None = None
+    article: str | InlineArticle | None = None
+    description: str | None = None
+    cases: list[Case] = Field(min_length=1)
+
+
+@dataclass
+class CaseResult:
+    suite: str
+    case: Case
+    passed: bool
+    problems: list[str]
+    result: CheckResult | None
+    seconds: float
+    summary: str = ""
+
+    @property
+    def found(self) -> list[str]:
+        return sorted({f.type for f in self.result.findings}) if self.result else []
+
+
+@dataclass
+class SuiteRun:
+    path: Path
+    name: str
+    results: list[CaseResult] = field(default_factory=list)
+
+
+def _where(path: Path, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    if len(loc) >= 2 and loc[0] == "cases" and isinstance(loc[1], int):
+        cases = raw.get("cases") or []
+        cid = cases[loc[1]].get("id") if loc[1] < len(cases) and isinstance(cases[loc[1]], dict) else None
+        rest = ".".join(str(x) for x in loc[2:] if not str(x).startswith(("str", "InlineArticle"))) or "case"
+        return f"{path}: case {loc[1] + 1}{f' ({cid})' if cid else ''}: field {rest!r}"
+    return f"{path}: field {'.'.join(str(x) for x in loc) or 'suite'!r}"
+
+
+def load_suite(path: Path) -> Suite:
+    """Parse and validate a suite; any problem is one line naming the file, the case and the field."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SuiteError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise SuiteError(f"{path}: cannot be read: {e}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise SuiteError(f"{path}: not valid YAML{where}") from None
+    if not isinstance(raw, dict):
+        raise SuiteError(f"{path}: a suite is a mapping with a 'cases' list")
+    try:
+        return Suite.model_validate(raw)
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise SuiteError(f"{_where(path, raw, tuple(err['loc']))}: {err['msg']}") from None
+
+
+class Runner:
+    """Runs cases, analysing each article once however many cases share it."""
+
+    def __init__(self, generate: Any = None) -> None:
+        self._checkers: dict[str, Checker] = {}
+        self._generate = generate or generate_offline
+
+    def checker(self, spec: str | InlineArticle, base: Path) -> tuple[Checker, Article]:
+        if isinstance(spec, InlineArticle):
+            key = f"inline:{spec.title}:{hash(spec.text)}"
+            art = Article(meta=ArticleMeta(id="inline", path="<inline>", title=spec.title, outlet=spec.outlet, text=spec.text), text=spec.text)
+        else:
+            p = (base / spec) if not Path(spec).is_absolute() else Path(spec)
+            key = str(p.resolve())
+            art = None
+            if key not in self._checkers:
+                art = load_article(p)
+        if key not in self._checkers:
+            self._checkers[key] = Checker(art)  # type: ignore[arg-type]
+        ck = self._checkers[key]
+        return ck, art or Article(meta=ck.an.article, text=ck.an.article.text or "")
+
+    def run_case(self, suite: Suite, case: Case, path: Path) -> CaseResult:
+        name = suite.suite or path.stem
+        t0 = time.perf_counter()
+        spec = case.article or suite.article
+        if spec is None:
+            return CaseResult(name, case, False, ["no article: give one on the case or the suite"], None, 0.0)
+        try:
+            ck, _ = self.checker(spec, path.parent)
+            summary = case.summary if case.summary is not None else self._generate(ck)
+            result = ck.check(summary)
+        except BriefingError as e:
+            return CaseResult(name, case, False, [str(e)], None, time.perf_counter() - t0)
+        found = {f.type for f in result.findings}
+        problems = [f"expected {t}, not found" for t in case.expect.find if t not in found]
+        problems += [f"found {t}, which must not appear" for t in case.expect.not_find if t in found]
+        if case.expect.passed is not None and result.passed != case.expect.passed:
+            problems.append(f"expected the check to {'pass' if case.expect.passed else 'fail'}, it {'passed' if result.passed else 'failed'}")
+        return CaseResult(name, case, not problems, problems, result, time.perf_counter() - t0, summary)
+
+    def run(self, path: Path) -> SuiteRun:
+        suite = load_suite(path)
+        run = SuiteRun(path, suite.suite or path.stem)
+        for case in suite.cases:
+            run.results.append(self.run_case(suite, case, path))
+        return run
+
+
+def generate_offline(checker: Checker) -> str:
+    """The offline pipeline's own summary of an article: its brief's bottom line."""
+    from .brief import make_brief
+
+    brief = make_brief([checker.an])
+    return " ".join(item.text for item in brief.bottom_line)
+
+
+def junit_xml(runs: list[SuiteRun]) -> str:
+    """One testsuite per suite, one testcase per case; a failure lists what went wrong."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"]
+    for run in runs:
+        failures = sum(not r.passed for r in run.results)
+        total = sum(r.seconds for r in run.results)
+        out.append(f"  <testsuite name={quoteattr(run.name)} tests=\"{len(run.results)}\" failures=\"{failures}\" "
+                   f"errors=\"0\" time=\"{total:.3f}\">")
+        for r in run.results:
+            out.append(f"    <testcase classname={quoteattr(run.name)} name={quoteattr(r.case.id)} time=\"{r.seconds:.3f}\">")
+            if not r.passed:
+                msg = "; ".join(r.problems)
+                body = f"findings: {', '.join(r.found) or 'none'}\n" + "\n".join(r.problems)
+                out.append(f"      <failure message={quoteattr(msg)}>{escape(body)}</failure>")
+            out.append("    </testcase>")
+        out.append("  </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"
+
+
+def report_json(runs: list[SuiteRun]) -> dict[str, Any]:
+    cases = [r for run in runs for r in run.results]
+    return {
+        "passed": sum(r.passed for r in cases),
+        "total": len(cases),
+        "pass_rate": (sum(r.passed for r in cases) / len(cases)) if cases else 0.0,
+        "suites": [
+            {"suite": run.name, "path": str(run.path), "cases": [
+                {"id": r.case.id, "passed": r.passed, "problems": r.problems, "found": r.found,
+                 "summary": r.summary, "findings": [f.model_dump() for f in r.result.findings] if r.result else []}
+                for r in run.results]}
+            for run in runs
+        ],
+    }
