@@ -85,6 +85,7 @@ class Suite(BaseModel):
     suite: str | None = None
     article: str | InlineArticle | None = None
     description: str | None = None
+    min_pass_rate: float = Field(default=1.0, ge=0.0, le=1.0)  # below 1: the suite is gated on its rate
     cases: list[Case] = Field(min_length=1)
 
 
@@ -108,6 +109,7 @@ class SuiteRun:
     path: Path
     name: str
     results: list[CaseResult] = field(default_factory=list)
+    min_pass_rate: float = 1.0
 
 
 def _where(path: Path, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
@@ -183,7 +185,7 @@ class Runner:
 
     def run(self, path: Path) -> SuiteRun:
         suite = load_suite(path)
-        run = SuiteRun(path, suite.suite or path.stem)
+        run = SuiteRun(path, suite.suite or path.stem, min_pass_rate=suite.min_pass_rate)
         for case in suite.cases:
             run.results.append(self.run_case(suite, case, path))
         return run

@@ -156,5 +156,5 @@ def build_suite(gold_files: list[Path], root: Path, out: Path, limit: int = 3) -
         article = (root / gold["article"]["path"]).resolve()
         rel = os.path.relpath(article, out.parent.resolve())
         cases.extend(cases_for(gold, rel, limit))
-    return {"suite": "perturbations", "description": "Made by `briefing eval perturb` from the attribution dev set: each "
+    return {"suite": "perturbations", "min_pass_rate": 0.95, "description": "Made by `briefing eval perturb` from the attribution dev set: each "
             "case carries one attribution error check must find, or is a faithful control that must pass.", "cases": cases}
