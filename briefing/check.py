@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from .analyze import analyze
 from .models import Analysis, Article, ArticleMeta, Attribution
 from .registry import registry
-from .sources import ORG_WORDS, NameBook, classify, person_names
+from .sources import NameBook, NameMatcher, classify, person_names
 from .verify import normalise
 
 FindingType = Literal[
@@ -105,28 +105,17 @@ class Checker:
         self.an = article if isinstance(article, Analysis) else analyze(article)
         self.reg = registry()
         self.book = NameBook.from_text(" ".join(s.text for s in self.an.sentences))
+        self.names = NameMatcher(self.book, self.reg)
         self.sent_words = {s.id: content_words(s.text) for s in self.an.sentences}
         self.att_words = {a.id: content_words(a.content.text) for a in self.an.attributions}
         self.article_text = normalise(" ".join(s.text for s in self.an.sentences))
 
     # -- names ----------------------------------------------------------------------------------
     def _keys(self, name: str | None) -> set[str]:
-        if not name:
-            return set()
-        canonical, _ = classify(name, self.book, self.reg)
-        words = [w for w in re.findall(r"[\w’'-]+", name.lower()) if w not in {"the", "a", "an", "president", "minister", "foreign", "leader", "state", "media", "north", "korean"}]
-        keys = {name.lower().strip()}
-        if canonical:
-            keys |= {canonical.lower(), canonical.lower().split()[-1]}
-        if words:
-            keys.add(re.sub(r"(?:’s|'s)$", "", words[-1]))
-            tokens = name.split()
-            if len(tokens) >= 2 and any(t.strip(".,") in ORG_WORDS for t in tokens):
-                keys.add(words[0])  # "Lordstown Motors" is also "Lordstown"
-        return {k for k in keys if k}
+        return self.names.keys(name)
 
     def same(self, a: str | None, b: str | None) -> bool:
-        return bool(self._keys(a) & self._keys(b))
+        return self.names.same(a, b)
 
     def holder_names(self, a: Attribution) -> list[str]:
         return [n for n in ((a.source.canonical, a.source.text) if a.source else ()) if n]
@@ -297,12 +286,9 @@ class Checker:
         return content_words(tail[: cut.start()] if cut else tail)
 
     def _mentions(self, text: str, names: list[str]) -> bool:
-        low = text.lower()
-        for n in names:
-            for k in self._keys(n):
-                if len(k) >= 3 and re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", low):
-                    return True
-        return "state media" in low and any("state" in (n or "").lower() or n == "KCNA" for n in names)
+        if self.names.mentions(text, names):
+            return True
+        return "state media" in text.lower() and any(n and ("state" in n.lower() or n == "KCNA") for n in names)
 
 
 def check(article: Article | Analysis, summary: str) -> CheckResult:

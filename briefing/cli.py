@@ -44,7 +44,7 @@ def _report(errors: list[InputError]) -> None:
         click.echo(f"briefing: skipped {e}", err=True)
 
 
-def _load(paths: tuple[str, ...], strict: bool) -> tuple[list[Analysis], list[InputError]]:
+def _load(paths: tuple[str, ...], strict: bool, say_none: bool = False) -> tuple[list[Analysis], list[InputError]]:
     articles, errors = load_all(list(paths))
     analyses = []
     for art in articles:
@@ -54,6 +54,8 @@ def _load(paths: tuple[str, ...], strict: bool) -> tuple[list[Analysis], list[In
             errors.append(InputError(art.meta.path, "could not be analysed (text too deeply nested)"))
     _report(errors)
     if not analyses:
+        if say_none:
+            click.echo("briefing: error: no input could be read", err=True)
         raise click.exceptions.Exit(EXIT_USAGE)
     if errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
@@ -160,17 +162,7 @@ def build(paths: tuple[str, ...], output: str, paper: str, date: str | None, tit
         format_for(output)
     except BriefingError as e:
         raise click.UsageError(str(e)) from None
-    articles, errors = load_all(list(paths))
-    analyses = []
-    for art in articles:
-        try:
-            analyses.append(analyze(art))
-        except RecursionError:  # pathological text: spoil one entry, not the batch
-            errors.append(InputError(art.meta.path, "could not be analysed (text too deeply nested)"))
-    _report(errors)
-    if not analyses:
-        click.echo("briefing: error: no input could be read", err=True)
-        raise click.exceptions.Exit(EXIT_USAGE)
+    analyses, errors = _load(paths, strict=False, say_none=True)
     if dry_run:
         _dry_run(analyses, settings)
         return

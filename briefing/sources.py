@@ -239,3 +239,46 @@ def resolve_pronoun(pronoun: str, candidates: list[Source]) -> Source | None:
 def make_source(text: str, start: int, end: int, book: NameBook, reg: Registry | None = None) -> Source:
     canonical, kind = classify(text[start:end], book, reg)
     return Source(text=text[start:end], start=start, end=end, canonical=canonical, type=kind)
+
+
+_MATCH_SKIP = {"the", "a", "an", "mr", "mrs", "ms", "dr", "president", "minister", "foreign", "prime", "leader", "state", "media",
+               "north", "south", "korean"}
+
+
+class NameMatcher:
+    """Whether two ways of naming a source name the same one, and whether a text names a source.
+
+    "President Putin", "Vladimir Putin" and "Putin" match; "Lordstown Motors" and "Lordstown"
+    match; "KCNA" and "North Korean state media" match through the article's own outlets.
+    ``verify`` and ``check`` both judge speakers with it, so they agree.
+    """
+
+    def __init__(self, book: NameBook, reg: Registry | None = None) -> None:
+        self.book = book
+        self.reg = reg or registry()
+
+    def keys(self, name: str | None) -> set[str]:
+        if not name or not name.strip():
+            return set()
+        canonical, _ = classify(name, self.book, self.reg)
+        words = [w for w in re.findall(r"[\w’'-]+", name.lower()) if w not in _MATCH_SKIP]
+        keys = {name.lower().strip()}
+        if canonical:
+            keys |= {canonical.lower(), canonical.lower().split()[-1]}
+        if words:
+            keys.add(re.sub(r"(?:’s|'s)$", "", words[-1]))
+            tokens = name.split()
+            if len(tokens) >= 2 and any(t.strip(".,") in ORG_WORDS for t in tokens):
+                keys.add(words[0])  # "Lordstown Motors" is also "Lordstown"
+        return {k for k in keys if k}
+
+    def same(self, a: str | None, b: str | None) -> bool:
+        return bool(self.keys(a) & self.keys(b))
+
+    def mentions(self, text: str, names: list[str]) -> bool:
+        low = text.lower()
+        for n in names:
+            for k in self.keys(n):
+                if len(k) >= 3 and re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", low):
+                    return True
+        return False

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine, Via
 from .registry import registry
-from .sources import NameBook, classify
+from .sources import NameBook, NameMatcher
 
 _QUOTED = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 _REPORTING = re.compile(r"\b(?:said|says|say|told|tells|reported|reports|according to|claimed|claims|stated|announced|believes?|believed|alleged|cited|citing|quoted)\b", re.I)
@@ -34,7 +34,6 @@ _INJECTION = re.compile(
 )
 _NUMBER = re.compile(r"\d[\d,.]*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
-_TITLE_WORDS = {"president", "minister", "foreign", "prime", "leader", "the", "a", "an", "mr", "mrs", "ms", "dr", "state", "media"}
 
 
 def normalise(text: str) -> str:
@@ -69,6 +68,7 @@ class _Judge:
         self.sentences = {s.id: s for s in analysis.sentences}
         self.book = NameBook.from_text(" ".join(s.text for s in analysis.sentences))
         self.reg = registry()
+        self.names = NameMatcher(self.book, self.reg)
 
     # -- facts from the engine ------------------------------------------------------------------
     def cited_text(self, ids: list[str]) -> str:
@@ -88,21 +88,10 @@ class _Judge:
 
     # -- names ----------------------------------------------------------------------------------
     def _keys(self, name: str) -> set[str]:
-        name = name.strip()
-        if not name:
-            return set()
-        canonical, _ = classify(name, self.book, self.reg)
-        words = [w for w in re.findall(r"[\w’'-]+", name.lower()) if w not in _TITLE_WORDS]
-        keys = {name.lower()}
-        if canonical:
-            keys.add(canonical.lower())
-            keys.add(canonical.lower().split()[-1])
-        if words:
-            keys.add(re.sub(r"(?:’s|'s)$", "", words[-1]))
-        return keys
+        return self.names.keys(name)
 
     def same(self, a: str, b: str) -> bool:
-        return bool(self._keys(a) & self._keys(b))
+        return self.names.same(a, b)
 
     def names_of(self, att: Attribution) -> list[str]:
         names = []
@@ -111,12 +100,7 @@ class _Judge:
         return names
 
     def mentions(self, text: str, names: list[str]) -> bool:
-        low = text.lower()
-        for n in names:
-            for k in self._keys(n):
-                if len(k) >= 3 and re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", low):
-                    return True
-        return False
+        return self.names.mentions(text, names)
 
     # -- checks, each returning a reason or None ------------------------------------------------
     def ids(self, ids: list[str]) -> str | None:
