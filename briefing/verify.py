@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine, Via
 from .registry import registry
@@ -180,22 +181,19 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
     judge = _Judge(analysis)
     out = Verified(article_id=analysis.article.id)
 
-    def check_line(kind: str, text: str, ids: list[str]) -> str | None:
+    def check_line(text: str, ids: list[str]) -> str | None:
         return (judge.ids(ids) or judge.grounded(text, ids) or judge.quotes(text, ids, None) or judge.hedge(text, ids)
                 or judge.keeps_attribution(text, ids) or judge.adopted_term(text))
 
-    for line in extraction.bottom_line:
-        reason = check_line("bottom_line", line.text, line.sentence_ids)
-        if reason:
-            out.withheld.append(Withheld("bottom_line", line.text, reason))
-        else:
-            out.bottom_line.append(line)
-    for ev in extraction.events:
-        reason = check_line("event", ev.text, ev.sentence_ids)
-        if reason:
-            out.withheld.append(Withheld("event", ev.text, reason))
-        else:
-            out.events.append(ev)
+    lines: list[tuple[str, list[Any], list[Any]]] = [("bottom_line", extraction.bottom_line, out.bottom_line),
+                                                     ("event", extraction.events, out.events)]
+    for kind, items, kept in lines:
+        for item in items:
+            reason = check_line(item.text, item.sentence_ids)
+            if reason:
+                out.withheld.append(Withheld(kind, item.text, reason))
+            else:
+                kept.append(item)
     for att in extraction.attributions:
         reason = judge.ids(att.sentence_ids)
         engine = judge.attributions_in(att.sentence_ids) if reason is None else []
