@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from .analyze import analyze
 from .models import Analysis, Article, ArticleMeta, Attribution
 from .registry import registry
-from .sources import NameBook, NameMatcher, classify, person_names
+from .sources import NameBook, NameMatcher, classify, is_pronoun, person_names
 from .verify import normalise
 
 FindingType = Literal[
@@ -135,7 +135,8 @@ class Checker:
             own = [a for a in san.attributions if s.id in a.sentence_ids and a.source is not None]
             top = min(own, key=lambda a: (len(a.via), a.content.start), default=None)
             inner = max(own, key=lambda a: len(a.via), default=None)
-            att = inner if inner is not None and inner.via else top
+            # the innermost holder ("KCNA said Putin expressed ..."), unless it is only a pronoun
+            att = inner if inner is not None and inner.via and not is_pronoun(inner.source.text) else top
             words = content_words(att.content.text if att is not None else s.text)
             out.append(_Claim(s.start, s.end, s.text, att, words))
         return san, out
@@ -207,7 +208,14 @@ class Checker:
                 return out
             match = next((a for a in attributed if any(self.same(said_by, n) for n in self.holder_names(a))), None)
             via_match = next((a for a in attributed if any(self.same(said_by, n) for n in self.via_names(a))), None)
-            if match is not None:
+            if match is not None and match.via and summary_via and not any(
+                    self.same(sv, v.canonical or v.text) or self._same_side(sv, v.canonical or v.text)
+                    for sv in summary_via for v in match.via):
+                chain = ", ".join(v.canonical or v.text for v in match.via)
+                out.append(self._finding("misattributed_speaker", c,
+                                         f"Has {said_by}'s words reported by {', '.join(summary_via)}; the article has them from {chain}",
+                                         f"via {chain}", f"via {', '.join(summary_via)}", match.sentence_ids))
+            elif match is not None:
                 missing = [v for v in match.via if not any(self.same(v.canonical or v.text, sv) for sv in summary_via)
                            and not self._mentions(c.text, [v.canonical or "", v.text])]
                 if missing:
@@ -264,6 +272,17 @@ class Checker:
         if (lenient_orgs or _ORG_DESCRIPTION.match(a.source.text.strip())) and not person_names(said_by):
             return False  # "Lordstown Motors said" for "the startup said": likely the same organisation
         return any(self.same(said_by, n) for other in self.an.attributions if other is not a for n in self.holder_names(other))
+
+    def _same_side(self, a: str, b: str) -> bool:
+        """A state outlet and its country's government speak as one ("KCNA", "North Korea")."""
+        def side(name: str) -> str | None:
+            canonical, kind = classify(name, self.book, self.reg)
+            outlet = next((o for o in self.reg.outlets if o.name == canonical), None)
+            if outlet is not None and outlet.type == "state_media":
+                return outlet.country
+            return canonical if canonical and self.reg.country(canonical) else None
+        sa, sb = side(a), side(b)
+        return sa is not None and sa == sb
 
     def _generic(self, name: str) -> bool:
         """A description rather than a name: 'the company', 'officials', 'the ministry'."""

@@ -192,10 +192,23 @@ class Runner:
 
 
 def generate_offline(checker: Checker) -> str:
-    """The offline pipeline's own summary of an article: its brief's bottom line."""
+    """The pipeline's own summary of an article, with the configured backend: its brief's bottom
+    line. Offline that is extractive; with ``BRIEFING_BACKEND=openai`` (or ``briefing.toml``) the
+    model writes it and ``verify`` has already withheld what it could not ground, so the case
+    checks what a reader would actually get."""
     from .brief import make_brief
+    from .config import load_settings
 
-    brief = make_brief([checker.an])
+    settings = load_settings()
+    llm: dict[str, Any] = {}
+    if settings.backend == "openai":
+        from .extract import run
+        from .verify import verify
+
+        result = run([checker.an], settings)[checker.an.article.id]
+        if result.extraction is not None:
+            llm = {"verified": {checker.an.article.id: verify(checker.an, result.extraction)}}
+    brief = make_brief([checker.an], **llm)
     return " ".join(item.text for item in brief.bottom_line)
 
 

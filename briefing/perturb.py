@@ -76,10 +76,12 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
             and (a.get("cue") or {}).get("text", "").lower() in _SPEECH_CUES and len(a["content"]["text"].split()) >= 4
             and (a["kind"] == "direct" or re.search(r"\b(?:is|are|was|were|has|have|had|will|would|could|can|may|did|[a-z]+ed|[a-z]+s)\b", a["content"]["text"]))]
     people = []
+    described: dict[str, str] = {}  # name -> how the article describes them ("a spokeswoman for Lordstown")
     for a in atts:
         n = _name(a["source"])
         if n and n.lower() not in {"he", "she", "it", "they", "we", "i"} and n not in people:
             people.append(n)
+            described[n] = a["source"]["text"]
     base = gold["article"]["id"]
     out: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
@@ -111,7 +113,8 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
         side = _side(a["source"], reg) | {s for v in a.get("via") or [] for s in _side(v, reg)}
         others = [p for p in people if p != speaker and p not in vias and p.split()[-1] not in speaker
                   and not any(w in a["content"]["text"] or w in a["source"]["text"] for w in (p.split()[0], p.split()[-1]))
-                  and not (_side_of_name(p, gold, reg) & side)]
+                  and not (_side_of_name(p, gold, reg) & side)
+                  and not any(w in described.get(p, "") for w in (speaker.split()[0], speaker.split()[-1]))]  # speaks for them
         if others and not quoted and not re.search(r"[“”\"]", a["content"]["text"]):
             add("misattributed_speaker", f"{others[0]} said {content}.", {"find": ["misattributed_speaker"]},
                 f"{a['id']} given to {others[0]}")

@@ -193,3 +193,26 @@ cases:
     assert "1 failed, 1 passed" in r.stdout, r.stdout
     assert "wrong: expected the check to pass, it failed (findings: dropped_intermediary)" in r.stdout
     assert "Traceback" not in r.stdout
+
+
+def test_generate_uses_the_configured_llm_backend(tmp_path, monkeypatch):
+    from .llm_server import FakeOpenAIServer, auto_step
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "c.sqlite"))
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("BRIEFING_BACKEND", "openai")
+    answer = {"bottom_line": [{"text": "Putin will visit Pyongyang soon.", "ids": ["s2"]},
+                              {"text": "KCNA reports that Putin expressed his willingness to visit North Korea at an early date.",
+                               "ids": ["s4"]}], "events": [], "attributions": [], "caveats": []}
+    p = _suite(tmp_path, "article: SEED\ncases:\n  - id: generated\n    generate: true\n    expect: {passed: true}\n")
+    with FakeOpenAIServer() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        server.default = auto_step(answer)
+        out = tmp_path / "r.json"
+        r = CliRunner().invoke(main, ["eval", str(p), "--json", str(out)])
+        assert server.calls == 1
+    assert r.exit_code == 0, r.stdout
+    summary = json.loads(out.read_text())["suites"][0]["cases"][0]["summary"]
+    assert "KCNA reports that Putin expressed" in summary
+    assert "Putin will visit Pyongyang soon" not in summary  # withheld by verify before the check saw it
