@@ -16,7 +16,8 @@ from .registry import registry
 from .verify import Verified
 
 OFFLINE_ENGINE = f"offline engine (deterministic rules, briefing {__version__})"
-_CAVEAT_WEIGHT = {"state_media": 1.0, "single_source": 0.9, "unverified": 0.85, "disputed": 0.85, "hedge": 0.75, "characterization": 0.7}
+# Stated uncertainty is the last thing a one-page brief should lose: caveats outrank most lines.
+_CAVEAT_WEIGHT = {"state_media": 1.3, "single_source": 1.2, "unverified": 1.15, "disputed": 1.25, "hedge": 1.1, "characterization": 1.0}
 _MAX_CLAIM = 240
 
 
@@ -107,6 +108,48 @@ def _caveat_line(analysis: Analysis, c: Caveat) -> str:
     return _sentence_end(c.note or c.text)
 
 
+def _corroborate(analyses: list[Analysis], leads: list[BriefItem], said: list[SaidItem], caveats: list[CaveatItem]
+                 ) -> tuple[list[BriefItem], list[SaidItem], list[CaveatItem], list[list[int]]]:
+    """Across articles: one line per development, one row per repeated claim, and what the
+    repetition is worth (independent sources, or one source echoed) and where articles disagree."""
+    from .group import group_articles, merge_claims
+
+    groups = group_articles(analyses)
+    by_id = {an.article.id: an for an in analyses}
+    for group in groups:
+        if len(group) < 2:
+            continue
+        ids = [analyses[i].article.id for i in group]
+        mine = [x for x in leads if x.refs and x.refs[0].article_id in ids]
+        if mine:
+            best = max(mine, key=lambda x: x.rank)
+            refs = [r for x in mine for r in x.refs][: 3 if len(ids) <= 3 else 1]  # a reader needs one, not every copy
+            note = f" [{len(ids)} articles: {', '.join(ids)}]" if len(ids) <= 3 else f" [{len(ids)} articles]"
+            merged = best.model_copy(update={"text": best.text + note, "refs": refs, "rank": best.rank + 0.05 * min(len(ids), 5)})
+            leads = [x for x in leads if x not in mine] + [merged]
+        for claim in merge_claims(analyses, group):
+            if len(claim.carriers) >= 2:
+                carriers = set(claim.articles)
+                refs = [_ref(by_id[aid], sids) for aid, sids in claim.carriers][:3]
+                keep = [x for x in said if not (x.refs and (x.refs[0].article_id, tuple(x.refs[0].sentence_ids)) in
+                                               {(aid, tuple(sids)) for aid, sids in claim.carriers})]
+                kind = next((x.kind for x in said if x not in keep), "indirect")
+                chains = sorted({" via ".join(c) for c in claim.chains if c})
+                sources = claim.sources_text
+                said = keep + [SaidItem(speaker=claim.holder, claim=_clip(claim.text), kind=kind,
+                                        reported_by=chains + [f"{len(carriers)} articles, {sources}"], refs=refs,
+                                        rank=1.0 + 0.02 * min(len(carriers), 5))]
+                if claim.independent == 1:
+                    caveats.append(CaveatItem(kind="single_source", rank=1.4, refs=refs, text=(
+                        f"“{_clip(claim.text, 120)}” is in {len(carriers)} articles, {claim.sources_text}: "
+                        "one source repeated, not corroboration.")))
+            for aid, sids, text in claim.disputed_by[:1]:
+                refs = [_ref(by_id[a], s) for a, s in claim.carriers][:2] + [_ref(by_id[aid], sids)]
+                caveats.append(CaveatItem(kind="disputed", rank=1.45, refs=refs, text=(
+                    f"{claim.holder}: “{_clip(claim.text, 110)}” is disputed by {aid}: “{_clip(text, 130)}”")))
+    return leads, said, caveats, groups
+
+
 def run_notes(brief: Brief) -> list[str]:
     """What a reader should know about how this brief was made (LLM use, cost, withheld items)."""
     notes = []
@@ -185,6 +228,8 @@ def make_brief(
                 if c.kind in {"single_source", "state_media"}:
                     bottom.append(BriefItem(text=_sentence_end(c.note or c.text), refs=[_ref(an, c.sentence_ids)], rank=1.0))
                     break
+    if n > 1:
+        leads, said, caveats, groups = _corroborate(analyses, leads, said, caveats)
     # bottom line: the strongest leads; the others stay as developments
     leads.sort(key=lambda x: -x.rank)
     bottom = leads[: 3 - len(bottom)] + bottom

@@ -44,14 +44,32 @@ def _report(errors: list[InputError]) -> None:
         click.echo(f"briefing: skipped {e}", err=True)
 
 
-def _load(paths: tuple[str, ...], strict: bool, say_none: bool = False) -> tuple[list[Analysis], list[InputError]]:
+def _load(paths: tuple[str, ...], strict: bool, say_none: bool = False, progress: bool = False,
+          day: str | None = None) -> tuple[list[Analysis], list[InputError]]:
     articles, errors = load_all(list(paths))
+    if day:
+        # --date picks the day: articles dated another day stay out (undated ones stay in)
+        other = [a for a in articles if a.meta.published and not a.meta.published.startswith(day)]
+        for a in other:
+            click.echo(f"briefing: left out {a.meta.path}: published {a.meta.published[:10]}, not {day}", err=True)
+        articles = [a for a in articles if a not in other]
     analyses = []
+    bar = None
+    if progress and articles and sys.stderr.isatty():
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        bar.start()
+        task = bar.add_task("analysing articles", total=len(articles))
     for art in articles:
         try:
             analyses.append(analyze(art))
         except RecursionError:  # pathological text: spoil one entry, not the batch
             errors.append(InputError(art.meta.path, "could not be analysed (text too deeply nested)"))
+        if bar is not None:
+            bar.advance(task)
+    if bar is not None:
+        bar.stop()
     _report(errors)
     if not analyses:
         if say_none:
@@ -140,10 +158,11 @@ def main() -> None:
 @main.command(epilog=_BUILD_EXAMPLES)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the brief; the suffix picks the format: .html, .md, .txt or .pdf.")
+              help="Where to write the brief; the suffix picks the format: .html, .pdf, .md, .txt (for email) or .json (data).")
 @click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False), default="A4", show_default=True,
               help="Page size the brief must fit on.")
-@click.option("--date", "date", default=None, help="Date printed on the brief (default: today).")
+@click.option("--date", "date", default=None,
+              help="The day of the brief (YYYY-MM-DD): printed on it, and articles dated another day are left out. Default: today, no filter.")
 @click.option("--title", default=None, help="Title of the brief.")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None,
               help="offline (default, no network) or openai (any OpenAI-compatible endpoint). Env: BRIEFING_BACKEND.")
@@ -151,9 +170,10 @@ def main() -> None:
 @click.option("--base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1. Env: OPENAI_BASE_URL.")
 @click.option("--max-concurrency", type=int, default=None, help="Articles sent to the model at once (default 4).")
 @click.option("--dry-run", is_flag=True, help="Print tokens and estimated cost per article and in total; call nothing.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary line; errors only.")
 @click.option("--strict", is_flag=True, help="Exit 2 if any input could not be read (the brief is still written).")
 def build(paths: tuple[str, ...], output: str, paper: str, date: str | None, title: str | None, backend: str | None,
-          model: str | None, base_url: str | None, max_concurrency: int | None, dry_run: bool, strict: bool) -> None:
+          model: str | None, base_url: str | None, max_concurrency: int | None, dry_run: bool, quiet: bool, strict: bool) -> None:
     """Make the one-page brief from PATHS."""
     from .render import fit_one_page, format_for, write
 
@@ -162,19 +182,26 @@ def build(paths: tuple[str, ...], output: str, paper: str, date: str | None, tit
         format_for(output)
     except BriefingError as e:
         raise click.UsageError(str(e)) from None
-    analyses, errors = _load(paths, strict=False, say_none=True)
+    import time
+
+    started = time.perf_counter()
+    analyses, errors = _load(paths, strict=False, say_none=True, progress=not quiet, day=date)
     if dry_run:
         _dry_run(analyses, settings)
         return
     llm = _llm_stage(analyses, settings) if settings.backend == "openai" else {}
     brief = make_brief(analyses, skipped=errors, date=date, title=title, **llm)
-    brief = fit_one_page(brief, paper=paper.upper() if paper.lower() == "a4" else "Letter")
+    if format_for(output) != "json":  # the data keeps every item; the page keeps what fits
+        brief = fit_one_page(brief, paper=paper.upper() if paper.lower() == "a4" else "Letter")
     try:
         out = write(brief, output, paper=paper.upper() if paper.lower() == "a4" else "Letter")
     except OSError as e:
         click.echo(f"briefing: error: cannot write {output}: {(e.strerror or str(e)).lower()}", err=True)
         raise click.exceptions.Exit(EXIT_USAGE) from None
-    click.echo(f"briefing: wrote {out} ({len(analyses)} article(s), {len(errors)} skipped, {brief.omitted} item(s) left out to fit one page)", err=True)
+    if not quiet:
+        click.echo(f"briefing: wrote {out}: {len(analyses)} article(s) read, {len(errors)} skipped, "
+                   f"{len(brief.bottom_line) + len(brief.developments)} development(s), {brief.omitted} item(s) left out "
+                   f"to fit one page, {time.perf_counter() - started:.1f} s", err=True)
     if errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
 

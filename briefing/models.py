@@ -207,6 +207,7 @@ class Brief(_Model):
     sources: list[SourceEntry] = Field(default_factory=list)
     skipped: list[Skipped] = Field(default_factory=list)
     omitted: int = 0
+    sources_omitted: int = 0  # articles read but not cited by any line that fits the page
     withheld: int = 0  # LLM items that verify rejected: never shown, only counted
     fell_back: list[str] = Field(default_factory=list)  # articles the LLM failed on, done offline
     usage: "Usage | None" = None

@@ -29,7 +29,7 @@ from .models import Brief, BriefItem, CaveatItem, Ref, SaidItem
 from .resources import templates_dir
 
 Format = Literal["html", "md", "txt", "pdf"]
-FORMATS: tuple[str, ...] = ("html", "md", "txt", "pdf")
+FORMATS: tuple[str, ...] = ("html", "md", "txt", "pdf", "json")
 SUFFIXES: dict[str, str] = {
     ".html": "html",
     ".htm": "html",
@@ -37,6 +37,7 @@ SUFFIXES: dict[str, str] = {
     ".markdown": "md",
     ".txt": "txt",
     ".pdf": "pdf",
+    ".json": "json",
 }
 PAPERS: dict[str, str] = {"a4": "A4", "letter": "letter"}
 TEXT_WIDTH = 78
@@ -370,6 +371,8 @@ def page_count(brief: Brief, *, paper: str = "A4") -> int:
 _DROP_PRIORITY = {"who_said_what": 0, "developments": 1, "caveats": 2}
 # More items than one page can ever hold (each takes at least a 13pt line of a ~770pt page).
 _MAX_KEPT = 100
+# Past this many articles the sources list holds only the ones the page cites.
+_MAX_SOURCES_LISTED = 10
 
 
 def _drop_order(brief: Brief) -> list[tuple[str, int]]:
@@ -392,6 +395,13 @@ def _without(brief: Brief, order: list[tuple[str, int]], k: int) -> Brief:
         for name in _DROP_PRIORITY
     }
     update["omitted"] = brief.omitted + k
+    if len(brief.sources) > _MAX_SOURCES_LISTED:
+        # many articles: list those the page cites; the rest are counted (and all are in the JSON)
+        cited = {r.article_id for name in ("bottom_line", *_DROP_PRIORITY) for item in
+                 (update.get(name) if name in update else getattr(brief, name)) for r in item.refs}
+        kept = [src for src in brief.sources if src.article_id in cited]
+        update["sources"] = kept
+        update["sources_omitted"] = brief.sources_omitted + len(brief.sources) - len(kept)
     return brief.model_copy(update=update)
 
 
@@ -460,6 +470,11 @@ def fit_one_page(brief: Brief, *, paper: str = "A4") -> Brief:
 # Dispatch
 
 
+def render_json(brief: Brief) -> str:
+    """The brief's data, for other tools: the same items, ranks and references as the page."""
+    return brief.model_dump_json(indent=2) + "\n"
+
+
 def render(brief: Brief, fmt: str, *, paper: str = "A4") -> bytes | str:
     """Render in one of ``html``, ``md``, ``txt`` (``str``) or ``pdf`` (``bytes``)."""
     fmt = str(fmt).lower().lstrip(".")
@@ -471,6 +486,8 @@ def render(brief: Brief, fmt: str, *, paper: str = "A4") -> bytes | str:
         return render_text(brief)
     if fmt == "pdf":
         return render_pdf(brief, paper=paper)
+    if fmt == "json":
+        return render_json(brief)
     raise UsageError(f"unknown output format {fmt!r}; use one of: {', '.join(FORMATS)}")
 
 

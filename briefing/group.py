@@ -1,0 +1,164 @@
+"""Many articles, one page: which articles tell the same development, and how far it is sourced.
+
+Articles are grouped when they share named actors and key terms (deterministic: the same inputs
+give the same groups in the same order). Within a group, the same claim from several articles is
+merged: every ``via`` chain is kept, and the number of *independent* sources is counted by where
+each chain starts, so "reported by 3 outlets; all cite KCNA" counts as one source, not three.
+Claims about the same thing that disagree (a denial, a negation, a different number) are marked
+disputed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .check import content_words
+from .models import Analysis, Attribution
+from .registry import registry
+from .sources import NameBook, NameMatcher
+
+_DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes|false|untrue|baseless|fabricated)\b", re.I)
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+
+
+def _actors(an: Analysis) -> set[str]:
+    names = {w for e in an.events for w in e.who}
+    names |= {a.source.canonical for a in an.attributions if a.source is not None and a.source.canonical}
+    return {n for n in names if n and len(n) > 2}
+
+
+def _terms(an: Analysis, lead: int = 3) -> set[str]:
+    """Content words of the headline and the first reporting sentences: news says what the
+    development is up top, and the rest of an article wanders into background."""
+    from .events import is_boilerplate
+
+    words = content_words(an.article.title or "")
+    for s in [s for s in an.sentences if not is_boilerplate(s)][:lead]:
+        words |= content_words(s.text)
+    return words
+
+
+def group_articles(analyses: list[Analysis], threshold: float = 0.25) -> list[list[int]]:
+    """Indices of analyses, grouped by shared actors and terms; groups in first-appearance order."""
+    actors = [_actors(a) for a in analyses]
+    terms = [_terms(a) for a in analyses]
+    parent = list(range(len(analyses)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(analyses)):
+        for j in range(i + 1, len(analyses)):
+            shared_actors = actors[i] & actors[j]
+            t_sim = len(terms[i] & terms[j]) / max(1, min(len(terms[i]), len(terms[j])))
+            # the same development: the same key terms about a shared actor, or many shared actors
+            if shared_actors and t_sim >= threshold:
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(analyses)):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+@dataclass
+class Claim:
+    """One claim as several articles carry it."""
+
+    holder: str
+    text: str
+    chains: list[list[str]] = field(default_factory=list)  # each carrier's via chain, nearest first
+    carriers: list[tuple[str, list[str]]] = field(default_factory=list)  # (article id, sentence ids)
+    roots: set[str] = field(default_factory=set)  # where each chain starts: the independent sources
+    root_names: dict[str, str] = field(default_factory=dict)  # a root as a reader knows it ("KCNA")
+    disputed_by: list[tuple[str, list[str], str]] = field(default_factory=list)  # (article id, sids, text)
+
+    @property
+    def independent(self) -> int:
+        return len(self.roots)
+
+    @property
+    def sources_text(self) -> str:
+        names = sorted({self.root_names.get(r, r) for r in self.roots})
+        return f"all citing {names[0]}" if len(names) == 1 else f"{len(names)} independent sources ({', '.join(names)})"
+
+    @property
+    def articles(self) -> list[str]:
+        return [aid for aid, _ in self.carriers]
+
+
+def _root(att: Attribution) -> str:
+    """A chain's origin; a state outlet and its government are one origin."""
+    reg = registry()
+    top = att.via[-1] if att.via else att.source
+    name = (top.canonical or top.text) if top is not None else "unnamed"
+    outlet = next((o for o in reg.outlets if o.name == name), None)
+    if outlet is not None and outlet.type == "state_media" and outlet.country:
+        return outlet.country
+    return name
+
+
+def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
+    """The group's attributed claims, merged across articles when the same holder says the same."""
+    members = [analyses[i] for i in group]
+    book = NameBook()
+    for an in members:
+        b = NameBook.from_text(" ".join(s.text for s in an.sentences))
+        book.by_surname.update(b.by_surname)
+        for k, v in b.state_outlets.items():
+            book.state_outlets.setdefault(k, set()).update(v)
+    names = NameMatcher(book)
+    claims: list[Claim] = []
+    words: list[set[str]] = []
+    for an in members:
+        for att in an.attributions:
+            if att.source is None or att.cue is None:
+                continue
+            holder = att.source.canonical or att.source.text
+            w = content_words(att.content.text) - {n.lower() for n in holder.split()}
+            if len(w) < 2:
+                continue
+            chain = [v.canonical or v.text for v in att.via]
+            match = None
+            for c, cw in zip(claims, words):
+                overlap = len(w & cw) / max(1, min(len(w), len(cw)))
+                if overlap >= 0.5 and names.same(holder, c.holder):
+                    match = c
+                    break
+            if match is None:
+                claims.append(Claim(holder, att.content.text))
+                words.append(w)
+                match = claims[-1]
+            if chain not in match.chains:
+                match.chains.append(chain)
+            if all(aid != an.article.id for aid, _ in match.carriers):
+                match.carriers.append((an.article.id, att.sentence_ids))
+            root = _root(att)
+            match.roots.add(root)
+            top = att.via[-1] if att.via else att.source
+            match.root_names.setdefault(root, (top.canonical or top.text) if top is not None else root)
+    _mark_disputes(members, claims, words)
+    return claims
+
+
+def _mark_disputes(members: list[Analysis], claims: list[Claim], words: list[set[str]]) -> None:
+    """A sentence about the same thing that denies it, or gives another number, disputes it."""
+    for c, cw in zip(claims, words):
+        carriers = {aid for aid, _ in c.carriers}
+        c_nums = set(_NUMBER.findall(c.text))
+        for an in members:
+            if an.article.id in carriers:
+                continue  # an article does not dispute itself
+            for s in an.sentences:
+                sw = content_words(s.text)
+                topic = cw - {w for w in cw if _NUMBER.fullmatch(w)}
+                if len(topic & sw) / max(1, len(topic)) < 0.5:
+                    continue
+                s_nums = set(_NUMBER.findall(s.text))
+                negates = bool(_DENIAL.search(s.text)) and not _DENIAL.search(c.text)
+                renumbers = bool(c_nums and s_nums and not (c_nums & s_nums))
+                if negates or renumbers:
+                    c.disputed_by.append((an.article.id, [s.id], s.text))
