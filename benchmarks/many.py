@@ -1,0 +1,53 @@
+"""Time and peak memory of an offline brief from 10, 50 and 200 articles, to PDF.
+
+    .venv/bin/python benchmarks/many.py [--runs 3] [--sizes 10 50 200]
+
+There are not 200 real articles in the repository, so the folders hold the bundled examples and
+the morning fixtures copied with their text varied ("Update N: ...", reporting verbs changed):
+enough for grouping, merging and page fitting to do real work. Each build is a separate process
+(figures from run.py's measure: median wall, peak resident memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import _briefing, measure  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_folder(base: Path, n: int) -> Path:
+    out = base / f"articles-{n}"
+    out.mkdir()
+    sources = sorted((ROOT / "examples" / "articles").glob("*.txt"))
+    for i in range(n):
+        src = sources[i % len(sources)]
+        text = src.read_text(encoding="utf-8")
+        if i >= len(sources):
+            text = f"Update {i}: " + text.replace("said", "told reporters" if i % 2 else "said on Monday")
+        (out / f"{i:03d}-{src.name}").write_text(text, encoding="utf-8")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 200])
+    args = ap.parse_args()
+    print("| articles | median wall (s) | max wall (s) | peak RSS (MiB) |")
+    print("|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            folder = make_folder(Path(tmp), n)
+            cmd = [*_briefing(), "build", str(folder), "-o", str(Path(tmp) / f"brief-{n}.pdf"), "--quiet"]
+            med, worst, peak = measure(cmd, args.runs)
+            print(f"| {n} | {med:.2f} | {worst:.2f} | {peak} |")
+
+
+if __name__ == "__main__":
+    main()
