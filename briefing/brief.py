@@ -200,8 +200,12 @@ def make_brief(
     caveats: list[CaveatItem] = []
     leads: list[BriefItem] = []
     n = len(analyses)
+    days = sorted({a.article.published[:10] for a in analyses if a.article.published})
     for order, an in enumerate(analyses):
         weight = 1.0 - 0.05 * order / max(n, 1)  # input order only breaks ties
+        if an.article.published and len(days) > 1:
+            # recency: the newest day's articles weigh most, the oldest 15% less
+            weight *= 0.85 + 0.15 * days.index(an.article.published[:10]) / (len(days) - 1)
         lead = lead_index(an.sentences, an.article.title)
         lead_sid = an.sentences[lead].id if lead is not None else None
         checked = verified.get(an.article.id)

@@ -123,3 +123,16 @@ def test_date_picks_the_day_and_the_summary_line_counts(tmp_path):
     assert "2026-11-25" in (tmp_path / "b.txt").read_text()
     quiet = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "c.txt"), "--quiet"])
     assert quiet.stderr == ""
+
+
+def test_newer_articles_rank_higher(tmp_path):
+    folder = tmp_path / "days"
+    folder.mkdir()
+    for day, name in (("2026-11-20", "old"), ("2026-11-25", "new")):
+        (folder / f"{name}.json").write_text(json.dumps({
+            "title": f"Council votes on budget ({name})", "published": day,
+            "text": f"The city council approved a budget of {len(name)} million dollars on Monday, the mayor said."}))
+    articles, _ = load_all([str(folder)])
+    brief = make_brief([analyze(a) for a in articles])
+    ranks = {x.refs[0].article_id: x.rank for x in brief.bottom_line + brief.developments}
+    assert ranks["new"] > ranks["old"]
