@@ -221,12 +221,17 @@ def make_brief(
                 leads.append(item.model_copy(update={"rank": item.rank + 0.5}))
             else:
                 developments.append(item)
-        for pos, a in enumerate(an.attributions):
-            item = _said(an, a, pos)
-            if item is not None:
-                said.append(item.model_copy(update={"rank": item.rank * weight}))
+        # each article's two strongest statements and its first caveat of each kind hold their
+        # place on a crowded page; the rest compete on rank
+        own = sorted((x for x in (_said(an, a, pos) for pos, a in enumerate(an.attributions)) if x is not None), key=lambda x: -x.rank)
+        for k, item in enumerate(own):
+            said.append(item.model_copy(update={"rank": (item.rank + (0.4 if k < 2 else 0.0)) * weight}))
+        seen_kinds: set[str] = set()
         for c in an.caveats:
-            caveats.append(CaveatItem(kind=c.kind, text=_caveat_line(an, c), refs=[_ref(an, c.sentence_ids)] if c.sentence_ids else [], rank=_CAVEAT_WEIGHT[c.kind] * weight))
+            first = c.kind not in seen_kinds
+            seen_kinds.add(c.kind)
+            caveats.append(CaveatItem(kind=c.kind, text=_caveat_line(an, c), refs=[_ref(an, c.sentence_ids)] if c.sentence_ids else [],
+                                      rank=_CAVEAT_WEIGHT[c.kind] * weight * (1.0 if first else 0.5)))
         if n == 1:
             for c in an.caveats:
                 if c.kind in {"single_source", "state_media"}:

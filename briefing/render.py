@@ -376,14 +376,21 @@ _MAX_SOURCES_LISTED = 10
 
 
 def _drop_order(brief: Brief) -> list[tuple[str, int]]:
-    """Every droppable item as (list name, index), first to drop first. Deterministic."""
-    pool: list[tuple[float, int, int, str]] = []
-    for name, prio in _DROP_PRIORITY.items():
+    """Every droppable item as (list name, index), first to drop first. Deterministic.
+
+    Each step drops the lowest-ranked item of the section that has the most items left, so a
+    crowded page keeps some developments, some statements and some caveats rather than emptying
+    one section to save another; ties go to the section first in ``_DROP_PRIORITY``.
+    """
+    queues: dict[str, list[tuple[float, int, int]]] = {}
+    for name in _DROP_PRIORITY:
         items: list[BriefItem | SaidItem | CaveatItem] = getattr(brief, name)
-        for index, item in enumerate(items):
-            pool.append((item.rank, prio, -index, name))
-    pool.sort()
-    return [(name, -neg_index) for _rank, _prio, neg_index, name in pool]
+        queues[name] = sorted((item.rank, -index, index) for index, item in enumerate(items))
+    order: list[tuple[str, int]] = []
+    while any(queues.values()):
+        name = max((n for n in queues if queues[n]), key=lambda n: (len(queues[n]), -_DROP_PRIORITY[n]))
+        order.append((name, queues[name].pop(0)[2]))
+    return order
 
 
 def _without(brief: Brief, order: list[tuple[str, int]], k: int) -> Brief:
