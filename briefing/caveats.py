@@ -8,6 +8,7 @@ notice when a summary drops it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 
@@ -42,32 +43,52 @@ def _lexical(kind: CaveatKind, patterns: list[re.Pattern[str]], sentences: list[
 
 
 def _characterizations(text: str, sentences: list[Sentence], attributions: list[Attribution], events: list[Event], reg: Registry) -> list[Caveat]:
+    """Loaded terms from the lexicon, and quoted terms the article itself flags as one side's.
+
+    Quotations, flags and terms are matched by bisection over sorted offsets, so an article that
+    repeats such sentences thousands of times costs time in proportion to its length.
+    """
     out: list[Caveat] = []
-    flagged: dict[tuple[int, int], str] = {}
     quotes = find_quotes(text)
+    q_starts = [q.start for q in quotes]
+    q_ends = [q.end for q in quotes]  # quotations never overlap, so their ends are sorted too
+    flagged: dict[tuple[int, int], str] = {}
     for sent in sentences:
         for flag in reg.characterization_flags:
             for m in flag.finditer(sent.text):
-                pos = sent.start + m.start()
+                pos, after_pos = sent.start + m.start(), sent.start + m.end()
                 # the quoted term just before the flag ("... operation in Ukraine," a phrase it uses)
-                before = [q for q in quotes if q.end <= pos and pos - q.end <= 4]
-                after = [q for q in quotes if q.start >= sent.start + m.end() and q.start - (sent.start + m.end()) <= 3]
-                for q in before[-1:] + after[:1]:
-                    flagged[(q.inner_start, q.inner_end)] = m.group(0)
+                i = bisect.bisect_right(q_ends, pos) - 1
+                if i >= 0 and pos - quotes[i].end <= 4:
+                    flagged[(quotes[i].inner_start, quotes[i].inner_end)] = m.group(0)
+                j = bisect.bisect_left(q_starts, after_pos)
+                if j < len(quotes) and quotes[j].start - after_pos <= 3:
+                    flagged[(quotes[j].inner_start, quotes[j].inner_end)] = m.group(0)
+    spans = sorted(flagged)
+    span_starts = [a for a, _ in spans]
+
+    def inside_flag(a: int, b: int) -> bool:
+        k = bisect.bisect_right(span_starts, a) - 1
+        return k >= 0 and spans[k][0] <= a and b <= spans[k][1]
+
+    term_starts: list[int] = []
     for sent in sentences:
         low = sent.text.lower()
         for c in reg.characterizations:
             for m in re.finditer(rf"(?<![\w-]){re.escape(c.term.lower())}(?![\w-])", low):
                 span = (sent.start + m.start(), sent.start + m.end())
-                is_flagged = any(qs <= span[0] and span[1] <= qe for qs, qe in flagged)
-                note = f"{c.by}'s own term for {c.neutral}" + ("; the article flags it as such" if is_flagged else "")
+                term_starts.append(span[0])
+                note = f"{c.by}'s own term for {c.neutral}" + ("; the article flags it as such" if inside_flag(*span) else "")
                 out.append(Caveat(id="", kind="characterization", text=sent.text[m.start():m.end()], applies_to=_targets(sent.id, span, attributions, events), sentence_ids=[sent.id], note=note))
+    term_starts.sort()
+    starts = [s.start for s in sentences]
     for (qs, qe), flag in flagged.items():
-        if any(sent.start <= qs < sent.end and sent.text.lower().find(c.text.lower()) >= 0 and qs <= sent.start + sent.text.lower().find(c.text.lower()) < qe for c in out for sent in sentences if sent.id in c.sentence_ids):
-            continue
-        sid = next(s.id for s in sentences if s.start <= qs < s.end)
+        k = bisect.bisect_left(term_starts, qs)
+        if k < len(term_starts) and term_starts[k] < qe:
+            continue  # the lexicon already names this term, with its side
+        sent = sentences[max(0, bisect.bisect_right(starts, qs) - 1)]
         term = text[qs:qe].strip(" ,.")
-        out.append(Caveat(id="", kind="characterization", text=term, applies_to=_targets(sid, (qs, qe), attributions, events), sentence_ids=[sid], note=f"One side's own wording; the article flags it ({flag!r})"))
+        out.append(Caveat(id="", kind="characterization", text=term, applies_to=_targets(sent.id, (qs, qe), attributions, events), sentence_ids=[sent.id], note=f"One side's own wording; the article flags it ({flag!r})"))
     return out
 
 

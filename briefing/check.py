@@ -30,6 +30,7 @@ from .models import Analysis, Article, ArticleMeta, Attribution
 from .registry import registry
 from .sources import NameBook, NameMatcher, classify, is_pronoun, person_names
 from .verify import normalise
+from .words import content_words
 
 FindingType = Literal[
     "misattributed_speaker", "dropped_intermediary", "attribution_dropped", "hedge_dropped",
@@ -37,11 +38,6 @@ FindingType = Literal[
 ]
 FINDING_TYPES: tuple[str, ...] = FindingType.__args__  # type: ignore[attr-defined]
 
-_STOP = set("""a an the and or but of to in on at for with by from as is are was were be been being has have had
-do does did will would can could may might shall should must not no it its this that these those he she they them his
-her their there here which who whom whose what when where why how also than then so such very more most said says say
-told tell according reported reports report stated claimed claims added noted further other into over about after before
-during while until since both either neither each all any some many much one two three said""".split())
 _QUOTE = re.compile(r"[“\"]([^“”\"]{2,}?)[”\"]")
 _MIN_ALIGN = 0.5
 # A definite description that may stand for an organisation the article names elsewhere.
@@ -68,21 +64,6 @@ class Finding(BaseModel):
 class CheckResult(BaseModel):
     passed: bool
     findings: list[Finding] = Field(default_factory=list)
-
-
-def _stem(word: str) -> str:
-    w = word.lower().strip("’'")
-    w = re.sub(r"(?:’s|'s)$", "", w)
-    if len(w) > 5 and w.endswith("ies"):
-        return w[:-3] + "y"  # supplies -> supply
-    for suffix in ("ingly", "ing", "edly", "ied", "ed", "es", "s", "ly"):
-        if len(w) > len(suffix) + 3 and w.endswith(suffix):
-            return w[: -len(suffix)] + ("y" if suffix == "ied" else "")
-    return w
-
-
-def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in re.findall(r"[A-Za-z][\w’'-]*|\d[\d,.]*", text) if w.lower() not in _STOP and len(w) > 1}
 
 
 def _containment(claim: set[str], unit: set[str]) -> float:
@@ -195,7 +176,8 @@ class Checker:
         out: list[Finding] = []
         atts, sents = self.align(c)
         said_by = c.attribution.source.canonical or c.attribution.source.text if c.attribution and c.attribution.source else None
-        summary_via = [v.canonical or v.text for v in c.attribution.via] if c.attribution else []
+        # an unresolved pronoun ("it said", its antecedent not in the summary) names no one
+        summary_via = [v.canonical or v.text for v in c.attribution.via if v.canonical or not is_pronoun(v.text)] if c.attribution else []
 
         attributed = [a for a in atts if a.source is not None]
         if said_by and self._generic(said_by):

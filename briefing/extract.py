@@ -256,8 +256,14 @@ def _refuses_schema(exc: BaseException) -> bool:
     return isinstance(exc, (openai.InternalServerError, openai.BadRequestError, openai.UnprocessableEntityError, openai.NotFoundError))
 
 
+def _one_line(text: str, limit: int = 300) -> str:
+    """Error text for a one-line message: whitespace collapsed, clipped."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _describe(exc: BaseException, settings: Settings) -> str:
-    return redact(f"{type(exc).__name__}: {exc}".splitlines()[0][:300], settings)
+    return redact(_one_line(f"{type(exc).__name__}: {exc}"), settings)
 
 
 def _invalid_answer(exc: BaseException) -> bool:
@@ -280,7 +286,7 @@ def _settle(job: Job, out: Any, settings: Settings) -> str | None:
     if isinstance(out, BaseException):
         job.error = _describe(out, settings)
         if _invalid_answer(out):
-            job.error = redact(f"the answer did not match the schema: {out}"[:_MAX_FEEDBACK], settings)
+            job.error = redact(_one_line(f"the answer did not match the schema: {out}", _MAX_FEEDBACK), settings)
             return job.error
         return None
     raw = out.get("raw")
@@ -293,7 +299,7 @@ def _settle(job: Job, out: Any, settings: Settings) -> str | None:
         # function calling hides broken arguments in invalid_tool_calls and parses nothing
         bad = getattr(raw, "invalid_tool_calls", None) or []
         err = bad[0].get("error") if bad and bad[0].get("error") else "arguments were not valid JSON" if bad else "no structured answer"
-    job.error = redact(f"the answer did not match the schema: {err}"[:_MAX_FEEDBACK], settings)
+    job.error = redact(_one_line(f"the answer did not match the schema: {err}", _MAX_FEEDBACK), settings)
     return job.error
 
 

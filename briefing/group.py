@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .check import content_words
+from .words import content_words
 from .models import Analysis, Attribution
 from .registry import registry
 from .sources import NameBook, NameMatcher

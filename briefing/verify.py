@@ -23,6 +23,7 @@ from typing import Any
 from .models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine, Via
 from .registry import registry
 from .sources import NameBook, NameMatcher
+from .words import content_words
 
 _QUOTED = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 _REPORTING = re.compile(r"\b(?:said|says|say|told|tells|reported|reports|according to|claimed|claims|stated|announced|believes?|believed|alleged|cited|citing|quoted)\b", re.I)
@@ -34,6 +35,7 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d[\d,.]*")
+_MIN_SUPPORT = 0.5  # share of a line's content words its cited sentences must hold
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
 
 
@@ -143,6 +145,18 @@ class _Judge:
                     return f"names {name}, who is not in the cited sentences"
         return None
 
+    def supported(self, text: str, ids: list[str]) -> str | None:
+        """Most of what the line says must be in the sentences it cites (a paraphrase keeps
+        its content words); otherwise it says something they do not."""
+        words = content_words(text)
+        if len(words) < 3:
+            return None
+        cited = content_words(self.cited_text(ids))
+        share = len(words & cited) / len(words)
+        if share < _MIN_SUPPORT:
+            return f"says what the cited sentences do not ({share:.0%} of its words are in them)"
+        return None
+
     def hedge(self, text: str, ids: list[str]) -> str | None:
         hedges = self.hedges_in(ids)
         if not hedges:
@@ -182,7 +196,8 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
     out = Verified(article_id=analysis.article.id)
 
     def check_line(text: str, ids: list[str]) -> str | None:
-        return (judge.ids(ids) or judge.grounded(text, ids) or judge.quotes(text, ids, None) or judge.hedge(text, ids)
+        return (judge.ids(ids) or judge.grounded(text, ids) or judge.quotes(text, ids, None) or judge.supported(text, ids)
+                or judge.hedge(text, ids)
                 or judge.keeps_attribution(text, ids) or judge.adopted_term(text))
 
     lines: list[tuple[str, list[Any], list[Any]]] = [("bottom_line", extraction.bottom_line, out.bottom_line),
@@ -198,7 +213,8 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
         reason = judge.ids(att.sentence_ids)
         engine = judge.attributions_in(att.sentence_ids) if reason is None else []
         if reason is None:
-            reason = judge.grounded(att.claim, att.sentence_ids) or judge.quotes(att.claim, att.sentence_ids, att.speaker, att.quote)
+            reason = (judge.grounded(att.claim, att.sentence_ids) or judge.quotes(att.claim, att.sentence_ids, att.speaker, att.quote)
+                      or judge.supported(att.claim, att.sentence_ids))
         match = None
         if reason is None:
             match = next((a for a in engine if any(judge.same(att.speaker, n) for n in judge.names_of(a))), None)

@@ -1,0 +1,33 @@
+"""Content words: what two texts must share to be about the same thing.
+
+Lower-cased, function words and reporting verbs dropped, crude suffix stripping ("supplies",
+"supplying" and "supplied" are one stem), so a paraphrase still shares its words with its source.
+Used to align a summary's claims with the article (``check``), to test that a model's line is
+supported by the sentences it cites (``verify``), and to group articles (``group``).
+"""
+
+from __future__ import annotations
+
+import re
+
+_STOP = set("""a an the and or but of to in on at for with by from as is are was were be been being has have had
+do does did will would can could may might shall should must not no it its this that these those he she they them his
+her their there here which who whom whose what when where why how also than then so such very more most said says say
+told tell according reported reports report stated claimed claims added noted further other into over about after before
+during while until since both either neither each all any some many much one two three said""".split())
+
+
+def _stem(word: str) -> str:
+    w = word.lower().strip("’'")
+    w = re.sub(r"(?:’s|'s)$", "", w)
+    if len(w) > 5 and w.endswith("ies"):
+        return w[:-3] + "y"  # supplies -> supply
+    for suffix in ("ingly", "ing", "edly", "ied", "ed", "es", "s", "ly"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)] + ("y" if suffix == "ied" else "")
+    return w
+
+
+def content_words(text: str) -> set[str]:
+    """The stems of the words that carry content."""
+    return {_stem(w) for w in re.findall(r"[A-Za-z][\w’'-]*|\d[\d,.]*", text) if w.lower() not in _STOP and len(w) > 1}
