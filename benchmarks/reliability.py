@@ -249,7 +249,7 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
         "",
         f"- date: {dt.date.today().isoformat()}",
         f"- commit: {git('rev-parse', '--short', 'HEAD')}"
-        + (" (with uncommitted changes)" if git("status", "--porcelain") else ""),
+        + (" (with uncommitted changes)" if git("status", "--porcelain", "--", ".", ":!RELIABILITY.md") else ""),
         f"- machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}",
         f"- run time: {time.perf_counter() - started:.0f} s",
         "",
