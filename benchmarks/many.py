@@ -16,22 +16,15 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from run import _briefing, measure  # noqa: E402
+from tests.adversarial import varied_copies  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_folder(base: Path, n: int) -> Path:
-    out = base / f"articles-{n}"
-    out.mkdir()
-    sources = sorted((ROOT / "examples" / "articles").glob("*.txt"))
-    for i in range(n):
-        src = sources[i % len(sources)]
-        text = src.read_text(encoding="utf-8")
-        if i >= len(sources):
-            text = f"Update {i}: " + text.replace("said", "told reporters" if i % 2 else "said on Monday")
-        (out / f"{i:03d}-{src.name}").write_text(text, encoding="utf-8")
-    return out
+    return varied_copies(base, n)
 
 
 def main() -> None:

@@ -615,3 +615,18 @@ class FaultServer(FakeOpenAIServer):
 
 
 FAULT_CONFIG = "[llm]\npack_articles = 1\nmax_retries = 2\ntimeout = 2\n"
+
+
+def varied_copies(base: Path, n: int) -> Path:
+    """n articles in ``base/articles-n``: the bundled examples, copied with their text varied
+    ("Update N: ...", reporting verbs changed), for page-fitting tests and timings at scale."""
+    out = base / f"articles-{n}"
+    out.mkdir()
+    sources = sorted((ROOT / "examples" / "articles").glob("*.txt"))
+    for i in range(n):
+        src = sources[i % len(sources)]
+        text = src.read_text(encoding="utf-8")
+        if i >= len(sources):
+            text = f"Update {i}: " + text.replace("said", "told reporters" if i % 2 else "said on Monday")
+        (out / f"{i:03d}-{src.name}").write_text(text, encoding="utf-8")
+    return out

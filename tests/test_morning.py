@@ -20,6 +20,7 @@ from briefing.group import group_articles, merge_claims
 from briefing.ingest import load_all
 from briefing.render import fit_one_page, page_count
 
+from .adversarial import varied_copies
 from .conftest import EXAMPLES, ROOT
 
 MORNING = ROOT / "tests" / "data" / "morning"
@@ -69,17 +70,7 @@ def test_the_brief_says_what_the_repetition_is_worth(analyses):
 
 
 def _many(tmp_path: Path, n: int) -> Path:
-    """n articles: the examples and the morning reports, copied with their words varied."""
-    out = tmp_path / f"articles-{n}"
-    out.mkdir()
-    sources = sorted(EXAMPLES.glob("*.txt"))
-    for i in range(n):
-        src = sources[i % len(sources)]
-        text = src.read_text(encoding="utf-8")
-        if i >= len(sources):
-            text = f"Update {i}: " + text.replace("said", "told reporters" if i % 2 else "said on Monday")
-        (out / f"{i:03d}-{src.name}").write_text(text, encoding="utf-8")
-    return out
+    return varied_copies(tmp_path, n)
 
 
 @pytest.mark.parametrize("n, paper", [(1, "A4"), (10, "A4"), (50, "A4"), (50, "Letter")])
