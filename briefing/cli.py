@@ -246,10 +246,6 @@ def extract(paths: tuple[str, ...], fmt: str, backend: str | None, model: str | 
         raise click.exceptions.Exit(EXIT_USAGE)
 
 
-def run() -> None:  # pragma: no cover - console entry for python -m
-    main()
-
-
 if __name__ == "__main__":  # pragma: no cover
     main()
 

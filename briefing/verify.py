@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine, Via
+from .models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine
 from .registry import registry
 from .sources import NameBook, NameMatcher
 from .words import content_words
@@ -231,7 +231,3 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
             out.disagreements += 1
         out.attributions.append(att)
     return out
-
-
-def via_names(vias: list[Via]) -> list[str]:
-    return [v.canonical or v.text for v in vias]
