@@ -19,8 +19,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from briefing.check import Checker
-from briefing.evals import Runner
+from briefing.evals.check import Checker
+from briefing.evals.suites import Runner
 from briefing.models import Article, ArticleMeta
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,11 +28,11 @@ from langchain_core.prompts import PromptTemplate
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from briefing.analyze import analyze
-from briefing.config import Settings
-from briefing.extract import plan, prompt_template
+from briefing.llm.settings import Settings
+from briefing.llm.extract import plan, prompt_template
 from briefing.ingest import load_all
 from briefing.models import LLMExtraction
-from briefing.tokens import count_tokens, encoding
+from briefing.llm.tokens import count_tokens, encoding
 
 ROOT = Path(__file__).resolve().parent.parent
 # The prompts of LangChain's map_reduce summarize chain (langchain.chains.summarize).

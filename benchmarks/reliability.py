@@ -221,7 +221,7 @@ def memory(tmp: Path, skip_slow: bool) -> list[dict]:
 def pronoun_check() -> list[str]:
     """Findings of check on the seed article against its own sentence s4 (should be none)."""
     from briefing.analyze import analyze
-    from briefing.check import check
+    from briefing.evals.check import check
     from briefing.ingest import load_article
 
     article = load_article(ROOT / "examples" / "articles" / "kcna-putin-pyongyang.txt")

@@ -78,7 +78,7 @@ def pdf_pages(paths: list[Path]) -> int:
     from briefing.analyze import analyze
     from briefing.brief import make_brief
     from briefing.ingest import load_all
-    from briefing.render import fit_one_page, page_count
+    from briefing.brief.render import fit_one_page, page_count
 
     articles, _ = load_all([str(p) for p in paths])
     brief = fit_one_page(make_brief([analyze(a) for a in articles]))

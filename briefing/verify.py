@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine
-from .registry import registry
-from .sources import NameBook, NameMatcher
-from .words import content_words
+from briefing.models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine
+from briefing.analyze.lexicon import registry
+from briefing.analyze.sources import NameBook, NameMatcher
+from briefing.analyze.words import content_words
 
 _QUOTED = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 _REPORTING = re.compile(r"\b(?:said|says|say|told|tells|reported|reports|according to|claimed|claims|stated|announced|believes?|believed|alleged|cited|citing|quoted)\b", re.I)

@@ -402,7 +402,7 @@ ROOT_READS_ALL = hasattr(os, "geteuid") and os.geteuid() == 0
 # test_ingest.test_permission_denied_simulated, done inside the child).
 AS_ORDINARY_USER = """
 import os, runpy
-import briefing.ingest as ingest
+import briefing.ingest.files as ingest
 
 def _open(file, mode="r", *args, **kwargs):
     try:

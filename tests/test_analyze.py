@@ -180,7 +180,7 @@ def test_every_example_article_yields_attributions_with_exact_spans(example_anal
 
 
 def test_registry_keeps_state_media_and_public_broadcasters_apart():
-    from briefing.registry import registry
+    from briefing.analyze.lexicon import registry
 
     reg = registry()
     types = {o.name: o.type for o in reg.outlets}

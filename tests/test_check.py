@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing.check import FINDING_TYPES, Checker
+from briefing.evals.check import FINDING_TYPES, Checker
 from briefing.cli import main
 from briefing.ingest import load_article
 

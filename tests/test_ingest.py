@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing import ingest
+from briefing.ingest import files as ingest
 from briefing.errors import InputError
 from briefing.ingest import expand_paths, load_all, load_article, read_stdin, slugify
 

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from briefing.analyze import analyze
 from briefing.brief import make_brief
 from briefing.cli import main
-from briefing.group import group_articles, merge_claims
+from briefing.brief.group import group_articles, merge_claims
 from briefing.ingest import load_all
-from briefing.render import fit_one_page, page_count
+from briefing.brief.render import fit_one_page, page_count
 
 from .adversarial import varied_copies
 from .conftest import EXAMPLES, ROOT

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from briefing.analyze import analyze
 from briefing.models import Article, ArticleMeta
-from briefing.sentences import split_sentences
+from briefing.ingest.sentences import split_sentences
 
 # Fragments that exercise the rules: quote marks of every kind, cues, names, abbreviations,
 # state media, hedges, odd whitespace and scripts.

@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing.analyze import analyze
-from briefing.check import check
+from briefing.evals.check import check
 from briefing.errors import InputError
 from briefing.ingest import load_all, load_article, read_stdin
 from briefing.models import LLMExtraction
@@ -263,7 +263,7 @@ def test_nothing_remote_was_fetched(runs, batch, hits) -> None:
 def test_pdf_renderer_fetches_nothing_from_a_live_server(monkeypatch) -> None:
     import weasyprint
 
-    from briefing import render
+    from briefing.brief import render
     from briefing.brief import make_brief
     from briefing.models import Article, ArticleMeta
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing import render
+from briefing.brief import render
 from briefing.errors import UsageError
 from briefing.models import (
     Analysis,

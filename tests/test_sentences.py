@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing.sentences import split_sentences
+from briefing.ingest.sentences import split_sentences
 
 from .conftest import EXAMPLES, SEED
 

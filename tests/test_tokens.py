@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import tiktoken
 
-from briefing import tokens
+from briefing.llm import tokens
 from briefing.resources import data_file
 
 ARTICLE = Path(__file__).resolve().parent.parent / "examples" / "articles" / "kcna-putin-pyongyang.txt"

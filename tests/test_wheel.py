@@ -115,7 +115,7 @@ def test_wheel_carries_templates_prompts_and_data(wheel: Path) -> None:
         assert not missing, f"wheel lacks {sorted(missing)}"
     for required in ("briefing/templates/brief.html", "briefing/templates/brief.md", "briefing/templates/brief.txt",
                      "briefing/data/lexicon.yaml", "briefing/data/sources.yaml",
-                     "briefing/data/o200k_base.tiktoken.gz", "briefing/__main__.py", "briefing/cli.py"):
+                     "briefing/data/o200k_base.tiktoken.gz", "briefing/__main__.py", "briefing/cli/__init__.py"):
         assert required in names
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import __version__
-from .errors import InputError
-from .models import Analysis, Attribution, Brief, BriefItem, Caveat, CaveatItem, Event, Ref, SaidItem, Skipped, Source, SourceEntry, Usage, Via
-from .registry import registry
-from .verify import Verified
+from briefing import __version__
+from briefing.errors import InputError
+from briefing.models import Analysis, Attribution, Brief, BriefItem, Caveat, CaveatItem, Event, Ref, SaidItem, Skipped, Source, SourceEntry, Usage, Via
+from briefing.analyze.lexicon import registry
+from briefing.verify import Verified
 
 OFFLINE_ENGINE = f"offline engine (deterministic rules, briefing {__version__})"
 # Stated uncertainty is the last thing a one-page brief should lose: caveats outrank most lines.
@@ -112,7 +112,7 @@ def _corroborate(analyses: list[Analysis], leads: list[BriefItem], said: list[Sa
                  ) -> tuple[list[BriefItem], list[SaidItem], list[CaveatItem], list[list[int]]]:
     """Across articles: one line per development, one row per repeated claim, and what the
     repetition is worth (independent sources, or one source echoed) and where articles disagree."""
-    from .group import group_articles, merge_claims
+    from briefing.brief.group import group_articles, merge_claims
 
     groups = group_articles(analyses)
     by_id = {an.article.id: an for an in analyses}
@@ -191,7 +191,7 @@ def make_brief(
     the extractive ones for that article; who said what and the caveats stay the engine's, which
     is the judge of attribution.
     """
-    from .events import lead_index
+    from briefing.analyze.events import lead_index
 
     verified = verified or {}
     bottom: list[BriefItem] = []

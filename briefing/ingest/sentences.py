@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .models import Sentence
+from briefing.models import Sentence
 
 _SPACE = " \t\r\n\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff"
 _CLOSERS = "\"”’'»)]"

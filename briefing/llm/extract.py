@@ -27,11 +27,11 @@ from typing import Any
 
 import yaml
 
-from .cache import Cache, cache_key
-from .config import Settings, redact
-from .models import Analysis, LLMExtraction, Sentence, Usage
-from .resources import data_file, prompts_dir
-from .tokens import count_tokens
+from briefing.llm.cache import Cache, cache_key
+from briefing.llm.settings import Settings, redact
+from briefing.models import Analysis, LLMExtraction, Sentence, Usage
+from briefing.resources import data_file, prompts_dir
+from briefing.llm.tokens import count_tokens
 
 JSON_SCHEMA, FUNCTION_CALLING = "json_schema", "function_calling"
 _MAX_FEEDBACK = 600
@@ -170,7 +170,7 @@ def plan(analyses: list[Analysis], settings: Settings) -> list[Job]:
     """The calls to make. Short articles share a call (up to the token budget and
     ``pack_articles`` of them), so the instructions and the schema are paid for once per call
     rather than once per article; a long article gets overlapping windows of its own."""
-    from .events import is_boilerplate
+    from briefing.analyze.events import is_boilerplate
 
     def key_of(members: list[tuple[Analysis, list[Sentence], str | None]]) -> str:
         text = "\n\n".join((an.article.title or "") + "\n" + "\n".join(f"{s.id}\t{s.text}" for s in part) for an, part, _ in members)

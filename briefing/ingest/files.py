@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError
-from .models import Article, ArticleMeta, InputFormat
+from briefing.errors import InputError
+from briefing.models import Article, ArticleMeta, InputFormat
 
 MAX_BYTES = 2 * 1024 * 1024
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")

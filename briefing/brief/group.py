@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .words import content_words
-from .models import Analysis, Attribution
-from .registry import registry
-from .sources import NameBook, NameMatcher
+from briefing.analyze.words import content_words
+from briefing.models import Analysis, Attribution
+from briefing.analyze.lexicon import registry
+from briefing.analyze.sources import NameBook, NameMatcher
 
 _DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes|false|untrue|baseless|fabricated)\b", re.I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -31,7 +31,7 @@ def _actors(an: Analysis) -> set[str]:
 def _terms(an: Analysis, lead: int = 3) -> set[str]:
     """Content words of the headline and the first reporting sentences: news says what the
     development is up top, and the rest of an article wanders into background."""
-    from .events import is_boilerplate
+    from briefing.analyze.events import is_boilerplate
 
     words = content_words(an.article.title or "")
     for s in [s for s in an.sentences if not is_boilerplate(s)][:lead]:

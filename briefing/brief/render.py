@@ -24,9 +24,9 @@ from urllib.request import url2pathname
 
 import jinja2
 
-from .errors import UsageError
-from .models import Brief, BriefItem, CaveatItem, Ref, SaidItem
-from .resources import templates_dir
+from briefing.errors import UsageError
+from briefing.models import Brief, BriefItem, CaveatItem, Ref, SaidItem
+from briefing.resources import templates_dir
 
 Format = Literal["html", "md", "txt", "pdf"]
 FORMATS: tuple[str, ...] = ("html", "md", "txt", "pdf", "json")

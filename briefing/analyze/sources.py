@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .models import Source, SourceType
-from .registry import Outlet, Registry, registry
+from briefing.models import Source, SourceType
+from briefing.analyze.lexicon import Outlet, Registry, registry
 
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "her", "them"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i"}

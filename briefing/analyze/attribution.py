@@ -21,10 +21,10 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .models import Attribution, AttributionKind, Sentence, Source, Span, Via
-from .quotes import CLOSE_MARKS, OPEN_MARKS, Quote, find_quotes
-from .registry import Registry, registry
-from .sources import NameBook, is_person, is_pronoun, make_source, person_names, resolve_pronoun
+from briefing.models import Attribution, AttributionKind, Sentence, Source, Span, Via
+from briefing.ingest.quotes import CLOSE_MARKS, OPEN_MARKS, Quote, find_quotes
+from briefing.analyze.lexicon import Registry, registry
+from briefing.analyze.sources import NameBook, is_person, is_pronoun, make_source, person_names, resolve_pronoun
 
 _AUX = r"(?:(?:has|have|had|will|would|also|later|previously|again|repeatedly|reportedly|publicly|then|further|once|separately|earlier|recently|firmly|strongly|did|does|do|not|never|could|may|might|should|must|had|is|was|were|are|been|being|already|only|even|often|frequently|first|initially|subsequently|told|explicitly|clearly|privately|openly|personally|officially|formally|in a statement|on [A-Z][a-z]+day|[A-Z][a-z]+day)\s+)*"
 _QUOTE_CHARS = "\"“”„«»"

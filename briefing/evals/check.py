@@ -25,12 +25,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .analyze import analyze
-from .models import Analysis, Article, ArticleMeta, Attribution
-from .registry import registry
-from .sources import NameBook, NameMatcher, classify, is_pronoun, person_names
-from .verify import normalise
-from .words import content_words
+from briefing.analyze import analyze
+from briefing.models import Analysis, Article, ArticleMeta, Attribution
+from briefing.analyze.lexicon import registry
+from briefing.analyze.sources import NameBook, NameMatcher, classify, is_pronoun, person_names
+from briefing.verify import normalise
+from briefing.analyze.words import content_words
 
 FindingType = Literal[
     "misattributed_speaker", "dropped_intermediary", "attribution_dropped", "hedge_dropped",

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .models import SourceType
-from .resources import data_file
+from briefing.models import SourceType
+from briefing.resources import data_file
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ so the brief, ``verify`` and ``check`` can rely on it.
 
 from __future__ import annotations
 
-from .attribution import find_attributions
-from .caveats import find_caveats
-from .events import find_events, is_boilerplate
-from .models import Analysis, Article, Sentence
-from .registry import registry
-from .sentences import split_sentences
-from .sources import NameBook
+from briefing.analyze.attribution import find_attributions
+from briefing.analyze.caveats import find_caveats
+from briefing.analyze.events import find_events, is_boilerplate
+from briefing.models import Analysis, Article, Sentence
+from briefing.analyze.lexicon import registry
+from briefing.ingest.sentences import split_sentences
+from briefing.analyze.sources import NameBook
 
 
 def own_outlets(article: Article, sentences: list[Sentence]) -> set[str]:

@@ -12,9 +12,9 @@ import bisect
 import re
 from collections import defaultdict
 
-from .models import Attribution, Caveat, CaveatKind, Event, Sentence
-from .quotes import find_quotes
-from .registry import Registry, registry
+from briefing.models import Attribution, Caveat, CaveatKind, Event, Sentence
+from briefing.ingest.quotes import find_quotes
+from briefing.analyze.lexicon import Registry, registry
 
 _SINGLE_ANON = re.compile(r"^(?:an?|one)\s+(?:unnamed\s+|senior\s+|anonymous\s+)?(?:official|source|person|diplomat|aide|insider|witness)\b", re.I)
 

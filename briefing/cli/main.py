@@ -13,14 +13,14 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .analyze import analyze
-from .brief import make_brief
-from .config import BACKENDS, DEFAULT_MODEL, Settings, load_settings, redact
-from .errors import BriefingError, InputError
-from .extract import priced
-from .ingest import load_all
-from .models import Analysis, Usage
+from briefing import __version__
+from briefing.analyze import analyze
+from briefing.brief import make_brief
+from briefing.llm.settings import BACKENDS, DEFAULT_MODEL, Settings, load_settings, redact
+from briefing.errors import BriefingError, InputError
+from briefing.llm.extract import priced
+from briefing.ingest import load_all
+from briefing.models import Analysis, Usage
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -89,8 +89,8 @@ def _settings(backend: str | None, model: str | None, base_url: str | None, max_
 
 def _llm_stage(analyses: list[Analysis], settings: Settings, quiet: bool = False) -> dict[str, Any]:
     """Ask the model, verify its answers, and say what it cost; failures fall back per article."""
-    from .extract import run
-    from .verify import verify
+    from briefing.llm.extract import run
+    from briefing.verify import verify
 
     try:
         settings.require_key()
@@ -123,7 +123,7 @@ def _llm_stage(analyses: list[Analysis], settings: Settings, quiet: bool = False
 
 
 def _dry_run(analyses: list[Analysis], settings: Settings) -> None:
-    from .extract import estimate, plan
+    from briefing.llm.extract import estimate, plan
 
     rows = estimate(analyses, settings)
     calls = len(plan(analyses, settings))
@@ -175,7 +175,7 @@ def main() -> None:
 def build(paths: tuple[str, ...], output: str, paper: str, date: str | None, title: str | None, backend: str | None,
           model: str | None, base_url: str | None, max_concurrency: int | None, dry_run: bool, quiet: bool, strict: bool) -> None:
     """Make the one-page brief from PATHS."""
-    from .render import fit_one_page, format_for, write
+    from briefing.brief.render import fit_one_page, format_for, write
 
     settings = _settings(backend, model, base_url, max_concurrency)
     try:
@@ -278,8 +278,8 @@ Examples:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def check(article: str, summary: str, fmt: str) -> None:
     """Find misattribution in a summary of an article. Exit 1 when there are errors."""
-    from .check import check as run_check
-    from .ingest import load_article
+    from briefing.evals.check import check as run_check
+    from briefing.ingest import load_article
 
     try:
         art = load_article(article)
@@ -337,7 +337,7 @@ def eval_run(suites: tuple[str, ...], junit: str | None, json_out: str | None, m
     from rich.console import Console
     from rich.table import Table
 
-    from .evals import Runner, junit_xml, report_json
+    from briefing.evals.suites import Runner, junit_xml, report_json
 
     runner, runs = Runner(), []
     for s in suites:
@@ -382,7 +382,7 @@ def eval_perturb(gold: tuple[str, ...], output: str, per_type: int) -> None:
 
     import yaml
 
-    from .perturb import build_suite
+    from briefing.evals.perturb import build_suite
 
     out = Path(output)
     suite = build_suite([Path(g) for g in gold], Path.cwd(), out, per_type)

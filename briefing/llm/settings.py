@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from .errors import UsageError
+from briefing.errors import UsageError
 
 BACKENDS = ("offline", "openai")
 DEFAULT_MODEL = "gpt-4o-mini"

@@ -27,7 +27,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Fil
 
 class SuiteFile(pytest.File):
     def collect(self) -> Any:
-        from .evals import SuiteError, load_suite
+        from briefing.evals.suites import SuiteError, load_suite
 
         try:
             suite = load_suite(self.path)
@@ -42,7 +42,7 @@ class SuiteFile(pytest.File):
 
 
 def _runner() -> Any:
-    from .evals import Runner
+    from briefing.evals.suites import Runner
 
     global _RUNNER
     if _RUNNER is None:
@@ -62,7 +62,7 @@ class _EvalItem(pytest.Item):
 
 class CaseItem(_EvalItem):
     def runtest(self) -> None:
-        from .evals import load_suite
+        from briefing.evals.suites import load_suite
 
         suite = load_suite(self.path)
         case = next(c for c in suite.cases if c.id == self.name)
@@ -77,7 +77,7 @@ class CaseItem(_EvalItem):
 class SuiteRate(_EvalItem):
     def runtest(self) -> None:
         run = _runner().run(self.path)
-        from .evals import load_suite
+        from briefing.evals.suites import load_suite
 
         floor = load_suite(self.path).min_pass_rate
         passed = sum(r.passed for r in run.results)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from .models import Attribution, Event, Sentence
-from .registry import registry
-from .sources import NameBook, person_names
+from briefing.models import Attribution, Event, Sentence
+from briefing.analyze.lexicon import registry
+from briefing.analyze.sources import NameBook, person_names
 
 _MONTH = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
 TIME = re.compile(

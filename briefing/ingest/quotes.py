@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .sentences import paragraph_spans
+from briefing.ingest.sentences import paragraph_spans
 
 OPEN_MARKS = "“„«"
 CLOSE_MARKS = "”»"

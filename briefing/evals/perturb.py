@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .registry import registry
+from briefing.analyze.lexicon import registry
 
 _SPEECH_CUES = {"said", "says", "say", "told", "tells", "added", "adds", "reported", "reports", "stated", "announced",
                 "noted", "notes", "wrote", "claimed", "warned", "explained", "insisted", "argued", "according to", "assured",

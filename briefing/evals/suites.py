@@ -30,10 +30,10 @@ from xml.sax.saxutils import escape, quoteattr
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .check import FINDING_TYPES, Checker, CheckResult
-from .errors import BriefingError
-from .ingest import load_article
-from .models import Article, ArticleMeta
+from briefing.evals.check import FINDING_TYPES, Checker, CheckResult
+from briefing.errors import BriefingError
+from briefing.ingest import load_article
+from briefing.models import Article, ArticleMeta
 
 
 class SuiteError(BriefingError):
@@ -196,14 +196,14 @@ def generate_offline(checker: Checker) -> str:
     line. Offline that is extractive; with ``BRIEFING_BACKEND=openai`` (or ``briefing.toml``) the
     model writes it and ``verify`` has already withheld what it could not ground, so the case
     checks what a reader would actually get."""
-    from .brief import make_brief
-    from .config import load_settings
+    from briefing.brief import make_brief
+    from briefing.llm.settings import load_settings
 
     settings = load_settings()
     llm: dict[str, Any] = {}
     if settings.backend == "openai":
-        from .extract import run
-        from .verify import verify
+        from briefing.llm.extract import run
+        from briefing.verify import verify
 
         result = run([checker.an], settings)[checker.an.article.id]
         if result.extraction is not None:

@@ -1,0 +1,1 @@
+"""evals: ``briefing check`` and ``briefing eval``. Findings, suites, reports, perturbations."""
