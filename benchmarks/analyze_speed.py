@@ -46,8 +46,12 @@ def main() -> None:
         t0 = time.perf_counter()
         an = analyze(article)
         times.append(time.perf_counter() - t0)
-    print(f"{len(text.split())} words, {len(an.sentences)} sentences, {len(an.attributions)} attributions")
-    print(f"analyze: median {statistics.median(times) * 1000:.1f} ms, min {min(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms over {args.runs} runs")
+    print(
+        f"{len(text.split())} words, {len(an.sentences)} sentences, {len(an.attributions)} attributions"
+    )
+    print(
+        f"analyze: median {statistics.median(times) * 1000:.1f} ms, min {min(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms over {args.runs} runs"
+    )
 
 
 if __name__ == "__main__":

@@ -120,7 +120,10 @@ def _source_lenient(text: str, sentences: list[dict]):
     def ok(g: dict, p: dict) -> bool:
         if g["start"] < p["end"] and p["start"] < g["end"]:
             return True
-        return _head(g) == _head(p) and _sentence_of(sentences, g["start"]) == _sentence_of(sentences, p["start"])
+        return _head(g) == _head(p) and _sentence_of(sentences, g["start"]) == _sentence_of(
+            sentences, p["start"]
+        )
+
     return ok
 
 
@@ -130,8 +133,10 @@ def validate(gold: dict, text: str, name: str) -> None:
         for s in spans:
             if s is None or s.get("start") is None:
                 continue
-            if text[s["start"]:s["end"]] != s["text"]:
-                raise SystemExit(f"{name} {a['id']}: span {s['start']}:{s['end']} is {text[s['start']:s['end']]!r}, not {s['text']!r}")
+            if text[s["start"] : s["end"]] != s["text"]:
+                raise SystemExit(
+                    f"{name} {a['id']}: span {s['start']}:{s['end']} is {text[s['start'] : s['end']]!r}, not {s['text']!r}"
+                )
 
 
 def score_article(gold: dict, pred: dict, text: str, rep: Report, name: str) -> None:
@@ -157,7 +162,11 @@ def score_article(gold: dict, pred: dict, text: str, rep: Report, name: str) -> 
     # align attributions by content, best overlap first
     pairs: list[tuple[dict, dict]] = []
     candidates = sorted(
-        ((token_overlap(text, g["content"], p["content"]), gi, pi) for gi, g in enumerate(g_atts) for pi, p in enumerate(p_atts)),
+        (
+            (token_overlap(text, g["content"], p["content"]), gi, pi)
+            for gi, g in enumerate(g_atts)
+            for pi, p in enumerate(p_atts)
+        ),
         reverse=True,
     )
     used_g, used_p = set(), set()
@@ -174,32 +183,48 @@ def score_article(gold: dict, pred: dict, text: str, rep: Report, name: str) -> 
     via_ok = sum(_chain(g) == _chain(p) for g, p in pairs)
     full_ok = sum(
         (g.get("source") is None and p.get("source") is None)
-        or (g.get("source") is not None and p.get("source") is not None and src_ok(g["source"], p["source"]))
+        or (
+            g.get("source") is not None
+            and p.get("source") is not None
+            and src_ok(g["source"], p["source"])
+        )
         for g, p in pairs
     )
     rep.m("kind").add(kind_ok, kind_ok, len(p_atts), len(g_atts))
     rep.m("via").add(via_ok, via_ok, len(p_atts), len(g_atts))
     rep.m("attribution").add(full_ok, full_ok, len(p_atts), len(g_atts))
     nested = [(g, p) for g, p in pairs if g.get("via")]
-    rep.m("via on nested chains").add(sum(_chain(g) == _chain(p) for g, p in nested), sum(_chain(g) == _chain(p) for g, p in nested),
-                                       sum(1 for p in p_atts if p.get("via")), sum(1 for g in g_atts if g.get("via")))
+    rep.m("via on nested chains").add(
+        sum(_chain(g) == _chain(p) for g, p in nested),
+        sum(_chain(g) == _chain(p) for g, p in nested),
+        sum(1 for p in p_atts if p.get("via")),
+        sum(1 for g in g_atts if g.get("via")),
+    )
 
     matched_g = {id(g) for g, _ in pairs}
     matched_p = {id(p) for _, p in pairs}
     for g in g_atts:
         if id(g) not in matched_g:
             src = (g.get("source") or {}).get("text")
-            rep.errors.append(f"{name} MISSED {g['sentence_ids']} {src!r} {(g.get('cue') or {}).get('text')!r} :: {g['content']['text'][:90]!r}")
+            rep.errors.append(
+                f"{name} MISSED {g['sentence_ids']} {src!r} {(g.get('cue') or {}).get('text')!r} :: {g['content']['text'][:90]!r}"
+            )
     for p in p_atts:
         if id(p) not in matched_p:
             src = (p.get("source") or {}).get("text")
-            rep.errors.append(f"{name} SPURIOUS {p['sentence_ids']} {src!r} {(p.get('cue') or {}).get('text')!r} :: {p['content']['text'][:90]!r}")
+            rep.errors.append(
+                f"{name} SPURIOUS {p['sentence_ids']} {src!r} {(p.get('cue') or {}).get('text')!r} :: {p['content']['text'][:90]!r}"
+            )
     for g, p in pairs:
         gsrc, psrc = g.get("source"), p.get("source")
         if not ((gsrc is None and psrc is None) or (gsrc and psrc and src_ok(gsrc, psrc))):
-            rep.errors.append(f"{name} SOURCE {g['sentence_ids']} gold {(gsrc or {}).get('text')!r} got {(psrc or {}).get('text')!r} :: {g['content']['text'][:60]!r}")
+            rep.errors.append(
+                f"{name} SOURCE {g['sentence_ids']} gold {(gsrc or {}).get('text')!r} got {(psrc or {}).get('text')!r} :: {g['content']['text'][:60]!r}"
+            )
         if _chain(g) != _chain(p):
-            rep.errors.append(f"{name} VIA {g['sentence_ids']} gold {_chain(g)} got {_chain(p)} :: {g['content']['text'][:60]!r}")
+            rep.errors.append(
+                f"{name} VIA {g['sentence_ids']} gold {_chain(g)} got {_chain(p)} :: {g['content']['text'][:60]!r}"
+            )
 
 
 def run(gold_dir: Path) -> tuple[Report, dict[str, int]]:
@@ -223,9 +248,13 @@ def run(gold_dir: Path) -> tuple[Report, dict[str, int]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description="Score briefing's attribution engine against the dev set.")
+    ap = argparse.ArgumentParser(
+        description="Score briefing's attribution engine against the dev set."
+    )
     ap.add_argument("--gold", type=Path, default=ROOT / "tests" / "data" / "attribution")
-    ap.add_argument("--errors", action="store_true", help="list missed, spurious and mis-sourced attributions")
+    ap.add_argument(
+        "--errors", action="store_true", help="list missed, spurious and mis-sourced attributions"
+    )
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = ap.parse_args()
     rep, counts = run(args.gold)
@@ -238,7 +267,15 @@ def main() -> None:
         print()
         print("\n".join(rep.errors))
     if args.json:
-        args.json.write_text(json.dumps({n: {"p": m.p, "r": m.r, "f1": m.f1, "n_gold": m.n_gold, "n_pred": m.n_pred} for n, m in rep.metrics.items()}, indent=1))
+        args.json.write_text(
+            json.dumps(
+                {
+                    n: {"p": m.p, "r": m.r, "f1": m.f1, "n_gold": m.n_gold, "n_pred": m.n_pred}
+                    for n, m in rep.metrics.items()
+                },
+                indent=1,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,14 @@ from briefing.evals.suites import Runner
 from briefing.models import Article, ArticleMeta
 
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ["misattributed_speaker", "dropped_intermediary", "hedge_dropped", "quote_not_verbatim", "quote_wrong_speaker", "control"]
+KINDS = [
+    "misattributed_speaker",
+    "dropped_intermediary",
+    "hedge_dropped",
+    "quote_not_verbatim",
+    "quote_wrong_speaker",
+    "control",
+]
 
 
 def perturbations(path: Path) -> None:
@@ -60,8 +67,12 @@ def summedits(path: Path) -> None:
     neg = [r for r in rows if r[0]["label"] == 1]
     tpr = sum(r[1] for r in pos) / len(pos)
     tnr = sum(not r[1] for r in neg) / len(neg)
-    print(f"SummEdits news dev: {len(items)} summaries ({len(neg)} consistent, {len(pos)} inconsistent), {len(checkers)} articles")
-    print(f"balanced accuracy {100 * (tpr + tnr) / 2:.1f} (flagged {100 * tpr:.1f}% of inconsistent, passed {100 * tnr:.1f}% of consistent)")
+    print(
+        f"SummEdits news dev: {len(items)} summaries ({len(neg)} consistent, {len(pos)} inconsistent), {len(checkers)} articles"
+    )
+    print(
+        f"balanced accuracy {100 * (tpr + tnr) / 2:.1f} (flagged {100 * tpr:.1f}% of inconsistent, passed {100 * tnr:.1f}% of consistent)"
+    )
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for it, flagged, _ in pos:
         for t in it.get("edit_types") or ["(none)"]:
@@ -76,14 +87,20 @@ def summedits(path: Path) -> None:
         for t in types:
             found[t] += 1
     print("findings raised:", dict(sorted(found.items())))
-    print(f"speed: {len(items) / seconds:.0f} checks per second ({1000 * seconds / len(items):.1f} ms each; "
-          f"the {len(checkers)} articles took {analyse:.2f} s to analyse once)")
+    print(
+        f"speed: {len(items) / seconds:.0f} checks per second ({1000 * seconds / len(items):.1f} ms each; "
+        f"the {len(checkers)} articles took {analyse:.2f} s to analyse once)"
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--perturbations", type=Path, default=ROOT / "evals" / "perturbations.yaml")
-    ap.add_argument("--summedits", type=Path, default=ROOT.parent / "shared" / "datasets" / "summedits-news" / "dev.json")
+    ap.add_argument(
+        "--summedits",
+        type=Path,
+        default=ROOT.parent / "shared" / "datasets" / "summedits-news" / "dev.json",
+    )
     args = ap.parse_args()
     perturbations(args.perturbations)
     print()

@@ -28,21 +28,23 @@ from langchain_core.prompts import PromptTemplate
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from briefing.analyze import analyze
-from briefing.llm.settings import Settings
-from briefing.llm.extract import plan, prompt_template
 from briefing.ingest import load_all
-from briefing.models import LLMExtraction
+from briefing.llm.extract import plan, prompt_template
+from briefing.llm.settings import Settings
 from briefing.llm.tokens import count_tokens, encoding
+from briefing.models import LLMExtraction
 
 ROOT = Path(__file__).resolve().parent.parent
 # The prompts of LangChain's map_reduce summarize chain (langchain.chains.summarize).
-MAP_PROMPT = PromptTemplate.from_template('Write a concise summary of the following:\n\n\n"{text}"\n\n\nCONCISE SUMMARY:')
+MAP_PROMPT = PromptTemplate.from_template(
+    'Write a concise summary of the following:\n\n\n"{text}"\n\n\nCONCISE SUMMARY:'
+)
 COMBINE_PROMPT = MAP_PROMPT
 
 
 def chunks(text: str, size: int) -> list[str]:
     ids = encoding().encode_ordinary(text)
-    return [encoding().decode(ids[i:i + size]) for i in range(0, len(ids), size)] or [""]
+    return [encoding().decode(ids[i : i + size]) for i in range(0, len(ids), size)] or [""]
 
 
 class Counter:
@@ -74,8 +76,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--chunk-tokens", type=int, default=3000)
     ap.add_argument("--reply-tokens", type=int, default=200)
-    ap.add_argument("--answer-tokens", type=int, default=350,
-                    help="a realistic structured answer per article, for the second 'ours' row")
+    ap.add_argument(
+        "--answer-tokens",
+        type=int,
+        default=350,
+        help="a realistic structured answer per article, for the second 'ours' row",
+    )
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     reply = " ".join(["word"] * args.reply_tokens)
@@ -84,20 +90,24 @@ def main() -> None:
     settings = Settings(model="stub")
     schema_tokens = count_tokens(json.dumps(convert_to_openai_tool(LLMExtraction)))
     rows = []
-    for art, an in zip(articles, analyses):
+    for art, an in zip(articles, analyses, strict=False):
         ours, base = Counter(reply), Counter(reply)
         for job in plan([an], settings):
             ours.ask_messages(prompt_template().format_messages(**job.inputs), schema_tokens)
         map_reduce(art.text, base, args.chunk_tokens)
         rows.append((art.meta.id, count_tokens(art.text), ours, base))
 
-    print(f"| article | article tokens | ours: calls / input / output | map-reduce: calls / input / output | ours input / (1.3 x article) |")
+    print(
+        "| article | article tokens | ours: calls / input / output | map-reduce: calls / input / output | ours input / (1.3 x article) |"
+    )
     print("|---|---|---|---|---|")
     for name, n, o, b in rows:
-        print(f"| {name} | {n} | {o.calls} / {o.input} / {o.output} | {b.calls} / {b.input} / {b.output} | "
-              f"{o.input - 1.3 * n:+.0f} fixed over 1.3x |")
+        print(
+            f"| {name} | {n} | {o.calls} / {o.input} / {o.output} | {b.calls} / {b.input} / {b.output} | "
+            f"{o.input - 1.3 * n:+.0f} fixed over 1.3x |"
+        )
     # a ten-article brief: the seven examples and the first three again
-    ten = (list(zip(articles, analyses)) * 2)[:10]
+    ten = (list(zip(articles, analyses, strict=False)) * 2)[:10]
     ours = Counter(reply)
     for job in plan([an for _, an in ten], settings):  # short articles share calls
         ours.ask_messages(prompt_template().format_messages(**job.inputs), schema_tokens)
@@ -109,14 +119,26 @@ def main() -> None:
     print()
     print("| 10-article brief | calls | input tokens | output tokens | returns |")
     print("|---|---|---|---|---|")
-    print(f"| ours | {o_calls} | {o_in} | {o_out} | bottom line, events, attributions with via, caveats, sentence ids |")
-    print(f"| ours, answers of {args.answer_tokens} tokens an article | {o_calls} | {o_in} | {args.answer_tokens * len(ten)} | the same |")
+    print(
+        f"| ours | {o_calls} | {o_in} | {o_out} | bottom line, events, attributions with via, caveats, sentence ids |"
+    )
+    print(
+        f"| ours, answers of {args.answer_tokens} tokens an article | {o_calls} | {o_in} | {args.answer_tokens * len(ten)} | the same |"
+    )
     print(f"| map-reduce | {b_calls} | {b_in} | {b_out} | one summary |")
     fixed = max(r[2].input - 1.3 * r[1] for r in rows)
     print()
     print(f"largest fixed overhead over 1.3 x article tokens: {fixed:.0f} tokens (target < 800)")
     if args.json:
-        args.json.write_text(json.dumps({"ours": [o_calls, o_in, o_out], "map_reduce": [b_calls, b_in, b_out], "fixed": fixed}))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "ours": [o_calls, o_in, o_out],
+                    "map_reduce": [b_calls, b_in, b_out],
+                    "fixed": fixed,
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

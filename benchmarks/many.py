@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from run import _briefing, measure  # noqa: E402
+
 from tests.adversarial import varied_copies  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             folder = make_folder(Path(tmp), n)
-            cmd = [*_briefing(), "build", str(folder), "-o", str(Path(tmp) / f"brief-{n}.pdf"), "--quiet"]
+            cmd = [
+                *_briefing(),
+                "build",
+                str(folder),
+                "-o",
+                str(Path(tmp) / f"brief-{n}.pdf"),
+                "--quiet",
+            ]
             med, worst, peak = measure(cmd, args.runs)
             print(f"| {n} | {med:.2f} | {worst:.2f} | {peak} |")
 

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))  # tests.adversarial, tests.llm_server
 sys.path.insert(0, str(ROOT / "benchmarks"))  # many.make_folder
 
 from many import make_folder  # noqa: E402
+
 from tests.adversarial import (  # noqa: E402
     BIDI_CONTROLS,
     COMMANDS,
@@ -59,7 +60,9 @@ def flat(text: str) -> str:
 
 def git(*args: str) -> str:
     try:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -88,7 +91,9 @@ def judge(case, name: str, run, out: Path) -> list[str]:
     if run.code != (0 if case.ok else 2):
         problems.append(f"exit {run.code}")
     if not case.ok:
-        named = [line for line in run.lines() if line.startswith(f"briefing: skipped {case.name}: ")]
+        named = [
+            line for line in run.lines() if line.startswith(f"briefing: skipped {case.name}: ")
+        ]
         if len(named) != 1 or case.error not in named[0]:
             problems.append("no one-line error naming the file")
     elif name == "build-html":
@@ -107,32 +112,48 @@ def hostile_inputs(tmp: Path) -> dict:
         write_corpus(corpus, port=hits.port)
         jobs = {(c.name, n): command(c, n, out) for c in cases for n in COMMANDS}
         with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-            futures = {k: pool.submit(briefing, *a, cwd=corpus, unreadable=k[0] == "unreadable.txt") for k, a in jobs.items()}
+            futures = {
+                k: pool.submit(briefing, *a, cwd=corpus, unreadable=k[0] == "unreadable.txt")
+                for k, a in jobs.items()
+            }
             runs = {k: f.result() for k, f in futures.items()}
         folder, good, bad = write_batch(tmp / "batch", corpus, cases)
-        batch = {fmt: briefing("build", str(folder), "-o", str(tmp / f"batch.{fmt}"), cwd=tmp, unreadable=True)
-                 for fmt in ("json", "html", "pdf")}
+        batch = {
+            fmt: briefing(
+                "build", str(folder), "-o", str(tmp / f"batch.{fmt}"), cwd=tmp, unreadable=True
+            )
+            for fmt in ("json", "html", "pdf")
+        }
         fetched = hits.hits
     rows = []
     for c in cases:
         problems = {n: judge(c, n, runs[(c.name, n)], out) for n in COMMANDS}
-        rows.append({
-            "case": c, "codes": {n: runs[(c.name, n)].code for n in COMMANDS},
-            "seconds": max(runs[(c.name, n)].seconds for n in COMMANDS),
-            "problems": [f"{n}: {p}" for n, ps in problems.items() for p in ps],
-            "xss_blocked": c.xss if not any("live markup" in p for ps in problems.values() for p in ps) else 0,
-        })
+        rows.append(
+            {
+                "case": c,
+                "codes": {n: runs[(c.name, n)].code for n in COMMANDS},
+                "seconds": max(runs[(c.name, n)].seconds for n in COMMANDS),
+                "problems": [f"{n}: {p}" for n, ps in problems.items() for p in ps],
+                "xss_blocked": c.xss
+                if not any("live markup" in p for ps in problems.values() for p in ps)
+                else 0,
+            }
+        )
     data = json.loads((tmp / "batch.json").read_text(encoding="utf-8"))
     found = [s["article_id"] for s in data["sources"]]
     listed = [s["path"] for s in data["skipped"]]
     batch_html = (tmp / "batch.html").read_text(encoding="utf-8")
     return {
-        "rows": rows, "fetched": fetched,
+        "rows": rows,
+        "fetched": fetched,
         "batch": {
             "codes": {k: r.code for k, r in batch.items()},
             "tracebacks": sum("Traceback" in r.err for r in batch.values()),
-            "good": len(good), "lost": sorted(set(good) - set(found)), "duplicated": len(found) - len(set(found)),
-            "bad": len(bad), "unlisted": sorted(set(bad) - set(listed)),
+            "good": len(good),
+            "lost": sorted(set(good) - set(found)),
+            "duplicated": len(found) - len(set(found)),
+            "bad": len(bad),
+            "unlisted": sorted(set(bad) - set(listed)),
             "live": live_markup(batch_html),
         },
     }
@@ -148,29 +169,47 @@ def faults(tmp: Path) -> dict:
     (base / "briefing.toml").write_text(FAULT_CONFIG, encoding="utf-8")
     ids = sorted(p.stem for p in folder.iterdir())
     with FaultServer(seed=7, rate=0.3, sleep=3.0) as server:
-        env = clean_env(OPENAI_API_KEY="sk-reliability", OPENAI_BASE_URL=server.base_url, BRIEFING_BACKEND="openai",
-                        BRIEFING_CACHE=str(base / "cache.sqlite"))
+        env = clean_env(
+            OPENAI_API_KEY="sk-reliability",
+            OPENAI_BASE_URL=server.base_url,
+            BRIEFING_BACKEND="openai",
+            BRIEFING_CACHE=str(base / "cache.sqlite"),
+        )
         first = briefing("build", folder.name, "-o", "brief.json", cwd=base, env=env)
         injected, calls = collections.Counter(server.injected), server.calls
-        rest = [briefing("build", folder.name, "-o", out, cwd=base, env=env) for out in ("brief.html", "brief.txt")]
+        rest = [
+            briefing("build", folder.name, "-o", out, cwd=base, env=env)
+            for out in ("brief.html", "brief.txt")
+        ]
         extract = briefing("extract", folder.name, "--format", "jsonl", cwd=base, env=env)
     data = json.loads((base / "brief.json").read_text(encoding="utf-8"))
-    outputs = [flat((base / n).read_text(encoding="utf-8")) for n in ("brief.html", "brief.txt", "brief.json")]
+    outputs = [
+        flat((base / n).read_text(encoding="utf-8"))
+        for n in ("brief.html", "brief.txt", "brief.json")
+    ]
     kept_claims, kept_text = 0, []
     for d in map(json.loads, extract.out.splitlines()):
         llm = d.get("llm") or {}
-        kept_text.append(flat(json.dumps({k: v for k, v in llm.items() if k != "withheld"}, ensure_ascii=False)))
+        kept_text.append(
+            flat(json.dumps({k: v for k, v in llm.items() if k != "withheld"}, ensure_ascii=False))
+        )
         kept_claims += sum(x["text"] == INJECTED_CLAIM for x in llm.get("bottom_line", []))
     runs = [first, *rest, extract]
     return {
-        "calls": calls, "injected": injected, "articles": len(ids),
+        "calls": calls,
+        "injected": injected,
+        "articles": len(ids),
         "lost": sorted(set(ids) - {s["article_id"] for s in data["sources"]}),
-        "fell_back": data["fell_back"], "withheld": data["withheld"],
+        "fell_back": data["fell_back"],
+        "withheld": data["withheld"],
         "fabricated_quotes": sum(t.count(q) for t in outputs + kept_text for q in INVENTED_QUOTES),
         "injected_in_brief": sum(t.count(INJECTED_CLAIM) for t in outputs),
         "injected_kept": kept_claims,
-        "codes": [r.code for r in runs], "tracebacks": sum("Traceback" in r.err for r in runs),
-        "multiline": sum(1 for r in runs for line in r.lines() if not line.startswith("briefing: ")),
+        "codes": [r.code for r in runs],
+        "tracebacks": sum("Traceback" in r.err for r in runs),
+        "multiline": sum(
+            1 for r in runs for line in r.lines() if not line.startswith("briefing: ")
+        ),
         "seconds": first.seconds,
     }
 
@@ -183,7 +222,9 @@ def peak(cmd: list[str], cwd: Path, timeout: float) -> tuple[int | None, float, 
     """(exit code or None if killed at ``timeout``, wall seconds, peak RSS in MiB) of one process."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=clean_env())
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=clean_env()
+        )
         killed = threading.Event()
 
         def kill() -> None:
@@ -205,16 +246,38 @@ def memory(tmp: Path, skip_slow: bool) -> list[dict]:
     corpus = tmp / "corpus"
     huge = corpus / "huge-5mb.txt"
     code, wall, rss = peak([*py, "build", str(huge), "-o", str(tmp / "huge.pdf")], tmp, 120)
-    rows.append({"what": "build, the 5 MB article (refused: over the 2 MB limit)", "code": code, "wall": wall, "rss": rss})
+    rows.append(
+        {
+            "what": "build, the 5 MB article (refused: over the 2 MB limit)",
+            "code": code,
+            "wall": wall,
+            "rss": rss,
+        }
+    )
     folder = make_folder(tmp, 200)
-    code, wall, rss = peak([*py, "build", str(folder), "-o", str(tmp / "many.pdf"), "--quiet"], tmp, 300)
-    rows.append({"what": "build to PDF, 200 articles (benchmarks/many.py's folder)", "code": code, "wall": wall, "rss": rss})
+    code, wall, rss = peak(
+        [*py, "build", str(folder), "-o", str(tmp / "many.pdf"), "--quiet"], tmp, 300
+    )
+    rows.append(
+        {
+            "what": "build to PDF, 200 articles (benchmarks/many.py's folder)",
+            "code": code,
+            "wall": wall,
+            "rss": rss,
+        }
+    )
     if not skip_slow:
         path = tmp / "flagged-terms.txt"
         path.write_text(flagged_terms(1000), encoding="utf-8")
         code, wall, rss = peak([*py, "extract", str(path)], tmp, 180)
-        rows.append({"what": f"extract, {path.stat().st_size // 1024} KB article of 1,000 flagged loaded terms",
-                     "code": code, "wall": wall, "rss": rss})
+        rows.append(
+            {
+                "what": f"extract, {path.stat().st_size // 1024} KB article of 1,000 flagged loaded terms",
+                "code": code,
+                "wall": wall,
+                "rss": rss,
+            }
+        )
     return rows
 
 
@@ -235,7 +298,9 @@ def pronoun_check() -> list[str]:
 
 def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started: float) -> str:
     rows, batch = inputs["rows"], inputs["batch"]
-    bad_runs = sum(1 for r in rows for n in COMMANDS if any(p.startswith(f"{n}: ") for p in r["problems"]))
+    bad_runs = sum(
+        1 for r in rows for n in COMMANDS if any(p.startswith(f"{n}: ") for p in r["problems"])
+    )
     xss_tried = sum(r["case"].xss for r in rows)
     xss_blocked = sum(r["xss_blocked"] for r in rows)
     total_faults = sum(llm["injected"].values())
@@ -249,7 +314,11 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
         "",
         f"- date: {dt.date.today().isoformat()}",
         f"- commit: {git('rev-parse', '--short', 'HEAD')}"
-        + (" (with uncommitted changes)" if git("status", "--porcelain", "--", ".", ":!RELIABILITY.md") else ""),
+        + (
+            " (with uncommitted changes)"
+            if git("status", "--porcelain", "--", ".", ":!RELIABILITY.md")
+            else ""
+        ),
         f"- machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}",
         f"- run time: {time.perf_counter() - started:.0f} s",
         "",
@@ -282,19 +351,31 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
     ]
     for r in rows:
         c = r["case"]
-        expect = "read" if c.ok and not c.check_error else \
-            (f"read; skips {c.check}: {c.check_error}" if c.ok or c.good_ids else f"refused: {c.error}")
-        codes = " / ".join("hung" if r["codes"][n] is None else str(r["codes"][n]) for n in COMMANDS)
-        L.append(f"| `{c.name}` | {c.kind.replace('|', '/')} | {expect.replace('|', '/')} | {codes} | {r['seconds']:.1f} | "
-                 f"{'; '.join(r['problems']) or 'none'} |")
+        expect = (
+            "read"
+            if c.ok and not c.check_error
+            else (
+                f"read; skips {c.check}: {c.check_error}"
+                if c.ok or c.good_ids
+                else f"refused: {c.error}"
+            )
+        )
+        codes = " / ".join(
+            "hung" if r["codes"][n] is None else str(r["codes"][n]) for n in COMMANDS
+        )
+        L.append(
+            f"| `{c.name}` | {c.kind.replace('|', '/')} | {expect.replace('|', '/')} | {codes} | {r['seconds']:.1f} | "
+            f"{'; '.join(r['problems']) or 'none'} |"
+        )
     L += [
         "",
         f"Batch: exit codes {batch['codes']}; {batch['good']} good articles, all in the brief"
-        if not batch["lost"] else f"Batch: LOST {batch['lost']}",
+        if not batch["lost"]
+        else f"Batch: LOST {batch['lost']}",
         f"(each once: {batch['duplicated']} duplicated); {batch['bad']} bad files, "
         f"{batch['bad'] - len(batch['unlisted'])} listed as skipped; live markup in its HTML: {batch['live'] or 'none'}.",
         "",
-        f"XSS vectors: `<script>` (raw and as escaped text), `<iframe>`, `<object>`, `<embed>`, `<svg onload>`, "
+        "XSS vectors: `<script>` (raw and as escaped text), `<iframe>`, `<object>`, `<embed>`, `<svg onload>`, "
         "`onerror`/`onload`/`onclick`/`onmouseover` handlers, `javascript:` links and URLs (in text, Markdown links and "
         "front matter, JSON fields), remote `<img>`, `<link rel=stylesheet>`, `@import`, `<meta http-equiv=refresh>`. "
         "Every HTML output is tokenized with `html.parser`: no script, frame, embed or image element, no `on*=` "
@@ -325,7 +406,9 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
         "|---|---|---|---|",
     ]
     for r in mem:
-        L.append(f"| {r['what']} | {'killed' if r['code'] is None else r['code']} | {r['wall']:.1f} | {r['rss']:.0f} |")
+        L.append(
+            f"| {r['what']} | {'killed' if r['code'] is None else r['code']} | {r['wall']:.1f} | {r['rss']:.0f} |"
+        )
     slow = next((r for r in mem if "flagged" in r["what"]), None)
     L += [
         "",
@@ -334,13 +417,19 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
         "Each is asserted by `tests/test_reliability.py`; the figures below are measured on this run.",
         "",
         f"1. `verify` kept a model line that states what its cited sentence does not say, when the line had no quote, "
-        f"number, name, hedge or attribution to check (\"{INJECTED_CLAIM}\" citing a plain sentence). A line now needs "
+        f'number, name, hedge or attribution to check ("{INJECTED_CLAIM}" citing a plain sentence). A line now needs '
         f"half its content words in the sentences it cites. Under faults: {llm['injected_kept']} such line(s) passed verification.",
-        f"2. `check` of the seed article against its own sentence s4 (\"... at an early date,\u201d it said.\") blamed a "
-        f"speaker: the summary's unresolved \"it\" was compared as a name with KCNA. Now it finds: {', '.join(pronoun) or 'nothing'}.",
+        f'2. `check` of the seed article against its own sentence s4 ("... at an early date,\u201d it said.") blamed a '
+        f'speaker: the summary\'s unresolved "it" was compared as a name with KCNA. Now it finds: {", ".join(pronoun) or "nothing"}.',
         "3. Analysis was cubic in the number of flagged loaded terms (`caveats._characterizations`): 40 s for a 133 KB "
         "article, minutes near the 2 MB limit. Flags, quotations and terms are now matched by bisection"
-        + (f": the same article takes {slow['wall']:.1f} s" + (" (killed)" if slow["code"] is None else "") if slow else "") + ".",
+        + (
+            f": the same article takes {slow['wall']:.1f} s"
+            + (" (killed)" if slow["code"] is None else "")
+            if slow
+            else ""
+        )
+        + ".",
         f"4. A model answer that failed validation twice was reported on several stderr lines; errors are now one line: "
         f"{llm['multiline']} continuation line(s) in the fault runs.",
         "",
@@ -351,7 +440,9 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(ROOT / "RELIABILITY.md"))
-    ap.add_argument("--skip-slow", action="store_true", help="Do not time the flagged-terms article.")
+    ap.add_argument(
+        "--skip-slow", action="store_true", help="Do not time the flagged-terms article."
+    )
     args = ap.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as d:

@@ -58,12 +58,21 @@ def main() -> None:
         pdf = Path(tmp) / "brief.pdf"
         cases = [
             ("extract, seed article", [*b, "extract", str(SEED), "--format", "json"]),
-            (f"extract, all {n_examples} example articles", [*b, "extract", str(EXAMPLES), "--format", "jsonl"]),
-            (f"build to HTML, {n_examples} articles", [*b, "build", str(EXAMPLES), "-o", str(Path(tmp) / "brief.html")]),
+            (
+                f"extract, all {n_examples} example articles",
+                [*b, "extract", str(EXAMPLES), "--format", "jsonl"],
+            ),
+            (
+                f"build to HTML, {n_examples} articles",
+                [*b, "build", str(EXAMPLES), "-o", str(Path(tmp) / "brief.html")],
+            ),
             (f"build to PDF, {n_examples} articles", [*b, "build", str(EXAMPLES), "-o", str(pdf)]),
-            ("build to PDF, seed article", [*b, "build", str(SEED), "-o", str(Path(tmp) / "seed.pdf")]),
+            (
+                "build to PDF, seed article",
+                [*b, "build", str(SEED), "-o", str(Path(tmp) / "seed.pdf")],
+            ),
         ]
-        print(f"| command | median wall (s) | max wall (s) | peak RSS (MiB) |")
+        print("| command | median wall (s) | max wall (s) | peak RSS (MiB) |")
         print("|---|---|---|---|")
         for name, cmd in cases:
             med, worst, peak = measure(cmd, args.runs)
@@ -77,8 +86,8 @@ def pdf_pages(paths: list[Path]) -> int:
     """Pages of the PDF that `build` writes for these inputs (the same fitting, in-process)."""
     from briefing.analyze import analyze
     from briefing.brief import make_brief
-    from briefing.ingest import load_all
     from briefing.brief.render import fit_one_page, page_count
+    from briefing.ingest import load_all
 
     articles, _ = load_all([str(p) for p in paths])
     brief = fit_one_page(make_brief([analyze(a) for a in articles]))

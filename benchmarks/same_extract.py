@@ -34,7 +34,9 @@ def _extract(code_root: Path, paths: list[str]) -> dict[str, dict]:
         check=False,
     )
     if proc.returncode not in (0,):
-        sys.exit(f"same_extract: extract at {code_root} failed ({proc.returncode}): {proc.stderr[-500:]}")
+        sys.exit(
+            f"same_extract: extract at {code_root} failed ({proc.returncode}): {proc.stderr[-500:]}"
+        )
     out = {}
     for line in proc.stdout.splitlines():
         d = json.loads(line)
@@ -71,11 +73,16 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "old"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), args.rev], check=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), args.rev],
+            check=True,
+        )
         try:
             old = _extract(tree, args.paths)
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True
+            )
     new = _extract(ROOT, args.paths)
     differ = 0
     for path in sorted(set(old) | set(new)):

@@ -210,7 +210,7 @@ class Brief(_Model):
     sources_omitted: int = 0  # articles read but not cited by any line that fits the page
     withheld: int = 0  # LLM items that verify rejected: never shown, only counted
     fell_back: list[str] = Field(default_factory=list)  # articles the LLM failed on, done offline
-    usage: "Usage | None" = None
+    usage: Usage | None = None
     notes: list[str] = Field(default_factory=list)  # how the brief was made, for the header
     analyses: list[Analysis] = Field(default_factory=list, exclude=True)
 
@@ -268,7 +268,7 @@ class Usage(_Model):
     output_tokens: int = 0
     cost_usd: float = 0.0
 
-    def add(self, other: "Usage") -> "Usage":
+    def add(self, other: Usage) -> Usage:
         return Usage(
             calls=self.calls + other.calls,
             cached=self.cached + other.cached,

@@ -20,7 +20,9 @@ def _shipped_dir(name: str) -> Path:
     beside = PACKAGE_DIR.parent / name
     if beside.is_dir():
         return beside
-    raise FileNotFoundError(f"briefing is missing its {name}/ folder (looked in {inside} and {beside})")
+    raise FileNotFoundError(
+        f"briefing is missing its {name}/ folder (looked in {inside} and {beside})"
+    )
 
 
 def templates_dir() -> Path:

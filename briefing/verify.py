@@ -20,13 +20,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from briefing.models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine
 from briefing.analyze.lexicon import registry
 from briefing.analyze.sources import NameBook, NameMatcher
 from briefing.analyze.words import content_words
+from briefing.models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine
 
 _QUOTED = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
-_REPORTING = re.compile(r"\b(?:said|says|say|told|tells|reported|reports|according to|claimed|claims|stated|announced|believes?|believed|alleged|cited|citing|quoted)\b", re.I)
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|told|tells|reported|reports|according to|claimed|claims|stated|announced|believes?|believed|alleged|cited|citing|quoted)\b",
+    re.I,
+)
 # Text that addresses a model rather than reporting: an item resting on it is withheld.
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget)\b[^.]{0,40}\b(?:above|previous|prior|earlier|all)\b[^.]{0,30}\b(?:instructions?|text|rules|prompt)?"
@@ -83,11 +86,17 @@ class _Judge:
 
     def hedges_in(self, ids: list[str]) -> list[str]:
         wanted = set(ids)
-        return [c.text for c in self.an.caveats if c.kind == "hedge" and wanted & set(c.sentence_ids)]
+        return [
+            c.text for c in self.an.caveats if c.kind == "hedge" and wanted & set(c.sentence_ids)
+        ]
 
     def terms_in(self, ids: list[str]) -> list[str]:
         wanted = set(ids)
-        return [c.text for c in self.an.caveats if c.kind == "characterization" and wanted & set(c.sentence_ids)]
+        return [
+            c.text
+            for c in self.an.caveats
+            if c.kind == "characterization" and wanted & set(c.sentence_ids)
+        ]
 
     # -- names ----------------------------------------------------------------------------------
     def _keys(self, name: str) -> set[str]:
@@ -112,7 +121,9 @@ class _Judge:
         missing = [i for i in ids if i not in self.sentences]
         return f"cites sentence ids that do not exist: {', '.join(missing)}" if missing else None
 
-    def quotes(self, text: str, ids: list[str], speaker: str | None, extra: str | None = None) -> str | None:
+    def quotes(
+        self, text: str, ids: list[str], speaker: str | None, extra: str | None = None
+    ) -> str | None:
         cited = normalise(self.cited_text(ids))
         quoted = [m.group(1) for m in _QUOTED.finditer(text)] + ([extra] if extra else [])
         for q in quoted:
@@ -122,8 +133,14 @@ class _Judge:
             if nq not in cited:
                 return f"quotes words that are not in the cited sentences: “{q[:80]}”"
             if speaker:
-                holders = [a for a in self.attributions_in(ids) if nq in normalise(a.content.text) and a.kind != "indirect"]
-                if holders and not any(self.same(speaker, n) for a in holders for n in self.names_of(a)):
+                holders = [
+                    a
+                    for a in self.attributions_in(ids)
+                    if nq in normalise(a.content.text) and a.kind != "indirect"
+                ]
+                if holders and not any(
+                    self.same(speaker, n) for a in holders for n in self.names_of(a)
+                ):
                     who = holders[0].source.canonical if holders[0].source else "someone else"
                     return f"gives {speaker} words that {who} said"
         return None
@@ -140,8 +157,15 @@ class _Judge:
             if n and n not in cited:
                 return f"gives a number the cited sentences do not have: {n}"
         for name in _NAME.findall(text):
-            if name.lower() not in cited and not any(name.lower() in k for k in self._keys(self.cited_text(ids))):
-                if not self.book.by_surname.get(name) and name not in {"According", "The", "This", "That"}:
+            if name.lower() not in cited and not any(
+                name.lower() in k for k in self._keys(self.cited_text(ids))
+            ):
+                if not self.book.by_surname.get(name) and name not in {
+                    "According",
+                    "The",
+                    "This",
+                    "That",
+                }:
                     return f"names {name}, who is not in the cited sentences"
         return None
 
@@ -168,7 +192,7 @@ class _Judge:
     def adopted_term(self, text: str) -> str | None:
         for term in self.terms_in([s for s in self.sentences]):
             for m in re.finditer(re.escape(term), text, re.I):
-                before = text[max(0, m.start() - 1):m.start()]
+                before = text[max(0, m.start() - 1) : m.start()]
                 if before not in {'"', "“", "‘", "'"} and not _REPORTING.search(text):
                     return f"uses “{term}”, one side's own term, as neutral wording"
         return None
@@ -179,11 +203,22 @@ class _Judge:
             sent = self.sentences.get(sid)
             if sent is None:
                 continue
-            covering = [a for a in self.an.attributions if sid in a.sentence_ids and a.source is not None
-                        and (a.content.end - a.content.start) >= 0.4 * (sent.end - sent.start)]
+            covering = [
+                a
+                for a in self.an.attributions
+                if sid in a.sentence_ids
+                and a.source is not None
+                and (a.content.end - a.content.start) >= 0.4 * (sent.end - sent.start)
+            ]
             for a in covering:
-                chain = [a.source.canonical or a.source.text] + [v.canonical or v.text for v in a.via]
-                if a.via and not self.mentions(text, [v.canonical or v.text for v in a.via]) and "state media" not in text.lower():
+                chain = [a.source.canonical or a.source.text] + [
+                    v.canonical or v.text for v in a.via
+                ]
+                if (
+                    a.via
+                    and not self.mentions(text, [v.canonical or v.text for v in a.via])
+                    and "state media" not in text.lower()
+                ):
                     return f"drops the intermediary: the article has this only as reported by {chain[-1]}"
                 if not self.mentions(text, chain) and not _REPORTING.search(text):
                     return f"states as fact what the article attributes to {chain[0]}"
@@ -196,12 +231,20 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
     out = Verified(article_id=analysis.article.id)
 
     def check_line(text: str, ids: list[str]) -> str | None:
-        return (judge.ids(ids) or judge.grounded(text, ids) or judge.quotes(text, ids, None) or judge.supported(text, ids)
-                or judge.hedge(text, ids)
-                or judge.keeps_attribution(text, ids) or judge.adopted_term(text))
+        return (
+            judge.ids(ids)
+            or judge.grounded(text, ids)
+            or judge.quotes(text, ids, None)
+            or judge.supported(text, ids)
+            or judge.hedge(text, ids)
+            or judge.keeps_attribution(text, ids)
+            or judge.adopted_term(text)
+        )
 
-    lines: list[tuple[str, list[Any], list[Any]]] = [("bottom_line", extraction.bottom_line, out.bottom_line),
-                                                     ("event", extraction.events, out.events)]
+    lines: list[tuple[str, list[Any], list[Any]]] = [
+        ("bottom_line", extraction.bottom_line, out.bottom_line),
+        ("event", extraction.events, out.events),
+    ]
     for kind, items, kept in lines:
         for item in items:
             reason = check_line(item.text, item.sentence_ids)
@@ -213,11 +256,17 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
         reason = judge.ids(att.sentence_ids)
         engine = judge.attributions_in(att.sentence_ids) if reason is None else []
         if reason is None:
-            reason = (judge.grounded(att.claim, att.sentence_ids) or judge.quotes(att.claim, att.sentence_ids, att.speaker, att.quote)
-                      or judge.supported(att.claim, att.sentence_ids))
+            reason = (
+                judge.grounded(att.claim, att.sentence_ids)
+                or judge.quotes(att.claim, att.sentence_ids, att.speaker, att.quote)
+                or judge.supported(att.claim, att.sentence_ids)
+            )
         match = None
         if reason is None:
-            match = next((a for a in engine if any(judge.same(att.speaker, n) for n in judge.names_of(a))), None)
+            match = next(
+                (a for a in engine if any(judge.same(att.speaker, n) for n in judge.names_of(a))),
+                None,
+            )
             if match is None:
                 reason = f"names {att.speaker} as the source, which the article does not support for these sentences"
         if reason is None:

@@ -35,7 +35,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .llm_server import FakeOpenAIServer, _Handler, _Server, auto_step, cut_step, sleep_step, status_step
+from .llm_server import (
+    FakeOpenAIServer,
+    _Handler,
+    _Server,
+    auto_step,
+    cut_step,
+    sleep_step,
+    status_step,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "articles"
@@ -152,7 +160,7 @@ _UNBALANCED = (
     "The minister said \u201cwe will not \u2018yield to \u201cpressure\u201d\u2019 from anyone\u201d on Monday.\n\n"
     "A spokesman said \u201cthis quote never closes, and the article goes on.\n\n"
     "Then a closing mark\u201d arrives from nowhere, the agency said.\n\n"
-    "\"Straight \"nested \"three deep\" quotes\" here\", KCNA reported, \u2018and \u201cmixed\u2019 kinds\u201d.\n\n"
+    '"Straight "nested "three deep" quotes" here", KCNA reported, \u2018and \u201cmixed\u2019 kinds\u201d.\n\n'
     "\u00ab Guillemets \u00ab inside \u00bb guillemets, \u201e low \u201c and \u300c CJK \u300d \u00bb, "
     "an official said.\n\n"
     "It's the officials' view that ''doubled'' and \"\" empty quotes mean nothing, Reuters reported.\n"
@@ -165,28 +173,65 @@ def corpus_cases() -> list[Case]:
         Case("empty.txt", "empty file", "is empty"),
         Case("whitespace.txt", "whitespace only", "is empty"),
         Case("nul-bytes.txt", "NUL bytes inside text", "looks binary (NUL bytes), not text"),
-        Case("binary.txt", "binary data (a PNG with a .txt name)", "looks binary (NUL bytes), not text"),
+        Case(
+            "binary.txt",
+            "binary data (a PNG with a .txt name)",
+            "looks binary (NUL bytes), not text",
+        ),
         Case("latin1.txt", "Latin-1 encoded text", "is not valid UTF-8 (byte 0xE9 at offset 3)"),
         Case("utf16-bom.txt", "UTF-16 with a byte-order mark"),
         Case("utf16-broken.txt", "UTF-16 with a BOM and an odd byte count", "is not valid UTF-16"),
         Case("huge-5mb.txt", "a 5 MB article", "is 5.0 MB; the limit is 2 MB"),
         Case("quotes-10000.txt", "10,000 quote marks of ten kinds"),
         Case("unbalanced-quotes.txt", "unbalanced, nested and empty quotes"),
-        Case("rtl-mixed.txt", "Hebrew and Arabic with English, CJK, Cyrillic, emoji and ZWJ sequences"),
-        Case("invisible-bidi.txt", "zero-width characters, soft hyphens and bidi overrides/isolates"),
-        Case("hostile-text.txt", "raw <script>, <iframe>, on*= handlers, javascript: links, remote <img> as text", xss=11),
-        Case("hostile-page.html", "HTML page with <script>, <iframe>, onerror/onload, javascript: links, remote images",
-             xss=16),
-        Case("hostile-markdown.md", "Markdown with raw HTML, javascript: links, remote image, hostile front matter", xss=9),
-        Case("hostile-json.json", "JSON article with markup in title, outlet, author and a javascript: url", xss=4),
-        Case("wrong-types.json", "JSON article with wrong field types",
-             "JSON field 'text' must be a string, got list"),
-        Case("not-object.json", "JSON that is an array", 'JSON must be one article object with a "text" field'),
+        Case(
+            "rtl-mixed.txt",
+            "Hebrew and Arabic with English, CJK, Cyrillic, emoji and ZWJ sequences",
+        ),
+        Case(
+            "invisible-bidi.txt", "zero-width characters, soft hyphens and bidi overrides/isolates"
+        ),
+        Case(
+            "hostile-text.txt",
+            "raw <script>, <iframe>, on*= handlers, javascript: links, remote <img> as text",
+            xss=11,
+        ),
+        Case(
+            "hostile-page.html",
+            "HTML page with <script>, <iframe>, onerror/onload, javascript: links, remote images",
+            xss=16,
+        ),
+        Case(
+            "hostile-markdown.md",
+            "Markdown with raw HTML, javascript: links, remote image, hostile front matter",
+            xss=9,
+        ),
+        Case(
+            "hostile-json.json",
+            "JSON article with markup in title, outlet, author and a javascript: url",
+            xss=4,
+        ),
+        Case(
+            "wrong-types.json",
+            "JSON article with wrong field types",
+            "JSON field 'text' must be a string, got list",
+        ),
+        Case(
+            "not-object.json",
+            "JSON that is an array",
+            'JSON must be one article object with a "text" field',
+        ),
         Case("truncated.json", "JSON cut off mid-string", "is not valid JSON"),
-        Case("symlink-loop", "a folder holding a symlink loop (folder link to itself, file link to itself)",
-             check="symlink-loop/loop.txt", check_error="too many levels of symbolic links",
-             good_ids=("inside",)),
-        Case("unreadable.txt", "a file without read permission", "cannot be read: permission denied"),
+        Case(
+            "symlink-loop",
+            "a folder holding a symlink loop (folder link to itself, file link to itself)",
+            check="symlink-loop/loop.txt",
+            check_error="too many levels of symbolic links",
+            good_ids=("inside",),
+        ),
+        Case(
+            "unreadable.txt", "a file without read permission", "cannot be read: permission denied"
+        ),
     ]
 
 
@@ -197,16 +242,22 @@ def write_corpus(dest: Path, port: int = 9) -> list[Case]:
         "empty.txt": b"",
         "whitespace.txt": " \t\n\r\n\u00a0\u3000\n\n   \n".encode(),
         "nul-bytes.txt": f"Headline\n\n{_LEDE}\x00\x00 More text.\n".encode(),
-        "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes((i * 73 + 41) % 256 for i in range(4096)),
-        "latin1.txt": "Caf\u00e9 owners said prices would rise, the chamber of commerce said.\n".encode("latin-1"),
-        "utf16-bom.txt": f"Caf\u00e9 prices rise\n\nCaf\u00e9 owners said on Monday that prices would rise. {_LEDE}\n"
-        .encode("utf-16"),
+        "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+        + bytes((i * 73 + 41) % 256 for i in range(4096)),
+        "latin1.txt": "Caf\u00e9 owners said prices would rise, the chamber of commerce said.\n".encode(
+            "latin-1"
+        ),
+        "utf16-bom.txt": f"Caf\u00e9 prices rise\n\nCaf\u00e9 owners said on Monday that prices would rise. {_LEDE}\n".encode(
+            "utf-16"
+        ),
         "utf16-broken.txt": b"\xff\xfe" + "Caf\u00e9 owners said so.".encode("utf-16-le") + b"\x00",
         "quotes-10000.txt": _quotes_10000().encode(),
         "unbalanced-quotes.txt": _UNBALANCED.encode(),
         "rtl-mixed.txt": _RTL.encode(),
         "invisible-bidi.txt": _INVISIBLE.encode(),
-        "hostile-text.txt": ("Bridge <b>reopens</b> <script>alert(0)</script>\n\n" + _XSS_TEXT.format(port=port)).encode(),
+        "hostile-text.txt": (
+            "Bridge <b>reopens</b> <script>alert(0)</script>\n\n" + _XSS_TEXT.format(port=port)
+        ).encode(),
         "hostile-page.html": _HOSTILE_HTML.format(port=port).encode(),
         "hostile-markdown.md": _HOSTILE_MD.format(port=port).encode(),
         "wrong-types.json": b'{"title": 42, "text": ["not", "a", "string"], "outlet": {"name": "x"}, "published": true}',
@@ -215,15 +266,17 @@ def write_corpus(dest: Path, port: int = 9) -> list[Case]:
     }
     import json
 
-    files["hostile-json.json"] = json.dumps({
-        "title": "Bridge reopens <img src=x onerror=alert('title')>",
-        "text": _LEDE + ' The mayor said "<script>alert(\'json\')</script>" was harmless.\n\n'
-                f'A spokesperson said <img src="http://127.0.0.1:{port}/json.png"> was removed.',
-        "outlet": "<iframe src=javascript:alert('outlet')></iframe>",
-        "author": "<svg onload=alert('author')>",
-        "published": "2024-01-21",
-        "url": "javascript:alert('url')",
-    }).encode()
+    files["hostile-json.json"] = json.dumps(
+        {
+            "title": "Bridge reopens <img src=x onerror=alert('title')>",
+            "text": _LEDE + " The mayor said \"<script>alert('json')</script>\" was harmless.\n\n"
+            f'A spokesperson said <img src="http://127.0.0.1:{port}/json.png"> was removed.',
+            "outlet": "<iframe src=javascript:alert('outlet')></iframe>",
+            "author": "<svg onload=alert('author')>",
+            "published": "2024-01-21",
+            "url": "javascript:alert('url')",
+        }
+    ).encode()
     for name, data in files.items():
         (dest / name).write_bytes(data)
     # 5 MB of real article text: over the limit, so refused before it is read
@@ -233,7 +286,9 @@ def write_corpus(dest: Path, port: int = 9) -> list[Case]:
         handle.write((para * (size // len(para) + 1))[:size])
     loop = dest / "symlink-loop"
     loop.mkdir(exist_ok=True)
-    (loop / "inside.txt").write_text(f"Inside the loop\n\n{_LEDE} The mayor said traffic was normal.\n", encoding="utf-8")
+    (loop / "inside.txt").write_text(
+        f"Inside the loop\n\n{_LEDE} The mayor said traffic was normal.\n", encoding="utf-8"
+    )
     for link, target in ((loop / "again", "."), (loop / "loop.txt", "loop.txt")):
         if not os.path.lexists(link):
             os.symlink(target, link)
@@ -260,7 +315,9 @@ def write_batch(dest: Path, corpus: Path, cases: list[Case]) -> tuple[Path, list
             shutil.copy2(src, dst)
     dst = dest / GOOD_ARTICLE.name
     shutil.copy2(GOOD_ARTICLE, dst)
-    good = [GOOD_ARTICLE.stem] + [i for c in cases if c.ok or c.good_ids for i in (c.good_ids or (slug(c.name),))]
+    good = [GOOD_ARTICLE.stem] + [
+        i for c in cases if c.ok or c.good_ids for i in (c.good_ids or (slug(c.name),))
+    ]
     bad = [str(dest / c.name) for c in cases if not c.ok and not c.good_ids]
     bad += [str(dest / c.check) for c in cases if c.check and c.check_error]
     return dest, good, bad
@@ -273,7 +330,9 @@ def slug(name: str) -> str:
 
 
 # A summary for `check` that itself carries markup and bidi tricks.
-HOSTILE_SUMMARY = 'The mayor said "<script>alert(1)</script>" was harmless, \u202eofficials\u202c said.'
+HOSTILE_SUMMARY = (
+    'The mayor said "<script>alert(1)</script>" was harmless, \u202eofficials\u202c said.'
+)
 
 # ---------------------------------------------------------------------------------------------
 # checking HTML for live markup
@@ -300,9 +359,29 @@ class _Tags:
         p.close()
 
 
-_LIVE_TAGS = {"script", "iframe", "frame", "object", "embed", "applet", "base", "form", "img", "svg", "math", "link",
-              "meta", "video", "audio", "source", "picture"}
-_ALLOWED_TAGS = {"meta", "link"}  # the template's own <meta charset> and nothing else (checked below)
+_LIVE_TAGS = {
+    "script",
+    "iframe",
+    "frame",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "form",
+    "img",
+    "svg",
+    "math",
+    "link",
+    "meta",
+    "video",
+    "audio",
+    "source",
+    "picture",
+}
+_ALLOWED_TAGS = {
+    "meta",
+    "link",
+}  # the template's own <meta charset> and nothing else (checked below)
 
 
 def live_markup(html: str) -> list[str]:
@@ -319,7 +398,9 @@ def live_markup(html: str) -> list[str]:
     for tag, attrs in _Tags(html).tags:
         if tag in _LIVE_TAGS and tag not in _ALLOWED_TAGS:
             problems.append(f"<{tag}> element")
-        if tag == "meta" and any(k in ("http-equiv", "content") and v and "url" in v.lower() for k, v in attrs):
+        if tag == "meta" and any(
+            k in ("http-equiv", "content") and v and "url" in v.lower() for k, v in attrs
+        ):
             problems.append("<meta> refresh")
         if tag == "link" and any(k == "href" for k, _ in attrs):
             problems.append("<link href>")
@@ -329,8 +410,17 @@ def live_markup(html: str) -> list[str]:
                 problems.append(f"<{tag} {name}=> handler")
             if "javascript:" in v or "vbscript:" in v or v.startswith("data:text/html"):
                 problems.append(f"<{tag} {name}={value!r}> script URL")
-            if name in ("src", "href", "srcset", "action", "formaction", "data", "poster", "background", "xlink:href") \
-                    and re.match(r"(?:https?:)?//", v):
+            if name in (
+                "src",
+                "href",
+                "srcset",
+                "action",
+                "formaction",
+                "data",
+                "poster",
+                "background",
+                "xlink:href",
+            ) and re.match(r"(?:https?:)?//", v):
                 problems.append(f"<{tag} {name}={value!r}> remote URL")
             if name == "style" and re.search(r"url\s*\(|@import|expression\s*\(", v):
                 problems.append(f"<{tag} style> loads something")
@@ -349,8 +439,10 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 class HitCounter:
     """An HTTP server on 127.0.0.1 that answers everything with a 1x1 PNG and counts the hits."""
 
-    PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-                        "0000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+    PNG = bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    )
 
     def __init__(self) -> None:
         self.paths: list[str] = []
@@ -375,7 +467,9 @@ class HitCounter:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def hits(self) -> int:
@@ -437,21 +531,42 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def briefing(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, unreadable: bool = False,
-             timeout: float = TIMEOUT) -> Run:
+def briefing(
+    *args: str | Path,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    unreadable: bool = False,
+    timeout: float = TIMEOUT,
+) -> Run:
     """``python -m briefing ARGS`` as a process; ``unreadable``: as an ordinary user would (see above)."""
     import subprocess
     import sys
     import time
 
-    head = [sys.executable, "-c", AS_ORDINARY_USER] if unreadable and ROOT_READS_ALL else [sys.executable, "-m", "briefing"]
+    head = (
+        [sys.executable, "-c", AS_ORDINARY_USER]
+        if unreadable and ROOT_READS_ALL
+        else [sys.executable, "-m", "briefing"]
+    )
     argv = tuple(map(str, args))
     started = time.perf_counter()
     try:
-        proc = subprocess.run([*head, *argv], cwd=cwd, env=env or clean_env(), stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout)
+        proc = subprocess.run(
+            [*head, *argv],
+            cwd=cwd,
+            env=env or clean_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired as e:
-        out, err = (x.decode("utf-8", "replace") if isinstance(x, bytes) else (x or "") for x in (e.stdout, e.stderr))
+        out, err = (
+            x.decode("utf-8", "replace") if isinstance(x, bytes) else (x or "")
+            for x in (e.stdout, e.stderr)
+        )
         return Run(argv, None, out, err, time.perf_counter() - started)
     return Run(argv, proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - started)
 
@@ -473,17 +588,31 @@ COMMANDS = ("build-html", "build-pdf", "extract", "check")
 
 def flagged_terms(paragraphs: int) -> str:
     """An article repeating one sentence whose loaded term the article flags ("a phrase it uses")."""
-    para = ("Moscow thanked the North for its support in its \u201cspecial military operation in Ukraine,\u201d "
-            "a phrase it uses to describe its invasion.\n\n")
+    para = (
+        "Moscow thanked the North for its support in its \u201cspecial military operation in Ukraine,\u201d "
+        "a phrase it uses to describe its invasion.\n\n"
+    )
     return "Flagged terms\n\n" + para * paragraphs
 
 
 # ---------------------------------------------------------------------------------------------
 # LLM faults
 
-FAULT_KINDS = ("429", "500", "timeout", "cut", "malformed_json", "invented_quote", "wrong_ids", "injection")
+FAULT_KINDS = (
+    "429",
+    "500",
+    "timeout",
+    "cut",
+    "malformed_json",
+    "invented_quote",
+    "wrong_ids",
+    "injection",
+)
 # Quotes no article says; none may reach a brief.
-INVENTED_QUOTES = ("we will annex the northern bridge by Friday", "the treaty is already signed in secret")
+INVENTED_QUOTES = (
+    "we will annex the northern bridge by Friday",
+    "the treaty is already signed in secret",
+)
 # What a successfully injected model might state, citing a real sentence.
 INJECTED_CLAIM = "The president has resigned and all charges against him were dropped."
 
@@ -506,7 +635,9 @@ _SID = re.compile(r"^\[((?:a\d+\.)?s\d+)\] (.*)$", re.MULTILINE)
 
 
 def _sentences(request: dict) -> list[tuple[str, str]]:
-    user = next((m for m in request.get("messages", []) if m.get("role") == "user"), {"content": ""})
+    user = next(
+        (m for m in request.get("messages", []) if m.get("role") == "user"), {"content": ""}
+    )
     content = user["content"]
     if not isinstance(content, str):
         content = " ".join(p.get("text", "") for p in content)
@@ -517,9 +648,16 @@ def faithful_answer(sentences: list[tuple[str, str]]) -> dict:
     """A grounded answer: the first attributed sentence of the article, verbatim, with its id."""
     if not sentences:
         return {"bottom_line": [], "events": [], "attributions": [], "caveats": []}
-    sid, text = next(((i, t) for i, t in sentences if re.search(r"according to|\bsaid\b|\bsays\b|\btold\b", t)),
-                     sentences[0])
-    return {"bottom_line": [{"text": text, "ids": [sid]}], "events": [], "attributions": [], "caveats": []}
+    sid, text = next(
+        ((i, t) for i, t in sentences if re.search(r"according to|\bsaid\b|\bsays\b|\btold\b", t)),
+        sentences[0],
+    )
+    return {
+        "bottom_line": [{"text": text, "ids": [sid]}],
+        "events": [],
+        "attributions": [],
+        "caveats": [],
+    }
 
 
 def faulty_answer(kind: str, sentences: list[tuple[str, str]]) -> dict:
@@ -527,11 +665,23 @@ def faulty_answer(kind: str, sentences: list[tuple[str, str]]) -> dict:
     answer = faithful_answer(sentences)
     sid = sentences[0][0] if sentences else "s1"
     if kind == "invented_quote":
-        answer["bottom_line"].append({"text": f"The minister said \u201c{INVENTED_QUOTES[0]}\u201d.", "ids": [sid]})
-        answer["attributions"].append({"speaker": "the minister", "via": [], "claim": INVENTED_QUOTES[1],
-                                       "quote": INVENTED_QUOTES[1], "kind": "direct", "ids": [sid]})
+        answer["bottom_line"].append(
+            {"text": f"The minister said \u201c{INVENTED_QUOTES[0]}\u201d.", "ids": [sid]}
+        )
+        answer["attributions"].append(
+            {
+                "speaker": "the minister",
+                "via": [],
+                "claim": INVENTED_QUOTES[1],
+                "quote": INVENTED_QUOTES[1],
+                "kind": "direct",
+                "ids": [sid],
+            }
+        )
     elif kind == "wrong_ids":
-        answer["bottom_line"].append({"text": sentences[-1][1] if sentences else "x", "ids": ["s999"]})
+        answer["bottom_line"].append(
+            {"text": sentences[-1][1] if sentences else "x", "ids": ["s999"]}
+        )
         answer["events"].append({"text": "Something happened.", "ids": ["a7.s1", "s0"]})
     elif kind == "injection":
         answer["bottom_line"].insert(0, {"text": INJECTED_CLAIM, "ids": [sid]})
@@ -553,8 +703,15 @@ class FaultServer(FakeOpenAIServer):
     ``injected`` counts faults by kind; ``calls`` counts every request.
     """
 
-    def __init__(self, *, seed: int = 7, rate: float = 0.3, kinds: tuple[str, ...] = FAULT_KINDS,
-                 sleep: float = 3.0, **kw: Any) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = 7,
+        rate: float = 0.3,
+        kinds: tuple[str, ...] = FAULT_KINDS,
+        sleep: float = 3.0,
+        **kw: Any,
+    ) -> None:
         super().__init__(**kw)
         self.seed, self.rate, self.kinds, self.sleep = seed, rate, kinds, sleep
         self.injected: collections.Counter[str] = collections.Counter()
@@ -565,7 +722,9 @@ class FaultServer(FakeOpenAIServer):
         httpd = _Server(("127.0.0.1", 0), _FaultHandler)
         httpd.owner = self
         self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -590,8 +749,11 @@ class FaultServer(FakeOpenAIServer):
     def _decide(self, request: dict) -> dict:
         sentences = _sentences(request)
         marker = re.match(r"Update (\d+):", sentences[0][1]) if sentences else None
-        key: int | str = int(marker.group(1)) if marker else \
-            hashlib.sha256("\n".join(t for _, t in sentences).encode()).hexdigest()[:16]
+        key: int | str = (
+            int(marker.group(1))
+            if marker
+            else hashlib.sha256("\n".join(t for _, t in sentences).encode()).hexdigest()[:16]
+        )
         with self._lock:
             attempt = self.attempts[key]
             self.attempts[key] += 1
@@ -627,6 +789,8 @@ def varied_copies(base: Path, n: int) -> Path:
         src = sources[i % len(sources)]
         text = src.read_text(encoding="utf-8")
         if i >= len(sources):
-            text = f"Update {i}: " + text.replace("said", "told reporters" if i % 2 else "said on Monday")
+            text = f"Update {i}: " + text.replace(
+                "said", "told reporters" if i % 2 else "said on Monday"
+            )
         (out / f"{i:03d}-{src.name}").write_text(text, encoding="utf-8")
     return out

@@ -11,10 +11,15 @@ def _analyze_text(text: str):
 
 
 def _by_source(analysis, needle: str):
-    return [a for a in analysis.attributions if a.source and needle.lower() in (a.source.canonical or a.source.text).lower()]
+    return [
+        a
+        for a in analysis.attributions
+        if a.source and needle.lower() in (a.source.canonical or a.source.text).lower()
+    ]
 
 
 # --- the seed article -----------------------------------------------------------------------
+
 
 def test_seed_putin_willingness_is_via_north_korean_state_media(seed_analysis):
     putin = [a for a in _by_source(seed_analysis, "Putin") if "willingness" in a.content.text]
@@ -37,7 +42,11 @@ def test_seed_state_media_caveat_applies_to_putin_attribution(seed_analysis):
 
 
 def test_seed_quoted_fragments_belong_to_kcna_or_the_regime_never_choe(seed_analysis):
-    fragments = ["in all fields this year", "had deep strategic communication", "through close cooperation"]
+    fragments = [
+        "in all fields this year",
+        "had deep strategic communication",
+        "through close cooperation",
+    ]
     for frag in fragments:
         holders = [a for a in seed_analysis.attributions if frag in a.content.text and a.via == []]
         assert holders, frag
@@ -48,7 +57,9 @@ def test_seed_quoted_fragments_belong_to_kcna_or_the_regime_never_choe(seed_anal
 
 
 def test_seed_it_said_resolves_to_kcna(seed_analysis):
-    a = next(a for a in seed_analysis.attributions if a.sentence_ids == ["s4"] and a.source.text == "it")
+    a = next(
+        a for a in seed_analysis.attributions if a.sentence_ids == ["s4"] and a.source.text == "it"
+    )
     assert a.source.canonical == "KCNA" and a.source.type == "state_media"
     assert a.kind == "direct"
     assert a.content.text.startswith("President Putin expressed deep thanks")
@@ -56,14 +67,20 @@ def test_seed_it_said_resolves_to_kcna(seed_analysis):
 
 def test_seed_hedge_is_believed_to(seed_analysis):
     hedges = [c for c in seed_analysis.caveats if c.kind == "hedge"]
-    assert any(c.text == "is believed to" and c.sentence_ids == ["s10"] and c.applies_to for c in hedges)
+    assert any(
+        c.text == "is believed to" and c.sentence_ids == ["s10"] and c.applies_to for c in hedges
+    )
     belief = next(a for a in seed_analysis.attributions if a.cue and a.cue.text == "is believed")
     assert belief.source is None
     assert "ballistic missiles" in belief.content.text
 
 
 def test_seed_special_military_operation_is_moscows_phrase(seed_analysis):
-    c = next(c for c in seed_analysis.caveats if c.kind == "characterization" and c.text == "special military operation")
+    c = next(
+        c
+        for c in seed_analysis.caveats
+        if c.kind == "characterization" and c.text == "special military operation"
+    )
     assert "Moscow" in c.note and "invasion" in c.note
     assert c.sentence_ids == ["s9"]
 
@@ -85,30 +102,39 @@ def test_seed_spans_are_exact(seed_analysis):
     for a in seed_analysis.attributions:
         for span in (a.source, a.cue, a.content):
             if span is not None:
-                assert text[span.start:span.end] == span.text
+                assert text[span.start : span.end] == span.text
         for v in a.via:
             if v.start is not None:
-                assert text[v.start:v.end] == v.text
+                assert text[v.start : v.end] == v.text
 
 
 # --- patterns of real news ------------------------------------------------------------------
 
+
 def test_speaker_after_quote_and_inverted_cue():
-    an = _analyze_text('"It\'s good President Biden visited Ukraine, but a photo op isn\'t enough," said McCaul.')
+    an = _analyze_text(
+        "\"It's good President Biden visited Ukraine, but a photo op isn't enough,\" said McCaul."
+    )
     (a,) = an.attributions
     assert a.source.text == "McCaul" and a.cue.text == "said" and a.kind == "direct"
-    assert a.content.text == "It's good President Biden visited Ukraine, but a photo op isn't enough"
+    assert (
+        a.content.text == "It's good President Biden visited Ukraine, but a photo op isn't enough"
+    )
 
 
 def test_appositive_source_and_told():
-    an = _analyze_text('"We are really disappointed," Watson\'s attorney, Lanny Breuer, told the Journal after the arrest.')
+    an = _analyze_text(
+        '"We are really disappointed," Watson\'s attorney, Lanny Breuer, told the Journal after the arrest.'
+    )
     (a,) = an.attributions
     assert a.source.canonical == "Lanny Breuer"
     assert a.cue.text == "told"
 
 
 def test_according_to_after_content():
-    an = _analyze_text("About 1,500 residents were evacuated during the burn, according to the Washington Post.")
+    an = _analyze_text(
+        "About 1,500 residents were evacuated during the burn, according to the Washington Post."
+    )
     (a,) = an.attributions
     assert a.cue.text == "according to"
     assert a.source.canonical == "The Washington Post" and a.source.type == "outlet"
@@ -116,8 +142,10 @@ def test_according_to_after_content():
 
 
 def test_nested_chain_reported_that_said():
-    an = _analyze_text("The Associated Press reported that a spokesperson for the agency, Romona Bolla, "
-                       "said the request was approved by the tribunal.")
+    an = _analyze_text(
+        "The Associated Press reported that a spokesperson for the agency, Romona Bolla, "
+        "said the request was approved by the tribunal."
+    )
     inner = next(a for a in an.attributions if a.source and a.source.canonical == "Romona Bolla")
     assert [v.canonical for v in inner.via] == ["Associated Press"]
     assert inner.via[0].type == "wire"
@@ -125,30 +153,38 @@ def test_nested_chain_reported_that_said():
 
 
 def test_pronoun_resolves_to_named_antecedent():
-    an = _analyze_text('"UTM solutions are essential," says Phillip Swadling, technical director at Thales. '
-                       '"Standards are lacking," he adds.')
+    an = _analyze_text(
+        '"UTM solutions are essential," says Phillip Swadling, technical director at Thales. '
+        '"Standards are lacking," he adds.'
+    )
     he = next(a for a in an.attributions if a.source.text == "he")
     assert he.source.canonical == "Phillip Swadling"
 
 
 def test_floating_quote_goes_to_previous_speaker():
-    an = _analyze_text("“We have been acting in good faith,” Breuer told the Journal. "
-                       "“We are shocked by the actions this morning.”")
+    an = _analyze_text(
+        "“We have been acting in good faith,” Breuer told the Journal. "
+        "“We are shocked by the actions this morning.”"
+    )
     floating = next(a for a in an.attributions if a.cue is None)
     assert floating.source.canonical == "Breuer"
     assert floating.content.text == "We are shocked by the actions this morning"
 
 
 def test_anonymous_source_gets_single_source_caveat():
-    an = _analyze_text("An unnamed official told Politico that staff were ordered to remove the app.")
+    an = _analyze_text(
+        "An unnamed official told Politico that staff were ordered to remove the app."
+    )
     (a,) = an.attributions
     assert a.source.type == "anonymous"
     assert any(c.kind == "single_source" and a.id in c.applies_to for c in an.caveats)
 
 
 def test_public_broadcaster_is_not_state_media():
-    an = _analyze_text("Officials executed a controlled burn of vinyl chloride, NPR reported. "
-                       "The strike killed four people, the BBC reported. Xinhua said the talks went well.")
+    an = _analyze_text(
+        "Officials executed a controlled burn of vinyl chloride, NPR reported. "
+        "The strike killed four people, the BBC reported. Xinhua said the talks went well."
+    )
     types = {a.source.canonical: a.source.type for a in an.attributions}
     assert types["NPR"] == "public_broadcaster"
     assert types["BBC"] == "public_broadcaster"
@@ -158,8 +194,10 @@ def test_public_broadcaster_is_not_state_media():
 
 
 def test_unverified_and_disputed_caveats():
-    an = _analyze_text("Rebels said they shot down a helicopter, a claim that could not be independently verified. "
-                       "The ministry denied the report.")
+    an = _analyze_text(
+        "Rebels said they shot down a helicopter, a claim that could not be independently verified. "
+        "The ministry denied the report."
+    )
     kinds = {c.kind for c in an.caveats}
     assert {"unverified", "disputed"} <= kinds
 
@@ -173,7 +211,7 @@ def test_every_example_article_yields_attributions_with_exact_spans(example_anal
             assert set(a.sentence_ids) <= {s.id for s in an.sentences}
             for span in (a.source, a.cue, a.content):
                 if span is not None:
-                    assert text[span.start:span.end] == span.text
+                    assert text[span.start : span.end] == span.text
         for c in an.caveats:
             ids = {a.id for a in an.attributions} | {e.id for e in an.events}
             assert set(c.applies_to) <= ids
@@ -184,8 +222,20 @@ def test_registry_keeps_state_media_and_public_broadcasters_apart():
 
     reg = registry()
     types = {o.name: o.type for o in reg.outlets}
-    for name in ["KCNA", "Rodong Sinmun", "TASS", "RIA Novosti", "RT", "Sputnik", "Xinhua", "CGTN", "Global Times",
-                 "IRNA", "Press TV", "Tasnim"]:
+    for name in [
+        "KCNA",
+        "Rodong Sinmun",
+        "TASS",
+        "RIA Novosti",
+        "RT",
+        "Sputnik",
+        "Xinhua",
+        "CGTN",
+        "Global Times",
+        "IRNA",
+        "Press TV",
+        "Tasnim",
+    ]:
         assert types[name] == "state_media", name
     for name in ["BBC", "NHK", "DW", "NPR", "CBC", "Yle"]:
         assert types[name] == "public_broadcaster", name

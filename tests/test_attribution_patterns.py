@@ -14,7 +14,9 @@ def _atts(text: str):
 
 def _one(text: str, **where):
     found = [a for a in _atts(text) if all(_get(a, k) == v for k, v in where.items())]
-    assert len(found) == 1, [(a.source and a.source.text, a.cue and a.cue.text, a.content.text) for a in _atts(text)]
+    assert len(found) == 1, [
+        (a.source and a.source.text, a.cue and a.cue.text, a.content.text) for a in _atts(text)
+    ]
     return found[0]
 
 
@@ -53,23 +55,33 @@ def test_source_with_a_relative_clause():
 
 
 def test_spokesperson_for_an_organisation():
-    a = _one("A spokesperson for the foreign ministry said the ambassador had been recalled.", cue="said")
+    a = _one(
+        "A spokesperson for the foreign ministry said the ambassador had been recalled.", cue="said"
+    )
     assert a.source.text == "A spokesperson for the foreign ministry"
     assert a.content.text == "the ambassador had been recalled"
 
 
-@pytest.mark.parametrize("text, source", [
-    ("Officials said the border would reopen on Friday.", "Officials"),
-    ("A person familiar with the matter said the deal was close.", "A person familiar with the matter"),
-])
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        ("Officials said the border would reopen on Friday.", "Officials"),
+        (
+            "A person familiar with the matter said the deal was close.",
+            "A person familiar with the matter",
+        ),
+    ],
+)
 def test_anonymous_sources(text, source):
     a = _one(text, cue="said")
     assert a.source.text == source and a.source.type == "anonymous"
 
 
 def test_he_added_resolves_to_the_named_antecedent():
-    atts = _atts("Defence Minister Ana Ruiz said the drills were routine. "
-                 "“They pose no threat to anyone,” she added.")
+    atts = _atts(
+        "Defence Minister Ana Ruiz said the drills were routine. "
+        "“They pose no threat to anyone,” she added."
+    )
     added = next(a for a in atts if a.cue and a.cue.text == "added")
     assert added.source.text == "she" and added.source.canonical == "Ana Ruiz"
 
@@ -81,8 +93,10 @@ def test_quote_across_sentences_closed_by_its_speaker():
 
 
 def test_quote_across_paragraphs_without_closing_mark():
-    text = ("The mayor said: “We have rebuilt the bridge.\n\n"
-            "“Next we will rebuild the school.”\n\nThe council agreed.")
+    text = (
+        "The mayor said: “We have rebuilt the bridge.\n\n"
+        "“Next we will rebuild the school.”\n\nThe council agreed."
+    )
     a = _one(text, cue="said")
     assert a.content.text.startswith("We have rebuilt the bridge.")
     assert a.content.text.endswith("Next we will rebuild the school")
@@ -109,19 +123,30 @@ def test_state_media_chain_keeps_its_type():
     assert kim.via[0].canonical == "KCNA" and kim.via[0].type == "state_media"
 
 
-@pytest.mark.parametrize("text, cue, source", [
-    ("The drone is believed to have been launched from the sea.", "is believed", None),
-    ("The central bank believes inflation will ease next year.", "believes", "The central bank"),
-    ("The party backs a ceasefire in the region.", "backs", "The party"),
-])
+@pytest.mark.parametrize(
+    "text, cue, source",
+    [
+        ("The drone is believed to have been launched from the sea.", "is believed", None),
+        (
+            "The central bank believes inflation will ease next year.",
+            "believes",
+            "The central bank",
+        ),
+        ("The party backs a ceasefire in the region.", "backs", "The party"),
+    ],
+)
 def test_belief_and_position_cues(text, cue, source):
     a = _one(text, cue=cue)
     assert (a.source.text if a.source else None) == source
 
 
 def test_hedge_inside_content_is_kept_and_flagged():
-    an = analyze(Article(meta=ArticleMeta(id="t", path="t.txt"),
-                         text="Police said the suspect reportedly fled across the border."))
+    an = analyze(
+        Article(
+            meta=ArticleMeta(id="t", path="t.txt"),
+            text="Police said the suspect reportedly fled across the border.",
+        )
+    )
     said = next(a for a in an.attributions if a.cue and a.cue.text == "said")
     assert "reportedly" in said.content.text
     assert any(c.kind == "hedge" and c.text == "reportedly" for c in an.caveats)
@@ -129,7 +154,9 @@ def test_hedge_inside_content_is_kept_and_flagged():
 
 def test_headline_says():
     a = _one("North Korea says Putin willing to visit Pyongyang", cue="says")
-    assert a.source.canonical == "North Korea" and a.content.text == "Putin willing to visit Pyongyang"
+    assert (
+        a.source.canonical == "North Korea" and a.content.text == "Putin willing to visit Pyongyang"
+    )
 
 
 def test_capital_letter_headline_with_colon_source():

@@ -19,16 +19,31 @@ from .test_cli import pdf_pages
 from .test_morning import _many
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic"]
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 A4_PX = (794, 1123)  # 210 x 297 mm at 96 CSS pixels per inch
 
 
 def chromium(tmp_path: Path, *args: str) -> None:
     profile = tmp_path / "profile"
-    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args], check=True, timeout=120,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+        check=True,
+        timeout=120,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.parametrize("n", [1, 10, 50])
@@ -47,9 +62,17 @@ def test_html_prints_to_one_page_and_fits_the_page_box(tmp_path, n):
 
     shot = tmp_path / "shot.png"
     page_only = tmp_path / "page.html"  # the page as printed: the appendix is for the screen
-    page_only.write_text(html.read_text().replace('<section class="appendix"', '<section hidden class="appendix"'))
-    chromium(tmp_path, f"--screenshot={shot}", f"--window-size={A4_PX[0]},{A4_PX[1]}", "--force-device-scale-factor=1",
-             "--hide-scrollbars", page_only.as_uri())
+    page_only.write_text(
+        html.read_text().replace('<section class="appendix"', '<section hidden class="appendix"')
+    )
+    chromium(
+        tmp_path,
+        f"--screenshot={shot}",
+        f"--window-size={A4_PX[0]},{A4_PX[1]}",
+        "--force-device-scale-factor=1",
+        "--hide-scrollbars",
+        page_only.as_uri(),
+    )
     img = Image.open(shot).convert("L")
     assert img.size == A4_PX
     # the content ends above the bottom of the page box: the last rows are blank paper

@@ -34,7 +34,11 @@ class Run:
 
 
 def briefing(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) -> Run:
-    env = {k: v for k, v in os.environ.items() if k not in {"BRIEFING_BACKEND", "OPENAI_API_KEY", "OPENAI_BASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"BRIEFING_BACKEND", "OPENAI_API_KEY", "OPENAI_BASE_URL"}
+    }
     env["COLUMNS"] = "100"
     proc = subprocess.run(
         [sys.executable, "-m", "briefing", *map(str, args)],
@@ -112,7 +116,7 @@ def check_spans(doc: dict) -> int:
     seen = 0
     ids = set()
     for s in doc["sentences"]:
-        assert text[s["start"]:s["end"]] == s["text"], (art["id"], s)
+        assert text[s["start"] : s["end"]] == s["text"], (art["id"], s)
         ids.add(s["id"])
         seen += 1
     for a in doc["attributions"]:
@@ -121,7 +125,12 @@ def check_spans(doc: dict) -> int:
             if span is None:  # the model allows no source, or no cue (a quoted fragment)
                 assert part != "content", (art["id"], a["id"])
                 continue
-            assert text[span["start"]:span["end"]] == span["text"], (art["id"], a["id"], part, span)
+            assert text[span["start"] : span["end"]] == span["text"], (
+                art["id"],
+                a["id"],
+                part,
+                span,
+            )
             seen += 1
         assert set(a["sentence_ids"]) <= ids, (art["id"], a["id"], a["sentence_ids"])
     for item in doc["events"] + doc["caveats"]:
@@ -140,8 +149,10 @@ def test_extract_seed_prints_one_object() -> None:
     assert doc["sentences"] and doc["attributions"]
     assert check_spans(doc) > len(doc["sentences"])
     via_kcna = [
-        a for a in doc["attributions"]
-        if (a["source"] and a["source"]["canonical"] == "KCNA") or any(v["canonical"] == "KCNA" for v in a["via"])
+        a
+        for a in doc["attributions"]
+        if (a["source"] and a["source"]["canonical"] == "KCNA")
+        or any(v["canonical"] == "KCNA" for v in a["via"])
     ]
     assert via_kcna, "the seed's claims come through KCNA"
 
@@ -174,14 +185,14 @@ def test_extract_stdin() -> None:
     doc = json.loads(run.out)
     assert doc["article"]["id"] == "stdin"
     for s in doc["sentences"]:
-        assert text[s["start"]:s["end"]] == s["text"]
+        assert text[s["start"] : s["end"]] == s["text"]
 
 
 def test_extract_crlf_offsets(tmp_path: Path) -> None:
     path = tmp_path / "crlf.txt"
     path.write_bytes(
         b"Ministry says talks resume\r\n\r\nThe ministry said on Monday that talks would resume.\r\n\r\n"
-        b"\"We are ready,\" the envoy told reporters.\r\n"
+        b'"We are ready," the envoy told reporters.\r\n'
     )
     run = briefing("extract", path)
     assert run.code == 0, run.err
@@ -189,11 +200,11 @@ def test_extract_crlf_offsets(tmp_path: Path) -> None:
     with open(path, encoding="utf-8", newline="") as fh:
         text = fh.read()
     for s in doc["sentences"]:
-        assert text[s["start"]:s["end"]] == s["text"]
+        assert text[s["start"] : s["end"]] == s["text"]
     for a in doc["attributions"]:
         for part in ("source", "cue", "content"):
             if a[part] is not None:
-                assert text[a[part]["start"]:a[part]["end"]] == a[part]["text"]
+                assert text[a[part]["start"] : a[part]["end"]] == a[part]["text"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,8 +230,13 @@ def _bad_inputs(root: Path) -> dict[str, Path]:
     made["whitespace"] = put("blank.txt", b" \n\t\r\n  \n")
     made["nul"] = put("binary.txt", b"Some text\x00\x01\x02 and more.\n")
     made["undecodable"] = put("latin1.txt", "Caf\u00e9 society said no.\n".encode("latin-1"))
-    made["too_big"] = put("huge.txt", b"The minister said it was fine. " * (2 * 1024 * 1024 // 31 + 10))
-    made["html_no_text"] = put("empty-page.html", b"<html><head><title>x</title><script>var a=1;</script></head><body></body></html>")
+    made["too_big"] = put(
+        "huge.txt", b"The minister said it was fine. " * (2 * 1024 * 1024 // 31 + 10)
+    )
+    made["html_no_text"] = put(
+        "empty-page.html",
+        b"<html><head><title>x</title><script>var a=1;</script></head><body></body></html>",
+    )
     return made
 
 
@@ -282,30 +298,42 @@ def builds(tmp_path_factory: pytest.TempPathFactory, bad: dict[str, Path]) -> di
         "Minister says the plan is safe\n\n"
         "The minister said <script>alert(1)</script> was perfectly safe, according to KCNA.\n\n"
         "Officials said <img src=x onerror=alert(1)> would be shown on Tuesday.\n\n"
-        "\"<b onmouseover=alert(3)>Trust us</b>,\" the spokesman told reporters.\n",
+        '"<b onmouseover=alert(3)>Trust us</b>," the spokesman told reporters.\n',
         encoding="utf-8",
     )
     hostile_json = root / "hostile-meta.json"
     hostile_json.write_text(
-        json.dumps({
-            "title": "<script>alert(4)</script>",
-            "outlet": "<img src=x onerror=alert(5)>",
-            "text": "The agency said on Monday that the dam had held.",
-        }),
+        json.dumps(
+            {
+                "title": "<script>alert(4)</script>",
+                "outlet": "<img src=x onerror=alert(5)>",
+                "text": "The agency said on Monday that the dam had held.",
+            }
+        ),
         encoding="utf-8",
     )
     jobs = {
         "mixed_html": ("build", SEED, bad["empty"], "-o", root / "mixed.html"),
         "mixed_txt": ("build", SEED, bad["empty"], "-o", root / "mixed.txt"),
         "strict": ("build", SEED, bad["empty"], "--strict", "-o", root / "strict.md"),
-        "hostile": ("build", hostile, hostile_json, "--title", "<script>alert(6)</script>", "-o", root / "hostile.html"),
+        "hostile": (
+            "build",
+            hostile,
+            hostile_json,
+            "--title",
+            "<script>alert(6)</script>",
+            "-o",
+            root / "hostile.html",
+        ),
         "pdf": ("build", SEED, "-o", root / "seed.pdf"),
     }
     return {name: Built(briefing(*args), Path(args[-1])) for name, args in jobs.items()}
 
 
 @pytest.mark.parametrize("name", ["mixed_html", "mixed_txt"])
-def test_build_batch_skips_bad_file(builds: dict[str, Built], bad: dict[str, Path], name: str) -> None:
+def test_build_batch_skips_bad_file(
+    builds: dict[str, Built], bad: dict[str, Path], name: str
+) -> None:
     b = builds[name]
     assert b.run.code == 0, b.run
     assert b.out.is_file()

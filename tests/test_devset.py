@@ -18,7 +18,9 @@ GOLD = ROOT / "tests" / "data" / "attribution"
 
 @pytest.fixture(scope="module")
 def scored():
-    spec = importlib.util.spec_from_file_location("attribution_benchmark", ROOT / "benchmarks" / "attribution.py")
+    spec = importlib.util.spec_from_file_location(
+        "attribution_benchmark", ROOT / "benchmarks" / "attribution.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look themselves up there
     spec.loader.exec_module(module)
@@ -36,7 +38,7 @@ def test_gold_is_large_enough_and_every_span_is_true():
         for a in gold["attributions"]:
             for span in (a["source"], a["cue"], a["content"], *a["via"]):
                 if span is not None and span.get("start") is not None:
-                    assert text[span["start"]:span["end"]] == span["text"], (path.name, a["id"])
+                    assert text[span["start"] : span["end"]] == span["text"], (path.name, a["id"])
             assert set(a["sentence_ids"]) <= sids
             assert a["kind"] in {"direct", "indirect", "mixed"}
         total += len(gold["attributions"])
@@ -44,11 +46,14 @@ def test_gold_is_large_enough_and_every_span_is_true():
     assert articles >= 10 and total >= 150
 
 
-@pytest.mark.parametrize("metric, floor", [
-    ("source lenient", 0.90),
-    ("content overlap", 0.85),
-    ("cue", 0.88),
-])
+@pytest.mark.parametrize(
+    "metric, floor",
+    [
+        ("source lenient", 0.90),
+        ("content overlap", 0.85),
+        ("cue", 0.88),
+    ],
+)
 def test_dev_set_f1_floors(scored, metric, floor):
     metrics, _ = scored
     assert metrics[metric].f1 >= floor, f"{metric} F1 {metrics[metric].f1:.3f} < {floor}"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.ingest import files as ingest
 from briefing.errors import InputError
 from briefing.ingest import expand_paths, load_all, load_article, read_stdin, slugify
+from briefing.ingest import files as ingest
 
 SEED = Path(__file__).resolve().parents[1] / "examples" / "articles" / "kcna-putin-pyongyang.txt"
 SEED_TITLE = "North Korea says Putin willing to visit Pyongyang"
@@ -113,13 +113,17 @@ def test_no_newline_translation_and_bom_kept(tmp_path):
 
 
 def test_txt_title_only_for_a_headline_style_first_paragraph(tmp_path):
-    sentence = load_article(write(tmp_path / "a.txt", "The minister spoke on Sunday.\n\nMore text."))
+    sentence = load_article(
+        write(tmp_path / "a.txt", "The minister spoke on Sunday.\n\nMore text.")
+    )
     assert sentence.meta.title is None
     two_lines = load_article(write(tmp_path / "b.txt", "Line one\nline two\n\nMore text."))
     assert two_lines.meta.title is None
     too_long = load_article(write(tmp_path / "c.txt", "x" * 250 + "\n\nMore text."))
     assert too_long.meta.title is None
-    not_byline = load_article(write(tmp_path / "d.txt", "Head\n\nText.\n\nBy contrast, nothing changed."))
+    not_byline = load_article(
+        write(tmp_path / "d.txt", "Head\n\nText.\n\nBy contrast, nothing changed.")
+    )
     assert not_byline.meta.author is None
 
 
@@ -195,7 +199,10 @@ def test_html_declared_charset_is_honoured(tmp_path, no_network):
 
 
 def test_html_without_text(tmp_path, no_network):
-    path = write(tmp_path / "blank.html", "<html><head><script>x()</script></head><body><nav></nav></body></html>")
+    path = write(
+        tmp_path / "blank.html",
+        "<html><head><script>x()</script></head><body><nav></nav></body></html>",
+    )
     assert error_of(path).problem == "HTML has no extractable article text"
 
 
@@ -226,7 +233,9 @@ def test_json_article(tmp_path):
     article = load_article(write(tmp_path / "a.json", json.dumps(obj)))
     assert article.text == obj["text"]
     assert article.meta.text == obj["text"]
-    assert article.meta.model_dump(include={"title", "outlet", "published", "url", "author", "format"}) == {
+    assert article.meta.model_dump(
+        include={"title", "outlet", "published", "url", "author", "format"}
+    ) == {
         "title": "T",
         "outlet": "Yonhap",
         "published": "2024-01-21",
@@ -241,7 +250,10 @@ def test_json_article(tmp_path):
     [
         ('{"text": ["a"]}', "JSON field 'text' must be a string, got list"),
         ('{"text": "ok", "title": 3}', "JSON field 'title' must be a string, got int"),
-        ('{"text": "ok", "published": {"y": 1}}', "JSON field 'published' must be a string, got object"),
+        (
+            '{"text": "ok", "published": {"y": 1}}',
+            "JSON field 'published' must be a string, got object",
+        ),
         ('{"text": null}', "JSON field 'text' must be a string, got null"),
         ('{"text": "  \\n "}', "JSON field 'text' is empty"),
         ('[{"text": "a"}]', 'JSON must be one article object with a "text" field'),
@@ -409,7 +421,12 @@ def test_load_all_collects_errors_and_goes_on(tmp_path):
     write(root / "5-good.md", "# Title\n\nText.")
     articles, errors = load_all([str(root), str(tmp_path / "missing.txt")])
     assert [a.meta.id for a in articles] == ["1-good", "5-good"]
-    assert [Path(e.path).name for e in errors] == ["2-empty.txt", "3-binary.txt", "4-bad.json", "missing.txt"]
+    assert [Path(e.path).name for e in errors] == [
+        "2-empty.txt",
+        "3-binary.txt",
+        "4-bad.json",
+        "missing.txt",
+    ]
 
 
 def test_duplicate_ids_get_suffixes_in_order(tmp_path):
@@ -447,9 +464,15 @@ def test_stdin_plain_text_is_exact():
 
 def test_stdin_guesses_json_and_html(no_network):
     as_json = read_stdin(stdin_of(b'  {"text": "KCNA said so.", "outlet": "Yonhap"}'))
-    assert (as_json.meta.format, as_json.text, as_json.meta.outlet) == ("json", "KCNA said so.", "Yonhap")
+    assert (as_json.meta.format, as_json.text, as_json.meta.outlet) == (
+        "json",
+        "KCNA said so.",
+        "Yonhap",
+    )
     as_html = read_stdin(io.BytesIO(PAGE.encode("utf-8")))
-    assert as_html.meta.format == "html" and as_html.meta.title == "Seoul warns of new missile tests"
+    assert (
+        as_html.meta.format == "html" and as_html.meta.title == "Seoul warns of new missile tests"
+    )
     not_json = read_stdin(io.StringIO('{"title": "no text field"}'))
     assert not_json.meta.format == "txt"
     not_html = read_stdin(io.StringIO("<3 is a heart, not a tag"))

@@ -263,7 +263,9 @@ def test_server_shuts_down_promptly_while_a_request_sleeps():
 
         def call():
             try:
-                client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+                client.chat.completions.create(
+                    model="m", messages=[{"role": "user", "content": "x"}]
+                )
             except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
                 errors.append(exc)
 

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from briefing.analyze import analyze
 from briefing.brief import make_brief
-from briefing.cli import main
 from briefing.brief.group import group_articles, merge_claims
-from briefing.ingest import load_all
 from briefing.brief.render import fit_one_page, page_count
+from briefing.cli import main
+from briefing.ingest import load_all
 
 from .adversarial import varied_copies
 from .conftest import EXAMPLES, ROOT
@@ -66,7 +66,11 @@ def test_the_brief_says_what_the_repetition_is_worth(analyses):
     assert "disputed by japan-missile" in text
     launch = [x for x in brief.bottom_line + brief.developments if "3 articles" in x.text]
     assert len(launch) == 1, "one line for the launch, not three"
-    assert {r.article_id for r in launch[0].refs} == {"japan-missile", "wire-missile", "yonhap-missile"}
+    assert {r.article_id for r in launch[0].refs} == {
+        "japan-missile",
+        "wire-missile",
+        "yonhap-missile",
+    }
 
 
 def _many(tmp_path: Path, n: int) -> Path:
@@ -77,7 +81,9 @@ def _many(tmp_path: Path, n: int) -> Path:
 def test_the_pdf_is_one_page_whatever_the_number_of_articles(tmp_path, n, paper):
     folder = _many(tmp_path, n)
     out = tmp_path / "brief.pdf"
-    r = CliRunner().invoke(main, ["build", str(folder), "-o", str(out), "--paper", paper, "--quiet"])
+    r = CliRunner().invoke(
+        main, ["build", str(folder), "-o", str(out), "--paper", paper, "--quiet"]
+    )
     assert r.exit_code == 0, r.output
     assert out.read_bytes().startswith(b"%PDF")
     articles, _ = load_all([str(folder)])
@@ -85,8 +91,13 @@ def test_the_pdf_is_one_page_whatever_the_number_of_articles(tmp_path, n, paper)
     assert page_count(brief, paper=paper) == 1
     if n == 50:
         assert brief.omitted > 0
-        assert f"{brief.omitted} lower-ranked item" in CliRunner().invoke(
-            main, ["build", str(folder), "-o", str(tmp_path / "b.txt"), "--quiet"]).output or True
+        assert (
+            f"{brief.omitted} lower-ranked item"
+            in CliRunner()
+            .invoke(main, ["build", str(folder), "-o", str(tmp_path / "b.txt"), "--quiet"])
+            .output
+            or True
+        )
         txt = (tmp_path / "b.txt").read_text()
         assert "left out to fit one page" in txt
 
@@ -107,12 +118,16 @@ def test_date_picks_the_day_and_the_summary_line_counts(tmp_path):
     other = json.loads((folder / "japan-missile.json").read_text())
     other["published"] = "2026-11-24"
     (folder / "japan-missile.json").write_text(json.dumps(other))
-    r = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "b.txt"), "--date", "2026-11-25"])
+    r = CliRunner().invoke(
+        main, ["build", str(folder), "-o", str(tmp_path / "b.txt"), "--date", "2026-11-25"]
+    )
     assert r.exit_code == 0
     assert "left out" in r.stderr and "japan-missile.json: published 2026-11-24" in r.stderr
     assert "2 article(s) read, 0 skipped" in r.stderr and " s" in r.stderr.splitlines()[-1]
     assert "2026-11-25" in (tmp_path / "b.txt").read_text()
-    quiet = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "c.txt"), "--quiet"])
+    quiet = CliRunner().invoke(
+        main, ["build", str(folder), "-o", str(tmp_path / "c.txt"), "--quiet"]
+    )
     assert quiet.stderr == ""
 
 
@@ -120,9 +135,15 @@ def test_newer_articles_rank_higher(tmp_path):
     folder = tmp_path / "days"
     folder.mkdir()
     for day, name in (("2026-11-20", "old"), ("2026-11-25", "new")):
-        (folder / f"{name}.json").write_text(json.dumps({
-            "title": f"Council votes on budget ({name})", "published": day,
-            "text": f"The city council approved a budget of {len(name)} million dollars on Monday, the mayor said."}))
+        (folder / f"{name}.json").write_text(
+            json.dumps(
+                {
+                    "title": f"Council votes on budget ({name})",
+                    "published": day,
+                    "text": f"The city council approved a budget of {len(name)} million dollars on Monday, the mayor said.",
+                }
+            )
+        )
     articles, _ = load_all([str(folder)])
     brief = make_brief([analyze(a) for a in articles])
     ranks = {x.refs[0].article_id: x.rank for x in brief.bottom_line + brief.developments}

@@ -6,18 +6,63 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing.analyze import analyze
-from briefing.models import Article, ArticleMeta
 from briefing.ingest.sentences import split_sentences
+from briefing.models import Article, ArticleMeta
 
 # Fragments that exercise the rules: quote marks of every kind, cues, names, abbreviations,
 # state media, hedges, odd whitespace and scripts.
 _PIECES = [
-    "“", "”", '"', "‘", "’", "'", ",", ".", " ", "\n", "\n\n", "\u00a0", "\u200b", "\u202e", "!", "?", ":",
-    "said", " said ", "told", "according to", "is believed to", "reportedly", "expressed his willingness",
-    "KCNA", "North Korean state media", "Putin", "President Vladimir Putin", "he", "it", "they",
-    "U.S.", "Jan. 15", "Mr.", "Gen.", "officials said", "special military operation", "BBC", "Xinhua",
-    "a spokesperson for the ministry", ", who", "that", "and", "The", "added", "could not be verified",
-    "مرحبا", "你好", "😀", "\t", "—",
+    "“",
+    "”",
+    '"',
+    "‘",
+    "’",
+    "'",
+    ",",
+    ".",
+    " ",
+    "\n",
+    "\n\n",
+    "\u00a0",
+    "\u200b",
+    "\u202e",
+    "!",
+    "?",
+    ":",
+    "said",
+    " said ",
+    "told",
+    "according to",
+    "is believed to",
+    "reportedly",
+    "expressed his willingness",
+    "KCNA",
+    "North Korean state media",
+    "Putin",
+    "President Vladimir Putin",
+    "he",
+    "it",
+    "they",
+    "U.S.",
+    "Jan. 15",
+    "Mr.",
+    "Gen.",
+    "officials said",
+    "special military operation",
+    "BBC",
+    "Xinhua",
+    "a spokesperson for the ministry",
+    ", who",
+    "that",
+    "and",
+    "The",
+    "added",
+    "could not be verified",
+    "مرحبا",
+    "你好",
+    "😀",
+    "\t",
+    "—",
 ]
 text_strategy = st.one_of(
     st.text(max_size=400),
@@ -36,7 +81,7 @@ def test_sentences_are_exact_unique_and_ordered(text):
     prev_end = 0
     for s in sents:
         assert 0 <= s.start < s.end <= len(text)
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
         assert s.start >= prev_end
         prev_end = s.end
 
@@ -51,10 +96,10 @@ def test_analyze_never_crashes_and_every_span_is_true(text):
         for span in (a.source, a.cue, a.content):
             if span is not None:
                 assert 0 <= span.start <= span.end <= len(text)
-                assert text[span.start:span.end] == span.text
+                assert text[span.start : span.end] == span.text
         for v in a.via:
             if v.start is not None:
-                assert text[v.start:v.end] == v.text
+                assert text[v.start : v.end] == v.text
         assert set(a.sentence_ids) <= sids
     for e in an.events:
         assert set(e.sentence_ids) <= sids

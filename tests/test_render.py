@@ -18,8 +18,8 @@ from briefing.models import (
     Ref,
     SaidItem,
     Sentence,
-    SourceEntry,
     Skipped,
+    SourceEntry,
 )
 from briefing.resources import templates_dir
 
@@ -154,7 +154,9 @@ def make_brief(
 
 
 EVIL_CLAIM = "<script>alert(1)</script> and <img src=x onerror=alert(2)>"
-EVIL_SENTENCE = 'He said <img src="http://evil.example/x.png"> <a href="https://evil.example">x</a>.'
+EVIL_SENTENCE = (
+    'He said <img src="http://evil.example/x.png"> <a href="https://evil.example">x</a>.'
+)
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +218,7 @@ def test_html_escapes_article_text(evil: Brief) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
     assert "&lt;img src=&#34;http://evil.example/x.png&#34;&gt;" in html  # appendix sentence
-    assert "<a href=\"https" not in html
+    assert '<a href="https' not in html
 
 
 def test_html_loads_nothing_remote(evil: Brief) -> None:

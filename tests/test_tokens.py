@@ -17,7 +17,9 @@ import tiktoken
 from briefing.llm import tokens
 from briefing.resources import data_file
 
-ARTICLE = Path(__file__).resolve().parent.parent / "examples" / "articles" / "kcna-putin-pyongyang.txt"
+ARTICLE = (
+    Path(__file__).resolve().parent.parent / "examples" / "articles" / "kcna-putin-pyongyang.txt"
+)
 
 KNOWN = [
     ("hello world", [24912, 2375]),
@@ -31,28 +33,101 @@ KNOWN = [
     ),
     (
         "Putin arrived in Pyongyang on 19 June 2024, KCNA reported.",
-        [26757, 258, 18157, 306, 15993, 705, 32598, 402, 220, 858, 7843, 220, 1323, 19, 11, 46060, 9555, 9822, 13],
+        [
+            26757,
+            258,
+            18157,
+            306,
+            15993,
+            705,
+            32598,
+            402,
+            220,
+            858,
+            7843,
+            220,
+            1323,
+            19,
+            11,
+            46060,
+            9555,
+            9822,
+            13,
+        ],
     ),
     (
         'Kim Jong Un\'s "comprehensive strategic partnership" — 2024-06-19',
-        [66788, 68839, 1367, 885, 392, 639, 75964, 23973, 18903, 1, 2733, 220, 1323, 19, 12, 3218, 12, 858],
+        [
+            66788,
+            68839,
+            1367,
+            885,
+            392,
+            639,
+            75964,
+            23973,
+            18903,
+            1,
+            2733,
+            220,
+            1323,
+            19,
+            12,
+            3218,
+            12,
+            858,
+        ],
     ),
     (
         "Пхеньян, 19 июня (ЦТАК) -- 金正恩 평양 ☃️ 😀 naïve café",
-        [3118, 724, 6593, 15234, 11, 220, 858, 101033, 350, 15633, 4426, 95469, 8, 2230, 17053, 10170,
-         70853, 49333, 21902, 25701, 225, 15148, 88038, 153475, 737, 30469],
+        [
+            3118,
+            724,
+            6593,
+            15234,
+            11,
+            220,
+            858,
+            101033,
+            350,
+            15633,
+            4426,
+            95469,
+            8,
+            2230,
+            17053,
+            10170,
+            70853,
+            49333,
+            21902,
+            25701,
+            225,
+            15148,
+            88038,
+            153475,
+            737,
+            30469,
+        ],
     ),
     ("It's they'll we've I'M YOU'RE", [15834, 57956, 24716, 3413, 44, 19461, 6, 1099]),
-    ("1234567890 3.14159 1,000,000", [7633, 19354, 29338, 15, 220, 18, 13, 16926, 4621, 220, 16, 11, 1302, 11, 1302]),
+    (
+        "1234567890 3.14159 1,000,000",
+        [7633, 19354, 29338, 15, 220, 18, 13, 16926, 4621, 220, 16, 11, 1302, 11, 1302],
+    ),
     ("tabs\tand   spaces   \n  trailing   ", [68999, 128995, 256, 18608, 10190, 220, 57985, 271]),
-    ("def f(x):\n    return x**2  # comment\n", [1314, 285, 4061, 1883, 271, 622, 1215, 410, 17, 220, 1069, 5375, 198]),
+    (
+        "def f(x):\n    return x**2  # comment\n",
+        [1314, 285, 4061, 1883, 271, 622, 1215, 410, 17, 220, 1069, 5375, 198],
+    ),
 ]
 
 
 def test_shipped_rank_file_matches_published_hash():
     raw = gzip.decompress(data_file("o200k_base.tiktoken.gz").read_bytes())
     assert hashlib.sha256(raw).hexdigest() == tokens.ENCODING_SHA256
-    assert tokens.ENCODING_SHA256 == "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"
+    assert (
+        tokens.ENCODING_SHA256 == "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"
+    )
 
 
 def test_encoding_shape():
@@ -80,7 +155,13 @@ def test_count_tokens_treats_special_strings_as_text():
 
 @pytest.mark.parametrize(
     "text",
-    ["naïve café", "金正恩 평양", "😀🎉 mixed\r\nline endings\r\n", "  leading and trailing  ", "a" * 5000],
+    [
+        "naïve café",
+        "金正恩 평양",
+        "😀🎉 mixed\r\nline endings\r\n",
+        "  leading and trailing  ",
+        "a" * 5000,
+    ],
 )
 def test_roundtrip(text):
     enc = tokens.encoding()

@@ -31,9 +31,17 @@ SEED = REPO / "examples" / "articles" / "kcna-putin-pyongyang.txt"
 TIMEOUT = 120
 
 
-def _run(cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
-        cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL
+        cmd,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0, (
         f"{' '.join(map(str, cmd))} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
@@ -42,7 +50,11 @@ def _run(cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> sub
 
 
 def _clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP"}
+    }
     env["PYTHONNOUSERSITE"] = "1"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
@@ -64,7 +76,18 @@ def _repo_files(folder: str) -> set[str]:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    cmd = [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-index", "-w", str(out), "-q"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        str(REPO),
+        "--no-deps",
+        "--no-index",
+        "-w",
+        str(out),
+        "-q",
+    ]
     if importlib.util.find_spec("hatchling") is not None:
         cmd.insert(cmd.index("--no-deps"), "--no-build-isolation")
     else:  # pragma: no cover - an environment without the test extras: let pip fetch the backend
@@ -85,15 +108,30 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = venv / "bin" / "python"
     # pip from this environment, acting on the new interpreter: correct paths and script shebangs.
     _run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "-q",
+            str(wheel),
+        ],
         cwd=root,
         env=_clean_env(),
     )
     site = _run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=root, env=_clean_env()
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        cwd=root,
+        env=_clean_env(),
     ).stdout.strip()
     deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    (Path(site) / "_outer_deps.pth").write_text("".join(f"{d}\n" for d in sorted(deps)), encoding="utf-8")
+    (Path(site) / "_outer_deps.pth").write_text(
+        "".join(f"{d}\n" for d in sorted(deps)), encoding="utf-8"
+    )
     return python
 
 
@@ -107,15 +145,25 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_carries_templates_prompts_and_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for folder, inside in (("templates", "briefing/templates"), ("prompts", "briefing/prompts"),
-                           ("briefing/data", "briefing/data")):
+    for folder, inside in (
+        ("templates", "briefing/templates"),
+        ("prompts", "briefing/prompts"),
+        ("briefing/data", "briefing/data"),
+    ):
         expected = _repo_files(folder)
         assert expected, f"{folder}/ is empty in the checkout"
         missing = {f"{inside}/{name}" for name in expected} - names
         assert not missing, f"wheel lacks {sorted(missing)}"
-    for required in ("briefing/templates/brief.html", "briefing/templates/brief.md", "briefing/templates/brief.txt",
-                     "briefing/data/lexicon.yaml", "briefing/data/sources.yaml",
-                     "briefing/data/o200k_base.tiktoken.gz", "briefing/__main__.py", "briefing/cli/__init__.py"):
+    for required in (
+        "briefing/templates/brief.html",
+        "briefing/templates/brief.md",
+        "briefing/templates/brief.txt",
+        "briefing/data/lexicon.yaml",
+        "briefing/data/sources.yaml",
+        "briefing/data/o200k_base.tiktoken.gz",
+        "briefing/__main__.py",
+        "briefing/cli/__init__.py",
+    ):
         assert required in names
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
@@ -132,8 +180,12 @@ def test_installed_package_is_not_the_checkout(installed: Path, workdir: Path) -
     info = json.loads(_run([str(installed), "-c", code], cwd=workdir, env=_clean_env()).stdout)
     assert not _under_repo(info["file"]), info
     package = Path(info["package"])
-    assert Path(info["templates"]) == package / "templates", "templates found outside the installed package"
-    assert Path(info["prompts"]) == package / "prompts", "prompts found outside the installed package"
+    assert Path(info["templates"]) == package / "templates", (
+        "templates found outside the installed package"
+    )
+    assert Path(info["prompts"]) == package / "prompts", (
+        "prompts found outside the installed package"
+    )
     assert (package / "templates" / "brief.html").is_file()
     for data in info["data"]:
         assert Path(data).is_file() and Path(data).is_relative_to(package), data
@@ -141,7 +193,11 @@ def test_installed_package_is_not_the_checkout(installed: Path, workdir: Path) -
 
 def test_installed_build_writes_html_brief(installed: Path, workdir: Path) -> None:
     out = workdir / "out.html"
-    proc = _run([str(installed), "-m", "briefing", "build", SEED.name, "-o", "out.html"], cwd=workdir, env=_clean_env())
+    proc = _run(
+        [str(installed), "-m", "briefing", "build", SEED.name, "-o", "out.html"],
+        cwd=workdir,
+        env=_clean_env(),
+    )
     assert "Traceback" not in proc.stderr
     html = out.read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html")
@@ -152,7 +208,9 @@ def test_installed_console_script_and_extract(installed: Path, workdir: Path) ->
     script = installed.parent / "briefing"
     version = _run([str(script), "--version"], cwd=workdir, env=_clean_env()).stdout
     assert "briefing" in version and "0." in version
-    proc = _run([str(script), "extract", SEED.name, "--format", "json"], cwd=workdir, env=_clean_env())
+    proc = _run(
+        [str(script), "extract", SEED.name, "--format", "json"], cwd=workdir, env=_clean_env()
+    )
     doc = json.loads(proc.stdout)
     assert set(doc) >= {"article", "sentences", "attributions", "events", "caveats"}
     assert doc["sentences"] and doc["attributions"]

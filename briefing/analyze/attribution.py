@@ -21,38 +21,463 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from briefing.models import Attribution, AttributionKind, Sentence, Source, Span, Via
-from briefing.ingest.quotes import CLOSE_MARKS, OPEN_MARKS, Quote, find_quotes
 from briefing.analyze.lexicon import Registry, registry
-from briefing.analyze.sources import NameBook, is_person, is_pronoun, make_source, person_names, resolve_pronoun
+from briefing.analyze.sources import (
+    NameBook,
+    is_person,
+    is_pronoun,
+    make_source,
+    person_names,
+    resolve_pronoun,
+)
+from briefing.ingest.quotes import CLOSE_MARKS, OPEN_MARKS, Quote, find_quotes
+from briefing.models import Attribution, AttributionKind, Sentence, Source, Span, Via
 
 _AUX = r"(?:(?:has|have|had|will|would|also|later|previously|again|repeatedly|reportedly|publicly|then|further|once|separately|earlier|recently|firmly|strongly|did|does|do|not|never|could|may|might|should|must|had|is|was|were|are|been|being|already|only|even|often|frequently|first|initially|subsequently|told|explicitly|clearly|privately|openly|personally|officially|formally|in a statement|on [A-Z][a-z]+day|[A-Z][a-z]+day)\s+)*"
-_QUOTE_CHARS = "\"“”„«»"
-_NOUN_AMBIGUOUS = {"charges", "reports", "claims", "posts", "comments", "notes", "fears", "hopes", "concerns", "orders", "shows", "calls", "supports", "backs", "estimates", "findings", "answers", "replies", "demands", "threats", "promises", "pledges", "warnings", "states", "reports", "doubts", "considers", "counter", "suspects", "questions", "remarks", "signals", "voices", "hints", "quips", "post", "report", "claim", "note", "charge", "comment", "order", "show", "call", "support", "back", "estimate", "answer", "reply", "demand", "state", "find", "doubt", "concern", "fear", "hope", "feel", "question", "remark", "signal", "suspect", "counter", "voice", "hint", "quip", "add", "say", "tell", "write", "think"}
+_QUOTE_CHARS = '"“”„«»'
+_NOUN_AMBIGUOUS = {
+    "charges",
+    "reports",
+    "claims",
+    "posts",
+    "comments",
+    "notes",
+    "fears",
+    "hopes",
+    "concerns",
+    "orders",
+    "shows",
+    "calls",
+    "supports",
+    "backs",
+    "estimates",
+    "findings",
+    "answers",
+    "replies",
+    "demands",
+    "threats",
+    "promises",
+    "pledges",
+    "warnings",
+    "states",
+    "doubts",
+    "considers",
+    "counter",
+    "suspects",
+    "questions",
+    "remarks",
+    "signals",
+    "voices",
+    "hints",
+    "quips",
+    "post",
+    "report",
+    "claim",
+    "note",
+    "charge",
+    "comment",
+    "order",
+    "show",
+    "call",
+    "support",
+    "back",
+    "estimate",
+    "answer",
+    "reply",
+    "demand",
+    "state",
+    "find",
+    "doubt",
+    "concern",
+    "fear",
+    "hope",
+    "feel",
+    "question",
+    "remark",
+    "signal",
+    "suspect",
+    "voice",
+    "hint",
+    "quip",
+    "add",
+    "say",
+    "tell",
+    "write",
+    "think",
+}
 _STANCE_REQUIRED = {"express", "voice", "show", "convey", "signal", "indicate", "share"}
-_OBJECT_BEFORE_THAT = {"tell", "inform", "assure", "remind", "warn", "urge", "brief", "notify", "convince", "persuade", "promise"}
+_OBJECT_BEFORE_THAT = {
+    "tell",
+    "inform",
+    "assure",
+    "remind",
+    "warn",
+    "urge",
+    "brief",
+    "notify",
+    "convince",
+    "persuade",
+    "promise",
+}
 _NEEDS_THAT = {"agree", "find", "feel", "consider", "disagree", "conclude", "learn"}
-_NP_BAD_START = {"to", "of", "in", "on", "for", "with", "by", "from", "at", "about", "as", "if", "which", "who", "what", "when", "where", "how", "why", "not", "is", "was", "and", "but", "or", "that", "than", "so", "because", "after", "before", "while", "during", "into", "over", "under", "between", "among", "amid", "despite", "since", "until", "there", "here", "yes", "no", "then", "also", "just", "only", "more", "most", "it's", "this", "these", "those"}
-_NP_VERBISH = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "do", "does", "did", "be", "been", "being", "should", "must", "may", "might", "shall"}
-_PREPOSITIONS_END = {"to", "of", "in", "on", "for", "with", "by", "from", "at", "about", "the", "a", "an", "and", "or", "but", "that", "as", "his", "her", "its", "their", "our", "my", "your", "two", "three", "four", "five", "several", "many", "some", "more", "most", "other", "former", "new", "first"}
-_INTRO_WORDS = {"among", "on", "in", "after", "before", "earlier", "later", "shortly", "as", "when", "while", "since", "during", "meanwhile", "however", "also", "but", "and", "yet", "still", "then", "at", "under", "for", "from", "with", "without", "despite", "following", "amid", "according"}
+_NP_BAD_START = {
+    "to",
+    "of",
+    "in",
+    "on",
+    "for",
+    "with",
+    "by",
+    "from",
+    "at",
+    "about",
+    "as",
+    "if",
+    "which",
+    "who",
+    "what",
+    "when",
+    "where",
+    "how",
+    "why",
+    "not",
+    "is",
+    "was",
+    "and",
+    "but",
+    "or",
+    "that",
+    "than",
+    "so",
+    "because",
+    "after",
+    "before",
+    "while",
+    "during",
+    "into",
+    "over",
+    "under",
+    "between",
+    "among",
+    "amid",
+    "despite",
+    "since",
+    "until",
+    "there",
+    "here",
+    "yes",
+    "no",
+    "then",
+    "also",
+    "just",
+    "only",
+    "more",
+    "most",
+    "it's",
+    "this",
+    "these",
+    "those",
+}
+_NP_VERBISH = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "do",
+    "does",
+    "did",
+    "be",
+    "been",
+    "being",
+    "should",
+    "must",
+    "may",
+    "might",
+    "shall",
+}
+_PREPOSITIONS_END = {
+    "to",
+    "of",
+    "in",
+    "on",
+    "for",
+    "with",
+    "by",
+    "from",
+    "at",
+    "about",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "but",
+    "that",
+    "as",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "my",
+    "your",
+    "two",
+    "three",
+    "four",
+    "five",
+    "several",
+    "many",
+    "some",
+    "more",
+    "most",
+    "other",
+    "former",
+    "new",
+    "first",
+}
+_INTRO_WORDS = {
+    "among",
+    "on",
+    "in",
+    "after",
+    "before",
+    "earlier",
+    "later",
+    "shortly",
+    "as",
+    "when",
+    "while",
+    "since",
+    "during",
+    "meanwhile",
+    "however",
+    "also",
+    "but",
+    "and",
+    "yet",
+    "still",
+    "then",
+    "at",
+    "under",
+    "for",
+    "from",
+    "with",
+    "without",
+    "despite",
+    "following",
+    "amid",
+    "according",
+}
 _MAX_NP_WORDS = 14
 _PRONOUN_WINDOW = 40
-_TIME_WORDS = {"last", "this", "next", "earlier", "later", "yesterday", "today", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "in", "on", "at", "by", "since", "over", "during", "for", "now", "then", "recently", "separately", "meanwhile", "also", "instead", "still", "again"}
-_NP_LOWER_START = {"he", "she", "it", "they", "we", "i", "the", "a", "an", "officials", "authorities", "prosecutors", "police", "experts", "analysts", "critics", "sources", "residents", "witnesses", "lawmakers", "diplomats", "investigators", "observers", "people", "some", "many", "others", "both", "his", "her", "their", "its", "one", "two", "three", "several", "state", "government", "local", "senior", "top", "u.s.", "federal", "military", "health", "security", "western", "european", "police", "scientists", "researchers", "doctors", "company", "party", "court", "judges", "activists", "members", "leaders", "each", "all", "most", "another", "reports", "media", "documents", "records", "estimates", "data", "polls", "many", "we", "you", "local", "state", "unnamed"}
+_TIME_WORDS = {
+    "last",
+    "this",
+    "next",
+    "earlier",
+    "later",
+    "yesterday",
+    "today",
+    "tonight",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "in",
+    "on",
+    "at",
+    "by",
+    "since",
+    "over",
+    "during",
+    "for",
+    "now",
+    "then",
+    "recently",
+    "separately",
+    "meanwhile",
+    "also",
+    "instead",
+    "still",
+    "again",
+}
+_NP_LOWER_START = {
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "the",
+    "a",
+    "an",
+    "officials",
+    "authorities",
+    "prosecutors",
+    "police",
+    "experts",
+    "analysts",
+    "critics",
+    "sources",
+    "residents",
+    "witnesses",
+    "lawmakers",
+    "diplomats",
+    "investigators",
+    "observers",
+    "people",
+    "some",
+    "many",
+    "others",
+    "both",
+    "his",
+    "her",
+    "their",
+    "its",
+    "one",
+    "two",
+    "three",
+    "several",
+    "state",
+    "government",
+    "local",
+    "senior",
+    "top",
+    "u.s.",
+    "federal",
+    "military",
+    "health",
+    "security",
+    "western",
+    "european",
+    "scientists",
+    "researchers",
+    "doctors",
+    "company",
+    "party",
+    "court",
+    "judges",
+    "activists",
+    "members",
+    "leaders",
+    "each",
+    "all",
+    "most",
+    "another",
+    "reports",
+    "media",
+    "documents",
+    "records",
+    "estimates",
+    "data",
+    "polls",
+    "you",
+    "unnamed",
+}
 # Cues that can close a sentence after their content ("..., KCNA said.", '"...," he added.').
-_TAIL_LEMMAS = {"say", "add", "report", "note", "write", "state", "announce", "claim", "explain", "argue", "insist", "warn", "confirm", "learn", "tell", "stress", "observe", "recall", "conclude", "allege", "acknowledge", "admit", "believe", "think", "estimate", "predict", "suggest", "reply", "respond", "tweet", "post", "declare", "assert", "caution", "complain", "remark", "comment", "concede", "contend", "maintain", "reiterate", "emphasize", "emphasise", "quip", "answer", "write", "testify", "counter", "boast", "vow", "promise", "pledge", "urge", "deny", "disclose", "reveal", "indicate", "signal", "mention", "hint", "affirm", "inform", "assure", "accuse"}
+_TAIL_LEMMAS = {
+    "say",
+    "add",
+    "report",
+    "note",
+    "write",
+    "state",
+    "announce",
+    "claim",
+    "explain",
+    "argue",
+    "insist",
+    "warn",
+    "confirm",
+    "learn",
+    "tell",
+    "stress",
+    "observe",
+    "recall",
+    "conclude",
+    "allege",
+    "acknowledge",
+    "admit",
+    "believe",
+    "think",
+    "estimate",
+    "predict",
+    "suggest",
+    "reply",
+    "respond",
+    "tweet",
+    "post",
+    "declare",
+    "assert",
+    "caution",
+    "complain",
+    "remark",
+    "comment",
+    "concede",
+    "contend",
+    "maintain",
+    "reiterate",
+    "emphasize",
+    "emphasise",
+    "quip",
+    "answer",
+    "testify",
+    "counter",
+    "boast",
+    "vow",
+    "promise",
+    "pledge",
+    "urge",
+    "deny",
+    "disclose",
+    "reveal",
+    "indicate",
+    "signal",
+    "mention",
+    "hint",
+    "affirm",
+    "inform",
+    "assure",
+    "accuse",
+}
 # "said Thursday", "said in a statement", "said in a regulatory filing last month": not content.
-_LEADING_ADVERBIAL = re.compile(r"\s*(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?:in|on)\s+(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?:statement|filing|interview|release|post|tweet|letter|report|speech|briefing|call|note|email)(?:\s+(?:last|this|on|to)\s+\w+)?|last\s+(?:week|month|year)|this\s+(?:week|month|year)|earlier\s+this\s+\w+|on\s+\w+\s+\d{1,2})[,\s]+(?:that\s+)?")
+_LEADING_ADVERBIAL = re.compile(
+    r"\s*(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?:in|on)\s+(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?:statement|filing|interview|release|post|tweet|letter|report|speech|briefing|call|note|email)(?:\s+(?:last|this|on|to)\s+\w+)?|last\s+(?:week|month|year)|this\s+(?:week|month|year)|earlier\s+this\s+\w+|on\s+\w+\s+\d{1,2})[,\s]+(?:that\s+)?"
+)
 # An attitude's object ends where a relative or appositive clause begins.
-_CLAUSE_AFTER_OBJECT = re.compile(r",?\s+(?=to which\b)|,?\s+and\s+(?=[a-z]+ed\b)|,\s+(?=which\b|who\b|a (?:phrase|term|move|step|word)\b)")
-_HEDGE_ADVERB = re.compile(r"(?<![\w-])(reportedly|allegedly|purportedly|supposedly|as alleged)(?![\w-]),?\s*", re.IGNORECASE)
-_WHAT_X_CALLS = re.compile(r"\b(?:what|which)\s+(?P<np>it|they|he|she|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+(?P<cue>calls|called|terms|termed|describes as|described as|dubs|dubbed|refers to as)\s+")
-_PARTICIPLE = re.compile(r",\s+(insisting|saying|adding|noting|arguing|warning|claiming|stressing|explaining|asserting|stating|calling|suggesting)\b")
-_ADVERBIAL_CLAUSE = re.compile(r",\s+(?=(?:after|as|because|when|while|since|before|although|though|despite)\b)")
+_CLAUSE_AFTER_OBJECT = re.compile(
+    r",?\s+(?=to which\b)|,?\s+and\s+(?=[a-z]+ed\b)|,\s+(?=which\b|who\b|a (?:phrase|term|move|step|word)\b)"
+)
+_HEDGE_ADVERB = re.compile(
+    r"(?<![\w-])(reportedly|allegedly|purportedly|supposedly|as alleged)(?![\w-]),?\s*",
+    re.IGNORECASE,
+)
+_WHAT_X_CALLS = re.compile(
+    r"\b(?:what|which)\s+(?P<np>it|they|he|she|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+(?P<cue>calls|called|terms|termed|describes as|described as|dubs|dubbed|refers to as)\s+"
+)
+_PARTICIPLE = re.compile(
+    r",\s+(insisting|saying|adding|noting|arguing|warning|claiming|stressing|explaining|asserting|stating|calling|suggesting)\b"
+)
+_ADVERBIAL_CLAUSE = re.compile(
+    r",\s+(?=(?:after|as|because|when|while|since|before|although|though|despite)\b)"
+)
 _ADDRESSEE_LEMMAS = {"tell", "inform", "assure", "urge", "accuse", "promise", "warn"}
-_ADVERBIAL_TAIL = re.compile(r"\s*(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|via|through|before|from|to|told|according|without|[A-Z][a-z]+day)\b")
-_TIME_TAIL = re.compile(r"\s+(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|speaking|via|through|before)\b(?:[^,]{0,60})$")
+_ADVERBIAL_TAIL = re.compile(
+    r"\s*(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|via|through|before|from|to|told|according|without|[A-Z][a-z]+day)\b"
+)
+_TIME_TAIL = re.compile(
+    r"\s+(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|speaking|via|through|before)\b(?:[^,]{0,60})$"
+)
 
 
 @dataclass
@@ -115,7 +540,11 @@ def _valid_np(np: str, allow_comma: bool = True) -> bool:
     lw = [w.lower() for w in words]
     if lw[0] in _NP_BAD_START or lw[-1] in _PREPOSITIONS_END:
         return False
-    if words[0][0].islower() and lw[0] not in _NP_LOWER_START and not re.search(r"\b[A-Z][a-z]+", np):
+    if (
+        words[0][0].islower()
+        and lw[0] not in _NP_LOWER_START
+        and not re.search(r"\b[A-Z][a-z]+", np)
+    ):
         return False  # "leader Kim Jong Un" is fine, "chairs the committee" is not
     if any(w in _NP_VERBISH for w in lw):
         return False
@@ -127,29 +556,60 @@ def _valid_np(np: str, allow_comma: bool = True) -> bool:
     return bool(re.search(r"[A-Z]", np)) or lw[0] in _NP_LOWER_START
 
 
-def _cue_ok(ctx: _Context, form: str, np: str, after: str, nested: bool = False, before: str = "") -> bool:
+def _cue_ok(
+    ctx: _Context, form: str, np: str, after: str, nested: bool = False, before: str = ""
+) -> bool:
     """Filter cue words that are often something else (nouns, other senses)."""
     reg = ctx.reg
     lemma = reg.cue_lemma.get(form, form)
     cls = reg.cue_forms.get(form)
     after_l = after.lstrip().lower()
-    if form in _NOUN_AMBIGUOUS and form.endswith("s") and not (after_l.startswith(("that ", "the ", "a ", "it ", "he ", "she ", "they ")) or after[:1].isspace() and after.lstrip()[:1].isupper()):
+    if (
+        form in _NOUN_AMBIGUOUS
+        and form.endswith("s")
+        and not (
+            after_l.startswith(("that ", "the ", "a ", "it ", "he ", "she ", "they "))
+            or after[:1].isspace()
+            and after.lstrip()[:1].isupper()
+        )
+    ):
         return False
-    if lemma in {"post", "tweet", "write"} and not (after_l.startswith(("that ", ":", '"', "“", ", ", "on ")) or not after_l.strip(" .")):
+    if lemma in {"post", "tweet", "write"} and not (
+        after_l.startswith(("that ", ":", '"', "“", ", ", "on ")) or not after_l.strip(" .")
+    ):
         return False  # "posted a map of its routes"
     if lemma == "add" and after_l.startswith("to "):
         return False  # "problems add to a long list"
-    if lemma == "show" and re.search(r"\b(?:report|study|data|results?|survey|poll|filing|figures|earnings|documents?|analysis|research|records?|footage|images?)\s*$", np.lower()):
+    if lemma == "show" and re.search(
+        r"\b(?:report|study|data|results?|survey|poll|filing|figures|earnings|documents?|analysis|research|records?|footage|images?)\s*$",
+        np.lower(),
+    ):
         return True  # "the earnings report showed a company taking shape"
     if lemma in _STANCE_REQUIRED:
         head = _words(after)[:5]
         return any(w.lower().strip("’'") in reg.attitude_objects for w in head)
     if lemma in _NEEDS_THAT and not (nested and lemma == "consider"):
-        return after_l.startswith(("that ", "with ")) or (lemma == "find" and after_l.startswith("that "))
-    if cls == "belief" and after_l.startswith("to ") and lemma not in {"expect", "believe", "think", "hope", "fear"}:
+        return after_l.startswith(("that ", "with ")) or (
+            lemma == "find" and after_l.startswith("that ")
+        )
+    if (
+        cls == "belief"
+        and after_l.startswith("to ")
+        and lemma not in {"expect", "believe", "think", "hope", "fear"}
+    ):
         return False
-    progressive = form.endswith("ing") and cls in {"belief", "speech"} and re.search(r"\b(?:is|are|was|were|be|been)\s+$", before)
-    if form.endswith("ing") and not progressive and not (after_l.startswith(("that ", ":", '"', "“", ', "', ", “")) or lemma in {"say", "call"}):
+    progressive = (
+        form.endswith("ing")
+        and cls in {"belief", "speech"}
+        and re.search(r"\b(?:is|are|was|were|be|been)\s+$", before)
+    )
+    if (
+        form.endswith("ing")
+        and not progressive
+        and not (
+            after_l.startswith(("that ", ":", '"', "“", ', "', ", “")) or lemma in {"say", "call"}
+        )
+    ):
         return False
     return True
 
@@ -157,13 +617,20 @@ def _cue_ok(ctx: _Context, form: str, np: str, after: str, nested: bool = False,
 def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None:
     """The source noun phrase just before a cue (skipping auxiliaries and adverbs)."""
     text = ctx.text
-    seg = text[lo:cue_start]
     end = cue_start
     for _ in range(3):  # "has consistently denied", "swiftly posted", "appears to agree"
         m = re.search(rf"{_AUX}$", text[lo:end] + " ")
         end = lo + min(m.start(), end - lo) if m else end
-        adv = re.search(r"\s+(?:[a-z]+ly|appears? to|seems? to|continues? to|tends? to)\s*$", text[lo:end])
-        if not adv or adv.start() == 0 or re.search(r"(?:family|ally|italy|rally|assembly|supply|july)\s*$", adv.group(0), re.I):
+        adv = re.search(
+            r"\s+(?:[a-z]+ly|appears? to|seems? to|continues? to|tends? to)\s*$", text[lo:end]
+        )
+        if (
+            not adv
+            or adv.start() == 0
+            or re.search(
+                r"(?:family|ally|italy|rally|assembly|supply|july)\s*$", adv.group(0), re.I
+            )
+        ):
             break
         end = lo + adv.start()
     _, end = _trim(text, lo, end)
@@ -173,11 +640,14 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
         # "Smith, who chairs the committee, said": the name and its relative clause
         before = list(re.finditer(r",\s+|[:;]\s+|[”\"]\s+", rel.group(1)))
         rs, rend = _trim(text, lo + (before[-1].end() if before else 0), end)
-        if _valid_np(text[rs:lo + rel.end(1)]):
+        if _valid_np(text[rs : lo + rel.end(1)]):
             return rs, rend
     # clause boundaries: the NP starts after the last one
     cut = lo
-    for b in re.finditer(r"(?:,\s+|\s+(?:that|while|as|when|because|after|before|since|if|who|which|where|whereas)\s+|,?\s+(?:and|but)\s+(?=(?:he|she|it|they|we|i)\s)|[:;]\s+|[”\"]\s+|\s[-–—]\s)", head):
+    for b in re.finditer(
+        r"(?:,\s+|\s+(?:that|while|as|when|because|after|before|since|if|who|which|where|whereas)\s+|,?\s+(?:and|but)\s+(?=(?:he|she|it|they|we|i)\s)|[:;]\s+|[”\"]\s+|\s[-–—]\s)",
+        head,
+    ):
         cut = lo + b.end()
     s, e = _trim(text, cut, end)
     if s >= e:
@@ -188,7 +658,11 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
             if rel and _valid_np(rel.group(1)):
                 return lo + rel.start(1), lo + rel.end(1)
         return None
-    lead = re.match(r"(?:(?:with|and|but|while|whereas|as|so|yet|where|which|who|that|when|because|since|if|now|also|still|then)\s+)+", text[s:e], re.I)
+    lead = re.match(
+        r"(?:(?:with|and|but|while|whereas|as|so|yet|where|which|who|that|when|because|since|if|now|also|still|then)\s+)+",
+        text[s:e],
+        re.I,
+    )
     if lead and e - s > lead.end():
         s += lead.end()  # ", with a spokesperson stating ...", ", and now many fear ..."
     tm = _TIME_TAIL.search(text[s:e])
@@ -196,26 +670,37 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
         s, e = _trim(text, s, s + tm.start())
     np = text[s:e]
     # appositive: "Michael J. Driscoll, the assistant director ..., said" / "Watson's attorney, Lanny Breuer, told"
-    if cut > lo and text[cut - 2:cut].startswith(",") and re.match(r"(?:including|such as|among them)\b", text[s:e]):
+    if (
+        cut > lo
+        and text[cut - 2 : cut].startswith(",")
+        and re.match(r"(?:including|such as|among them)\b", text[s:e])
+    ):
         # "Many governments, including the US, have accused": the head is before the comma
-        prev = [b for b in re.finditer(r"(?:,\s+|[:;]\s+|[”\"]\s+)", text[lo:cut - 2])]
+        prev = [b for b in re.finditer(r"(?:,\s+|[:;]\s+|[”\"]\s+)", text[lo : cut - 2])]
         ps = lo + (prev[-1].end() if prev else 0)
-        if _valid_np(text[ps:cut - 2], allow_comma=False):
+        if _valid_np(text[ps : cut - 2], allow_comma=False):
             s = ps
             np = text[s:e]
-    elif cut > lo and text[cut - 2:cut].startswith(","):
+    elif cut > lo and text[cut - 2 : cut].startswith(","):
         prev_end = cut - 2
         while prev_end > lo and text[prev_end] != ",":
             prev_end -= 1
         pm = None
-        for b in re.finditer(r"(?:,\s+|[:;]\s+|[”\"]\s+)", text[lo:cut - 2]):
+        for b in re.finditer(r"(?:,\s+|[:;]\s+|[”\"]\s+)", text[lo : cut - 2]):
             pm = b
         ps = lo + (pm.end() if pm else 0)
         ps, pe = _trim(text, ps, cut - 2)
         prev = text[ps:pe]
         first = (_words(prev) or [""])[0].lower()
-        if prev and first not in _INTRO_WORDS and first not in _TIME_WORDS and _valid_np(prev, allow_comma=False) and len(_words(prev)) <= 8 \
-                and (person_names(prev) or person_names(np)) and not re.search(r"\b(?:on|in|at)\s+[A-Z][a-z]+day\b", prev):
+        if (
+            prev
+            and first not in _INTRO_WORDS
+            and first not in _TIME_WORDS
+            and _valid_np(prev, allow_comma=False)
+            and len(_words(prev)) <= 8
+            and (person_names(prev) or person_names(np))
+            and not re.search(r"\b(?:on|in|at)\s+[A-Z][a-z]+day\b", prev)
+        ):
             if not re.match(r"(?:[A-Z][a-z]+day|[A-Z][a-z]+ \d)", prev):
                 s = ps
                 np = text[s:e]
@@ -238,7 +723,11 @@ def _np_after(ctx: _Context, start: int, hi: int) -> tuple[int, int] | None:
     s, e = _trim(text, start, e)
     if s >= e:
         return None
-    ends = [e] + [s + m.start() for m in re.finditer(r",", text[s:e])][::-1][:0] + sorted((s + m.start() for m in re.finditer(r",", text[s:e])), reverse=True)
+    ends = (
+        [e]
+        + [s + m.start() for m in re.finditer(r",", text[s:e])][::-1][:0]
+        + sorted((s + m.start() for m in re.finditer(r",", text[s:e])), reverse=True)
+    )
     for cand in ends:
         cs, ce = _trim(text, s, cand)
         np = text[cs:ce]
@@ -260,7 +749,9 @@ def _source(ctx: _Context, s: int, e: int, sent_idx: int) -> Source:
         ranked = sorted(recent, key=lambda x: (-x[0], 0 if x[1].canonical else 1))
         ante = resolve_pronoun(src.text, [h for _, h in ranked])
         if ante is not None:
-            src = src.model_copy(update={"canonical": ante.canonical or ante.text, "type": ante.type})
+            src = src.model_copy(
+                update={"canonical": ante.canonical or ante.text, "type": ante.type}
+            )
     return src
 
 
@@ -307,33 +798,51 @@ def _content_after(ctx: _Context, lemma: str, cue_end: int, hi: int) -> tuple[in
         s += re.match(r"\s*with\s+", text[s:e]).end()  # "agree with that assessment"
     else:
         if ctx.reg.cue_forms.get(lemma) != "attitude":
-            t = re.search(r"\bthat\s+", text[s:min(e, s + 120)])
-            between = text[s:s + t.start()] if t else ""
-            if t and len(_words(between)) <= 9 and not any(c in between for c in _QUOTE_CHARS) \
-                    and not any(w.lower() in _NP_VERBISH or w.lower() in ctx.reg.cue_forms for w in _words(between)):
+            t = re.search(r"\bthat\s+", text[s : min(e, s + 120)])
+            between = text[s : s + t.start()] if t else ""
+            if (
+                t
+                and len(_words(between)) <= 9
+                and not any(c in between for c in _QUOTE_CHARS)
+                and not any(
+                    w.lower() in _NP_VERBISH or w.lower() in ctx.reg.cue_forms
+                    for w in _words(between)
+                )
+            ):
                 s += t.end()
             else:
                 adv = _LEADING_ADVERBIAL.match(text, s, e)
                 if adv:
                     s = adv.end()
                 elif lemma in _OBJECT_BEFORE_THAT:
-                    obj = re.match(r"\s*(?:the |a |an )?(?:[A-Z][\w.’'-]*\s*)+(?:[A-Z][a-z]+day\s+)?", text[s:e])
+                    obj = re.match(
+                        r"\s*(?:the |a |an )?(?:[A-Z][\w.’'-]*\s*)+(?:[A-Z][a-z]+day\s+)?",
+                        text[s:e],
+                    )
                     if obj and obj.end() < len(text[s:e]):
                         s += obj.end()
-        m2 = re.match(r"\s*,?\s*that\s+", text[s:e]) or (re.match(r"\s*(?:for|about|over)\s+", text[s:e]) if lemma in {"fear", "worry"} else None)
+        m2 = re.match(r"\s*,?\s*that\s+", text[s:e]) or (
+            re.match(r"\s*(?:for|about|over)\s+", text[s:e]) if lemma in {"fear", "worry"} else None
+        )
         if m2:
             s += m2.end()
     if ctx.reg.cue_forms.get(lemma) in {"belief", "attitude"}:
-        adv = next((m for m in _ADVERBIAL_CLAUSE.finditer(text, s, e) if not _in_quote(ctx, m.start())), None)
+        adv = next(
+            (m for m in _ADVERBIAL_CLAUSE.finditer(text, s, e) if not _in_quote(ctx, m.start())),
+            None,
+        )
         if adv:
             e = adv.start()
     if ctx.reg.cue_forms.get(lemma) == "attitude":
-        stop = next((m for m in _CLAUSE_AFTER_OBJECT.finditer(text, s, e) if not _in_quote(ctx, m.start())), None)
+        stop = next(
+            (m for m in _CLAUSE_AFTER_OBJECT.finditer(text, s, e) if not _in_quote(ctx, m.start())),
+            None,
+        )
         if stop:
             e = stop.start()
     s, e = _trim(text, s, e)
-    if text[s:s + 1] in "'‘":
-        close = re.search(r"[’'](?![A-Za-z])|(?<=[?!.])\s", text[s + 1:e])
+    if text[s : s + 1] in "'‘":
+        close = re.search(r"[’'](?![A-Za-z])|(?<=[?!.])\s", text[s + 1 : e])
         if close:
             s, e = s + 1, s + 1 + close.start()  # "people who say, 'Olive oil in coffee?'"
     q = next((q for q in _quotes_between(ctx, s, s + 1) if q.start == s and q.end >= e), None)
@@ -353,14 +862,28 @@ def _addressee_via(ctx: _Context, form: str, start: int, end: int) -> list[Via]:
     found = ctx.reg.find_outlets(span)
     outlet = found[0][0] if found else None
     if outlet is None:
-        short = next((ctx.book.outlet_short[w] for w in re.findall(r"[A-Z][a-z]+", span) if w in ctx.book.outlet_short), None)
+        short = next(
+            (
+                ctx.book.outlet_short[w]
+                for w in re.findall(r"[A-Z][a-z]+", span)
+                if w in ctx.book.outlet_short
+            ),
+            None,
+        )
         outlet = short
     if outlet is None or outlet.name in ctx.book.own_outlets:
         return []
     m = re.search(re.escape(outlet.name.split()[-1]), span)
     mstart = start + (m.start() if m else 0)
-    return [Via(text=outlet.name if not m else ctx.text[mstart:mstart + len(m.group(0))], canonical=outlet.name, type=outlet.type,
-                start=mstart if m else None, end=mstart + len(m.group(0)) if m else None)]
+    return [
+        Via(
+            text=outlet.name if not m else ctx.text[mstart : mstart + len(m.group(0))],
+            canonical=outlet.name,
+            type=outlet.type,
+            start=mstart if m else None,
+            end=mstart + len(m.group(0)) if m else None,
+        )
+    ]
 
 
 def _cut_at_next_clause(ctx: _Context, content: tuple[int, int], depth: int) -> tuple[int, int]:
@@ -373,53 +896,106 @@ def _cut_at_next_clause(ctx: _Context, content: tuple[int, int], depth: int) -> 
         m = ctx.cue_re.search(ctx.text, b, ce)
         if m is None or _in_quote(ctx, m.start()):
             continue
-        if _valid_np(ctx.text[cs:cs + c.start()]):
+        if _valid_np(ctx.text[cs : cs + c.start()]):
             continue  # "a spokesperson from the agency, Romona Bolla, said": an appositive, not a clause
         np = _np_before(ctx, b, m.start())
-        if np is not None and np[0] == b and _cue_ok(ctx, m.group(1), ctx.text[np[0]:np[1]], ctx.text[m.end():ce], nested=depth > 0) \
-                and len(_words(ctx.text[b:m.start()])) <= 5:
+        if (
+            np is not None
+            and np[0] == b
+            and _cue_ok(
+                ctx, m.group(1), ctx.text[np[0] : np[1]], ctx.text[m.end() : ce], nested=depth > 0
+            )
+            and len(_words(ctx.text[b : m.start()])) <= 5
+        ):
             return _trim(ctx.text, cs, cs + c.start())
     return content
 
 
 def _statement_subject(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None:
     """'Eli Cohen also released a statement calling ...': the subject of the statement."""
-    m = re.search(r"^(?P<np>.+?)\s+(?:also\s+)?(?:released|issued|put out|posted|published|sent)\s+(?:a|an)\s+(?:\w+\s+)?(?:statement|post|tweet|message|letter|video)\s*,?\s*$", ctx.text[lo:cue_start])
+    m = re.search(
+        r"^(?P<np>.+?)\s+(?:also\s+)?(?:released|issued|put out|posted|published|sent)\s+(?:a|an)\s+(?:\w+\s+)?(?:statement|post|tweet|message|letter|video)\s*,?\s*$",
+        ctx.text[lo:cue_start],
+    )
     if not m:
         return None
     s, e = _trim(ctx.text, lo + m.start("np"), lo + m.end("np"))
     return (s, e) if _valid_np(ctx.text[s:e]) else None
 
 
-def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quoted: bool, depth: int, via: list[Via]) -> list[_Draft]:
+def _find_cue_clause(
+    ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quoted: bool, depth: int, via: list[Via]
+) -> list[_Draft]:
     """Pattern 4: SOURCE [aux] CUE CONTENT, first valid cue in [lo, hi)."""
     text = ctx.text
     out: list[_Draft] = []
     for m in ctx.cue_re.finditer(text, lo, hi):
         if not allow_quoted and _in_quote(ctx, m.start()):
             continue
-        if re.search(r"\bto\s+$", text[max(lo, m.start() - 4):m.start()]) and not re.search(r"\b(?:appears?|seems?|continues?|tends?)\s+to\s+$", text[max(lo, m.start() - 16):m.start()]):
+        if re.search(r"\bto\s+$", text[max(lo, m.start() - 4) : m.start()]) and not re.search(
+            r"\b(?:appears?|seems?|continues?|tends?)\s+to\s+$",
+            text[max(lo, m.start() - 16) : m.start()],
+        ):
             continue
         form = m.group(1)
         lemma = ctx.reg.cue_lemma.get(form, form)
         np = _np_before(ctx, lo, m.start())
-        after = text[m.end():hi]
-        passive = None if form.endswith("ing") else re.search(r"(?:is|are|was|were|being|been)\s+(?:widely\s+|also\s+|now\s+)?$", text[lo:m.start()])
-        if passive and ctx.reg.cue_forms.get(form) == "belief" and (after.lstrip().startswith("to ") or lemma == "suspect" and after.lstrip().startswith("of ")):
+        after = text[m.end() : hi]
+        passive = (
+            None
+            if form.endswith("ing")
+            else re.search(
+                r"(?:is|are|was|were|being|been)\s+(?:widely\s+|also\s+|now\s+)?$",
+                text[lo : m.start()],
+            )
+        )
+        if (
+            passive
+            and ctx.reg.cue_forms.get(form) == "belief"
+            and (
+                after.lstrip().startswith("to ")
+                or lemma == "suspect"
+                and after.lstrip().startswith("of ")
+            )
+        ):
             # "X is believed to have ...": a belief with no named holder
-            cue = Span(text=text[passive.start() + lo:m.end()], start=passive.start() + lo, end=m.end())
+            cue = Span(
+                text=text[passive.start() + lo : m.end()], start=passive.start() + lo, end=m.end()
+            )
             end = _strip_final_punct(text, m.end(), hi)
-            comma = next((c.start() for c in re.finditer(r",\s", text[m.end():end]) if not _in_quote(ctx, m.end() + c.start())), None)
-            dash = re.search(r"\s[-–—]\s", text[m.end():end])
-            cut = min(x for x in (comma, dash.start() if dash else None, end - m.end()) if x is not None)
+            comma = next(
+                (
+                    c.start()
+                    for c in re.finditer(r",\s", text[m.end() : end])
+                    if not _in_quote(ctx, m.end() + c.start())
+                ),
+                None,
+            )
+            dash = re.search(r"\s[-–—]\s", text[m.end() : end])
+            cut = min(
+                x for x in (comma, dash.start() if dash else None, end - m.end()) if x is not None
+            )
             content = _trim(text, m.end(), m.end() + cut)
             if lemma == "suspect":
-                content = _trim(text, content[0] + len(re.match(r"\s*of\s+", text[content[0]:]).group(0)) if re.match(r"\s*of\s+", text[content[0]:]) else content[0], content[1])
+                content = _trim(
+                    text,
+                    content[0] + len(re.match(r"\s*of\s+", text[content[0] :]).group(0))
+                    if re.match(r"\s*of\s+", text[content[0] :])
+                    else content[0],
+                    content[1],
+                )
             out.append(_Draft(None, cue, content, list(via), depth))
             break
         if np is None and form.endswith("ing"):
             np = _statement_subject(ctx, lo, m.start())
-        if np is None or not _cue_ok(ctx, form, text[np[0]:np[1]], after, nested=depth > 0, before=text[max(lo, m.start() - 12):m.start()]):
+        if np is None or not _cue_ok(
+            ctx,
+            form,
+            text[np[0] : np[1]],
+            after,
+            nested=depth > 0,
+            before=text[max(lo, m.start() - 12) : m.start()],
+        ):
             continue
         if passive:
             continue
@@ -428,22 +1004,24 @@ def _find_cue_clause(ctx: _Context, lo: int, hi: int, sent_idx: int, allow_quote
             continue
         content = _cut_at_next_clause(ctx, content, depth)
         src = _source(ctx, np[0], np[1], sent_idx)
-        cue = Span(text=text[m.start():m.end()], start=m.start(), end=m.end())
+        cue = Span(text=text[m.start() : m.end()], start=m.start(), end=m.end())
         via = _addressee_via(ctx, form, m.end(), content[0]) + list(via)
         # "expressed deep thanks ... and expressed his willingness ...": one source, two cues
         cs, ce = content
         coord = None
         for c2 in ctx.cue_re.finditer(text, cs, _strip_final_punct(text, cs, hi)):
-            pre = text[max(cs, c2.start() - 6):c2.start()]
-            if re.search(r"\band\s+$", pre) and _cue_ok(ctx, c2.group(1), "x", text[c2.end():hi]):
+            pre = text[max(cs, c2.start() - 6) : c2.start()]
+            if re.search(r"\band\s+$", pre) and _cue_ok(ctx, c2.group(1), "x", text[c2.end() : hi]):
                 coord = c2
                 ce = max(ce, _strip_final_punct(text, cs, hi))
                 break
         if coord is not None:
-            cut = re.search(r"\s*,?\s*and\s+$", text[cs:coord.start()])
+            cut = re.search(r"\s*,?\s*and\s+$", text[cs : coord.start()])
             first_end = cs + (cut.start() if cut else coord.start() - cs)
             out.append(_Draft(src, cue, _trim(text, cs, first_end), list(via), depth))
-            c2_content = _content_after(ctx, ctx.reg.cue_lemma.get(coord.group(1), ""), coord.end(), ce)
+            c2_content = _content_after(
+                ctx, ctx.reg.cue_lemma.get(coord.group(1), ""), coord.end(), ce
+            )
             if c2_content:
                 cue2 = Span(text=coord.group(1), start=coord.start(), end=coord.end())
                 out.append(_Draft(src, cue2, c2_content, list(via), depth))
@@ -467,7 +1045,10 @@ def _tail(ctx: _Context, q: Quote, idx: int) -> _Draft | None:
     if not tail.strip() or tail.lstrip()[:1] in OPEN_MARKS:
         return None
     # stop the tail at a second quote: '"X," he said, "Y."'
-    stop = next((qq.start for qq in _quotes_between(ctx, tail_s, tail_e) if tail_s < qq.start < tail_e), tail_e)
+    stop = next(
+        (qq.start for qq in _quotes_between(ctx, tail_s, tail_e) if tail_s < qq.start < tail_e),
+        tail_e,
+    )
     lead = re.match(r"\s*,?\s*", tail)
     ts = tail_s + (lead.end() if lead else 0)
     inv = ctx.cue_re.match(text, ts)
@@ -481,10 +1062,15 @@ def _tail(ctx: _Context, q: Quote, idx: int) -> _Draft | None:
         if ctx.reg.cue_lemma.get(m.group(1)) not in _TAIL_LEMMAS:
             continue
         np = _np_before(ctx, ts, m.start())
-        if np is None or text[ts:np[0]].strip():
+        if np is None or text[ts : np[0]].strip():
             continue
         cue = Span(text=m.group(1), start=m.start(), end=m.end())
-        return _Draft(_source(ctx, np[0], np[1], idx), cue, (cs, ce), _addressee_via(ctx, m.group(1), m.end(), stop))
+        return _Draft(
+            _source(ctx, np[0], np[1], idx),
+            cue,
+            (cs, ce),
+            _addressee_via(ctx, m.group(1), m.end(), stop),
+        )
     return None
 
 
@@ -517,7 +1103,14 @@ def _hedge_adverbs(ctx: _Context, sent: Sentence, idx: int, found: list[_Draft])
     out = []
     for m in _HEDGE_ADVERB.finditer(text, sent.start, sent.end):
         start = m.end()
-        inq = next((q for q in _quotes_between(ctx, m.start(), m.start() + 1) if q.inner_start <= m.start() < q.inner_end), None)
+        inq = next(
+            (
+                q
+                for q in _quotes_between(ctx, m.start(), m.start() + 1)
+                if q.inner_start <= m.start() < q.inner_end
+            ),
+            None,
+        )
         end = inq.inner_end if inq else _strip_final_punct(text, sent.start, sent.end)
         stop = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s").search(text, start, end)
         if stop:
@@ -526,7 +1119,14 @@ def _hedge_adverbs(ctx: _Context, sent: Sentence, idx: int, found: list[_Draft])
         if len(_words(text[cs:ce])) >= 2:
             cue = Span(text=m.group(1), start=m.start(1), end=m.end(1))
             # inside someone's quotation the hedge is theirs: via that speaker
-            holder = next((d for d in reversed(found) if d.source is not None and d.content[0] <= m.start() < d.content[1]), None)
+            holder = next(
+                (
+                    d
+                    for d in reversed(found)
+                    if d.source is not None and d.content[0] <= m.start() < d.content[1]
+                ),
+                None,
+            )
             out.append(_Draft(None, cue, (cs, ce), _via_of(holder) if holder else []))
     return out
 
@@ -536,7 +1136,9 @@ def _what_it_calls(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     text = ctx.text
     out = []
     for m in _WHAT_X_CALLS.finditer(text, sent.start, sent.end):
-        q = next((q for q in _quotes_between(ctx, m.end(), m.end() + 1) if q.start == m.end()), None)
+        q = next(
+            (q for q in _quotes_between(ctx, m.end(), m.end() + 1) if q.start == m.end()), None
+        )
         if q is None:
             continue
         cs, ce = _trim(text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
@@ -551,7 +1153,7 @@ def _caps_headline(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     letters = [c for c in sent.text if c.isalpha()]
     if len(letters) < 8 or sum(c.isupper() for c in letters) / len(letters) < 0.8:
         return []
-    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text[sent.start:sent.end])
+    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text[sent.start : sent.end])
     out: list[_Draft] = []
     colon = sent.text.rfind(":")
     head_end = sent.start + colon if colon > 0 else sent.end
@@ -560,39 +1162,70 @@ def _caps_headline(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
         if cs0 >= head_end:
             break
         np = (sent.start, cs0 - 1)
-        if not 1 <= len(_words(text[np[0]:np[1]])) <= 5 or _in_quote(ctx, cs0):
+        if not 1 <= len(_words(text[np[0] : np[1]])) <= 5 or _in_quote(ctx, cs0):
             continue
         content = _trim(text, sent.start + m.end(), head_end)
         if content[1] - content[0] < 3:
             continue
         src = _source(ctx, np[0], np[1], idx)
-        outer = _Draft(src, Span(text=text[cs0:sent.start + m.end()], start=cs0, end=sent.start + m.end()), content)
+        outer = _Draft(
+            src,
+            Span(text=text[cs0 : sent.start + m.end()], start=cs0, end=sent.start + m.end()),
+            content,
+        )
         out.append(outer)
         # "TATE CLAIMS BIG TECH BANNED HIM AFTER 'LARGE SWATHS' OF PEOPLE AGREED WITH ...": a nested claim
         for m2 in ctx.cue_re.finditer(lowered, content[0] - sent.start, head_end - sent.start):
             c2 = sent.start + m2.start()
-            lead = list(re.finditer(r"\b(?:after|that|as|when|because|since|while)\s+", lowered[:m2.start()]))
+            lead = list(
+                re.finditer(
+                    r"\b(?:after|that|as|when|because|since|while)\s+", lowered[: m2.start()]
+                )
+            )
             if not lead or lead[-1].end() + sent.start <= content[0]:
                 continue
             n2 = (sent.start + lead[-1].end(), c2 - 1)
-            if not 1 <= len(_words(text[n2[0]:n2[1]])) <= 5:
+            if not 1 <= len(_words(text[n2[0] : n2[1]])) <= 5:
                 continue
-            rest = re.match(r"\s*(?:with|that)?\s*", lowered[m2.end():])
+            rest = re.match(r"\s*(?:with|that)?\s*", lowered[m2.end() :])
             inner = _trim(text, sent.start + m2.end() + (rest.end() if rest else 0), head_end)
             if inner[1] - inner[0] >= 3:
-                out.append(_Draft(_source(ctx, n2[0], n2[1], idx), Span(text=text[c2:sent.start + m2.end()], start=c2, end=sent.start + m2.end()), inner, _via_of(outer), 1))
+                out.append(
+                    _Draft(
+                        _source(ctx, n2[0], n2[1], idx),
+                        Span(
+                            text=text[c2 : sent.start + m2.end()],
+                            start=c2,
+                            end=sent.start + m2.end(),
+                        ),
+                        inner,
+                        _via_of(outer),
+                        1,
+                    )
+                )
             break
         break
     if colon > 0:
         after = _trim(text, head_end + 1, _strip_final_punct(text, head_end + 1, sent.end))
         colon_cue = Span(text=":", start=head_end, end=head_end + 1)
-        quoted = next((q for q in _quotes_between(ctx, after[0], after[0] + 1) if q.start == after[0]), None)
-        if quoted is not None or text[after[0]:after[0] + 1] in "'‘":
-            inner = (after[0] + 1, after[1] - (1 if text[after[1] - 1:after[1]] in "'’\"”" else 0))
+        quoted = next(
+            (q for q in _quotes_between(ctx, after[0], after[0] + 1) if q.start == after[0]), None
+        )
+        if quoted is not None or text[after[0] : after[0] + 1] in "'‘":
+            inner = (
+                after[0] + 1,
+                after[1] - (1 if text[after[1] - 1 : after[1]] in "'’\"”" else 0),
+            )
             if out and out[0].source is not None:
                 out.append(_Draft(out[0].source, colon_cue, _trim(text, *inner, chars=" !?.,")))
-        elif 1 <= len(_words(text[after[0]:after[1]])) <= 5:
-            out.append(_Draft(_source(ctx, after[0], after[1], idx), colon_cue, _trim(text, sent.start, head_end)))
+        elif 1 <= len(_words(text[after[0] : after[1]])) <= 5:
+            out.append(
+                _Draft(
+                    _source(ctx, after[0], after[1], idx),
+                    colon_cue,
+                    _trim(text, sent.start, head_end),
+                )
+            )
     return out
 
 
@@ -600,18 +1233,26 @@ def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     """Pattern 2: '..., KCNA said.' / '..., according to X.' / '..., said X.'"""
     text = ctx.text
     end = _strip_final_punct(text, sent.start, sent.end)
-    for b in reversed(list(re.finditer(r",[”\"]?\s+|[”\"]\s+(?=[a-z])|[”\"],?\s+", text[sent.start:end]))):
+    for b in reversed(
+        list(re.finditer(r",[”\"]?\s+|[”\"]\s+(?=[a-z])|[”\"],?\s+", text[sent.start : end]))
+    ):
         bs, be = sent.start + b.start(), sent.start + b.end()
         if _in_quote(ctx, be) or be >= end:
             continue
-        if len(_words(text[sent.start:bs])) < 3:
+        if len(_words(text[sent.start : bs])) < 3:
             continue
-        if re.match(r"(?:shortly|after|when|while|as|before|since|although|though|because|if|once|until|despite|following|during)\b", text[sent.start:bs], re.I) \
-                and "," not in text[sent.start:bs]:
+        if (
+            re.match(
+                r"(?:shortly|after|when|while|as|before|since|although|though|because|if|once|until|despite|following|during)\b",
+                text[sent.start : bs],
+                re.I,
+            )
+            and "," not in text[sent.start : bs]
+        ):
             continue  # "Shortly after the ruling, Andrew posted again": an adverbial clause, not content
         tail = text[be:end]
         content_end = bs
-        if text[bs] == "," and bs > 0 and text[bs + 1:bs + 2] in CLOSE_MARKS + '"':
+        if text[bs] == "," and bs > 0 and text[bs + 1 : bs + 2] in CLOSE_MARKS + '"':
             content_end = bs + 2  # keep the closing quote with its content
         content = _trim(ctx.text, sent.start, content_end)
         if text[bs] in CLOSE_MARKS + '"':
@@ -620,7 +1261,9 @@ def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
         if pm:
             np = _np_after(ctx, be + pm.end(), end)
             if np:
-                cue = Span(text=text[be:be + pm.end()].strip(), start=be, end=be + len(pm.group(1)))
+                cue = Span(
+                    text=text[be : be + pm.end()].strip(), start=be, end=be + len(pm.group(1))
+                )
                 return [_Draft(_source(ctx, np[0], np[1], idx), cue, content)]
             continue
         inv = ctx.cue_re.match(text, be)
@@ -634,13 +1277,17 @@ def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
             if ctx.reg.cue_lemma.get(m.group(1)) not in _TAIL_LEMMAS:
                 continue
             np = _np_before(ctx, be, m.start())
-            if np is None or text[be:np[0]].strip():
+            if np is None or text[be : np[0]].strip():
                 continue
-            rest = text[m.end():end]
+            rest = text[m.end() : end]
             if len(_words(rest)) > 8 or "," in rest or " that " in f" {rest} ":
                 break
             lemma = ctx.reg.cue_lemma.get(m.group(1))
-            if len(_words(rest)) > 2 and lemma not in {"tell", "inform"} and not _ADVERBIAL_TAIL.match(rest):
+            if (
+                len(_words(rest)) > 2
+                and lemma not in {"tell", "inform"}
+                and not _ADVERBIAL_TAIL.match(rest)
+            ):
                 break
             if not _cue_ok(ctx, m.group(1), "x", rest if rest.strip() else " that it"):
                 break
@@ -650,17 +1297,24 @@ def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     return []
 
 
-def _name_before_appositive(ctx: _Context, sent: Sentence, bs: int, np: tuple[int, int], content: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]]:
+def _name_before_appositive(
+    ctx: _Context, sent: Sentence, bs: int, np: tuple[int, int], content: tuple[int, int]
+) -> tuple[tuple[int, int], tuple[int, int]]:
     """'..., Jonathan Sivarajah, an El Al frequent flier, told CNN.': the name before the
     appositive belongs to the source, and the content ends before it."""
     text = ctx.text
-    prev = list(re.finditer(r",\s+", text[sent.start:bs]))
+    prev = list(re.finditer(r",\s+", text[sent.start : bs]))
     if not prev:
         return np, content
     ps = sent.start + prev[-1].end()
     name = text[ps:bs]
     names = person_names(name)
-    if names and names[0][1] == 0 and names[0][2] >= len(name.rstrip()) - 1 and len(name.split()) <= 4:
+    if (
+        names
+        and names[0][1] == 0
+        and names[0][2] >= len(name.rstrip()) - 1
+        and len(name.split()) <= 4
+    ):
         return (ps, np[1]), _trim(text, content[0], sent.start + prev[-1].start())
     return np, content
 
@@ -669,7 +1323,9 @@ def _leading_according(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     """Pattern 3: 'According to X, ...' and '..., according to X, ...' in mid-sentence."""
     text = ctx.text
     end = _strip_final_punct(text, sent.start, sent.end)
-    for m in re.finditer(r"(?:^|,\s+)(according to|as reported by)\s+([^,]{2,120}),\s+", text[sent.start:end], re.I):
+    for m in re.finditer(
+        r"(?:^|,\s+)(according to|as reported by)\s+([^,]{2,120}),\s+", text[sent.start : end], re.I
+    ):
         if _in_quote(ctx, sent.start + m.start(1)):
             continue
         np = _np_after(ctx, sent.start + m.start(2), sent.start + m.end(2))
@@ -688,15 +1344,22 @@ def _passive_by(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     """'The guilty pleas were first reported by the Wall Street Journal.'"""
     text = ctx.text
     end = _strip_final_punct(text, sent.start, sent.end)
-    m = re.search(r"\s(?:was|were|is|are|has been|have been|had been)\s+(?:first\s+|initially\s+|also\s+)?(reported|announced|confirmed|disclosed|revealed|stated|claimed|alleged)\s+by\s+", text[sent.start:end])
+    m = re.search(
+        r"\s(?:was|were|is|are|has been|have been|had been)\s+(?:first\s+|initially\s+|also\s+)?(reported|announced|confirmed|disclosed|revealed|stated|claimed|alleged)\s+by\s+",
+        text[sent.start : end],
+    )
     if not m:
         return []
     np = _np_after(ctx, sent.start + m.end(), end)
     if not np:
         return []
     content = _trim(text, sent.start, sent.start + m.start())
-    cue = Span(text=text[sent.start + m.start() + 1:sent.start + m.end()].strip(), start=sent.start + m.start() + 1, end=sent.start + m.end() - 1)
-    cue = Span(text=text[cue.start:cue.end], start=cue.start, end=cue.end)
+    cue = Span(
+        text=text[sent.start + m.start() + 1 : sent.start + m.end()].strip(),
+        start=sent.start + m.start() + 1,
+        end=sent.start + m.end() - 1,
+    )
+    cue = Span(text=text[cue.start : cue.end], start=cue.start, end=cue.end)
     return [_Draft(_source(ctx, np[0], np[1], idx), cue, content)]
 
 
@@ -713,13 +1376,25 @@ def _split_participle(ctx: _Context, d: _Draft) -> list[_Draft]:
     if second is None or first[1] - first[0] < 3:
         return [d]
     cue2 = Span(text=m.group(1), start=m.start(1), end=m.end(1))
-    return [_Draft(d.source, d.cue, first, list(d.via), d.depth), _Draft(d.source, cue2, second, list(d.via), d.depth)]
+    return [
+        _Draft(d.source, d.cue, first, list(d.via), d.depth),
+        _Draft(d.source, cue2, second, list(d.via), d.depth),
+    ]
 
 
 def _via_of(d: _Draft) -> list[Via]:
     if d.source is None:
         return list(d.via)
-    return [Via(text=d.source.text, canonical=d.source.canonical, type=d.source.type, start=d.source.start, end=d.source.end), *d.via]
+    return [
+        Via(
+            text=d.source.text,
+            canonical=d.source.canonical,
+            type=d.source.type,
+            start=d.source.start,
+            end=d.source.end,
+        ),
+        *d.via,
+    ]
 
 
 def _same_holder(inner: Source, outer: Source) -> bool:
@@ -729,24 +1404,38 @@ def _same_holder(inner: Source, outer: Source) -> bool:
     if inner.canonical and outer.canonical and inner.canonical == outer.canonical:
         return True
     org = outer.type != "other" or not person_names(outer.text)
-    if t == "it" or (t in {"we", "they"} and org and outer.type not in {"anonymous"} and not is_person(outer)):
+    if t == "it" or (
+        t in {"we", "they"} and org and outer.type not in {"anonymous"} and not is_person(outer)
+    ):
         return org
     if t in {"he", "she"} and not org:
         return True
-    return bool(re.fullmatch(r"the (?:company|firm|group|agency|ministry|government|organi[sz]ation|carrier|automaker|startup|bank|regulator)", t)) and org
+    return (
+        bool(
+            re.fullmatch(
+                r"the (?:company|firm|group|agency|ministry|government|organi[sz]ation|carrier|automaker|startup|bank|regulator)",
+                t,
+            )
+        )
+        and org
+    )
 
 
 def _nested(ctx: _Context, outer: _Draft, idx: int) -> list[_Draft]:
     if outer.depth >= 2 or outer.source is None:
         return []
     cs, ce = outer.content
-    inner = _find_cue_clause(ctx, cs, ce, idx, allow_quoted=True, depth=outer.depth + 1, via=_via_of(outer))
+    inner = _find_cue_clause(
+        ctx, cs, ce, idx, allow_quoted=True, depth=outer.depth + 1, via=_via_of(outer)
+    )
     inner = [d for d in inner if d.source is not None and d.source.start >= cs]
     for d in inner:
         if _same_holder(d.source, outer.source):
             # "Pfizer said it expects ...", "Lordstown said ... the company believes": the
             # holder reports its own belief, so it is not an intermediary
-            d.source = d.source.model_copy(update={"canonical": outer.source.canonical, "type": outer.source.type})
+            d.source = d.source.model_copy(
+                update={"canonical": outer.source.canonical, "type": outer.source.type}
+            )
             d.via = list(outer.via)
     more = []
     for d in inner:
@@ -795,12 +1484,22 @@ def _floating(ctx: _Context, idx: int, found: list[_Draft]) -> list[_Draft]:
     return out
 
 
-def find_attributions(text: str, sentences: list[Sentence], book: NameBook | None = None) -> list[Attribution]:
+def find_attributions(
+    text: str, sentences: list[Sentence], book: NameBook | None = None
+) -> list[Attribution]:
     """All attributions in an article, in text order, with ids ``a1``, ``a2`` ..."""
     reg = registry()
     quotes = find_quotes(text)
-    ctx = _Context(text=text, sentences=sentences, quotes=quotes, book=book or NameBook.from_text(text, reg), reg=reg,
-                   cue_re=_cue_regex(reg), quote_starts=[q.start for q in quotes], sentence_starts=[s.start for s in sentences])
+    ctx = _Context(
+        text=text,
+        sentences=sentences,
+        quotes=quotes,
+        book=book or NameBook.from_text(text, reg),
+        reg=reg,
+        cue_re=_cue_regex(reg),
+        quote_starts=[q.start for q in quotes],
+        sentence_starts=[s.start for s in sentences],
+    )
     for idx, sent in enumerate(sentences):
         found: list[_Draft] = []
         for rule in (_caps_headline, _quote_first, _trailing, _leading_according, _passive_by):
@@ -808,7 +1507,9 @@ def find_attributions(text: str, sentences: list[Sentence], book: NameBook | Non
             if found:
                 break
         if not found:
-            found = _find_cue_clause(ctx, sent.start, sent.end, idx, allow_quoted=False, depth=0, via=[])
+            found = _find_cue_clause(
+                ctx, sent.start, sent.end, idx, allow_quoted=False, depth=0, via=[]
+            )
         found = [x for d in found for x in _split_participle(ctx, d)]
         nested = [n for d in found for n in _nested(ctx, d, idx)]
         found = found + nested + _what_it_calls(ctx, sent, idx)
@@ -821,7 +1522,7 @@ def find_attributions(text: str, sentences: list[Sentence], book: NameBook | Non
             elif d.source is not None and d.source.canonical:
                 ctx.history.append((idx, d.source))
         # a sentence-initial person is a candidate antecedent for a later "he"/"she"
-        for name, s, e in person_names(sent.text, reg)[:1]:
+        for _name, s, e in person_names(sent.text, reg)[:1]:
             if s <= 2:
                 src = make_source(text, sent.start + s, sent.start + e, ctx.book, reg)
                 if src.type not in {"state_media", "outlet", "wire", "public_broadcaster"}:
@@ -844,17 +1545,27 @@ def _to_models(ctx: _Context) -> list[Attribution]:
         first = _sentence_of(ctx, cs)
         last = _sentence_of(ctx, max(cs, ce - 1))
         if d.cue is not None:
-            first, last = min(first, _sentence_of(ctx, d.cue.start)), max(last, _sentence_of(ctx, d.cue.start))
-        sids = [ctx.sentences[i].id for i in range(first, last + 1)
-                if ctx.sentences[i].start < ce and ctx.sentences[i].end > cs
-                or d.cue is not None and ctx.sentences[i].start <= d.cue.start < ctx.sentences[i].end]
-        out.append(Attribution(
-            id=f"a{len(out) + 1}",
-            source=d.source,
-            cue=d.cue,
-            content=Span(text=text[cs:ce], start=cs, end=ce),
-            kind=_kind(ctx, cs, ce, nested=d.depth > 0),
-            via=d.via,
-            sentence_ids=sids,
-        ))
+            first, last = (
+                min(first, _sentence_of(ctx, d.cue.start)),
+                max(last, _sentence_of(ctx, d.cue.start)),
+            )
+        sids = [
+            ctx.sentences[i].id
+            for i in range(first, last + 1)
+            if ctx.sentences[i].start < ce
+            and ctx.sentences[i].end > cs
+            or d.cue is not None
+            and ctx.sentences[i].start <= d.cue.start < ctx.sentences[i].end
+        ]
+        out.append(
+            Attribution(
+                id=f"a{len(out) + 1}",
+                source=d.source,
+                cue=d.cue,
+                content=Span(text=text[cs:ce], start=cs, end=ce),
+                kind=_kind(ctx, cs, ce, nested=d.depth > 0),
+                via=d.via,
+                sentence_ids=sids,
+            )
+        )
     return out

@@ -12,37 +12,73 @@ import bisect
 import re
 from collections import defaultdict
 
-from briefing.models import Attribution, Caveat, CaveatKind, Event, Sentence
-from briefing.ingest.quotes import find_quotes
 from briefing.analyze.lexicon import Registry, registry
+from briefing.ingest.quotes import find_quotes
+from briefing.models import Attribution, Caveat, CaveatKind, Event, Sentence
 
-_SINGLE_ANON = re.compile(r"^(?:an?|one)\s+(?:unnamed\s+|senior\s+|anonymous\s+)?(?:official|source|person|diplomat|aide|insider|witness)\b", re.I)
+_SINGLE_ANON = re.compile(
+    r"^(?:an?|one)\s+(?:unnamed\s+|senior\s+|anonymous\s+)?(?:official|source|person|diplomat|aide|insider|witness)\b",
+    re.I,
+)
 
 
-def _targets(sid: str, span: tuple[int, int], attributions: list[Attribution], events: list[Event]) -> list[str]:
+def _targets(
+    sid: str, span: tuple[int, int], attributions: list[Attribution], events: list[Event]
+) -> list[str]:
     """Attributions whose content or cue holds the span, else all in the sentence; events too."""
     s, e = span
-    inside = [a.id for a in attributions if a.content.start <= s and e <= a.content.end or (a.cue and a.cue.start <= s < a.cue.end + 1)]
+    inside = [
+        a.id
+        for a in attributions
+        if a.content.start <= s
+        and e <= a.content.end
+        or (a.cue and a.cue.start <= s < a.cue.end + 1)
+    ]
     if not inside:
         inside = [a.id for a in attributions if sid in a.sentence_ids]
     return inside + [ev.id for ev in events if sid in ev.sentence_ids]
 
 
-def _lexical(kind: CaveatKind, patterns: list[re.Pattern[str]], sentences: list[Sentence], attributions: list[Attribution], events: list[Event], note: str) -> list[Caveat]:
+def _lexical(
+    kind: CaveatKind,
+    patterns: list[re.Pattern[str]],
+    sentences: list[Sentence],
+    attributions: list[Attribution],
+    events: list[Event],
+    note: str,
+) -> list[Caveat]:
     out = []
     for sent in sentences:
         taken: list[tuple[int, int]] = []
-        hits = sorted((m for p in patterns for m in p.finditer(sent.text)), key=lambda m: (m.start(), -(m.end() - m.start())))
+        hits = sorted(
+            (m for p in patterns for m in p.finditer(sent.text)),
+            key=lambda m: (m.start(), -(m.end() - m.start())),
+        )
         for m in hits:
             if any(m.start() < te and ts < m.end() for ts, te in taken):
                 continue
             taken.append((m.start(), m.end()))
             span = (sent.start + m.start(), sent.start + m.end())
-            out.append(Caveat(id="", kind=kind, text=m.group(0).strip(), applies_to=_targets(sent.id, span, attributions, events), sentence_ids=[sent.id], note=note))
+            out.append(
+                Caveat(
+                    id="",
+                    kind=kind,
+                    text=m.group(0).strip(),
+                    applies_to=_targets(sent.id, span, attributions, events),
+                    sentence_ids=[sent.id],
+                    note=note,
+                )
+            )
     return out
 
 
-def _characterizations(text: str, sentences: list[Sentence], attributions: list[Attribution], events: list[Event], reg: Registry) -> list[Caveat]:
+def _characterizations(
+    text: str,
+    sentences: list[Sentence],
+    attributions: list[Attribution],
+    events: list[Event],
+    reg: Registry,
+) -> list[Caveat]:
     """Loaded terms from the lexicon, and quoted terms the article itself flags as one side's.
 
     Quotations, flags and terms are matched by bisection over sorted offsets, so an article that
@@ -78,8 +114,19 @@ def _characterizations(text: str, sentences: list[Sentence], attributions: list[
             for m in re.finditer(rf"(?<![\w-]){re.escape(c.term.lower())}(?![\w-])", low):
                 span = (sent.start + m.start(), sent.start + m.end())
                 term_starts.append(span[0])
-                note = f"{c.by}'s own term for {c.neutral}" + ("; the article flags it as such" if inside_flag(*span) else "")
-                out.append(Caveat(id="", kind="characterization", text=sent.text[m.start():m.end()], applies_to=_targets(sent.id, span, attributions, events), sentence_ids=[sent.id], note=note))
+                note = f"{c.by}'s own term for {c.neutral}" + (
+                    "; the article flags it as such" if inside_flag(*span) else ""
+                )
+                out.append(
+                    Caveat(
+                        id="",
+                        kind="characterization",
+                        text=sent.text[m.start() : m.end()],
+                        applies_to=_targets(sent.id, span, attributions, events),
+                        sentence_ids=[sent.id],
+                        note=note,
+                    )
+                )
     term_starts.sort()
     starts = [s.start for s in sentences]
     for (qs, qe), flag in flagged.items():
@@ -88,7 +135,16 @@ def _characterizations(text: str, sentences: list[Sentence], attributions: list[
             continue  # the lexicon already names this term, with its side
         sent = sentences[max(0, bisect.bisect_right(starts, qs) - 1)]
         term = text[qs:qe].strip(" ,.")
-        out.append(Caveat(id="", kind="characterization", text=term, applies_to=_targets(sent.id, (qs, qe), attributions, events), sentence_ids=[sent.id], note=f"One side's own wording; the article flags it ({flag!r})"))
+        out.append(
+            Caveat(
+                id="",
+                kind="characterization",
+                text=term,
+                applies_to=_targets(sent.id, (qs, qe), attributions, events),
+                sentence_ids=[sent.id],
+                note=f"One side's own wording; the article flags it ({flag!r})",
+            )
+        )
     return out
 
 
@@ -120,11 +176,23 @@ def _state_media(attributions: list[Attribution], reg: Registry) -> list[Caveat]
     for name, atts in groups.items():
         outlet = next((o for o in reg.outlets if o.name == name), None)
         country = reg.country(outlet.country) if outlet and outlet.country else None
-        desc = f"{country.demonyms[0]} state media" if country and country.demonyms else "state-controlled media"
+        desc = (
+            f"{country.demonyms[0]} state media"
+            if country and country.demonyms
+            else "state-controlled media"
+        )
         label = f"{name} ({desc})" if outlet else name
         sids = sorted({sid for a in atts for sid in a.sentence_ids}, key=lambda x: int(x[1:]))
-        out.append(Caveat(id="", kind="state_media", text=label, applies_to=[a.id for a in atts], sentence_ids=sids,
-                          note=f"The account comes from {label}, which is state-controlled; the article cites no independent confirmation"))
+        out.append(
+            Caveat(
+                id="",
+                kind="state_media",
+                text=label,
+                applies_to=[a.id for a in atts],
+                sentence_ids=sids,
+                note=f"The account comes from {label}, which is state-controlled; the article cites no independent confirmation",
+            )
+        )
     return out
 
 
@@ -135,22 +203,60 @@ def _single_source(attributions: list[Attribution], reg: Registry) -> list[Cavea
     if len(rooted) >= 3 and len(roots) == 1:
         root = next(iter(roots))
         sids = sorted({sid for a, _ in rooted for sid in a.sentence_ids}, key=lambda x: int(x[1:]))
-        out.append(Caveat(id="", kind="single_source", text=root, applies_to=[a.id for a, _ in rooted], sentence_ids=sids,
-                          note=f"Every attributed claim in the article traces back to one source: {root}"))
+        out.append(
+            Caveat(
+                id="",
+                kind="single_source",
+                text=root,
+                applies_to=[a.id for a, _ in rooted],
+                sentence_ids=sids,
+                note=f"Every attributed claim in the article traces back to one source: {root}",
+            )
+        )
     for a in attributions:
-        if a.source is not None and a.source.type == "anonymous" and _SINGLE_ANON.match(a.source.text):
-            out.append(Caveat(id="", kind="single_source", text=a.source.text, applies_to=[a.id], sentence_ids=list(a.sentence_ids),
-                              note="Rests on one unnamed source"))
+        if (
+            a.source is not None
+            and a.source.type == "anonymous"
+            and _SINGLE_ANON.match(a.source.text)
+        ):
+            out.append(
+                Caveat(
+                    id="",
+                    kind="single_source",
+                    text=a.source.text,
+                    applies_to=[a.id],
+                    sentence_ids=list(a.sentence_ids),
+                    note="Rests on one unnamed source",
+                )
+            )
     return out
 
 
-def find_caveats(text: str, sentences: list[Sentence], attributions: list[Attribution], events: list[Event]) -> list[Caveat]:
+def find_caveats(
+    text: str, sentences: list[Sentence], attributions: list[Attribution], events: list[Event]
+) -> list[Caveat]:
     """All caveats of an article, with ids ``c1``, ``c2`` ... in a stable order."""
     reg = registry()
     found = (
-        _lexical("hedge", reg.hedges, sentences, attributions, events, "The article presents this as uncertain")
-        + _lexical("unverified", reg.unverified, sentences, attributions, events, "The article says this has not been verified")
-        + _lexical("disputed", reg.disputed, sentences, attributions, events, "A party disputes this")
+        _lexical(
+            "hedge",
+            reg.hedges,
+            sentences,
+            attributions,
+            events,
+            "The article presents this as uncertain",
+        )
+        + _lexical(
+            "unverified",
+            reg.unverified,
+            sentences,
+            attributions,
+            events,
+            "The article says this has not been verified",
+        )
+        + _lexical(
+            "disputed", reg.disputed, sentences, attributions, events, "A party disputes this"
+        )
         + _characterizations(text, sentences, attributions, events, reg)
         + _state_media(attributions, reg)
         + _single_source(attributions, reg)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from briefing.analyze.attribution import find_attributions
 from briefing.analyze.caveats import find_caveats
 from briefing.analyze.events import find_events, is_boilerplate
-from briefing.models import Analysis, Article, Sentence
 from briefing.analyze.lexicon import registry
-from briefing.ingest.sentences import split_sentences
 from briefing.analyze.sources import NameBook
+from briefing.ingest.sentences import split_sentences
+from briefing.models import Analysis, Article, Sentence
 
 
 def own_outlets(article: Article, sentences: list[Sentence]) -> set[str]:

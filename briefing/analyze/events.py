@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from briefing.models import Attribution, Event, Sentence
 from briefing.analyze.lexicon import registry
 from briefing.analyze.sources import NameBook, person_names
+from briefing.models import Attribution, Event, Sentence
 
 _MONTH = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
 TIME = re.compile(
@@ -29,7 +29,21 @@ _BOILERPLATE = re.compile(
     r"^by [A-Z]|\(photo|^file\b|all rights reserved|terms of service|privacy policy|thanks for signing",
     re.IGNORECASE,
 )
-_MEETING = {"met", "meet", "meets", "meeting", "meetings", "visit", "visited", "visits", "summit", "talks", "trip", "traveled", "travelled"}
+_MEETING = {
+    "met",
+    "meet",
+    "meets",
+    "meeting",
+    "meetings",
+    "visit",
+    "visited",
+    "visits",
+    "summit",
+    "talks",
+    "trip",
+    "traveled",
+    "travelled",
+}
 
 
 def is_boilerplate(sentence: Sentence) -> bool:
@@ -89,19 +103,25 @@ def find_events(
         if not (i == lead or (actors and acts and when) or (len(actors) >= 2 and acts) or meeting):
             continue
         # the article's source for the event, when the sentence is an attributed claim
-        own = [a for a in attributions if s.id in a.sentence_ids and a.source is not None and not a.via]
+        own = [
+            a for a in attributions if s.id in a.sentence_ids and a.source is not None and not a.via
+        ]
         covering = max(own, key=lambda a: a.content.end - a.content.start, default=None)
         text, attribution_id = s.text, None
-        if covering is not None and (covering.content.end - covering.content.start) >= 0.4 * len(s.text):
+        if covering is not None and (covering.content.end - covering.content.start) >= 0.4 * len(
+            s.text
+        ):
             attribution_id = covering.id
             if covering.content.start - s.start <= 2:
                 text = covering.content.text  # "X happened, according to Y": keep X, cite Y
-        events.append(Event(
-            id=f"e{len(events) + 1}",
-            text=text,
-            who=actors,
-            when=when.group(0) if when else None,
-            sentence_ids=[s.id],
-            attribution_id=attribution_id,
-        ))
+        events.append(
+            Event(
+                id=f"e{len(events) + 1}",
+                text=text,
+                who=actors,
+                when=when.group(0) if when else None,
+                sentence_ids=[s.id],
+                attribution_id=attribution_id,
+            )
+        )
     return events

@@ -111,7 +111,12 @@ def registry() -> Registry:
     src = yaml.safe_load(data_file("sources.yaml").read_text(encoding="utf-8"))
     lex = yaml.safe_load(data_file("lexicon.yaml").read_text(encoding="utf-8"))
     outlets = [
-        Outlet(o["name"], o["type"], o.get("country"), tuple(dict.fromkeys([o["name"], *o.get("aliases", [])])))
+        Outlet(
+            o["name"],
+            o["type"],
+            o.get("country"),
+            tuple(dict.fromkeys([o["name"], *o.get("aliases", [])])),
+        )
         for o in src["outlets"]
     ]
     countries = [
@@ -138,7 +143,11 @@ def registry() -> Registry:
         hedges=_patterns(lex["hedges"]),
         unverified=_patterns(lex["unverified"]),
         disputed=_patterns(lex["disputed"]),
-        characterizations=[Characterization(c["term"], c["by"], c["for"]) for c in lex["characterizations"]],
-        characterization_flags=[re.compile(p, re.IGNORECASE) for p in lex["characterization_flags"]],
+        characterizations=[
+            Characterization(c["term"], c["by"], c["for"]) for c in lex["characterizations"]
+        ],
+        characterization_flags=[
+            re.compile(p, re.IGNORECASE) for p in lex["characterization_flags"]
+        ],
         event_words=set(lex["event_words"]),
     )

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.models import Source, SourceType
 from briefing.analyze.lexicon import Outlet, Registry, registry
+from briefing.models import Source, SourceType
 
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "her", "them"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i"}
@@ -20,33 +20,221 @@ _ORG_TYPES = {"outlet", "state_media", "wire", "public_broadcaster", "government
 _MEDIA_TYPES = {"outlet", "state_media", "wire", "public_broadcaster"}
 
 TITLES = {
-    "mr", "mrs", "ms", "dr", "president", "prime", "minister", "foreign", "deputy", "secretary", "general", "gen.", "sen.",
-    "senator", "rep.", "reps.", "representative", "chairman", "chairwoman", "chair", "mr.", "mrs.",
-    "ms.", "dr.", "prof.", "professor", "judge", "justice", "governor", "gov.", "mayor", "king",
-    "queen", "prince", "princess", "chancellor", "ambassador", "attorney", "spokesman",
-    "spokeswoman", "spokesperson", "director", "commander", "lt.", "col.", "capt.", "sgt.", "vice",
-    "defense", "defence", "interior", "finance", "supreme", "leader", "chief", "executive", "ceo",
-    "pope", "premier", "speaker", "prosecutor", "first", "lady", "state", "affairs", "of", "the",
-    "former", "acting", "senior", "top", "house", "senate", "committee", "u.s.", "us", "u.n.",
-    "sheikh", "crown", "emir", "ayatollah", "marshal", "admiral", "adm.", "sir", "dame", "lord",
-    "officer", "head", "founder", "chairperson", "dictator", "said", "says",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "president",
+    "prime",
+    "minister",
+    "foreign",
+    "deputy",
+    "secretary",
+    "general",
+    "gen.",
+    "sen.",
+    "senator",
+    "rep.",
+    "reps.",
+    "representative",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "prof.",
+    "professor",
+    "judge",
+    "justice",
+    "governor",
+    "gov.",
+    "mayor",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "chancellor",
+    "ambassador",
+    "attorney",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "director",
+    "commander",
+    "lt.",
+    "col.",
+    "capt.",
+    "sgt.",
+    "vice",
+    "defense",
+    "defence",
+    "interior",
+    "finance",
+    "supreme",
+    "leader",
+    "chief",
+    "executive",
+    "ceo",
+    "pope",
+    "premier",
+    "speaker",
+    "prosecutor",
+    "first",
+    "lady",
+    "state",
+    "affairs",
+    "of",
+    "the",
+    "former",
+    "acting",
+    "senior",
+    "top",
+    "house",
+    "senate",
+    "committee",
+    "u.s.",
+    "us",
+    "u.n.",
+    "sheikh",
+    "crown",
+    "emir",
+    "ayatollah",
+    "marshal",
+    "admiral",
+    "adm.",
+    "sir",
+    "dame",
+    "lord",
+    "officer",
+    "head",
+    "founder",
+    "chairperson",
+    "dictator",
+    "said",
+    "says",
 }
-_WORD_TOKEN = r"(?:[A-Z][a-z’']*[A-Z]?[a-z’']+(?:-[A-Za-z][a-z’']+)*|[A-Z][A-Z]+(?=[ \u00a0][A-Z][a-z]))"
+_WORD_TOKEN = (
+    r"(?:[A-Z][a-z’']*[A-Z]?[a-z’']+(?:-[A-Za-z][a-z’']+)*|[A-Z][A-Z]+(?=[ \u00a0][A-Z][a-z]))"
+)
 _NAME_TOKEN = rf"(?:{_WORD_TOKEN}|[A-Z]\.)"
 NAME_RUN = re.compile(rf"{_WORD_TOKEN}(?:[ \u00a0]{_NAME_TOKEN})*")
 ORG_WORDS = {
-    "Authority", "Agency", "Ministry", "Department", "Company", "Co", "Inc", "Corp", "Corporation", "Motors",
-    "Group", "University", "Council", "Commission", "Office", "Court", "Tribunal", "Party", "Bank", "Association",
-    "Institute", "Committee", "Club", "Airlines", "Airways", "Times", "News", "Post", "Journal", "Foundation",
-    "Fund", "Organization", "Organisation", "Union", "Administration", "Service", "Services", "Board", "Bureau",
-    "Force", "Forces", "Army", "Navy", "Police", "Church", "Hospital", "School", "College", "Center", "Centre",
-    "Network", "Systems", "Technologies", "Labs", "Pharmaceuticals", "Holdings", "Industries", "Media", "Press",
-    "Palace", "House", "Parliament", "Congress", "Senate", "Assembly", "Government", "Programme", "Program",
-    "Telescope", "Observatory", "Cluster", "Accords", "Summit", "Prize", "System",
+    "Authority",
+    "Agency",
+    "Ministry",
+    "Department",
+    "Company",
+    "Co",
+    "Inc",
+    "Corp",
+    "Corporation",
+    "Motors",
+    "Group",
+    "University",
+    "Council",
+    "Commission",
+    "Office",
+    "Court",
+    "Tribunal",
+    "Party",
+    "Bank",
+    "Association",
+    "Institute",
+    "Committee",
+    "Club",
+    "Airlines",
+    "Airways",
+    "Times",
+    "News",
+    "Post",
+    "Journal",
+    "Foundation",
+    "Fund",
+    "Organization",
+    "Organisation",
+    "Union",
+    "Administration",
+    "Service",
+    "Services",
+    "Board",
+    "Bureau",
+    "Force",
+    "Forces",
+    "Army",
+    "Navy",
+    "Police",
+    "Church",
+    "Hospital",
+    "School",
+    "College",
+    "Center",
+    "Centre",
+    "Network",
+    "Systems",
+    "Technologies",
+    "Labs",
+    "Pharmaceuticals",
+    "Holdings",
+    "Industries",
+    "Media",
+    "Press",
+    "Palace",
+    "House",
+    "Parliament",
+    "Congress",
+    "Senate",
+    "Assembly",
+    "Government",
+    "Programme",
+    "Program",
+    "Telescope",
+    "Observatory",
+    "Cluster",
+    "Accords",
+    "Summit",
+    "Prize",
+    "System",
 }
-_CALENDAR = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
+_CALENDAR = {
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+}
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
-_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|those|its|his|her|their|our|one|some|two|several|many|both)\s+", re.I)
+_DETERMINERS = re.compile(
+    r"^(?:the|a|an|this|that|these|those|its|his|her|their|our|one|some|two|several|many|both)\s+",
+    re.I,
+)
 
 
 def _strip_titles(tokens: list[str], reg: Registry) -> list[str]:
@@ -78,7 +266,9 @@ def person_names(text: str, reg: Registry | None = None) -> list[tuple[str, int,
             continue
         if any(t.strip(".,’'") in ORG_WORDS for t in stripped):
             continue  # "Civil Aviation Authority", "Lordstown Motors": an organisation
-        if reg.find_outlets(name) or (reg.find_places(name) and reg.find_places(name)[0][1].group(0) == name):
+        if reg.find_outlets(name) or (
+            reg.find_places(name) and reg.find_places(name)[0][1].group(0) == name
+        ):
             continue
         if len(stripped) == 1 and len(tokens) == 1 and m.start() == 0:
             continue  # a capitalised first word on its own is usually not a name
@@ -96,7 +286,7 @@ class NameBook:
     own_outlets: set[str] = field(default_factory=set)  # the article's own outlet: never a "via"
 
     @classmethod
-    def from_text(cls, text: str, reg: Registry | None = None) -> "NameBook":
+    def from_text(cls, text: str, reg: Registry | None = None) -> NameBook:
         reg = reg or registry()
         book = cls()
         for name, _, _ in person_names(text, reg):
@@ -115,7 +305,11 @@ class NameBook:
         parts = name.split()
         if len(parts) == 1:
             return self.by_surname.get(parts[0], name)
-        return self.by_surname.get(parts[-1], name) if self.by_surname.get(parts[-1], "").endswith(name) else name
+        return (
+            self.by_surname.get(parts[-1], name)
+            if self.by_surname.get(parts[-1], "").endswith(name)
+            else name
+        )
 
 
 def _role_type(lower: str, reg: Registry) -> SourceType | None:
@@ -126,10 +320,14 @@ def _role_type(lower: str, reg: Registry) -> SourceType | None:
     return None
 
 
-def classify(text: str, book: NameBook, reg: Registry | None = None) -> tuple[str | None, SourceType]:
+def classify(
+    text: str, book: NameBook, reg: Registry | None = None
+) -> tuple[str | None, SourceType]:
     """Resolve a source phrase to (canonical name, source type)."""
     reg = reg or registry()
-    phrase = re.split(r",\s+(?:which|who|whose|that)\b", text.strip(), maxsplit=1)[0].strip().rstrip(",")
+    phrase = (
+        re.split(r",\s+(?:which|who|whose|that)\b", text.strip(), maxsplit=1)[0].strip().rstrip(",")
+    )
     lower = phrase.lower()
     bare = _DETERMINERS.sub("", phrase)
     bare_lower = bare.lower()
@@ -142,7 +340,7 @@ def classify(text: str, book: NameBook, reg: Registry | None = None) -> tuple[st
     for p in reg.state_media_phrases:
         if p in lower:
             country = None
-            for c, m in reg.find_places(phrase):
+            for c, _m in reg.find_places(phrase):
                 country = c.name
                 break
             named = book.state_outlets.get(country or "", set())
@@ -173,8 +371,16 @@ def classify(text: str, book: NameBook, reg: Registry | None = None) -> tuple[st
     places = reg.find_places(bare)
     if places:
         country, m = places[0]
-        rest = (bare[: m.start()] + bare[m.end():]).strip().lower()
-        if not rest or rest in {"government", "regime", "leadership", "authorities", "officials", "side", "state"}:
+        rest = (bare[: m.start()] + bare[m.end() :]).strip().lower()
+        if not rest or rest in {
+            "government",
+            "regime",
+            "leadership",
+            "authorities",
+            "officials",
+            "side",
+            "state",
+        }:
             return country.name, "government"
         if role:
             return None, role
@@ -197,11 +403,52 @@ def is_pronoun(text: str) -> bool:
 
 
 PERSON_ROLES = {
-    "spokesperson", "spokesman", "spokeswoman", "official", "aide", "attorney", "lawyer", "executive",
-    "director", "minister", "president", "leader", "judge", "prosecutor", "analyst", "expert", "professor",
-    "researcher", "scientist", "economist", "diplomat", "source", "person", "witness", "resident", "chief",
-    "head", "chairman", "chairwoman", "secretary", "ambassador", "envoy", "senator", "lawmaker", "commander",
-    "officer", "founder", "ceo", "insider", "adviser", "advisor", "employee", "member", "doctor", "man", "woman",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "official",
+    "aide",
+    "attorney",
+    "lawyer",
+    "executive",
+    "director",
+    "minister",
+    "president",
+    "leader",
+    "judge",
+    "prosecutor",
+    "analyst",
+    "expert",
+    "professor",
+    "researcher",
+    "scientist",
+    "economist",
+    "diplomat",
+    "source",
+    "person",
+    "witness",
+    "resident",
+    "chief",
+    "head",
+    "chairman",
+    "chairwoman",
+    "secretary",
+    "ambassador",
+    "envoy",
+    "senator",
+    "lawmaker",
+    "commander",
+    "officer",
+    "founder",
+    "ceo",
+    "insider",
+    "adviser",
+    "advisor",
+    "employee",
+    "member",
+    "doctor",
+    "man",
+    "woman",
 }
 
 
@@ -210,7 +457,12 @@ def is_person(src: Source) -> bool:
     if src.type in _MEDIA_TYPES:
         return False
     head = _DETERMINERS.sub("", src.text.split(",")[0].strip().lower())
-    if head.split(" ")[-1:] and head.split(" ")[-1] in PERSON_ROLES and " of " not in head and " for " not in head:
+    if (
+        head.split(" ")[-1:]
+        and head.split(" ")[-1] in PERSON_ROLES
+        and " of " not in head
+        and " for " not in head
+    ):
         return True
     if src.type == "anonymous":
         return False
@@ -228,7 +480,11 @@ def resolve_pronoun(pronoun: str, candidates: list[Source]) -> Source | None:
         if is_pronoun(c.text) and c.canonical is None:
             continue
         person = is_person(c)
-        if p in _PERSON_PRONOUNS and not person and (c.type in _MEDIA_TYPES or c.canonical is not None):
+        if (
+            p in _PERSON_PRONOUNS
+            and not person
+            and (c.type in _MEDIA_TYPES or c.canonical is not None)
+        ):
             continue  # "he" is a person or an unnamed role ("the judge"), never an institution
         if p == "it" and person:
             continue
@@ -236,13 +492,32 @@ def resolve_pronoun(pronoun: str, candidates: list[Source]) -> Source | None:
     return None
 
 
-def make_source(text: str, start: int, end: int, book: NameBook, reg: Registry | None = None) -> Source:
+def make_source(
+    text: str, start: int, end: int, book: NameBook, reg: Registry | None = None
+) -> Source:
     canonical, kind = classify(text[start:end], book, reg)
     return Source(text=text[start:end], start=start, end=end, canonical=canonical, type=kind)
 
 
-_MATCH_SKIP = {"the", "a", "an", "mr", "mrs", "ms", "dr", "president", "minister", "foreign", "prime", "leader", "state", "media",
-               "north", "south", "korean"}
+_MATCH_SKIP = {
+    "the",
+    "a",
+    "an",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "president",
+    "minister",
+    "foreign",
+    "prime",
+    "leader",
+    "state",
+    "media",
+    "north",
+    "south",
+    "korean",
+}
 
 
 class NameMatcher:

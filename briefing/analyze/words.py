@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 
-_STOP = set("""a an the and or but of to in on at for with by from as is are was were be been being has have had
+_STOP = set(
+    """a an the and or but of to in on at for with by from as is are was were be been being has have had
 do does did will would can could may might shall should must not no it its this that these those he she they them his
 her their there here which who whom whose what when where why how also than then so such very more most said says say
 told tell according reported reports report stated claimed claims added noted further other into over about after before
-during while until since both either neither each all any some many much one two three said""".split())
+during while until since both either neither each all any some many much one two three said""".split()
+)
 
 
 def _stem(word: str) -> str:
@@ -30,4 +32,8 @@ def _stem(word: str) -> str:
 
 def content_words(text: str) -> set[str]:
     """The stems of the words that carry content."""
-    return {_stem(w) for w in re.findall(r"[A-Za-z][\w’'-]*|\d[\d,.]*", text) if w.lower() not in _STOP and len(w) > 1}
+    return {
+        _stem(w)
+        for w in re.findall(r"[A-Za-z][\w’'-]*|\d[\d,.]*", text)
+        if w.lower() not in _STOP and len(w) > 1
+    }

@@ -10,14 +10,36 @@ from __future__ import annotations
 import datetime as dt
 
 from briefing import __version__
-from briefing.errors import InputError
-from briefing.models import Analysis, Attribution, Brief, BriefItem, Caveat, CaveatItem, Event, Ref, SaidItem, Skipped, Source, SourceEntry, Usage, Via
 from briefing.analyze.lexicon import registry
+from briefing.errors import InputError
+from briefing.models import (
+    Analysis,
+    Attribution,
+    Brief,
+    BriefItem,
+    Caveat,
+    CaveatItem,
+    Event,
+    Ref,
+    SaidItem,
+    Skipped,
+    Source,
+    SourceEntry,
+    Usage,
+    Via,
+)
 from briefing.verify import Verified
 
 OFFLINE_ENGINE = f"offline engine (deterministic rules, briefing {__version__})"
 # Stated uncertainty is the last thing a one-page brief should lose: caveats outrank most lines.
-_CAVEAT_WEIGHT = {"state_media": 1.3, "single_source": 1.2, "unverified": 1.15, "disputed": 1.25, "hedge": 1.1, "characterization": 1.0}
+_CAVEAT_WEIGHT = {
+    "state_media": 1.3,
+    "single_source": 1.2,
+    "unverified": 1.15,
+    "disputed": 1.25,
+    "hedge": 1.1,
+    "characterization": 1.0,
+}
 _MAX_CLAIM = 240
 
 
@@ -50,7 +72,11 @@ def _describe(src: Source | Via | None) -> str:
 
 
 def _ref(analysis: Analysis, sids: list[str]) -> Ref:
-    return Ref(article_id=analysis.article.id, sentence_ids=sids, label=f"{analysis.article.id} {','.join(sids)}")
+    return Ref(
+        article_id=analysis.article.id,
+        sentence_ids=sids,
+        label=f"{analysis.article.id} {','.join(sids)}",
+    )
 
 
 def _clip(text: str, limit: int = _MAX_CLAIM) -> str:
@@ -86,7 +112,13 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
     claim = _clip(a.content.text)
     if a.kind == "direct":
         claim = f"“{claim}”"
-    rank = 0.5 + (0.3 if a.via else 0) + (0.1 if a.cue else -0.2) + (0.1 if a.kind != "direct" else 0) - 0.005 * position
+    rank = (
+        0.5
+        + (0.3 if a.via else 0)
+        + (0.1 if a.cue else -0.2)
+        + (0.1 if a.kind != "direct" else 0)
+        - 0.005 * position
+    )
     return SaidItem(
         speaker=describe(a.source),
         speaker_type=a.source.type,
@@ -108,8 +140,12 @@ def _caveat_line(analysis: Analysis, c: Caveat) -> str:
     return _sentence_end(c.note or c.text)
 
 
-def _corroborate(analyses: list[Analysis], leads: list[BriefItem], said: list[SaidItem], caveats: list[CaveatItem]
-                 ) -> tuple[list[BriefItem], list[SaidItem], list[CaveatItem], list[list[int]]]:
+def _corroborate(
+    analyses: list[Analysis],
+    leads: list[BriefItem],
+    said: list[SaidItem],
+    caveats: list[CaveatItem],
+) -> tuple[list[BriefItem], list[SaidItem], list[CaveatItem], list[list[int]]]:
     """Across articles: one line per development, one row per repeated claim, and what the
     repetition is worth (independent sources, or one source echoed) and where articles disagree."""
     from briefing.brief.group import group_articles, merge_claims
@@ -123,30 +159,72 @@ def _corroborate(analyses: list[Analysis], leads: list[BriefItem], said: list[Sa
         mine = [x for x in leads if x.refs and x.refs[0].article_id in ids]
         if mine:
             best = max(mine, key=lambda x: x.rank)
-            refs = [r for x in mine for r in x.refs][: 3 if len(ids) <= 3 else 1]  # a reader needs one, not every copy
-            note = f" [{len(ids)} articles: {', '.join(ids)}]" if len(ids) <= 3 else f" [{len(ids)} articles]"
-            merged = best.model_copy(update={"text": best.text + note, "refs": refs, "rank": best.rank + 0.05 * min(len(ids), 5)})
+            refs = [r for x in mine for r in x.refs][
+                : 3 if len(ids) <= 3 else 1
+            ]  # a reader needs one, not every copy
+            note = (
+                f" [{len(ids)} articles: {', '.join(ids)}]"
+                if len(ids) <= 3
+                else f" [{len(ids)} articles]"
+            )
+            merged = best.model_copy(
+                update={
+                    "text": best.text + note,
+                    "refs": refs,
+                    "rank": best.rank + 0.05 * min(len(ids), 5),
+                }
+            )
             leads = [x for x in leads if x not in mine] + [merged]
         for claim in merge_claims(analyses, group):
             if len(claim.carriers) >= 2:
                 carriers = set(claim.articles)
                 refs = [_ref(by_id[aid], sids) for aid, sids in claim.carriers][:3]
-                keep = [x for x in said if not (x.refs and (x.refs[0].article_id, tuple(x.refs[0].sentence_ids)) in
-                                               {(aid, tuple(sids)) for aid, sids in claim.carriers})]
+                keep = [
+                    x
+                    for x in said
+                    if not (
+                        x.refs
+                        and (x.refs[0].article_id, tuple(x.refs[0].sentence_ids))
+                        in {(aid, tuple(sids)) for aid, sids in claim.carriers}
+                    )
+                ]
                 kind = next((x.kind for x in said if x not in keep), "indirect")
                 chains = sorted({" via ".join(c) for c in claim.chains if c})
                 sources = claim.sources_text
-                said = keep + [SaidItem(speaker=claim.holder, claim=_clip(claim.text), kind=kind,
-                                        reported_by=chains + [f"{len(carriers)} articles, {sources}"], refs=refs,
-                                        rank=1.0 + 0.02 * min(len(carriers), 5))]
+                said = keep + [
+                    SaidItem(
+                        speaker=claim.holder,
+                        claim=_clip(claim.text),
+                        kind=kind,
+                        reported_by=chains + [f"{len(carriers)} articles, {sources}"],
+                        refs=refs,
+                        rank=1.0 + 0.02 * min(len(carriers), 5),
+                    )
+                ]
                 if claim.independent == 1:
-                    caveats.append(CaveatItem(kind="single_source", rank=1.4, refs=refs, text=(
-                        f"“{_clip(claim.text, 120)}” is in {len(carriers)} articles, {claim.sources_text}: "
-                        "one source repeated, not corroboration.")))
+                    caveats.append(
+                        CaveatItem(
+                            kind="single_source",
+                            rank=1.4,
+                            refs=refs,
+                            text=(
+                                f"“{_clip(claim.text, 120)}” is in {len(carriers)} articles, {claim.sources_text}: "
+                                "one source repeated, not corroboration."
+                            ),
+                        )
+                    )
             for aid, sids, text in claim.disputed_by[:1]:
                 refs = [_ref(by_id[a], s) for a, s in claim.carriers][:2] + [_ref(by_id[aid], sids)]
-                caveats.append(CaveatItem(kind="disputed", rank=1.45, refs=refs, text=(
-                    f"{claim.holder}: “{_clip(claim.text, 110)}” is disputed by {aid}: “{_clip(text, 130)}”")))
+                caveats.append(
+                    CaveatItem(
+                        kind="disputed",
+                        rank=1.45,
+                        refs=refs,
+                        text=(
+                            f"{claim.holder}: “{_clip(claim.text, 110)}” is disputed by {aid}: “{_clip(text, 130)}”"
+                        ),
+                    )
+                )
     return leads, said, caveats, groups
 
 
@@ -156,14 +234,20 @@ def run_notes(brief: Brief) -> list[str]:
     u = brief.usage
     if u is not None:
         cached = f", {u.cached} answer{'s' if u.cached != 1 else ''} from cache" if u.cached else ""
-        notes.append(f"LLM usage: {u.calls} call{'s' if u.calls != 1 else ''}{cached}, {u.input_tokens:,} input and "
-                     f"{u.output_tokens:,} output tokens, ${u.cost_usd:.4f}.")
+        notes.append(
+            f"LLM usage: {u.calls} call{'s' if u.calls != 1 else ''}{cached}, {u.input_tokens:,} input and "
+            f"{u.output_tokens:,} output tokens, ${u.cost_usd:.4f}."
+        )
     if brief.withheld:
-        notes.append(f"{brief.withheld} model-written item{'s' if brief.withheld != 1 else ''} withheld: "
-                     "not grounded in the cited sentences.")
+        notes.append(
+            f"{brief.withheld} model-written item{'s' if brief.withheld != 1 else ''} withheld: "
+            "not grounded in the cited sentences."
+        )
     if brief.fell_back:
-        notes.append(f"The model failed on {len(brief.fell_back)} article{'s' if len(brief.fell_back) != 1 else ''} "
-                     f"({', '.join(brief.fell_back)}); the offline engine wrote those entries.")
+        notes.append(
+            f"The model failed on {len(brief.fell_back)} article{'s' if len(brief.fell_back) != 1 else ''} "
+            f"({', '.join(brief.fell_back)}); the offline engine wrote those entries."
+        )
     return notes
 
 
@@ -211,31 +295,68 @@ def make_brief(
         checked = verified.get(an.article.id)
         if checked is not None:
             for i, line in enumerate(checked.bottom_line):
-                leads.append(BriefItem(text=_sentence_end(line.text), refs=[_ref(an, line.sentence_ids)], rank=weight * (1.2 - 0.1 * i)))
+                leads.append(
+                    BriefItem(
+                        text=_sentence_end(line.text),
+                        refs=[_ref(an, line.sentence_ids)],
+                        rank=weight * (1.2 - 0.1 * i),
+                    )
+                )
             for i, ev in enumerate(checked.events):
-                developments.append(BriefItem(text=_sentence_end(ev.text), refs=[_ref(an, ev.sentence_ids)], rank=weight * (0.8 - 0.02 * i)))
+                developments.append(
+                    BriefItem(
+                        text=_sentence_end(ev.text),
+                        refs=[_ref(an, ev.sentence_ids)],
+                        rank=weight * (0.8 - 0.02 * i),
+                    )
+                )
         for i, ev in enumerate(an.events if checked is None else []):
             line = event_line(an, ev)
-            item = BriefItem(text=line, refs=[_ref(an, ev.sentence_ids)], rank=weight * (0.6 + (0.2 if ev.when else 0) + 0.03 * len(ev.who) - 0.02 * i))
+            item = BriefItem(
+                text=line,
+                refs=[_ref(an, ev.sentence_ids)],
+                rank=weight * (0.6 + (0.2 if ev.when else 0) + 0.03 * len(ev.who) - 0.02 * i),
+            )
             if ev.sentence_ids[0] == lead_sid:
                 leads.append(item.model_copy(update={"rank": item.rank + 0.5}))
             else:
                 developments.append(item)
         # each article's two strongest statements and its first caveat of each kind hold their
         # place on a crowded page; the rest compete on rank
-        own = sorted((x for x in (_said(an, a, pos) for pos, a in enumerate(an.attributions)) if x is not None), key=lambda x: -x.rank)
+        own = sorted(
+            (
+                x
+                for x in (_said(an, a, pos) for pos, a in enumerate(an.attributions))
+                if x is not None
+            ),
+            key=lambda x: -x.rank,
+        )
         for k, item in enumerate(own):
-            said.append(item.model_copy(update={"rank": (item.rank + (0.4 if k < 2 else 0.0)) * weight}))
+            said.append(
+                item.model_copy(update={"rank": (item.rank + (0.4 if k < 2 else 0.0)) * weight})
+            )
         seen_kinds: set[str] = set()
         for c in an.caveats:
             first = c.kind not in seen_kinds
             seen_kinds.add(c.kind)
-            caveats.append(CaveatItem(kind=c.kind, text=_caveat_line(an, c), refs=[_ref(an, c.sentence_ids)] if c.sentence_ids else [],
-                                      rank=_CAVEAT_WEIGHT[c.kind] * weight * (1.0 if first else 0.5)))
+            caveats.append(
+                CaveatItem(
+                    kind=c.kind,
+                    text=_caveat_line(an, c),
+                    refs=[_ref(an, c.sentence_ids)] if c.sentence_ids else [],
+                    rank=_CAVEAT_WEIGHT[c.kind] * weight * (1.0 if first else 0.5),
+                )
+            )
         if n == 1:
             for c in an.caveats:
                 if c.kind in {"single_source", "state_media"}:
-                    bottom.append(BriefItem(text=_sentence_end(c.note or c.text), refs=[_ref(an, c.sentence_ids)], rank=1.0))
+                    bottom.append(
+                        BriefItem(
+                            text=_sentence_end(c.note or c.text),
+                            refs=[_ref(an, c.sentence_ids)],
+                            rank=1.0,
+                        )
+                    )
                     break
     if n > 1:
         leads, said, caveats, groups = _corroborate(analyses, leads, said, caveats)
@@ -254,7 +375,17 @@ def make_brief(
         developments=sorted(developments, key=lambda x: -x.rank),
         who_said_what=sorted(said, key=lambda x: -x.rank),
         caveats=sorted(caveats, key=lambda x: -x.rank),
-        sources=[SourceEntry(article_id=a.article.id, title=a.article.title or _untitled(a), path=a.article.path, outlet=a.article.outlet, published=a.article.published, author=a.article.author) for a in analyses],
+        sources=[
+            SourceEntry(
+                article_id=a.article.id,
+                title=a.article.title or _untitled(a),
+                path=a.article.path,
+                outlet=a.article.outlet,
+                published=a.article.published,
+                author=a.article.author,
+            )
+            for a in analyses
+        ],
         skipped=[Skipped(path=e.path, reason=e.problem) for e in (skipped or [])],
         withheld=sum(len(v.withheld) for v in verified.values()),
         fell_back=list(fell_back or []),

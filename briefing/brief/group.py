@@ -13,18 +13,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.analyze.words import content_words
-from briefing.models import Analysis, Attribution
 from briefing.analyze.lexicon import registry
 from briefing.analyze.sources import NameBook, NameMatcher
+from briefing.analyze.words import content_words
+from briefing.models import Analysis, Attribution
 
-_DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes|false|untrue|baseless|fabricated)\b", re.I)
+_DENIAL = re.compile(
+    r"\b(?:denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes|false|untrue|baseless|fabricated)\b",
+    re.I,
+)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
 
 def _actors(an: Analysis) -> set[str]:
     names = {w for e in an.events for w in e.who}
-    names |= {a.source.canonical for a in an.attributions if a.source is not None and a.source.canonical}
+    names |= {
+        a.source.canonical for a in an.attributions if a.source is not None and a.source.canonical
+    }
     return {n for n in names if n and len(n) > 2}
 
 
@@ -71,10 +76,14 @@ class Claim:
     holder: str
     text: str
     chains: list[list[str]] = field(default_factory=list)  # each carrier's via chain, nearest first
-    carriers: list[tuple[str, list[str]]] = field(default_factory=list)  # (article id, sentence ids)
+    carriers: list[tuple[str, list[str]]] = field(
+        default_factory=list
+    )  # (article id, sentence ids)
     roots: set[str] = field(default_factory=set)  # where each chain starts: the independent sources
     root_names: dict[str, str] = field(default_factory=dict)  # a root as a reader knows it ("KCNA")
-    disputed_by: list[tuple[str, list[str], str]] = field(default_factory=list)  # (article id, sids, text)
+    disputed_by: list[tuple[str, list[str], str]] = field(
+        default_factory=list
+    )  # (article id, sids, text)
 
     @property
     def independent(self) -> int:
@@ -83,7 +92,11 @@ class Claim:
     @property
     def sources_text(self) -> str:
         names = sorted({self.root_names.get(r, r) for r in self.roots})
-        return f"all citing {names[0]}" if len(names) == 1 else f"{len(names)} independent sources ({', '.join(names)})"
+        return (
+            f"all citing {names[0]}"
+            if len(names) == 1
+            else f"{len(names)} independent sources ({', '.join(names)})"
+        )
 
     @property
     def articles(self) -> list[str]:
@@ -123,7 +136,7 @@ def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
                 continue
             chain = [v.canonical or v.text for v in att.via]
             match = None
-            for c, cw in zip(claims, words):
+            for c, cw in zip(claims, words, strict=False):
                 overlap = len(w & cw) / max(1, min(len(w), len(cw)))
                 if overlap >= 0.5 and names.same(holder, c.holder):
                     match = c
@@ -139,14 +152,16 @@ def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
             root = _root(att)
             match.roots.add(root)
             top = att.via[-1] if att.via else att.source
-            match.root_names.setdefault(root, (top.canonical or top.text) if top is not None else root)
+            match.root_names.setdefault(
+                root, (top.canonical or top.text) if top is not None else root
+            )
     _mark_disputes(members, claims, words)
     return claims
 
 
 def _mark_disputes(members: list[Analysis], claims: list[Claim], words: list[set[str]]) -> None:
     """A sentence about the same thing that denies it, or gives another number, disputes it."""
-    for c, cw in zip(claims, words):
+    for c, cw in zip(claims, words, strict=False):
         carriers = {aid for aid, _ in c.carriers}
         c_nums = set(_NUMBER.findall(c.text))
         for an in members:

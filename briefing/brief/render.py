@@ -388,7 +388,9 @@ def _drop_order(brief: Brief) -> list[tuple[str, int]]:
         queues[name] = sorted((item.rank, -index, index) for index, item in enumerate(items))
     order: list[tuple[str, int]] = []
     while any(queues.values()):
-        name = max((n for n in queues if queues[n]), key=lambda n: (len(queues[n]), -_DROP_PRIORITY[n]))
+        name = max(
+            (n for n in queues if queues[n]), key=lambda n: (len(queues[n]), -_DROP_PRIORITY[n])
+        )
         order.append((name, queues[name].pop(0)[2]))
     return order
 
@@ -404,8 +406,12 @@ def _without(brief: Brief, order: list[tuple[str, int]], k: int) -> Brief:
     update["omitted"] = brief.omitted + k
     if len(brief.sources) > _MAX_SOURCES_LISTED:
         # many articles: list those the page cites; the rest are counted (and all are in the JSON)
-        cited = {r.article_id for name in ("bottom_line", *_DROP_PRIORITY) for item in
-                 (update.get(name) if name in update else getattr(brief, name)) for r in item.refs}
+        cited = {
+            r.article_id
+            for name in ("bottom_line", *_DROP_PRIORITY)
+            for item in (update.get(name) if name in update else getattr(brief, name))
+            for r in item.refs
+        }
         kept = [src for src in brief.sources if src.article_id in cited]
         update["sources"] = kept
         update["sources_omitted"] = brief.sources_omitted + len(brief.sources) - len(kept)

@@ -21,11 +21,46 @@ from typing import Any
 
 from briefing.analyze.lexicon import registry
 
-_SPEECH_CUES = {"said", "says", "say", "told", "tells", "added", "adds", "reported", "reports", "stated", "announced",
-                "noted", "notes", "wrote", "claimed", "warned", "explained", "insisted", "argued", "according to", "assured",
-                "affirms", "confirmed", "argues"}
-_SWAPS = {"not": "now", "no": "some", "will": "won't", "never": "always", "more": "less", "would": "wouldn't",
-          "is": "isn't", "are": "aren't", "was": "wasn't", "can": "cannot", "has": "hasn't", "have": "haven't"}
+_SPEECH_CUES = {
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "reported",
+    "reports",
+    "stated",
+    "announced",
+    "noted",
+    "notes",
+    "wrote",
+    "claimed",
+    "warned",
+    "explained",
+    "insisted",
+    "argued",
+    "according to",
+    "assured",
+    "affirms",
+    "confirmed",
+    "argues",
+}
+_SWAPS = {
+    "not": "now",
+    "no": "some",
+    "will": "won't",
+    "never": "always",
+    "more": "less",
+    "would": "wouldn't",
+    "is": "isn't",
+    "are": "aren't",
+    "was": "wasn't",
+    "can": "cannot",
+    "has": "hasn't",
+    "have": "haven't",
+}
 
 
 def _name(src: dict[str, Any] | None) -> str | None:
@@ -46,13 +81,24 @@ def _side(src: dict[str, Any], reg: Any) -> set[str]:
 
 
 def _side_of_name(name: str, gold: dict[str, Any], reg: Any) -> set[str]:
-    return {c for a in gold["attributions"] if a.get("source") and (a["source"].get("canonical") or a["source"]["text"]) == name
-            for c in _side(a["source"], reg)}
+    return {
+        c
+        for a in gold["attributions"]
+        if a.get("source") and (a["source"].get("canonical") or a["source"]["text"]) == name
+        for c in _side(a["source"], reg)
+    }
 
 
 def _clause(text: str) -> str:
-    text = " ".join(text.split()).strip(" ,.;:“”\"")
-    return text[:1].lower() + text[1:] if text[:1].isupper() and not text[:2].isupper() and " " in text and not re.match(r"[A-Z][a-z]+ [A-Z]", text) else text
+    text = " ".join(text.split()).strip(' ,.;:“”"')
+    return (
+        text[:1].lower() + text[1:]
+        if text[:1].isupper()
+        and not text[:2].isupper()
+        and " " in text
+        and not re.match(r"[A-Z][a-z]+ [A-Z]", text)
+        else text
+    )
 
 
 def _alter(quote: str) -> str | None:
@@ -60,10 +106,10 @@ def _alter(quote: str) -> str | None:
     words = quote.split()
     for i, w in enumerate(words):
         if w.lower() in _SWAPS:
-            return " ".join(words[:i] + [_SWAPS[w.lower()]] + words[i + 1:])
+            return " ".join(words[:i] + [_SWAPS[w.lower()]] + words[i + 1 :])
     for i, w in enumerate(words):
         if len(w) > 4 and w.isalpha():
-            return " ".join(words[:i] + ["very " + w] + words[i + 1:])
+            return " ".join(words[:i] + ["very " + w] + words[i + 1 :])
     return None
 
 
@@ -71,12 +117,26 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
     """Perturbed and control cases for one annotated article, at most ``limit`` of each kind."""
     reg = registry()
     # attributions a summary can restate as "X said ...": a named source, a reporting verb, a clause
-    atts = [a for a in gold["attributions"]
-            if a.get("source") and a["source"].get("type") != "anonymous" and not a["source"]["text"].isupper()
-            and (a.get("cue") or {}).get("text", "").lower() in _SPEECH_CUES and len(a["content"]["text"].split()) >= 4
-            and (a["kind"] == "direct" or re.search(r"\b(?:is|are|was|were|has|have|had|will|would|could|can|may|did|[a-z]+ed|[a-z]+s)\b", a["content"]["text"]))]
+    atts = [
+        a
+        for a in gold["attributions"]
+        if a.get("source")
+        and a["source"].get("type") != "anonymous"
+        and not a["source"]["text"].isupper()
+        and (a.get("cue") or {}).get("text", "").lower() in _SPEECH_CUES
+        and len(a["content"]["text"].split()) >= 4
+        and (
+            a["kind"] == "direct"
+            or re.search(
+                r"\b(?:is|are|was|were|has|have|had|will|would|could|can|may|did|[a-z]+ed|[a-z]+s)\b",
+                a["content"]["text"],
+            )
+        )
+    ]
     people = []
-    described: dict[str, str] = {}  # name -> how the article describes them ("a spokeswoman for Lordstown")
+    described: dict[
+        str, str
+    ] = {}  # name -> how the article describes them ("a spokeswoman for Lordstown")
     for a in atts:
         n = _name(a["source"])
         if n and n.lower() not in {"he", "she", "it", "they", "we", "i"} and n not in people:
@@ -90,8 +150,15 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
         if counts.get(kind, 0) >= limit:
             return
         counts[kind] = counts.get(kind, 0) + 1
-        out.append({"id": f"{base}-{kind}-{counts[kind]}", "article": article_path, "summary": summary,
-                    "expect": expect, "note": note})
+        out.append(
+            {
+                "id": f"{base}-{kind}-{counts[kind]}",
+                "article": article_path,
+                "summary": summary,
+                "expect": expect,
+                "note": note,
+            }
+        )
 
     for a in atts:
         speaker = _name(a["source"])
@@ -111,25 +178,52 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
         # another source of the article, unrelated to this claim: not named in it, not in its chain,
         # not the same side (a state outlet and its government speak as one)
         side = _side(a["source"], reg) | {s for v in a.get("via") or [] for s in _side(v, reg)}
-        others = [p for p in people if p != speaker and p not in vias and p.split()[-1] not in speaker
-                  and not any(w in a["content"]["text"] or w in a["source"]["text"] for w in (p.split()[0], p.split()[-1]))
-                  and not (_side_of_name(p, gold, reg) & side)
-                  and not any(w in described.get(p, "") for w in (speaker.split()[0], speaker.split()[-1]))]  # speaks for them
+        others = [
+            p
+            for p in people
+            if p != speaker
+            and p not in vias
+            and p.split()[-1] not in speaker
+            and not any(
+                w in a["content"]["text"] or w in a["source"]["text"]
+                for w in (p.split()[0], p.split()[-1])
+            )
+            and not (_side_of_name(p, gold, reg) & side)
+            and not any(
+                w in described.get(p, "") for w in (speaker.split()[0], speaker.split()[-1])
+            )
+        ]  # speaks for them
         if others and not quoted and not re.search(r"[“”\"]", a["content"]["text"]):
-            add("misattributed_speaker", f"{others[0]} said {content}.", {"find": ["misattributed_speaker"]},
-                f"{a['id']} given to {others[0]}")
+            add(
+                "misattributed_speaker",
+                f"{others[0]} said {content}.",
+                {"find": ["misattributed_speaker"]},
+                f"{a['id']} given to {others[0]}",
+            )
         if vias:
-            add("dropped_intermediary", f"{speaker} said {content}.", {"find": ["dropped_intermediary"]},
-                f"{a['id']} without {vias[0]}")
+            add(
+                "dropped_intermediary",
+                f"{speaker} said {content}.",
+                {"find": ["dropped_intermediary"]},
+                f"{a['id']} without {vias[0]}",
+            )
         if quoted:
             words = " ".join(a["content"]["text"].split())
             changed = _alter(words)
             if changed:
-                add("quote_not_verbatim", f"{speaker} said: “{changed}”", {"find": ["quote_not_verbatim"]},
-                    f"{a['id']} with one word changed")
+                add(
+                    "quote_not_verbatim",
+                    f"{speaker} said: “{changed}”",
+                    {"find": ["quote_not_verbatim"]},
+                    f"{a['id']} with one word changed",
+                )
             if others:
-                add("quote_wrong_speaker", f"{others[0]} said: “{words}”", {"find": ["quote_wrong_speaker"]},
-                    f"{a['id']} given to {others[0]}")
+                add(
+                    "quote_wrong_speaker",
+                    f"{others[0]} said: “{words}”",
+                    {"find": ["quote_wrong_speaker"]},
+                    f"{a['id']} given to {others[0]}",
+                )
     # hedges: the hedged sentence, its hedge removed
     sentences = {s["id"]: s["text"] for s in gold["sentences"]}
     for sid, text in sentences.items():
@@ -137,13 +231,18 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
             m = pattern.search(text)
             if not m or m.group(0).strip().lower() in {"alleged", "suspected", "likely"}:
                 continue
-            plain = (text[: m.start()] + text[m.end():]).replace("  ", " ")
+            plain = (text[: m.start()] + text[m.end() :]).replace("  ", " ")
             if any(p.search(plain) for p in reg.hedges):
                 continue  # another hedge would still stand
             plain = re.sub(r"\bto have been (\w+ing)\b", r"has been \1", plain)
             plain = plain.lstrip(" ,;:")
             plain = plain[:1].upper() + plain[1:]
-            add("hedge_dropped", plain, {"find": ["hedge_dropped"]}, f"{sid} without “{m.group(0).strip()}”")
+            add(
+                "hedge_dropped",
+                plain,
+                {"find": ["hedge_dropped"]},
+                f"{sid} without “{m.group(0).strip()}”",
+            )
             break
     return out
 
@@ -159,5 +258,10 @@ def build_suite(gold_files: list[Path], root: Path, out: Path, limit: int = 3) -
         article = (root / gold["article"]["path"]).resolve()
         rel = os.path.relpath(article, out.parent.resolve())
         cases.extend(cases_for(gold, rel, limit))
-    return {"suite": "perturbations", "min_pass_rate": 0.95, "description": "Made by `briefing eval perturb` from the attribution dev set: each "
-            "case carries one attribution error check must find, or is a faithful control that must pass.", "cases": cases}
+    return {
+        "suite": "perturbations",
+        "min_pass_rate": 0.95,
+        "description": "Made by `briefing eval perturb` from the attribution dev set: each "
+        "case carries one attribution error check must find, or is a faithful control that must pass.",
+        "cases": cases,
+    }

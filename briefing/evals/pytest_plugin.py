@@ -68,7 +68,11 @@ class CaseItem(_EvalItem):
         case = next(c for c in suite.cases if c.id == self.name)
         result = _runner().run_case(suite, case, self.path)
         if not result.passed:
-            raise AssertionError(f"{case.id}: " + "; ".join(result.problems) + f" (findings: {', '.join(result.found) or 'none'})")
+            raise AssertionError(
+                f"{case.id}: "
+                + "; ".join(result.problems)
+                + f" (findings: {', '.join(result.found) or 'none'})"
+            )
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"eval case {self.name}"

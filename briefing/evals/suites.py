@@ -30,8 +30,8 @@ from xml.sax.saxutils import escape, quoteattr
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from briefing.evals.check import FINDING_TYPES, Checker, CheckResult
 from briefing.errors import BriefingError
+from briefing.evals.check import FINDING_TYPES, Checker, CheckResult
 from briefing.ingest import load_article
 from briefing.models import Article, ArticleMeta
 
@@ -58,7 +58,9 @@ class Expect(BaseModel):
     def _known(cls, v: list[str]) -> list[str]:
         unknown = [t for t in v if t not in FINDING_TYPES]
         if unknown:
-            raise ValueError(f"unknown finding type(s) {', '.join(unknown)}; known: {', '.join(FINDING_TYPES)}")
+            raise ValueError(
+                f"unknown finding type(s) {', '.join(unknown)}; known: {', '.join(FINDING_TYPES)}"
+            )
         return v
 
 
@@ -72,7 +74,7 @@ class Case(BaseModel):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _summary_or_generate(self) -> "Case":
+    def _summary_or_generate(self) -> Case:
         if self.generate == (self.summary is not None):
             raise ValueError("give either a summary or generate: true")
         if self.summary is not None and not self.summary.strip():
@@ -85,7 +87,9 @@ class Suite(BaseModel):
     suite: str | None = None
     article: str | InlineArticle | None = None
     description: str | None = None
-    min_pass_rate: float = Field(default=1.0, ge=0.0, le=1.0)  # below 1: the suite is gated on its rate
+    min_pass_rate: float = Field(
+        default=1.0, ge=0.0, le=1.0
+    )  # below 1: the suite is gated on its rate
     cases: list[Case] = Field(min_length=1)
 
 
@@ -115,8 +119,15 @@ class SuiteRun:
 def _where(path: Path, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
     if len(loc) >= 2 and loc[0] == "cases" and isinstance(loc[1], int):
         cases = raw.get("cases") or []
-        cid = cases[loc[1]].get("id") if loc[1] < len(cases) and isinstance(cases[loc[1]], dict) else None
-        rest = ".".join(str(x) for x in loc[2:] if not str(x).startswith(("str", "InlineArticle"))) or "case"
+        cid = (
+            cases[loc[1]].get("id")
+            if loc[1] < len(cases) and isinstance(cases[loc[1]], dict)
+            else None
+        )
+        rest = (
+            ".".join(str(x) for x in loc[2:] if not str(x).startswith(("str", "InlineArticle")))
+            or "case"
+        )
         return f"{path}: case {loc[1] + 1}{f' ({cid})' if cid else ''}: field {rest!r}"
     return f"{path}: field {'.'.join(str(x) for x in loc) or 'suite'!r}"
 
@@ -152,7 +163,16 @@ class Runner:
     def checker(self, spec: str | InlineArticle, base: Path) -> tuple[Checker, Article]:
         if isinstance(spec, InlineArticle):
             key = f"inline:{spec.title}:{hash(spec.text)}"
-            art = Article(meta=ArticleMeta(id="inline", path="<inline>", title=spec.title, outlet=spec.outlet, text=spec.text), text=spec.text)
+            art = Article(
+                meta=ArticleMeta(
+                    id="inline",
+                    path="<inline>",
+                    title=spec.title,
+                    outlet=spec.outlet,
+                    text=spec.text,
+                ),
+                text=spec.text,
+            )
         else:
             p = (base / spec) if not Path(spec).is_absolute() else Path(spec)
             key = str(p.resolve())
@@ -169,7 +189,9 @@ class Runner:
         t0 = time.perf_counter()
         spec = case.article or suite.article
         if spec is None:
-            return CaseResult(name, case, False, ["no article: give one on the case or the suite"], None, 0.0)
+            return CaseResult(
+                name, case, False, ["no article: give one on the case or the suite"], None, 0.0
+            )
         try:
             ck, _ = self.checker(spec, path.parent)
             summary = case.summary if case.summary is not None else self._generate(ck)
@@ -178,10 +200,16 @@ class Runner:
             return CaseResult(name, case, False, [str(e)], None, time.perf_counter() - t0)
         found = {f.type for f in result.findings}
         problems = [f"expected {t}, not found" for t in case.expect.find if t not in found]
-        problems += [f"found {t}, which must not appear" for t in case.expect.not_find if t in found]
+        problems += [
+            f"found {t}, which must not appear" for t in case.expect.not_find if t in found
+        ]
         if case.expect.passed is not None and result.passed != case.expect.passed:
-            problems.append(f"expected the check to {'pass' if case.expect.passed else 'fail'}, it {'passed' if result.passed else 'failed'}")
-        return CaseResult(name, case, not problems, problems, result, time.perf_counter() - t0, summary)
+            problems.append(
+                f"expected the check to {'pass' if case.expect.passed else 'fail'}, it {'passed' if result.passed else 'failed'}"
+            )
+        return CaseResult(
+            name, case, not problems, problems, result, time.perf_counter() - t0, summary
+        )
 
     def run(self, path: Path) -> SuiteRun:
         suite = load_suite(path)
@@ -218,10 +246,14 @@ def junit_xml(runs: list[SuiteRun]) -> str:
     for run in runs:
         failures = sum(not r.passed for r in run.results)
         total = sum(r.seconds for r in run.results)
-        out.append(f"  <testsuite name={quoteattr(run.name)} tests=\"{len(run.results)}\" failures=\"{failures}\" "
-                   f"errors=\"0\" time=\"{total:.3f}\">")
+        out.append(
+            f'  <testsuite name={quoteattr(run.name)} tests="{len(run.results)}" failures="{failures}" '
+            f'errors="0" time="{total:.3f}">'
+        )
         for r in run.results:
-            out.append(f"    <testcase classname={quoteattr(run.name)} name={quoteattr(r.case.id)} time=\"{r.seconds:.3f}\">")
+            out.append(
+                f'    <testcase classname={quoteattr(run.name)} name={quoteattr(r.case.id)} time="{r.seconds:.3f}">'
+            )
             if not r.passed:
                 msg = "; ".join(r.problems)
                 body = f"findings: {', '.join(r.found) or 'none'}\n" + "\n".join(r.problems)
@@ -239,10 +271,21 @@ def report_json(runs: list[SuiteRun]) -> dict[str, Any]:
         "total": len(cases),
         "pass_rate": (sum(r.passed for r in cases) / len(cases)) if cases else 0.0,
         "suites": [
-            {"suite": run.name, "path": str(run.path), "cases": [
-                {"id": r.case.id, "passed": r.passed, "problems": r.problems, "found": r.found,
-                 "summary": r.summary, "findings": [f.model_dump() for f in r.result.findings] if r.result else []}
-                for r in run.results]}
+            {
+                "suite": run.name,
+                "path": str(run.path),
+                "cases": [
+                    {
+                        "id": r.case.id,
+                        "passed": r.passed,
+                        "problems": r.problems,
+                        "found": r.found,
+                        "summary": r.summary,
+                        "findings": [f.model_dump() for f in r.result.findings] if r.result else [],
+                    }
+                    for r in run.results
+                ],
+            }
             for run in runs
         ],
     }

@@ -45,12 +45,28 @@ _NO_ARTICLES = "folder holds no articles (.txt, .md, .html, .htm, .json)"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _TITLE_MAX = 200
 _BYLINE = re.compile(r"^[Bb][Yy][ \t]+(?P<name>\S.{0,120})$")
-_NAME_CONNECTORS = {"and", "&", "de", "da", "del", "der", "van", "von", "bin", "ibn", "al", "la", "le"}
+_NAME_CONNECTORS = {
+    "and",
+    "&",
+    "de",
+    "da",
+    "del",
+    "der",
+    "van",
+    "von",
+    "bin",
+    "ibn",
+    "al",
+    "la",
+    "le",
+}
 _LOOKS_HTML = re.compile(
     r"<(?:!doctype\s+html|html|head|body|article|main|p|div|h[1-6]|title|meta|section)\b",
     re.IGNORECASE,
 )
-_HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_HTML_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,7 +131,11 @@ def _expand(paths: Sequence[str | Path]) -> list[str | Path | InputError]:
         try:
             st = os.stat(shown)
         except FileNotFoundError:
-            problem = "is a broken symbolic link" if os.path.islink(shown) else "no such file or directory"
+            problem = (
+                "is a broken symbolic link"
+                if os.path.islink(shown)
+                else "no such file or directory"
+            )
             out.append(InputError(shown, problem))
             continue
         except OSError as exc:
@@ -161,7 +181,9 @@ def load_all(
             continue
         unique = _unique_id(article.meta.id, used)
         if unique != article.meta.id:
-            article = article.model_copy(update={"meta": article.meta.model_copy(update={"id": unique})})
+            article = article.model_copy(
+                update={"meta": article.meta.model_copy(update={"id": unique})}
+            )
         articles.append(article)
     return articles, errors
 
@@ -181,7 +203,9 @@ def _read_file(path: str) -> bytes:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        problem = "is a broken symbolic link" if os.path.islink(path) else "no such file or directory"
+        problem = (
+            "is a broken symbolic link" if os.path.islink(path) else "no such file or directory"
+        )
         raise InputError(path, problem) from None
     except OSError as exc:
         raise InputError(path, f"cannot be read: {_os_problem(exc)}") from None
@@ -206,7 +230,9 @@ def _decode(data: bytes, path: str, *, html: bool = False) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise InputError(path, f"is not valid UTF-16 ({exc.reason} at offset {exc.start})") from None
+            raise InputError(
+                path, f"is not valid UTF-16 ({exc.reason} at offset {exc.start})"
+            ) from None
     else:
         if b"\x00" in data:
             raise InputError(path, "looks binary (NUL bytes), not text")
@@ -407,7 +433,7 @@ def _front_matter(text: str) -> dict[str, Any]:
 def _md_body(text: str) -> str:
     flat = text.lstrip("\ufeff").replace("\r\n", "\n")
     match = re.match(r"---\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|$)", flat, re.DOTALL)
-    return flat[match.end():] if match else flat
+    return flat[match.end() :] if match else flat
 
 
 def _from_markdown(text: str, path: str, article_id: str) -> Article:
@@ -450,7 +476,9 @@ def _from_json(text: str, path: str, article_id: str) -> Article:
     try:
         value = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
-        raise InputError(path, f"is not valid JSON (line {exc.lineno} column {exc.colno})") from None
+        raise InputError(
+            path, f"is not valid JSON (line {exc.lineno} column {exc.colno})"
+        ) from None
     except ValueError as exc:  # e.g. numbers too large to convert
         raise InputError(path, f"is not valid JSON ({exc})") from None
     if not isinstance(value, dict):

@@ -24,20 +24,139 @@ _OPENERS = "\"“‘'«(["
 
 # Never the last word of a sentence: a name or number always follows.
 _NEVER_FINAL = {
-    "mr", "mrs", "ms", "dr", "gen", "gens", "sen", "sens", "rep", "reps", "gov", "govs", "lt",
-    "col", "capt", "sgt", "cpl", "maj", "adm", "prof", "rev", "hon", "pres", "supt", "st", "mt",
-    "ft", "no", "nos", "vs", "v", "cf", "fig", "approx", "dept", "est", "messrs", "mme", "mmes",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "e.g", "i.e", "ca", "op", "vol", "pp", "ch", "art", "sec",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "gen",
+    "gens",
+    "sen",
+    "sens",
+    "rep",
+    "reps",
+    "gov",
+    "govs",
+    "lt",
+    "col",
+    "capt",
+    "sgt",
+    "cpl",
+    "maj",
+    "adm",
+    "prof",
+    "rev",
+    "hon",
+    "pres",
+    "supt",
+    "st",
+    "mt",
+    "ft",
+    "no",
+    "nos",
+    "vs",
+    "v",
+    "cf",
+    "fig",
+    "approx",
+    "dept",
+    "est",
+    "messrs",
+    "mme",
+    "mmes",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "e.g",
+    "i.e",
+    "ca",
+    "op",
+    "vol",
+    "pp",
+    "ch",
+    "art",
+    "sec",
 }
 # May end a sentence; does so only when a typical sentence opener follows.
-_MAYBE_FINAL = {"inc", "corp", "co", "ltd", "llc", "plc", "jr", "sr", "etc", "a.m", "p.m", "bros", "al"}
+_MAYBE_FINAL = {
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "llc",
+    "plc",
+    "jr",
+    "sr",
+    "etc",
+    "a.m",
+    "p.m",
+    "bros",
+    "al",
+}
 _OPENER_WORDS = {
-    "the", "a", "an", "in", "on", "at", "he", "she", "it", "they", "we", "i", "you", "this",
-    "that", "these", "those", "but", "and", "or", "so", "yet", "there", "his", "her", "its",
-    "their", "our", "my", "as", "after", "before", "when", "while", "if", "since", "for", "by",
-    "with", "however", "meanwhile", "also", "both", "some", "many", "most", "one", "two",
-    "officials", "according", "earlier", "later", "last", "then", "still",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "this",
+    "that",
+    "these",
+    "those",
+    "but",
+    "and",
+    "or",
+    "so",
+    "yet",
+    "there",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "my",
+    "as",
+    "after",
+    "before",
+    "when",
+    "while",
+    "if",
+    "since",
+    "for",
+    "by",
+    "with",
+    "however",
+    "meanwhile",
+    "also",
+    "both",
+    "some",
+    "many",
+    "most",
+    "one",
+    "two",
+    "officials",
+    "according",
+    "earlier",
+    "later",
+    "last",
+    "then",
+    "still",
 }
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0\u200b\r]*\n\s*")
@@ -87,7 +206,11 @@ def _boundaries(text: str, start: int, end: int) -> list[int]:
     cuts: list[int] = []
     for m in _TERMINATOR.finditer(text, start, end):
         stop = m.end()
-        while stop < end and text[stop] in _CLOSERS and (stop + 1 >= end or text[stop + 1] in _SPACE or text[stop + 1] in _CLOSERS):
+        while (
+            stop < end
+            and text[stop] in _CLOSERS
+            and (stop + 1 >= end or text[stop + 1] in _SPACE or text[stop + 1] in _CLOSERS)
+        ):
             stop += 1
         nxt = stop
         while nxt < end and text[nxt] in _SPACE:
@@ -98,15 +221,22 @@ def _boundaries(text: str, start: int, end: int) -> list[int]:
         glued = nxt == stop
         if glued:
             # "concerns.Allegedly": only a lowercase word glued to a capitalised one.
-            if not (m.group(0) == "." and ch.isupper() and stop - m.start() == 1
-                    and re.search(r"[a-z]{2,}$", text[max(start, m.start() - 20):m.start()])
-                    and nxt + 1 < end and text[nxt + 1].islower()):
+            if not (
+                m.group(0) == "."
+                and ch.isupper()
+                and stop - m.start() == 1
+                and re.search(r"[a-z]{2,}$", text[max(start, m.start() - 20) : m.start()])
+                and nxt + 1 < end
+                and text[nxt + 1].islower()
+            ):
                 continue
         elif not (ch.isupper() or ch.isdigit() and m.group(0) in "!?" or ch in _OPENERS):
             continue
         if ch in _OPENERS and nxt + 1 < end and text[nxt + 1].islower():
             continue
-        if m.group(0) == "." and _is_abbreviation_stop(text, m.start(), start, nxt + (1 if ch in _OPENERS else 0), end):
+        if m.group(0) == "." and _is_abbreviation_stop(
+            text, m.start(), start, nxt + (1 if ch in _OPENERS else 0), end
+        ):
             continue
         cuts.append(stop)
     return cuts
@@ -118,11 +248,11 @@ def _line_cuts(text: str, start: int, end: int) -> list[int]:
     for m in re.finditer(r"\n", text[start:end]):
         nl = start + m.start()
         prev = text[start:nl].rstrip(_SPACE)
-        after = text[nl + 1:end].lstrip(_SPACE)
+        after = text[nl + 1 : end].lstrip(_SPACE)
         if not prev or not after:
             continue
         last = prev[-1]
-        if _LIST_LINE.match(after) or last in ".!?…:\"”’)" or not (last.isalnum() or last in ",;-–"):
+        if _LIST_LINE.match(after) or last in '.!?…:"”’)' or not (last.isalnum() or last in ",;-–"):
             cuts.append(nl)
         elif after[0].isupper() and len(prev.rsplit("\n", 1)[-1]) < 80 and not last.islower():
             cuts.append(nl)  # a short line ending in a capitalised word or number: a title
@@ -138,6 +268,8 @@ def split_sentences(text: str) -> list[Sentence]:
         for cut in [*cuts, pend]:
             s, e = _trim(text, pos, cut)
             if s < e:
-                out.append(Sentence(id=f"s{len(out) + 1}", start=s, end=e, text=text[s:e], paragraph=pno))
+                out.append(
+                    Sentence(id=f"s{len(out) + 1}", start=s, end=e, text=text[s:e], paragraph=pno)
+                )
             pos = cut
     return out

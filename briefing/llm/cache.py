@@ -56,24 +56,38 @@ class Cache:
     def get(self, key: str) -> tuple[dict[str, Any], int, int] | None:
         with self._connect() as db:
             row = db.execute(
-                "SELECT payload, input_tokens, output_tokens, created FROM answers WHERE key = ?", (key,)
+                "SELECT payload, input_tokens, output_tokens, created FROM answers WHERE key = ?",
+                (key,),
             ).fetchone()
         if row is None or row[3] < time.time() - self.max_age:
             return None
         return json.loads(row[0]), row[1], row[2]
 
-    def put(self, key: str, model: str, payload: dict[str, Any], input_tokens: int, output_tokens: int) -> None:
+    def put(
+        self, key: str, model: str, payload: dict[str, Any], input_tokens: int, output_tokens: int
+    ) -> None:
         with self._connect() as db:
             db.execute(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                (key, model, time.time(), json.dumps(payload, ensure_ascii=False), input_tokens, output_tokens),
+                (
+                    key,
+                    model,
+                    time.time(),
+                    json.dumps(payload, ensure_ascii=False),
+                    input_tokens,
+                    output_tokens,
+                ),
             )
 
     def method(self, endpoint: str) -> str | None:
         with self._connect() as db:
-            row = db.execute("SELECT method FROM endpoints WHERE endpoint = ?", (endpoint,)).fetchone()
+            row = db.execute(
+                "SELECT method FROM endpoints WHERE endpoint = ?", (endpoint,)
+            ).fetchone()
         return row[0] if row else None
 
     def set_method(self, endpoint: str, method: str) -> None:
         with self._connect() as db:
-            db.execute("INSERT OR REPLACE INTO endpoints VALUES (?, ?, ?)", (endpoint, method, time.time()))
+            db.execute(
+                "INSERT OR REPLACE INTO endpoints VALUES (?, ?, ?)", (endpoint, method, time.time())
+            )

@@ -29,9 +29,9 @@ import yaml
 
 from briefing.llm.cache import Cache, cache_key
 from briefing.llm.settings import Settings, redact
+from briefing.llm.tokens import count_tokens
 from briefing.models import Analysis, LLMExtraction, Sentence, Usage
 from briefing.resources import data_file, prompts_dir
-from briefing.llm.tokens import count_tokens
 
 JSON_SCHEMA, FUNCTION_CALLING = "json_schema", "function_calling"
 _MAX_FEEDBACK = 600
@@ -43,7 +43,10 @@ def prompt_template() -> Any:
 
     d = prompts_dir()
     return ChatPromptTemplate.from_messages(
-        [("system", (d / "system.jinja").read_text(encoding="utf-8")), ("human", (d / "user.jinja").read_text(encoding="utf-8"))],
+        [
+            ("system", (d / "system.jinja").read_text(encoding="utf-8")),
+            ("human", (d / "user.jinja").read_text(encoding="utf-8")),
+        ],
         template_format="jinja2",
     )
 
@@ -76,7 +79,9 @@ def priced(model: str) -> bool:
 def _clean(text: str) -> str:
     """A sentence as prompt data: one line, and unable to close the <article> block."""
     text = " ".join(text.split())
-    return re.sub(r"<\s*/?\s*article", lambda m: m.group(0).replace("<", "‹"), text, flags=re.IGNORECASE)
+    return re.sub(
+        r"<\s*/?\s*article", lambda m: m.group(0).replace("<", "‹"), text, flags=re.IGNORECASE
+    )
 
 
 def re_quote_or_cue(text: str) -> bool:
@@ -105,7 +110,9 @@ def windows(sentences: list[Sentence], budget: int, overlap: int) -> list[list[S
     return out
 
 
-def _article_block(analysis: Analysis, window: list[Sentence], key: str, label: str | None) -> dict[str, Any]:
+def _article_block(
+    analysis: Analysis, window: list[Sentence], key: str, label: str | None
+) -> dict[str, Any]:
     meta = analysis.article
     prefix = f"{key}." if key else ""
     return {
@@ -117,11 +124,16 @@ def _article_block(analysis: Analysis, window: list[Sentence], key: str, label: 
     }
 
 
-def prompt_inputs(members: list[tuple[Analysis, list[Sentence], str | None]], feedback: str | None = None) -> dict[str, Any]:
+def prompt_inputs(
+    members: list[tuple[Analysis, list[Sentence], str | None]], feedback: str | None = None
+) -> dict[str, Any]:
     """The template's variables for one call: one article (ids "s3") or several ("a2.s3")."""
     keyed = len(members) > 1
     return {
-        "articles": [_article_block(an, window, f"a{i + 1}" if keyed else "", label) for i, (an, window, label) in enumerate(members)],
+        "articles": [
+            _article_block(an, window, f"a{i + 1}" if keyed else "", label)
+            for i, (an, window, label) in enumerate(members)
+        ],
         "feedback": feedback or "",
     }
 
@@ -173,7 +185,10 @@ def plan(analyses: list[Analysis], settings: Settings) -> list[Job]:
     from briefing.analyze.events import is_boilerplate
 
     def key_of(members: list[tuple[Analysis, list[Sentence], str | None]]) -> str:
-        text = "\n\n".join((an.article.title or "") + "\n" + "\n".join(f"{s.id}\t{s.text}" for s in part) for an, part, _ in members)
+        text = "\n\n".join(
+            (an.article.title or "") + "\n" + "\n".join(f"{s.id}\t{s.text}" for s in part)
+            for an, part, _ in members
+        )
         return cache_key(settings.endpoint, settings.model, prompt_version(), text)
 
     jobs: list[Job] = []
@@ -183,7 +198,9 @@ def plan(analyses: list[Analysis], settings: Settings) -> list[Job]:
     def flush() -> None:
         nonlocal pack, pack_tokens
         if pack:
-            jobs.append(Job([an.article.id for an, _, _ in pack], 0, prompt_inputs(pack), key_of(pack)))
+            jobs.append(
+                Job([an.article.id for an, _, _ in pack], 0, prompt_inputs(pack), key_of(pack))
+            )
         pack, pack_tokens = [], 0
 
     for an in analyses:
@@ -196,7 +213,9 @@ def plan(analyses: list[Analysis], settings: Settings) -> list[Job]:
                 jobs.append(Job([an.article.id], i, prompt_inputs(member), key_of(member)))
             continue
         tokens = sum(count_tokens(s.text) + 4 for s in reporting)
-        if pack and (pack_tokens + tokens > settings.token_budget or len(pack) >= settings.pack_articles):
+        if pack and (
+            pack_tokens + tokens > settings.token_budget or len(pack) >= settings.pack_articles
+        ):
             flush()
         pack.append((an, reporting, None))
         pack_tokens += tokens
@@ -211,14 +230,24 @@ def estimate(analyses: list[Analysis], settings: Settings) -> list[dict[str, Any
     for job in plan(analyses, settings):
         inp = prompt_tokens(job.inputs)
         tokens = [sum(count_tokens(s.text) for s in by_id[m].sentences) for m in job.members]
-        for member, art_tokens in zip(job.members, tokens):
+        for member, art_tokens in zip(job.members, tokens, strict=False):
             share = art_tokens / max(1, sum(tokens))  # a shared call is split by article size
             out = min(2000, 250 + art_tokens // 2)
-            rows.append({"article": member, "calls": share, "article_tokens": art_tokens, "input_tokens": round(inp * share),
-                         "output_tokens_est": out, "cost_usd_est": cost(settings.model, round(inp * share), out)})
+            rows.append(
+                {
+                    "article": member,
+                    "calls": share,
+                    "article_tokens": art_tokens,
+                    "input_tokens": round(inp * share),
+                    "output_tokens_est": out,
+                    "cost_usd_est": cost(settings.model, round(inp * share), out),
+                }
+            )
     merged: dict[str, dict[str, Any]] = {}
     for r in rows:  # an article in several windows sums over them
-        m = merged.setdefault(r["article"], dict(r, calls=0, input_tokens=0, output_tokens_est=0, cost_usd_est=0.0))
+        m = merged.setdefault(
+            r["article"], dict(r, calls=0, input_tokens=0, output_tokens_est=0, cost_usd_est=0.0)
+        )
         for k in ("calls", "input_tokens", "output_tokens_est", "cost_usd_est"):
             m[k] += r[k]
     return list(merged.values())
@@ -239,7 +268,9 @@ def _chat_model(settings: Settings, max_retries: int) -> Any:
 
 
 def _chain(settings: Settings, method: str, max_retries: int) -> Any:
-    structured = _chat_model(settings, max_retries).with_structured_output(LLMExtraction, method=method, include_raw=True)
+    structured = _chat_model(settings, max_retries).with_structured_output(
+        LLMExtraction, method=method, include_raw=True
+    )
     return prompt_template() | structured
 
 
@@ -253,7 +284,15 @@ def _refuses_schema(exc: BaseException) -> bool:
     """The server does not take a json_schema response format (llama.cpp: HTTP 500)."""
     import openai
 
-    return isinstance(exc, (openai.InternalServerError, openai.BadRequestError, openai.UnprocessableEntityError, openai.NotFoundError))
+    return isinstance(
+        exc,
+        (
+            openai.InternalServerError,
+            openai.BadRequestError,
+            openai.UnprocessableEntityError,
+            openai.NotFoundError,
+        ),
+    )
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -277,8 +316,15 @@ def _invalid_answer(exc: BaseException) -> bool:
     import openai
     import pydantic
 
-    return isinstance(exc, (pydantic.ValidationError, json.JSONDecodeError, openai.LengthFinishReasonError, ValueError)) \
-        and not isinstance(exc, openai.APIError)
+    return isinstance(
+        exc,
+        (
+            pydantic.ValidationError,
+            json.JSONDecodeError,
+            openai.LengthFinishReasonError,
+            ValueError,
+        ),
+    ) and not isinstance(exc, openai.APIError)
 
 
 def _settle(job: Job, out: Any, settings: Settings) -> str | None:
@@ -286,7 +332,9 @@ def _settle(job: Job, out: Any, settings: Settings) -> str | None:
     if isinstance(out, BaseException):
         job.error = _describe(out, settings)
         if _invalid_answer(out):
-            job.error = redact(_one_line(f"the answer did not match the schema: {out}", _MAX_FEEDBACK), settings)
+            job.error = redact(
+                _one_line(f"the answer did not match the schema: {out}", _MAX_FEEDBACK), settings
+            )
             return job.error
         return None
     raw = out.get("raw")
@@ -298,22 +346,40 @@ def _settle(job: Job, out: Any, settings: Settings) -> str | None:
     if err is None:
         # function calling hides broken arguments in invalid_tool_calls and parses nothing
         bad = getattr(raw, "invalid_tool_calls", None) or []
-        err = bad[0].get("error") if bad and bad[0].get("error") else "arguments were not valid JSON" if bad else "no structured answer"
-    job.error = redact(_one_line(f"the answer did not match the schema: {err}", _MAX_FEEDBACK), settings)
+        err = (
+            bad[0].get("error")
+            if bad and bad[0].get("error")
+            else "arguments were not valid JSON"
+            if bad
+            else "no structured answer"
+        )
+    job.error = redact(
+        _one_line(f"the answer did not match the schema: {err}", _MAX_FEEDBACK), settings
+    )
     return job.error
 
 
-def _run_batch(jobs: list[Job], chain: Any, settings: Settings, feedback: dict[str, str] | None = None) -> Any:
+def _run_batch(
+    jobs: list[Job], chain: Any, settings: Settings, feedback: dict[str, str] | None = None
+) -> Any:
     """(job, answer or exception) in the order the answers arrive, ``max_concurrency`` at a time."""
     inputs = [dict(j.inputs, feedback=(feedback or {}).get(j.key, "")) for j in jobs]
-    for i, out in chain.batch_as_completed(inputs, config={"max_concurrency": settings.max_concurrency}, return_exceptions=True):
+    for i, out in chain.batch_as_completed(
+        inputs, config={"max_concurrency": settings.max_concurrency}, return_exceptions=True
+    ):
         yield jobs[i], out
 
 
 def _store(cache: Cache, job: Job, settings: Settings) -> None:
     """Commit an answer the moment it is good, so a crash later loses no finished call."""
     if job.result is not None:
-        cache.put(job.key, settings.model, job.result.model_dump(mode="json"), job.usage.input_tokens, job.usage.output_tokens)
+        cache.put(
+            job.key,
+            settings.model,
+            job.result.model_dump(mode="json"),
+            job.usage.input_tokens,
+            job.usage.output_tokens,
+        )
 
 
 def run(
@@ -390,8 +456,13 @@ def _share(usage: Usage, n: int, first: bool) -> Usage:
     """An article's part of a shared call: tokens and cost split evenly, the call counted once."""
     if n == 1:
         return usage
-    return Usage(calls=usage.calls if first else 0, cached=usage.cached if first else 0,
-                 input_tokens=usage.input_tokens // n, output_tokens=usage.output_tokens // n, cost_usd=usage.cost_usd / n)
+    return Usage(
+        calls=usage.calls if first else 0,
+        cached=usage.cached if first else 0,
+        input_tokens=usage.input_tokens // n,
+        output_tokens=usage.output_tokens // n,
+        cost_usd=usage.cost_usd / n,
+    )
 
 
 def split(extraction: LLMExtraction, members: list[str]) -> dict[str, LLMExtraction]:
@@ -400,7 +471,9 @@ def split(extraction: LLMExtraction, members: list[str]) -> dict[str, LLMExtract
     if len(members) == 1:
         return {members[0]: extraction}
     keys = {f"a{i + 1}": m for i, m in enumerate(members)}
-    buckets: dict[str, dict[str, list[Any]]] = {m: {"bottom_line": [], "events": [], "attributions": [], "caveats": []} for m in members}
+    buckets: dict[str, dict[str, list[Any]]] = {
+        m: {"bottom_line": [], "events": [], "attributions": [], "caveats": []} for m in members
+    }
     for field_name in ("bottom_line", "events", "attributions", "caveats"):
         for item in getattr(extraction, field_name):
             owner, ids = None, []
@@ -412,7 +485,10 @@ def split(extraction: LLMExtraction, members: list[str]) -> dict[str, LLMExtract
                 if keys[prefix] == owner:
                     ids.append(sid)
             if owner is None:
-                owner, ids = members[0], list(item.sentence_ids)  # unprefixed ids: verify will judge them
+                owner, ids = (
+                    members[0],
+                    list(item.sentence_ids),
+                )  # unprefixed ids: verify will judge them
             buckets[owner][field_name].append(item.model_copy(update={"sentence_ids": ids}))
     return {m: LLMExtraction.model_validate(b) for m, b in buckets.items()}
 
@@ -433,7 +509,12 @@ def merge(parts: list[LLMExtraction]) -> LLMExtraction:
 
     return LLMExtraction(
         bottom_line=dedupe([b for p in parts for b in p.bottom_line], lambda b: b.text.lower())[:3],
-        events=dedupe([e for p in parts for e in p.events], lambda e: (e.text.lower(), tuple(e.sentence_ids))),
-        attributions=dedupe([a for p in parts for a in p.attributions], lambda a: (a.speaker.lower(), a.claim.lower(), tuple(a.sentence_ids))),
+        events=dedupe(
+            [e for p in parts for e in p.events], lambda e: (e.text.lower(), tuple(e.sentence_ids))
+        ),
+        attributions=dedupe(
+            [a for p in parts for a in p.attributions],
+            lambda a: (a.speaker.lower(), a.claim.lower(), tuple(a.sentence_ids)),
+        ),
         caveats=dedupe([c for p in parts for c in p.caveats], lambda c: (c.kind, c.text.lower())),
     )

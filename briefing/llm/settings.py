@@ -68,7 +68,9 @@ def _from_file(path: Path | None) -> dict[str, Any]:
     return {k.replace("-", "_"): v for k, v in section.items()}
 
 
-def load_settings(overrides: dict[str, Any] | None = None, config_file: Path | None = None) -> Settings:
+def load_settings(
+    overrides: dict[str, Any] | None = None, config_file: Path | None = None
+) -> Settings:
     """Merge, highest first: ``overrides`` (the command line), environment, ``briefing.toml``."""
     values: dict[str, Any] = {}
     values.update(_from_file(config_file))
@@ -89,8 +91,15 @@ def load_settings(overrides: dict[str, Any] | None = None, config_file: Path | N
         values["api_key"] = SecretStr(str(values["api_key"]))
     if "cache_path" in values:
         values["cache_path"] = Path(values["cache_path"]).expanduser()
-    for key, kind in (("max_concurrency", int), ("timeout", float), ("max_retries", int), ("token_budget", int),
-                      ("window_overlap", int), ("cache_days", int), ("pack_articles", int)):
+    for key, kind in (
+        ("max_concurrency", int),
+        ("timeout", float),
+        ("max_retries", int),
+        ("token_budget", int),
+        ("window_overlap", int),
+        ("cache_days", int),
+        ("pack_articles", int),
+    ):
         if key in values:
             try:
                 values[key] = kind(values[key])
@@ -98,7 +107,9 @@ def load_settings(overrides: dict[str, Any] | None = None, config_file: Path | N
                 raise UsageError(f"setting {key} must be a number, got {values[key]!r}") from None
     settings = Settings(**values)
     if settings.backend not in BACKENDS:
-        raise UsageError(f"unknown backend {settings.backend!r}; choose one of: {', '.join(BACKENDS)}")
+        raise UsageError(
+            f"unknown backend {settings.backend!r}; choose one of: {', '.join(BACKENDS)}"
+        )
     return settings
 
 

@@ -20,7 +20,14 @@ import tiktoken
 
 from briefing.resources import data_file
 
-__all__ = ["ENCODING_NAME", "ENCODING_SHA256", "O200K_PAT_STR", "SPECIAL_TOKENS", "count_tokens", "encoding"]
+__all__ = [
+    "ENCODING_NAME",
+    "ENCODING_SHA256",
+    "O200K_PAT_STR",
+    "SPECIAL_TOKENS",
+    "count_tokens",
+    "encoding",
+]
 
 ENCODING_NAME = "o200k_base"
 RANK_FILE = "o200k_base.tiktoken.gz"
