@@ -10,7 +10,7 @@ Offsets are Python ``str`` indices into ``Article.text``, the text exactly as de
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -70,6 +70,24 @@ class Sentence(_Model):
     end: int
     text: str
     paragraph: int = 0
+    # Outlet furniture, bylines and photo credits ("Sign up for ...", "FILE - ..."): decided once
+    # by the engine, so that no later stage judges it again. Not part of the public JSON.
+    boilerplate: bool = Field(default=False, exclude=True)
+
+
+class Quote(_Model):
+    """A quoted stretch: ``start``/``end`` include the marks, ``inner_*`` exclude them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    closed: bool
+
+    def covers(self, start: int, end: int) -> bool:
+        return self.start <= start and end <= self.end
 
 
 class Attribution(_Model):
@@ -143,6 +161,12 @@ class Analysis(_Model):
     attributions: list[Attribution] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     caveats: list[Caveat] = Field(default_factory=list)
+    # What the engine learnt on the way and later stages reuse instead of recomputing; not part
+    # of the public JSON. ``names`` is the engine's name book (``analyze.sources.NameBook``:
+    # surnames to full names, the article's own outlet, state outlets by country); it is None on
+    # an analysis read back from JSON, and ``analyze.sources.names_of`` rebuilds it then.
+    quotes: list[Quote] = Field(default_factory=list, exclude=True)
+    names: Any = Field(default=None, exclude=True, repr=False)
 
     def sentence(self, sid: str) -> Sentence | None:
         return next((s for s in self.sentences if s.id == sid), None)

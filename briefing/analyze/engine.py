@@ -11,6 +11,7 @@ from briefing.analyze.caveats import find_caveats
 from briefing.analyze.events import find_events, is_boilerplate
 from briefing.analyze.lexicon import registry
 from briefing.analyze.sources import NameBook
+from briefing.ingest.quotes import find_quotes
 from briefing.ingest.sentences import split_sentences
 from briefing.models import Analysis, Article, Sentence
 
@@ -31,7 +32,10 @@ def own_outlets(article: Article, sentences: list[Sentence]) -> set[str]:
 def analyze(article: Article) -> Analysis:
     """Split, then find who said what, what happened, and what to be careful about."""
     text = article.text
-    sentences = split_sentences(text)
+    sentences = [
+        s.model_copy(update={"boilerplate": True}) if is_boilerplate(s) else s
+        for s in split_sentences(text)
+    ]
     book = NameBook.from_text(text)
     book.own_outlets = own_outlets(article, sentences)
     attributions = find_attributions(text, sentences, book)
@@ -43,4 +47,6 @@ def analyze(article: Article) -> Analysis:
         attributions=attributions,
         events=events,
         caveats=caveats,
+        quotes=find_quotes(text),
+        names=book,
     )

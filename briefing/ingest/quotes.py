@@ -9,27 +9,19 @@ continued ends there, so one stray mark cannot swallow the rest of the article.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from briefing.ingest.sentences import paragraph_spans
+from briefing.models import Quote
 
 OPEN_MARKS = "“„«"
 CLOSE_MARKS = "”»"
 STRAIGHT = '"'
 
 
-@dataclass(frozen=True)
-class Quote:
-    """A quoted stretch: ``start``/``end`` include the marks, ``inner_*`` exclude them."""
-
-    start: int
-    end: int
-    inner_start: int
-    inner_end: int
-    closed: bool
-
-    def covers(self, start: int, end: int) -> bool:
-        return self.start <= start and end <= self.end
+def _quote(start: int, end: int, closed: bool) -> Quote:
+    """A quotation from its opening mark to its end (past the closing mark when ``closed``)."""
+    return Quote(
+        start=start, end=end, inner_start=start + 1, inner_end=end - 1 if closed else end, closed=closed
+    )
 
 
 def _opens_at(text: str, i: int) -> bool:
@@ -61,7 +53,7 @@ def find_quotes(text: str) -> list[Quote]:
                 if _opens_at(text, i):
                     open_at = i
             elif ch in CLOSE_MARKS or ch == STRAIGHT:
-                quotes.append(Quote(open_at, i + 1, open_at + 1, i, True))
+                quotes.append(_quote(open_at, i + 1, True))
                 open_at = None
             elif ch in OPEN_MARKS and i > first:
                 open_at = i  # a stray opening mark: restart from the newer one
@@ -71,5 +63,5 @@ def find_quotes(text: str) -> list[Quote]:
                 carried = open_at  # the convention: no closing mark, the next paragraph reopens
             else:
                 # a stray mark: the quotation ends with its paragraph
-                quotes.append(Quote(open_at, pend, open_at + 1, pend, False))
+                quotes.append(_quote(open_at, pend, False))
     return quotes
