@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from run import _briefing, measure  # noqa: E402
 
-from tests.adversarial import varied_copies  # noqa: E402
+from tests.support.adversarial import varied_copies  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

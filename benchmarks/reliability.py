@@ -3,12 +3,13 @@
     .venv/bin/python benchmarks/reliability.py [--out RELIABILITY.md] [--skip-slow]
 
 Runs what tests/test_reliability.py asserts and records the figures: the adversarial corpus of
-tests/adversarial.py through build (HTML and PDF), extract and check as separate processes; a
-batch of all of it plus a good article; 50 articles through the LLM path against the fault
-server (tests/adversarial.FaultServer over tests/llm_server.FakeOpenAIServer); peak resident
-memory (the kernel's accounting of the finished child, os.wait4) of a build given the 5 MB
-article and of a 200-article batch (benchmarks/many.py's folder). Everything is generated in a
-temporary folder; nothing touches the network beyond 127.0.0.1.
+tests/support/adversarial.py through build (HTML and PDF), extract and check as separate
+processes; a batch of all of it plus a good article; 50 articles through the LLM path against the
+fault server (tests/support/adversarial.FaultServer over
+tests/support/llm_server.FakeOpenAIServer); peak resident memory (the kernel's accounting of the
+finished child, os.wait4) of a build given the 5 MB article and of a 200-article batch (the folder
+benchmarks/many.py builds). Everything is generated in a temporary folder; nothing
+touches the network beyond 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -28,12 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # tests.adversarial, tests.llm_server
-sys.path.insert(0, str(ROOT / "benchmarks"))  # many.make_folder
+sys.path.insert(0, str(ROOT))  # tests.support: the hostile corpus and the fault server
 
-from many import make_folder  # noqa: E402
-
-from tests.adversarial import (  # noqa: E402
+from tests.support.adversarial import (  # noqa: E402
     BIDI_CONTROLS,
     COMMANDS,
     FAULT_CONFIG,
@@ -49,6 +47,7 @@ from tests.adversarial import (  # noqa: E402
     fault_articles,
     flagged_terms,
     live_markup,
+    varied_copies,
     write_batch,
     write_corpus,
 )
@@ -254,7 +253,7 @@ def memory(tmp: Path, skip_slow: bool) -> list[dict]:
             "rss": rss,
         }
     )
-    folder = make_folder(tmp, 200)
+    folder = varied_copies(tmp, 200)
     code, wall, rss = peak(
         [*py, "build", str(folder), "-o", str(tmp / "many.pdf"), "--quiet"], tmp, 300
     )
@@ -310,7 +309,7 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
         "# Reliability",
         "",
         "Written by `benchmarks/reliability.py`; the same corpus and faults are asserted by",
-        "`tests/test_reliability.py`. Everything is generated at run time (`tests/adversarial.py`) and deterministic.",
+        "`tests/test_reliability.py`. Everything is generated at run time (`tests/support/adversarial.py`) and deterministic.",
         "",
         f"- date: {dt.date.today().isoformat()}",
         f"- commit: {git('rev-parse', '--short', 'HEAD')}"
@@ -385,7 +384,7 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
         "## LLM faults",
         "",
         f"{llm['articles']} articles (the examples copied with their wording varied), one call each "
-        "(`pack_articles = 1`, `max_retries = 2`, `timeout = 2`), against `tests/adversarial.FaultServer`: the first call "
+        "(`pack_articles = 1`, `max_retries = 2`, `timeout = 2`), against `tests/support/adversarial.FaultServer`: the first call "
         "of 3 articles in 10 carries a fault, the kinds in turn; every 20th article keeps its fault on every call; "
         "retries draw a fault at 30% (seed 7).",
         "",

@@ -1,6 +1,6 @@
 """Reliability: the whole tool keeps working and loses nothing under hostile input and faults.
 
-Three parts, all generated at test time (``tests/adversarial.py``), all deterministic:
+Three parts, all generated at test time (``tests/support/adversarial.py``), all deterministic:
 
 - a corpus of hostile inputs, each run through ``build`` (HTML and PDF), ``extract`` and
   ``check`` as real processes with a timeout, and a batch of all of them plus a good article;
@@ -14,7 +14,7 @@ Three parts, all generated at test time (``tests/adversarial.py``), all determin
 
 ``benchmarks/reliability.py`` runs the same corpus and faults and writes RELIABILITY.md.
 Killing a run halfway and resuming it is ``test_killed_halfway_a_rerun_repeats_no_finished_call``
-in test_llm.py.
+in tests/llm/test_llm.py.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from briefing.evals.check import check
 from briefing.ingest import load_all, load_article, read_stdin
 from briefing.models import LLMExtraction
 from briefing.verify import verify
-
-from .adversarial import (
+from tests.conftest import SEED
+from tests.support.adversarial import (
     BIDI_CONTROLS,
     COMMANDS,
     EXAMPLES,
@@ -62,7 +62,6 @@ from .adversarial import (
     write_batch,
     write_corpus,
 )
-from .conftest import SEED
 
 
 def assert_sane(run: Run) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -19,9 +18,8 @@ from briefing.brief.group import group_articles, merge_claims
 from briefing.brief.render import fit_one_page, page_count
 from briefing.cli import main
 from briefing.ingest import load_all
-
-from .adversarial import varied_copies
-from .conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT
+from tests.support.adversarial import varied_copies
 
 MORNING = ROOT / "tests" / "data" / "morning"
 
@@ -73,13 +71,9 @@ def test_the_brief_says_what_the_repetition_is_worth(analyses):
     }
 
 
-def _many(tmp_path: Path, n: int) -> Path:
-    return varied_copies(tmp_path, n)
-
-
 @pytest.mark.parametrize("n, paper", [(1, "A4"), (10, "A4"), (50, "A4"), (50, "Letter")])
 def test_the_pdf_is_one_page_whatever_the_number_of_articles(tmp_path, n, paper):
-    folder = _many(tmp_path, n)
+    folder = varied_copies(tmp_path, n)
     out = tmp_path / "brief.pdf"
     r = CliRunner().invoke(
         main, ["build", str(folder), "-o", str(out), "--paper", paper, "--quiet"]

@@ -12,15 +12,15 @@ import os
 import re
 import subprocess
 import sys
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from briefing import __version__
+from tests.support.pdf import pdf_pages
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ARTICLES = REPO / "examples" / "articles"
 SEED = ARTICLES / "kcna-putin-pyongyang.txt"
 KEYS = {"article", "sentences", "attributions", "events", "caveats"}
@@ -57,17 +57,6 @@ def briefing(*args: str | Path, cwd: Path | None = None, stdin: str | None = Non
 
 def lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
-
-
-def pdf_pages(data: bytes) -> int:
-    """Page objects in a PDF, looking inside compressed object streams too."""
-    blobs = [data]
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            blobs.append(zlib.decompress(m.group(1)))
-        except zlib.error:
-            pass
-    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", b"\n".join(blobs)))
 
 
 # ---------------------------------------------------------------------------------------------

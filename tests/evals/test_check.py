@@ -14,8 +14,7 @@ from click.testing import CliRunner
 from briefing.cli import main
 from briefing.evals.check import FINDING_TYPES, Checker
 from briefing.ingest import load_article
-
-from .conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED
 
 
 @pytest.fixture(scope="module")
@@ -264,7 +263,7 @@ cases:
 
 
 def test_generate_uses_the_configured_llm_backend(tmp_path, monkeypatch):
-    from .llm_server import FakeOpenAIServer, auto_step
+    from tests.support.llm_server import FakeOpenAIServer, auto_step
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "c.sqlite"))

@@ -15,9 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.cli import main
-
-from .conftest import EXAMPLES, SEED
-from .llm_server import FakeOpenAIServer, auto_step, sleep_step, status_step
+from tests.conftest import EXAMPLES, SEED
+from tests.support.llm_server import FakeOpenAIServer, auto_step, sleep_step, status_step
 
 KEY = "sk-MARKER-7f3a9c1e-never-print-me"
 
@@ -304,7 +303,9 @@ def test_long_article_goes_in_overlapping_windows(env, server):
         ([i for i, _ in w] for w in windows), key=lambda w: int(w[0][1:])
     )  # calls run concurrently
     assert ids[0][0] == "s1" and ids[-1][-1] == "s10"  # s11 is the byline, which is not sent
-    assert all(a[-1] == b[0] for a, b in zip(ids, ids[1:], strict=False)), "neighbouring windows share a sentence"
+    assert all(a[-1] == b[0] for a, b in zip(ids, ids[1:], strict=False)), (
+        "neighbouring windows share a sentence"
+    )
 
 
 def test_short_articles_share_calls_and_each_gets_its_own_answer(env, server):

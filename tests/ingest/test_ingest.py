@@ -14,7 +14,7 @@ from briefing.errors import InputError
 from briefing.ingest import expand_paths, load_all, load_article, read_stdin, slugify
 from briefing.ingest import files as ingest
 
-SEED = Path(__file__).resolve().parents[1] / "examples" / "articles" / "kcna-putin-pyongyang.txt"
+SEED = Path(__file__).resolve().parents[2] / "examples" / "articles" / "kcna-putin-pyongyang.txt"
 SEED_TITLE = "North Korea says Putin willing to visit Pyongyang"
 
 PAGE = """<!DOCTYPE html>

@@ -4,7 +4,7 @@ The LLM path is tested through the real ``openai`` client and LangChain's ``Chat
 talk HTTP to this server on 127.0.0.1 (port chosen by the OS), so no network and no mocks of those
 libraries. What the server answers is scripted, one step per chat-completion request::
 
-    from tests.llm_server import FakeOpenAIServer
+    from tests.support.llm_server import FakeOpenAIServer
 
     with FakeOpenAIServer() as server:
         server.script(

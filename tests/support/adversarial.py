@@ -45,7 +45,7 @@ from .llm_server import (
     status_step,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "articles"
 GOOD_ARTICLE = EXAMPLES / "kcna-putin-pyongyang.txt"
 

@@ -15,7 +15,7 @@ import pytest
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
-from tests.llm_server import LLAMA_CPP_REJECTION, FakeOpenAIServer
+from tests.support.llm_server import LLAMA_CPP_REJECTION, FakeOpenAIServer
 
 
 class Answer(BaseModel):

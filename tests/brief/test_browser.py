@@ -14,9 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.cli import main
-
-from .test_cli import pdf_pages
-from .test_morning import _many
+from tests.support.adversarial import varied_copies
+from tests.support.pdf import pdf_pages
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -50,7 +49,7 @@ def chromium(tmp_path: Path, *args: str) -> None:
 def test_html_prints_to_one_page_and_fits_the_page_box(tmp_path, n):
     from PIL import Image
 
-    folder = _many(tmp_path, n)
+    folder = varied_copies(tmp_path, n)
     html = tmp_path / "brief.html"
     r = CliRunner().invoke(main, ["build", str(folder), "-o", str(html), "--quiet"])
     assert r.exit_code == 0, r.output

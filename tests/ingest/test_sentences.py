@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from briefing.ingest.sentences import split_sentences
-
-from .conftest import EXAMPLES, SEED
+from tests.conftest import EXAMPLES, SEED
 
 
 def _texts(text: str) -> list[str]:

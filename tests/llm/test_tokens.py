@@ -17,9 +17,7 @@ import tiktoken
 from briefing.llm import tokens
 from briefing.resources import data_file
 
-ARTICLE = (
-    Path(__file__).resolve().parent.parent / "examples" / "articles" / "kcna-putin-pyongyang.txt"
-)
+ARTICLE = Path(__file__).resolve().parents[2] / "examples" / "articles" / "kcna-putin-pyongyang.txt"
 
 KNOWN = [
     ("hello world", [24912, 2375]),
