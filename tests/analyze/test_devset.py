@@ -5,12 +5,13 @@ The floors are the attribution issue's targets; benchmarks/README.md records the
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import pytest
 
+from briefing.analyze import analyze
+from briefing.evals.metrics import score_dev_set
+from briefing.ingest import load_article
 from tests.conftest import ROOT
 
 GOLD = ROOT / "tests" / "data" / "attribution"
@@ -18,13 +19,10 @@ GOLD = ROOT / "tests" / "data" / "attribution"
 
 @pytest.fixture(scope="module")
 def scored():
-    spec = importlib.util.spec_from_file_location(
-        "attribution_benchmark", ROOT / "benchmarks" / "attribution.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look themselves up there
-    spec.loader.exec_module(module)
-    report, counts = module.run(GOLD)
+    def engine(path):
+        return analyze(load_article(path)).model_dump(mode="json")
+
+    report, counts = score_dev_set(GOLD, engine, ROOT)
     return report.metrics, counts
 
 
