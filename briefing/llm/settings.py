@@ -48,7 +48,8 @@ class Settings:
     def require_key(self) -> SecretStr:
         if self.api_key is None or not self.api_key.get_secret_value():
             raise UsageError(
-                "--backend openai needs an API key: set OPENAI_API_KEY (or api_key in briefing.toml); "
+                "--backend openai needs an API key: set OPENAI_API_KEY "
+                "(or api_key in briefing.toml); "
                 "for a local server that needs none, any non-empty value will do"
             )
         return self.api_key
