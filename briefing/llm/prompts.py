@@ -1,0 +1,99 @@
+"""The prompt: its template, its version, its variables and what it costs in tokens.
+
+The words live in ``prompts/system.jinja`` and ``prompts/user.jinja`` (shipped in the wheel, see
+:mod:`briefing.resources`), so they can be read and reviewed as prose; this module only fills
+them. The article goes inside ``<article>`` tags as numbered sentences, one per line, and is
+cleaned so that it stays data: no text from an article can close its block and speak as the
+instructions. The prompt version hashes the templates and the answer schema, so changing either
+makes fresh cache keys instead of replaying answers to a different question.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from typing import Any
+
+from briefing.llm.tokens import count_tokens
+from briefing.models import Analysis, LLMExtraction, Sentence
+from briefing.resources import prompts_dir
+
+TEMPLATE_FILES = ("system.jinja", "user.jinja")
+MESSAGE_OVERHEAD = 4  # tokens each chat message adds around its content
+
+# One article's part of a call: the analysis, the sentences shown, and "2 of 3" for a window.
+Member = tuple[Analysis, list[Sentence], str | None]
+
+
+@functools.cache
+def prompt_template() -> Any:
+    """The two-message LangChain ``ChatPromptTemplate`` (jinja2), built once per process."""
+    from langchain_core.prompts import ChatPromptTemplate
+
+    d = prompts_dir()
+    system, user = ((d / name).read_text(encoding="utf-8") for name in TEMPLATE_FILES)
+    return ChatPromptTemplate.from_messages(
+        [("system", system), ("human", user)], template_format="jinja2"
+    )
+
+
+@functools.cache
+def prompt_version() -> str:
+    """A short hash of the templates and the answer schema: part of every cache key."""
+    d = prompts_dir()
+    h = hashlib.sha256()
+    for name in TEMPLATE_FILES:
+        h.update((d / name).read_bytes())
+    h.update(str(sorted(LLMExtraction.model_json_schema().items())).encode())
+    return h.hexdigest()[:16]
+
+
+def clean(text: str) -> str:
+    """A sentence as prompt data: one line, and unable to close the <article> block."""
+    text = " ".join(text.split())
+    return re.sub(
+        r"<\s*/?\s*article", lambda m: m.group(0).replace("<", "‹"), text, flags=re.IGNORECASE
+    )
+
+
+def _article_block(
+    analysis: Analysis, window: list[Sentence], key: str, label: str | None
+) -> dict[str, Any]:
+    """One ``<article>`` of the user message; ``key`` ("a2") prefixes its ids in a shared call."""
+    meta = analysis.article
+    prefix = f"{key}." if key else ""
+    return {
+        "key": key,
+        "title": clean(meta.title or meta.id),
+        "outlet": clean(meta.outlet) if meta.outlet else "",
+        "window": label or "",
+        "sentences": [{"id": prefix + s.id, "text": clean(s.text)} for s in window],
+    }
+
+
+def prompt_inputs(members: list[Member], feedback: str | None = None) -> dict[str, Any]:
+    """The template's variables for one call: one article (ids "s3") or several ("a2.s3")."""
+    keyed = len(members) > 1
+    return {
+        "articles": [
+            _article_block(an, window, f"a{i + 1}" if keyed else "", label)
+            for i, (an, window, label) in enumerate(members)
+        ],
+        "feedback": feedback or "",
+    }
+
+
+def prompt_tokens(inputs: dict[str, Any]) -> int:
+    """Tokens of the rendered messages plus the schema the request carries."""
+    messages = prompt_template().format_messages(**inputs)
+    return sum(count_tokens(str(m.content)) + MESSAGE_OVERHEAD for m in messages) + _schema_tokens()
+
+
+@functools.cache
+def _schema_tokens() -> int:
+    """The schema as it travels in the request (a tool definition or a response format)."""
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    return count_tokens(json.dumps(convert_to_openai_tool(LLMExtraction)))
