@@ -18,7 +18,7 @@ from briefing.analyze import analyze
 from briefing.brief import make_brief
 from briefing.errors import BriefingError, InputError
 from briefing.ingest import load_all
-from briefing.llm.extract import priced
+from briefing.llm.pricing import priced
 from briefing.llm.settings import BACKENDS, DEFAULT_MODEL, Settings, load_settings, redact
 from briefing.models import Analysis, Usage
 
