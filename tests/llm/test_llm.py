@@ -375,6 +375,18 @@ def test_the_key_appears_in_no_artefact(env, server):
     )
 
 
+def answers_cached(path: Path = Path("cache.sqlite")) -> int:
+    """Answers committed to the LLM cache: the calls a rerun must not make again."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+            return db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+    except sqlite3.OperationalError:  # no cache file or table yet
+        return 0
+
+
 def test_killed_halfway_a_rerun_repeats_no_finished_call(env, server):
     import os
     import subprocess
@@ -401,13 +413,17 @@ def test_killed_halfway_a_rerun_repeats_no_finished_call(env, server):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # Kill it once three answers are committed and the fourth call hangs. The fourth request
+    # reaching the server does not mean the third answer is in the cache: the calls run on a
+    # worker thread that sends the next request while the main thread stores the last answer.
+    answered = 3
     deadline = time.monotonic() + 60
-    while server.calls < 4 and time.monotonic() < deadline:  # three answered, the fourth hangs
+    while (server.calls <= answered or answers_cached() < answered) and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.kill()
     proc.wait()
     assert not Path("brief.txt").exists()
-    answered = 3
+    assert server.calls == answered + 1 and answers_cached() == answered
     server.default = auto_step(faithful)
     before = server.calls
     r = subprocess.run(
