@@ -47,10 +47,12 @@ def main() -> None:
         an = analyze(article)
         times.append(time.perf_counter() - t0)
     print(
-        f"{len(text.split())} words, {len(an.sentences)} sentences, {len(an.attributions)} attributions"
+        f"{len(text.split())} words, {len(an.sentences)} sentences, {len(an.attributions)} "
+        "attributions"
     )
     print(
-        f"analyze: median {statistics.median(times) * 1000:.1f} ms, min {min(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms over {args.runs} runs"
+        f"analyze: median {statistics.median(times) * 1000:.1f} ms, min {min(times) * 1000:.1f} "
+        f"ms, max {max(times) * 1000:.1f} ms over {args.runs} runs"
     )
 
 

@@ -68,10 +68,12 @@ def summedits(path: Path) -> None:
     tpr = sum(r[1] for r in pos) / len(pos)
     tnr = sum(not r[1] for r in neg) / len(neg)
     print(
-        f"SummEdits news dev: {len(items)} summaries ({len(neg)} consistent, {len(pos)} inconsistent), {len(checkers)} articles"
+        f"SummEdits news dev: {len(items)} summaries ({len(neg)} consistent, {len(pos)} "
+        f"inconsistent), {len(checkers)} articles"
     )
     print(
-        f"balanced accuracy {100 * (tpr + tnr) / 2:.1f} (flagged {100 * tpr:.1f}% of inconsistent, passed {100 * tnr:.1f}% of consistent)"
+        f"balanced accuracy {100 * (tpr + tnr) / 2:.1f} (flagged {100 * tpr:.1f}% of inconsistent, "
+        f"passed {100 * tnr:.1f}% of consistent)"
     )
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for it, flagged, _ in pos:
@@ -88,8 +90,8 @@ def summedits(path: Path) -> None:
             found[t] += 1
     print("findings raised:", dict(sorted(found.items())))
     print(
-        f"speed: {len(items) / seconds:.0f} checks per second ({1000 * seconds / len(items):.1f} ms each; "
-        f"the {len(checkers)} articles took {analyse:.2f} s to analyse once)"
+        f"speed: {len(items) / seconds:.0f} checks per second ({1000 * seconds / len(items):.1f} "
+        f"ms each; the {len(checkers)} articles took {analyse:.2f} s to analyse once)"
     )
 
 

@@ -98,13 +98,14 @@ def main() -> None:
         rows.append((art.meta.id, count_tokens(art.text), ours, base))
 
     print(
-        "| article | article tokens | ours: calls / input / output | map-reduce: calls / input / output | ours input / (1.3 x article) |"
+        "| article | article tokens | ours: calls / input / output | map-reduce: calls / input / "
+        "output | ours input / (1.3 x article) |"
     )
     print("|---|---|---|---|---|")
     for name, n, o, b in rows:
         print(
-            f"| {name} | {n} | {o.calls} / {o.input} / {o.output} | {b.calls} / {b.input} / {b.output} | "
-            f"{o.input - 1.3 * n:+.0f} fixed over 1.3x |"
+            f"| {name} | {n} | {o.calls} / {o.input} / {o.output} | {b.calls} / {b.input} / "
+            f"{b.output} | {o.input - 1.3 * n:+.0f} fixed over 1.3x |"
         )
     # a ten-article brief: the seven examples and the first three again
     ten = (list(zip(articles, analyses, strict=False)) * 2)[:10]
@@ -120,10 +121,12 @@ def main() -> None:
     print("| 10-article brief | calls | input tokens | output tokens | returns |")
     print("|---|---|---|---|---|")
     print(
-        f"| ours | {o_calls} | {o_in} | {o_out} | bottom line, events, attributions with via, caveats, sentence ids |"
+        f"| ours | {o_calls} | {o_in} | {o_out} | bottom line, events, attributions with via, "
+        "caveats, sentence ids |"
     )
     print(
-        f"| ours, answers of {args.answer_tokens} tokens an article | {o_calls} | {o_in} | {args.answer_tokens * len(ten)} | the same |"
+        f"| ours, answers of {args.answer_tokens} tokens an article | {o_calls} | {o_in} | "
+        f"{args.answer_tokens * len(ten)} | the same |"
     )
     print(f"| map-reduce | {b_calls} | {b_in} | {b_out} | one summary |")
     fixed = max(r[2].input - 1.3 * r[1] for r in rows)

@@ -218,7 +218,7 @@ def faults(tmp: Path) -> dict:
 
 
 def peak(cmd: list[str], cwd: Path, timeout: float) -> tuple[int | None, float, float]:
-    """(exit code or None if killed at ``timeout``, wall seconds, peak RSS in MiB) of one process."""
+    """(exit code or None if killed at ``timeout``, wall seconds, peak RSS in MiB) of a process."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -271,7 +271,8 @@ def memory(tmp: Path, skip_slow: bool) -> list[dict]:
         code, wall, rss = peak([*py, "extract", str(path)], tmp, 180)
         rows.append(
             {
-                "what": f"extract, {path.stat().st_size // 1024} KB article of 1,000 flagged loaded terms",
+                "what": f"extract, {path.stat().st_size // 1024} KB article of 1,000 flagged "
+                "loaded terms",
                 "code": code,
                 "wall": wall,
                 "rss": rss,
@@ -309,7 +310,8 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
         "# Reliability",
         "",
         "Written by `benchmarks/reliability.py`; the same corpus and faults are asserted by",
-        "`tests/test_reliability.py`. Everything is generated at run time (`tests/support/adversarial.py`) and deterministic.",
+        "`tests/test_reliability.py`. Everything is generated at run time "
+        "(`tests/support/adversarial.py`) and deterministic.",
         "",
         f"- date: {dt.date.today().isoformat()}",
         f"- commit: {git('rev-parse', '--short', 'HEAD')}"
@@ -318,34 +320,48 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
             if git("status", "--porcelain", "--", ".", ":!RELIABILITY.md")
             else ""
         ),
-        f"- machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}",
+        f"- machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}",
         f"- run time: {time.perf_counter() - started:.0f} s",
         "",
         "## Figures",
         "",
         "| figure | value | target |",
         "|---|---|---|",
-        f"| hostile inputs tried | {len(rows)}, each through build to HTML and PDF, extract and check ({len(rows) * 4} runs) | |",
-        f"| runs with a traceback, a hang (> 60 s), a wrong exit code or an unclear error | {bad_runs} of {len(rows) * 4} | 0 |",
-        f"| articles lost in the batch (all inputs plus a good article) | {len(batch['lost'])} of {batch['good']} | 0 |",
-        f"| bad files in the batch not listed as skipped | {len(batch['unlisted'])} of {batch['bad']} | 0 |",
-        f"| XSS vectors tried / blocked (nothing live in any HTML output) | {xss_tried} / {xss_blocked} | all |",
+        f"| hostile inputs tried | {len(rows)}, each through build to HTML and PDF, extract and "
+        f"check ({len(rows) * 4} runs) | |",
+        "| runs with a traceback, a hang (> 60 s), a wrong exit code or an unclear error | "
+        f"{bad_runs} of {len(rows) * 4} | 0 |",
+        f"| articles lost in the batch (all inputs plus a good article) | {len(batch['lost'])} of "
+        f"{batch['good']} | 0 |",
+        f"| bad files in the batch not listed as skipped | {len(batch['unlisted'])} of "
+        f"{batch['bad']} | 0 |",
+        f"| XSS vectors tried / blocked (nothing live in any HTML output) | {xss_tried} / "
+        f"{xss_blocked} | all |",
         f"| remote fetches by any build (loopback server hits) | {inputs['fetched']} | 0 |",
-        f"| LLM calls / faults injected | {llm['calls']} / {total_faults} ({total_faults / llm['calls']:.0%}) | about 30% |",
+        f"| LLM calls / faults injected | {llm['calls']} / {total_faults} "
+        f"({total_faults / llm['calls']:.0%}) | about 30% |",
         f"| articles lost under faults | {len(llm['lost'])} of {llm['articles']} | 0 |",
-        f"| articles the model failed on, written by the offline engine | {len(llm['fell_back'])} ({', '.join(llm['fell_back']) or 'none'}) | |",
+        f"| articles the model failed on, written by the offline engine | {len(llm['fell_back'])} "
+        f"({', '.join(llm['fell_back']) or 'none'}) | |",
         f"| model items withheld by verification | {llm['withheld']} | |",
-        f"| fabricated quotes in any output (brief HTML, text, JSON; extract) | {llm['fabricated_quotes']} | 0 |",
-        f"| prompt-injected claims passing verification / shown in a brief | {llm['injected_kept']} / {llm['injected_in_brief']} | 0 |",
-        f"| peak memory, build given the 5 MB article | {huge['rss']:.0f} MiB ({huge['wall']:.1f} s, exit {huge['code']}) | |",
-        f"| peak memory, build of 200 articles to PDF | {many['rss']:.0f} MiB ({many['wall']:.1f} s, exit {many['code']}) | |",
+        "| fabricated quotes in any output (brief HTML, text, JSON; extract) | "
+        f"{llm['fabricated_quotes']} | 0 |",
+        "| prompt-injected claims passing verification / shown in a brief | "
+        f"{llm['injected_kept']} / {llm['injected_in_brief']} | 0 |",
+        f"| peak memory, build given the 5 MB article | {huge['rss']:.0f} MiB ({huge['wall']:.1f} "
+        f"s, exit {huge['code']}) | |",
+        f"| peak memory, build of 200 articles to PDF | {many['rss']:.0f} MiB ({many['wall']:.1f} "
+        f"s, exit {many['code']}) | |",
         "",
         "## Inputs",
         "",
-        "Exit codes of build to HTML / build to PDF / extract / check (0 read, 2 refused with a one-line error",
+        "Exit codes of build to HTML / build to PDF / extract / check (0 read, 2 refused with a "
+        "one-line error",
         "naming the file, 1 findings in the hostile summary given to check).",
         "",
-        "| input | what it tries | expected | exit codes | slowest run (s, 4 at a time) | problems |",
+        "| input | what it tries | expected | exit codes | slowest run (s, 4 at a time) | "
+        "problems |",
         "|---|---|---|---|---|---|",
     ]
     for r in rows:
@@ -363,8 +379,8 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
             "hung" if r["codes"][n] is None else str(r["codes"][n]) for n in COMMANDS
         )
         L.append(
-            f"| `{c.name}` | {c.kind.replace('|', '/')} | {expect.replace('|', '/')} | {codes} | {r['seconds']:.1f} | "
-            f"{'; '.join(r['problems']) or 'none'} |"
+            f"| `{c.name}` | {c.kind.replace('|', '/')} | {expect.replace('|', '/')} | {codes} | "
+            f"{r['seconds']:.1f} | {'; '.join(r['problems']) or 'none'} |"
         )
     L += [
         "",
@@ -372,21 +388,25 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
         if not batch["lost"]
         else f"Batch: LOST {batch['lost']}",
         f"(each once: {batch['duplicated']} duplicated); {batch['bad']} bad files, "
-        f"{batch['bad'] - len(batch['unlisted'])} listed as skipped; live markup in its HTML: {batch['live'] or 'none'}.",
+        f"{batch['bad'] - len(batch['unlisted'])} listed as skipped; live markup in its HTML: "
+        f"{batch['live'] or 'none'}.",
         "",
-        "XSS vectors: `<script>` (raw and as escaped text), `<iframe>`, `<object>`, `<embed>`, `<svg onload>`, "
-        "`onerror`/`onload`/`onclick`/`onmouseover` handlers, `javascript:` links and URLs (in text, Markdown links and "
-        "front matter, JSON fields), remote `<img>`, `<link rel=stylesheet>`, `@import`, `<meta http-equiv=refresh>`. "
-        "Every HTML output is tokenized with `html.parser`: no script, frame, embed or image element, no `on*=` "
-        "attribute, no `javascript:` value and no `src`/`href` to http(s). The PDF renderer's URL fetcher was also "
-        "pointed at a live loopback server: 0 fetches (WeasyPrint's own fetcher, as a control, fetches).",
+        "XSS vectors: `<script>` (raw and as escaped text), `<iframe>`, `<object>`, `<embed>`, "
+        "`<svg onload>`, `onerror`/`onload`/`onclick`/`onmouseover` handlers, `javascript:` links "
+        "and URLs (in text, Markdown links and front matter, JSON fields), remote `<img>`, `<link "
+        "rel=stylesheet>`, `@import`, `<meta http-equiv=refresh>`. Every HTML output is tokenized "
+        "with `html.parser`: no script, frame, embed or image element, no `on*=` attribute, no "
+        "`javascript:` value and no `src`/`href` to http(s). The PDF renderer's URL fetcher was "
+        "also pointed at a live loopback server: 0 fetches (WeasyPrint's own fetcher, as a "
+        "control, fetches).",
         "",
         "## LLM faults",
         "",
-        f"{llm['articles']} articles (the examples copied with their wording varied), one call each "
-        "(`pack_articles = 1`, `max_retries = 2`, `timeout = 2`), against `tests/support/adversarial.FaultServer`: the first call "
-        "of 3 articles in 10 carries a fault, the kinds in turn; every 20th article keeps its fault on every call; "
-        "retries draw a fault at 30% (seed 7).",
+        f"{llm['articles']} articles (the examples copied with their wording varied), one call "
+        "each (`pack_articles = 1`, `max_retries = 2`, `timeout = 2`), against "
+        "`tests/support/adversarial.FaultServer`: the first call of 3 articles in 10 carries a "
+        "fault, the kinds in turn; every 20th article keeps its fault on every call; retries draw "
+        "a fault at 30% (seed 7).",
         "",
         "| fault | injected |",
         "|---|---|",
@@ -396,8 +416,8 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
     L += [
         f"| total | {total_faults} of {llm['calls']} calls |",
         "",
-        f"Exit codes (build to JSON, HTML, text; extract): {llm['codes']}; tracebacks: {llm['tracebacks']}; "
-        f"first build {llm['seconds']:.1f} s.",
+        f"Exit codes (build to JSON, HTML, text; extract): {llm['codes']}; tracebacks: "
+        f"{llm['tracebacks']}; first build {llm['seconds']:.1f} s.",
         "",
         "## Peak memory and time",
         "",
@@ -406,22 +426,27 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
     ]
     for r in mem:
         L.append(
-            f"| {r['what']} | {'killed' if r['code'] is None else r['code']} | {r['wall']:.1f} | {r['rss']:.0f} |"
+            f"| {r['what']} | {'killed' if r['code'] is None else r['code']} | {r['wall']:.1f} | "
+            f"{r['rss']:.0f} |"
         )
     slow = next((r for r in mem if "flagged" in r["what"]), None)
     L += [
         "",
         "## Problems this suite found, and where they stand",
         "",
-        "Each is asserted by `tests/test_reliability.py`; the figures below are measured on this run.",
+        "Each is asserted by `tests/test_reliability.py`; the figures below are measured on this "
+        "run.",
         "",
-        f"1. `verify` kept a model line that states what its cited sentence does not say, when the line had no quote, "
-        f'number, name, hedge or attribution to check ("{INJECTED_CLAIM}" citing a plain sentence). A line now needs '
-        f"half its content words in the sentences it cites. Under faults: {llm['injected_kept']} such line(s) passed verification.",
-        f'2. `check` of the seed article against its own sentence s4 ("... at an early date,\u201d it said.") blamed a '
-        f'speaker: the summary\'s unresolved "it" was compared as a name with KCNA. Now it finds: {", ".join(pronoun) or "nothing"}.',
-        "3. Analysis was cubic in the number of flagged loaded terms (`caveats._characterizations`): 40 s for a 133 KB "
-        "article, minutes near the 2 MB limit. Flags, quotations and terms are now matched by bisection"
+        "1. `verify` kept a model line that states what its cited sentence does not say, when the "
+        f'line had no quote, number, name, hedge or attribution to check ("{INJECTED_CLAIM}" '
+        "citing a plain sentence). A line now needs half its content words in the sentences it "
+        f"cites. Under faults: {llm['injected_kept']} such line(s) passed verification.",
+        '2. `check` of the seed article against its own sentence s4 ("... at an early date,\u201d '
+        'it said.") blamed a speaker: the summary\'s unresolved "it" was compared as a name with '
+        f"KCNA. Now it finds: {', '.join(pronoun) or 'nothing'}.",
+        "3. Analysis was cubic in the number of flagged loaded terms "
+        "(`caveats._characterizations`): 40 s for a 133 KB article, minutes near the 2 MB limit. "
+        "Flags, quotations and terms are now matched by bisection"
         + (
             f": the same article takes {slow['wall']:.1f} s"
             + (" (killed)" if slow["code"] is None else "")
@@ -429,8 +454,8 @@ def report(inputs: dict, llm: dict, mem: list[dict], pronoun: list[str], started
             else ""
         )
         + ".",
-        f"4. A model answer that failed validation twice was reported on several stderr lines; errors are now one line: "
-        f"{llm['multiline']} continuation line(s) in the fault runs.",
+        "4. A model answer that failed validation twice was reported on several stderr lines; "
+        f"errors are now one line: {llm['multiline']} continuation line(s) in the fault runs.",
         "",
     ]
     return "\n".join(L)

@@ -319,7 +319,10 @@ def test_pdf_renderer_fetches_nothing_from_a_live_server(monkeypatch) -> None:
         assert render.render_pdf(brief).startswith(b"%PDF-")
         assert server.hits == 0
         # even markup that did reach WeasyPrint unescaped is refused by the fetcher
-        page = f'<html><body><p>x</p><img src="{url}/live.png"><link rel="stylesheet" href="{url}/live.css"></body></html>'
+        page = (
+            f'<html><body><p>x</p><img src="{url}/live.png">'
+            f'<link rel="stylesheet" href="{url}/live.css"></body></html>'
+        )
         monkeypatch.setattr(render, "render_html", lambda *a, **k: page)
         assert render.render_pdf(brief).startswith(b"%PDF-")
         assert server.hits == 0
@@ -500,7 +503,8 @@ def test_check_of_the_article_against_itself_blames_no_speaker() -> None:
     picked=st.lists(st.sampled_from(_SEED_IDS), min_size=1, max_size=len(_SEED_IDS), unique=True)
 )
 def test_check_of_the_article_s_own_sentences_blames_no_speaker(picked: list[str]) -> None:
-    # including s4 ("...," it said.) without s3, which names "it": an unresolved pronoun blames no one
+    # including s4 ("...," it said.) without s3, which names "it": an unresolved pronoun blames
+    # no one
     article = load_article(SEED)
     ids = sorted(picked, key=_SEED_IDS.index)
     summary = "\n\n".join(_SEED_SENTENCES[_SEED_IDS.index(i)] for i in ids)
@@ -587,7 +591,8 @@ def test_faults_lose_no_article(faults) -> None:
     data = json.loads((faults["base"] / "brief.json").read_text(encoding="utf-8"))
     assert sorted(s["article_id"] for s in data["sources"]) == ids
     assert set(data["fell_back"]) <= set(ids)
-    # every 20th article keeps its fault on every call: where that fault leaves no answer, it must fall back
+    # every 20th article keeps its fault on every call: where that fault leaves no answer, it
+    # must fall back
     hopeless = {
         ids[i]
         for i in range(0, len(ids), 20)

@@ -44,7 +44,8 @@ def _run(
         stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0, (
-        f"{' '.join(map(str, cmd))} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+        f"{' '.join(map(str, cmd))} exited {proc.returncode}\n"
+        f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
     )
     return proc
 
@@ -175,7 +176,8 @@ def test_installed_package_is_not_the_checkout(installed: Path, workdir: Path) -
         "import json, briefing, briefing.resources as r; "
         "print(json.dumps({'file': briefing.__file__, 'templates': str(r.templates_dir()), "
         "'prompts': str(r.prompts_dir()), 'package': str(r.PACKAGE_DIR), "
-        "'data': [str(r.data_file(n)) for n in ('lexicon.yaml', 'sources.yaml', 'o200k_base.tiktoken.gz')]}))"
+        "'data': [str(r.data_file(n)) "
+        "for n in ('lexicon.yaml', 'sources.yaml', 'o200k_base.tiktoken.gz')]}))"
     )
     info = json.loads(_run([str(installed), "-c", code], cwd=workdir, env=_clean_env()).stdout)
     assert not _under_repo(info["file"]), info

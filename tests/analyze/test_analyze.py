@@ -124,7 +124,8 @@ def test_speaker_after_quote_and_inverted_cue():
 
 def test_appositive_source_and_told():
     an = _analyze_text(
-        '"We are really disappointed," Watson\'s attorney, Lanny Breuer, told the Journal after the arrest.'
+        '"We are really disappointed," Watson\'s attorney, Lanny Breuer, told the Journal after '
+        "the arrest."
     )
     (a,) = an.attributions
     assert a.source.canonical == "Lanny Breuer"
@@ -195,8 +196,8 @@ def test_public_broadcaster_is_not_state_media():
 
 def test_unverified_and_disputed_caveats():
     an = _analyze_text(
-        "Rebels said they shot down a helicopter, a claim that could not be independently verified. "
-        "The ministry denied the report."
+        "Rebels said they shot down a helicopter, a claim that could not be independently "
+        "verified. The ministry denied the report."
     )
     kinds = {c.kind for c in an.caveats}
     assert {"unverified", "disputed"} <= kinds

@@ -134,7 +134,8 @@ def test_newer_articles_rank_higher(tmp_path):
                 {
                     "title": f"Council votes on budget ({name})",
                     "published": day,
-                    "text": f"The city council approved a budget of {len(name)} million dollars on Monday, the mayor said.",
+                    "text": f"The city council approved a budget of {len(name)} million dollars "
+                    "on Monday, the mayor said.",
                 }
             )
         )

@@ -180,7 +180,8 @@ def test_extract_stdin() -> None:
 def test_extract_crlf_offsets(tmp_path: Path) -> None:
     path = tmp_path / "crlf.txt"
     path.write_bytes(
-        b"Ministry says talks resume\r\n\r\nThe ministry said on Monday that talks would resume.\r\n\r\n"
+        b"Ministry says talks resume\r\n\r\n"
+        b"The ministry said on Monday that talks would resume.\r\n\r\n"
         b'"We are ready," the envoy told reporters.\r\n'
     )
     run = briefing("extract", path)

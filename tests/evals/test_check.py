@@ -1,4 +1,5 @@
-"""briefing check, briefing eval and the pytest collector: behaviour on real summaries and bad input."""
+"""briefing check, briefing eval and the pytest collector: behaviour on real summaries and bad
+input."""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ def test_each_trap_gives_its_finding(seed_checker, summary, expected):
     "summary",
     [
         "KCNA reported that Putin expressed his willingness to visit North Korea at an early date.",
-        "According to North Korean state media, Putin is willing to visit Pyongyang in the near future.",
+        "According to North Korean state media, Putin is willing to visit Pyongyang in the near "
+        "future.",
         "Pyongyang is believed to have been supplying Russia with ballistic missiles.",
         'The North Korean regime said both sides "had deep strategic communication".',
     ],
@@ -89,7 +91,10 @@ def test_dropped_intermediary_finding_matches_the_public_shape(seed_checker):
 
 
 def test_check_is_deterministic(seed_checker):
-    s = "Choe said the two countries had deep strategic communication. Putin said he will visit soon."
+    s = (
+        "Choe said the two countries had deep strategic communication. "
+        "Putin said he will visit soon."
+    )
     assert seed_checker.check(s) == seed_checker.check(s)
 
 
@@ -111,7 +116,8 @@ def test_check_cli_json_and_exit_codes(tmp_path):
     assert data["passed"] is False and data["findings"][0]["type"] == "dropped_intermediary"
     summary = tmp_path / "s.txt"
     summary.write_text(
-        "KCNA reported that Putin expressed his willingness to visit North Korea at an early date.\n"
+        "KCNA reported that Putin expressed his willingness to visit North Korea at an early "
+        "date.\n"
     )
     r = CliRunner().invoke(main, ["check", "--article", str(SEED), "--summary", str(summary)])
     assert r.exit_code == 0 and "passed" in r.stdout
@@ -181,7 +187,7 @@ cases:
   - id: generated
     generate: true
     expect: {passed: true}
-""",
+""",  # noqa: E501 - the suite as a user writes it, one summary a line
     )
     junit, js = tmp_path / "r.xml", tmp_path / "r.json"
     r = CliRunner().invoke(main, ["eval", str(p), "--junit", str(junit), "--json", str(js)])
@@ -273,7 +279,8 @@ def test_generate_uses_the_configured_llm_backend(tmp_path, monkeypatch):
         "bottom_line": [
             {"text": "Putin will visit Pyongyang soon.", "ids": ["s2"]},
             {
-                "text": "KCNA reports that Putin expressed his willingness to visit North Korea at an early date.",
+                "text": "KCNA reports that Putin expressed his willingness to visit North Korea "
+                "at an early date.",
                 "ids": ["s4"],
             },
         ],
@@ -283,7 +290,8 @@ def test_generate_uses_the_configured_llm_backend(tmp_path, monkeypatch):
     }
     p = _suite(
         tmp_path,
-        "article: SEED\ncases:\n  - id: generated\n    generate: true\n    expect: {passed: true}\n",
+        "article: SEED\ncases:\n  - id: generated\n    generate: true\n"
+        "    expect: {passed: true}\n",
     )
     with FakeOpenAIServer() as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)

@@ -193,7 +193,10 @@ def test_html_fragment_and_htm_suffix(tmp_path, no_network):
 
 
 def test_html_declared_charset_is_honoured(tmp_path, no_network):
-    html = '<html><head><meta charset="windows-1252"></head><body><p>Caf\xe9 talks resumed today.</p></body></html>'
+    html = (
+        '<html><head><meta charset="windows-1252"></head>'
+        "<body><p>Caf\xe9 talks resumed today.</p></body></html>"
+    )
     article = load_article(write(tmp_path / "cp.html", html.encode("cp1252")))
     assert article.text == "Caf\u00e9 talks resumed today."
 

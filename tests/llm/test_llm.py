@@ -48,8 +48,8 @@ def faithful(request: dict) -> dict:
 SEED_ANSWER = {
     "bottom_line": [
         {
-            "text": "North Korean state media (KCNA) reports that President Putin expressed his willingness to visit "
-            "North Korea at an early date.",
+            "text": "North Korean state media (KCNA) reports that President Putin expressed his "
+            "willingness to visit North Korea at an early date.",
             "ids": ["s2", "s4"],
         },
         {
@@ -59,7 +59,8 @@ SEED_ANSWER = {
     ],
     "events": [
         {
-            "text": "According to KCNA, Choe Son-hui met Putin during a visit to Russia on Jan. 15-17.",
+            "text": "According to KCNA, Choe Son-hui met Putin during a visit to Russia on "
+            "Jan. 15-17.",
             "ids": ["s3"],
         }
     ],

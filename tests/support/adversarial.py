@@ -7,7 +7,8 @@ two runs see the same corpus and the same faults.
 Corpus::
 
     cases = write_corpus(tmp / "corpus", port=server_port)   # one file (or folder) per case
-    folder, good_ids, bad_paths = write_batch(tmp / "batch", tmp / "corpus", cases)  # all + a good article
+    # every case and a good article in one folder:
+    folder, good_ids, bad_paths = write_batch(tmp / "batch", tmp / "corpus", cases)
 
 Every remote URL in the corpus points at ``http://127.0.0.1:<port>/``, so a loopback server
 counting hits (:class:`HitCounter`) proves that nothing was fetched.
@@ -55,7 +56,8 @@ GOOD_ARTICLE = EXAMPLES / "kcna-putin-pyongyang.txt"
 
 @dataclass(frozen=True)
 class Case:
-    """One hostile input. ``error``: the problem ``briefing`` must report (None: it must be read)."""
+    """One hostile input. ``error``: the problem ``briefing`` must report (None: it must be
+    read)."""
 
     name: str  # file or folder inside the corpus folder
     kind: str  # what it tries
@@ -74,12 +76,15 @@ _LEDE = "Officials in the capital said on Monday that the bridge would reopen af
 
 _XSS_TEXT = (
     'The mayor said "<script>alert(1)</script> is not a threat" on Tuesday.\n\n'
-    'A spokesperson told reporters that <img src="http://127.0.0.1:{port}/x.png" onerror="alert(2)"> '
+    'A spokesperson told reporters that <img src="http://127.0.0.1:{port}/x.png" '
+    'onerror="alert(2)"> '
     "had been removed.\n\n"
     'According to the ministry, <iframe src="javascript:alert(3)"></iframe> and '
     '<a href="javascript:alert(4)">a link</a> were never published.\n\n'
-    '<body onload="alert(5)"><svg onload=alert(6)><a href="http://127.0.0.1:{port}/track">track</a>\n\n'
-    "The minister said the <style>@import url(http://127.0.0.1:{port}/x.css);</style> page was fine.\n"
+    '<body onload="alert(5)"><svg onload=alert(6)><a '
+    'href="http://127.0.0.1:{port}/track">track</a>\n\n'
+    "The minister said the <style>@import url(http://127.0.0.1:{port}/x.css);</style> page was "
+    "fine.\n"
 )
 
 _HOSTILE_HTML = """<!DOCTYPE html>
@@ -131,20 +136,23 @@ _RTL = (
     "(peace now) on Sunday, according to Kan.\n\n"
     "\u0642\u0627\u0644 \u0627\u0644\u0645\u062a\u062d\u062f\u062b \u0628\u0627\u0633\u0645 "
     "\u0627\u0644\u0648\u0632\u0627\u0631\u0629 \u0625\u0646 \u0627\u0644\u0645\u062d\u0627\u062f"
-    "\u062b\u0627\u062a \u0633\u062a\u0633\u062a\u0623\u0646\u0641. A ministry spokesman said the talks "
-    "would resume \U0001f91d\U0001f3fd.\n\n"
+    "\u062b\u0627\u062a \u0633\u062a\u0633\u062a\u0623\u0646\u0641. A ministry spokesman said the "
+    "talks would resume \U0001f91d\U0001f3fd.\n\n"
     "Egypt's state news agency MENA reported that \u201c\u0627\u0644\u0633\u0644\u0627\u0645 "
     "\u0642\u0631\u064a\u0628\u201d, meaning peace is near, was the message \U0001f54a\ufe0f.\n\n"
     "Mixed line: English \u05e2\u05d1\u05e8\u05d9\u05ea \u0627\u0644\u0639\u0631\u0628\u064a\u0629 "
-    "\u4e2d\u6587 \u0440\u0443\u0441\u0441\u043a\u0438\u0439 \U0001f469\u200d\U0001f469\u200d\U0001f467 "
+    "\u4e2d\u6587 \u0440\u0443\u0441\u0441\u043a\u0438\u0439 "
+    "\U0001f469\u200d\U0001f469\u200d\U0001f467 "
     "end.\n"
 )
 
 _INVISIBLE = (
     "Pay\u200bment row \u2066deepens\u2069\n\n"
     "President \u202eniatuP\u202c said the deal was \u201cdone\u200d\u201d, according to TASS.\n\n"
-    "The central bank\u00ad said\u2060 on Friday that rates \u202awould\u202c stay \u202bunchanged\u202c.\n\n"
-    "A\u200c spokes\ufeffwoman told reporters that \u2067\u05dc\u05d0\u2069 meant no \u200e\u200f.\n\n"
+    "The central bank\u00ad said\u2060 on Friday that rates \u202awould\u202c stay "
+    "\u202bunchanged\u202c.\n\n"
+    "A\u200c spokes\ufeffwoman told reporters that \u2067\u05dc\u05d0\u2069 meant no "
+    "\u200e\u200f.\n\n"
     "Officials said the \u202d\u202e\u202a\u202b\u202c markers were removed \u2068today\u2069.\n"
 )
 
@@ -157,13 +165,16 @@ def _quotes_10000() -> str:
 
 _UNBALANCED = (
     "Quotes gone wrong\n\n"
-    "The minister said \u201cwe will not \u2018yield to \u201cpressure\u201d\u2019 from anyone\u201d on Monday.\n\n"
+    "The minister said \u201cwe will not \u2018yield to \u201cpressure\u201d\u2019 from "
+    "anyone\u201d on Monday.\n\n"
     "A spokesman said \u201cthis quote never closes, and the article goes on.\n\n"
     "Then a closing mark\u201d arrives from nowhere, the agency said.\n\n"
-    '"Straight "nested "three deep" quotes" here", KCNA reported, \u2018and \u201cmixed\u2019 kinds\u201d.\n\n'
-    "\u00ab Guillemets \u00ab inside \u00bb guillemets, \u201e low \u201c and \u300c CJK \u300d \u00bb, "
-    "an official said.\n\n"
-    "It's the officials' view that ''doubled'' and \"\" empty quotes mean nothing, Reuters reported.\n"
+    '"Straight "nested "three deep" quotes" here", KCNA reported, \u2018and \u201cmixed\u2019 '
+    "kinds\u201d.\n\n"
+    "\u00ab Guillemets \u00ab inside \u00bb guillemets, \u201e low \u201c and \u300c CJK \u300d "
+    "\u00bb, an official said.\n\n"
+    "It's the officials' view that ''doubled'' and \"\" empty quotes mean nothing, Reuters "
+    "reported.\n"
 )
 
 
@@ -244,12 +255,13 @@ def write_corpus(dest: Path, port: int = 9) -> list[Case]:
         "nul-bytes.txt": f"Headline\n\n{_LEDE}\x00\x00 More text.\n".encode(),
         "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
         + bytes((i * 73 + 41) % 256 for i in range(4096)),
-        "latin1.txt": "Caf\u00e9 owners said prices would rise, the chamber of commerce said.\n".encode(
-            "latin-1"
-        ),
-        "utf16-bom.txt": f"Caf\u00e9 prices rise\n\nCaf\u00e9 owners said on Monday that prices would rise. {_LEDE}\n".encode(
-            "utf-16"
-        ),
+        "latin1.txt": (
+            "Caf\u00e9 owners said prices would rise, the chamber of commerce said.\n"
+        ).encode("latin-1"),
+        "utf16-bom.txt": (
+            "Caf\u00e9 prices rise\n\n"
+            f"Caf\u00e9 owners said on Monday that prices would rise. {_LEDE}\n"
+        ).encode("utf-16"),
         "utf16-broken.txt": b"\xff\xfe" + "Caf\u00e9 owners said so.".encode("utf-16-le") + b"\x00",
         "quotes-10000.txt": _quotes_10000().encode(),
         "unbalanced-quotes.txt": _UNBALANCED.encode(),
@@ -260,7 +272,10 @@ def write_corpus(dest: Path, port: int = 9) -> list[Case]:
         ).encode(),
         "hostile-page.html": _HOSTILE_HTML.format(port=port).encode(),
         "hostile-markdown.md": _HOSTILE_MD.format(port=port).encode(),
-        "wrong-types.json": b'{"title": 42, "text": ["not", "a", "string"], "outlet": {"name": "x"}, "published": true}',
+        "wrong-types.json": (
+            b'{"title": 42, "text": ["not", "a", "string"], "outlet": {"name": "x"}, '
+            b'"published": true}'
+        ),
         "not-object.json": b'[{"text": "An article inside an array, the editor said."}]',
         "truncated.json": b'{"title": "Cut off", "text": "Officials said the bridge wou',
     }
@@ -538,7 +553,8 @@ def briefing(
     unreadable: bool = False,
     timeout: float = TIMEOUT,
 ) -> Run:
-    """``python -m briefing ARGS`` as a process; ``unreadable``: as an ordinary user would (see above)."""
+    """``python -m briefing ARGS`` as a process; ``unreadable``: as an ordinary user would (see
+    above)."""
     import subprocess
     import sys
     import time
@@ -587,10 +603,11 @@ COMMANDS = ("build-html", "build-pdf", "extract", "check")
 
 
 def flagged_terms(paragraphs: int) -> str:
-    """An article repeating one sentence whose loaded term the article flags ("a phrase it uses")."""
+    """An article repeating one sentence whose loaded term the article flags ("a phrase it
+    uses")."""
     para = (
-        "Moscow thanked the North for its support in its \u201cspecial military operation in Ukraine,\u201d "
-        "a phrase it uses to describe its invasion.\n\n"
+        "Moscow thanked the North for its support in its \u201cspecial military operation in "
+        "Ukraine,\u201d a phrase it uses to describe its invasion.\n\n"
     )
     return "Flagged terms\n\n" + para * paragraphs
 
