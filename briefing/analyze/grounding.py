@@ -1,0 +1,496 @@
+"""Grounding: the judgements ``verify`` and ``check`` share.
+
+A line of a brief written by a model and a sentence of a summary written by anyone are the same
+kind of thing: a claim about an article. Whether it names the speaker the article names, keeps
+the reporting chain, keeps the hedge, quotes verbatim and from the right person, or adopts a
+side's own term is decided here, once, so that ``verify`` (between the model and the brief) and
+``check`` (the eval gate) give the same verdict on the same sentence.
+
+A claim is read by the same engine as its article, so both sides are in the same terms: who holds
+the claim, through whom, quoted or not. It is aligned to the article's attributions and sentences
+by shared content words (stems, so a paraphrase aligns), then compared. Each judgement returns
+``Problem`` values; the caller decides what a problem costs (a finding, a withheld line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from briefing.analyze.lexicon import Outlet, Registry, registry
+from briefing.analyze.sources import NameBook, NameMatcher, classify, is_pronoun, person_names
+from briefing.analyze.words import content_words
+from briefing.models import Analysis, Article, ArticleMeta, Attribution, Caveat
+
+# Share of a claim's content words an article unit must hold for the claim to align with it.
+MIN_ALIGN = 0.5
+# Share of a claim's words an attribution's content must hold before an unattributed claim is
+# taken as a restatement of it (and so must keep its source).
+MIN_RESTATEMENT = 0.6
+# Below this best overlap with any sentence, nothing in the article is like the claim.
+MIN_ANY_SUPPORT = 0.3
+# A quotation shorter than this (in words and characters) is a scare quote, not a quotation.
+MIN_QUOTE_WORDS, MIN_QUOTE_CHARS = 2, 12
+
+_QUOTE = re.compile(r"[“\"]([^“”\"]{2,}?)[”\"]")
+_OPENING_MARKS = {'"', "“", "‘", "'"}
+# A definite description that may stand for an organisation the article names elsewhere.
+_ORG_DESCRIPTION = re.compile(
+    r"^the (?:automaker|company|firm|startup|agency|group|carrier|airline|regulator|ministry|"
+    r"government|bank|organi[sz]ation|manufacturer|retailer|network|outlet|paper|newspaper|"
+    r"broadcaster|department|authority)\b",
+    re.I,
+)
+
+
+def normalise(text: str) -> str:
+    """Quote marks and apostrophes folded, whitespace collapsed: the form quotes are compared in."""
+    text = re.sub(r"[“”„«»″]", '"', text)
+    text = re.sub(r"[‘’‚′]", "'", text)
+    return " ".join(text.split())
+
+
+def containment(claim: set[str], unit: set[str]) -> float:
+    """Share of the claim's words that the unit holds."""
+    return len(claim & unit) / len(claim) if claim else 0.0
+
+
+def names_of(analysis: Analysis) -> NameBook:
+    """The engine's name book for this analysis; rebuilt from the sentences when the analysis was
+    read back from JSON (which does not carry it)."""
+    if analysis.names is None:
+        analysis.names = NameBook.from_text(" ".join(s.text for s in analysis.sentences))
+    return analysis.names
+
+
+def state_outlet(name: str | None, reg: Registry | None = None) -> Outlet | None:
+    """The registry's state-controlled outlet of this name, if it is one."""
+    if not name:
+        return None
+    outlet = next((o for o in (reg or registry()).outlets if o.name == name), None)
+    return outlet if outlet is not None and outlet.type == "state_media" else None
+
+
+def side_of(
+    name: str | None, book: NameBook | None = None, reg: Registry | None = None
+) -> str | None:
+    """The country a source speaks for, when it speaks for one: a state outlet speaks for its
+    state ("KCNA" for North Korea), a country's name for its government ("Pyongyang" for North
+    Korea). Anyone else (a person, a private outlet, an unnamed official) speaks for no side here.
+    """
+    if not name:
+        return None
+    reg = reg or registry()
+    canonical, _ = classify(name, book or NameBook(), reg)
+    outlet = state_outlet(canonical or name, reg)
+    if outlet is not None and outlet.country:
+        return outlet.country
+    return canonical if canonical and reg.country(canonical) else None
+
+
+def has_hedge(text: str, reg: Registry | None = None) -> bool:
+    """Does the text itself say the claim is less than certain?"""
+    return any(p.search(text) for p in (reg or registry()).hedges)
+
+
+def quoted_at(text: str, pos: int) -> bool:
+    """Does a quotation mark open right before ``pos``: the writer's words are someone else's?"""
+    return text[max(0, pos - 1) : pos] in _OPENING_MARKS
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One way a claim misstates its article. ``type`` is a ``check`` finding type."""
+
+    type: str
+    message: str
+    expected: str | None
+    found: str | None
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Claim:
+    """One sentence of a summary or a brief line: where it is, and who it says holds it."""
+
+    start: int
+    end: int
+    text: str
+    attribution: Attribution | None  # the claim's own attribution, if it states one
+    words: set[str] = field(default_factory=set)
+
+
+class Grounding:
+    """What one article supports, asked of any number of claims; the article is read once."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.an = analysis
+        self.reg = registry()
+        self.book = names_of(analysis)
+        self.names = NameMatcher(self.book, self.reg)
+        self.sent_words = {s.id: content_words(s.text) for s in analysis.sentences}
+        self.att_words = {a.id: content_words(a.content.text) for a in analysis.attributions}
+        self.article_text = normalise(" ".join(s.text for s in analysis.sentences))
+
+    # -- names ----------------------------------------------------------------------------------
+    def same(self, a: str | None, b: str | None) -> bool:
+        return self.names.same(a, b)
+
+    def holder_names(self, a: Attribution) -> list[str]:
+        return [n for n in ((a.source.canonical, a.source.text) if a.source else ()) if n]
+
+    def via_names(self, a: Attribution) -> list[str]:
+        return [n for v in a.via for n in (v.canonical, v.text) if n]
+
+    def describe(self, a: Attribution) -> str:
+        who = (a.source.canonical or a.source.text) if a.source else "an unnamed holder"
+        return who + (" via " + ", ".join(v.canonical or v.text for v in a.via) if a.via else "")
+
+    def mentions(self, text: str, names: list[str]) -> bool:
+        """Does the text name one of these sources? "state media" stands for a state outlet."""
+        if self.names.mentions(text, names):
+            return True
+        return "state media" in text.lower() and any(
+            n and ("state" in n.lower() or state_outlet(n, self.reg) is not None) for n in names
+        )
+
+    def same_side(self, a: str, b: str) -> bool:
+        """A state outlet and its country's government speak as one ("KCNA", "North Korea")."""
+        sa, sb = side_of(a, self.book, self.reg), side_of(b, self.book, self.reg)
+        return sa is not None and sa == sb
+
+    def generic(self, name: str) -> bool:
+        """A description rather than a name: 'the company', 'officials', 'the ministry'."""
+        canonical, _ = classify(name, self.book, self.reg)
+        return (
+            canonical is None
+            and not person_names(name)
+            and bool(re.match(r"(?:the|a|an|its|their)\s", name.strip(), re.I) or name.islower())
+        )
+
+    def contradicts(self, said_by: str, a: Attribution, lenient_orgs: bool = True) -> bool:
+        """The article's holder is not the claim's. A named holder can be compared directly; an
+        unnamed one ("the agency", "the startup") only rules out someone the article quotes
+        elsewhere as a source of their own and who is not part of the holder's description."""
+        if a.source is None:
+            return False
+        if a.source.canonical:
+            return True
+        if self.same(said_by, a.source.text) or self.mentions(a.source.text, [said_by]):
+            return False
+        if (lenient_orgs or _ORG_DESCRIPTION.match(a.source.text.strip())) and not person_names(
+            said_by
+        ):
+            return False  # "Lordstown Motors said" for "the startup said": likely the same org
+        return any(
+            self.same(said_by, n)
+            for other in self.an.attributions
+            if other is not a
+            for n in self.holder_names(other)
+        )
+
+    # -- reading and aligning claims --------------------------------------------------------------
+    def claims(self, text: str) -> tuple[Analysis, list[Claim]]:
+        """The text read by the engine, one claim a sentence with the holder it states."""
+        from briefing.analyze.engine import analyze  # the engine is this module's caller too
+
+        san = analyze(Article(meta=ArticleMeta(id="summary", path="<summary>"), text=text))
+        out = []
+        for s in san.sentences:
+            own = [a for a in san.attributions if s.id in a.sentence_ids and a.source is not None]
+            top = min(own, key=lambda a: (len(a.via), a.content.start), default=None)
+            inner = max(own, key=lambda a: len(a.via), default=None)
+            # the innermost holder ("KCNA said Putin expressed ..."), unless it is only a pronoun
+            att = (
+                inner
+                if inner is not None and inner.via and not is_pronoun(inner.source.text)
+                else top
+            )
+            words = content_words(att.content.text if att is not None else s.text)
+            out.append(Claim(s.start, s.end, s.text, att, words))
+        return san, out
+
+    def align(self, claim: Claim) -> tuple[list[Attribution], list[str]]:
+        """Article attributions and sentences that hold the claim's content, best first."""
+        atts = [
+            a
+            for a in self.an.attributions
+            if containment(claim.words, self.att_words[a.id]) >= MIN_ALIGN
+        ]
+        atts.sort(key=lambda a: -containment(claim.words, self.att_words[a.id]))
+        sents = [
+            sid for sid, w in self.sent_words.items() if containment(claim.words, w) >= MIN_ALIGN
+        ]
+        sents.sort(key=lambda sid: -containment(claim.words, self.sent_words[sid]))
+        return atts, sents
+
+    def hedged_words(self, caveat: Caveat) -> set[str]:
+        """The words a hedge governs: from the hedge to the end of its clause."""
+        sent = self.an.sentence(caveat.sentence_ids[0])
+        if sent is None:
+            return set()
+        pos = sent.text.find(caveat.text)
+        if pos < 0:
+            return content_words(sent.text)
+        tail = sent.text[pos:]
+        cut = re.search(r",\s|;\s|\s[-–—]\s", tail)
+        if cut and len(tail[: cut.start()].split()) <= 2:  # "Allegedly, there are ...": next clause
+            nxt = re.search(r",\s|;\s|\s[-–—]\s", tail[cut.end() :])
+            return content_words(tail[: cut.end() + nxt.start()] if nxt else tail)
+        return content_words(tail[: cut.start()] if cut else tail)
+
+    # -- judgements -----------------------------------------------------------------------------
+    def judge_quote(self, quote: str, said_by: str | None) -> Problem | None:
+        """Quoted words must be the article's, word for word, and from the speaker named."""
+        q = normalise(quote).strip(" ,.")
+        if len(q.split()) < MIN_QUOTE_WORDS and len(q) < MIN_QUOTE_CHARS:
+            return None
+        if q not in self.article_text:
+            words = content_words(q)
+            near = max(
+                self.sent_words,
+                key=lambda sid: containment(words, self.sent_words[sid]),
+                default=None,
+            )
+            return Problem(
+                "quote_not_verbatim",
+                f"Quotes “{quote[:120]}”, which the article does not have word for word",
+                "the article's exact words",
+                quote,
+                [near] if near else [],
+            )
+        holders = [
+            a
+            for a in self.an.attributions
+            if q in normalise(a.content.text) and a.source is not None and a.kind != "indirect"
+        ]
+        if (
+            said_by
+            and holders
+            and not any(
+                self.same(said_by, n)
+                for a in holders
+                for n in self.holder_names(a) + self.via_names(a)
+            )
+            and all(self.contradicts(said_by, a, lenient_orgs=False) for a in holders)
+        ):
+            h = holders[0]
+            return Problem(
+                "quote_wrong_speaker",
+                f"Gives {said_by} words that the article has from {self.describe(h)}",
+                self.describe(h),
+                said_by,
+                h.sentence_ids,
+            )
+        return None
+
+    def quotes_in(self, text: str, san: Analysis) -> list[tuple[re.Match[str], Problem]]:
+        """Every quotation in a text read as ``san``, with the problem it has, if any."""
+        out = []
+        for m in _QUOTE.finditer(text):
+            holder = next(
+                (
+                    a
+                    for a in san.attributions
+                    if a.source is not None and a.content.start <= m.start(1) < a.content.end + 1
+                ),
+                None,
+            )
+            said_by = (holder.source.canonical or holder.source.text) if holder else None
+            problem = self.judge_quote(m.group(1), said_by)
+            if problem is not None:
+                out.append((m, problem))
+        return out
+
+    def judge_claim(self, c: Claim) -> list[Problem]:
+        """Speaker, chain, hedge and loaded terms of one claim against the article."""
+        out: list[Problem] = []
+        atts, sents = self.align(c)
+        a_src = c.attribution.source if c.attribution else None
+        said_by = (a_src.canonical or a_src.text) if a_src else None
+        # an unresolved pronoun ("it said", its antecedent not in the summary) names no one
+        summary_via = (
+            [
+                v.canonical or v.text
+                for v in c.attribution.via
+                if v.canonical or not is_pronoun(v.text)
+            ]
+            if c.attribution
+            else []
+        )
+        attributed = [a for a in atts if a.source is not None]
+        if said_by and self.generic(said_by):
+            pass  # "the company said ...": a description the article may use for anyone it quotes
+        elif said_by:
+            best = max((containment(c.words, w) for w in self.sent_words.values()), default=0.0)
+            if not atts and not sents and best < MIN_ANY_SUPPORT:
+                # nothing like it anywhere: the one thing to say about this claim
+                return [
+                    Problem(
+                        "unsupported_attribution",
+                        f"Attributes this to {said_by}; nothing in the article supports it",
+                        "content the article contains",
+                        said_by,
+                        [],
+                    )
+                ]
+            speaker = self._judge_speaker(c, said_by, summary_via, sents, attributed, best)
+            if speaker is not None:
+                out.append(speaker)
+        elif (
+            attributed and containment(c.words, self.att_words[attributed[0].id]) >= MIN_RESTATEMENT
+        ):
+            a = attributed[0]
+            if not self.mentions(c.text, self.holder_names(a) + self.via_names(a)):
+                out.append(
+                    Problem(
+                        "attribution_dropped",
+                        f"States as fact what the article attributes to {self.describe(a)}",
+                        f"attributed to {self.describe(a)}",
+                        "stated as fact",
+                        a.sentence_ids,
+                    )
+                )
+        hedge = self.judge_hedge(c, atts, sents)
+        if hedge is not None:
+            out.append(hedge)
+        out.extend(self.judge_terms(c.text, said_by, sents[:1]))
+        return out
+
+    def _judge_speaker(
+        self,
+        c: Claim,
+        said_by: str,
+        summary_via: list[str],
+        sents: list[str],
+        attributed: list[Attribution],
+        best: float,
+    ) -> Problem | None:
+        """Is the named holder the article's holder, through the article's chain?"""
+        match = next(
+            (a for a in attributed if any(self.same(said_by, n) for n in self.holder_names(a))),
+            None,
+        )
+        via_match = next(
+            (a for a in attributed if any(self.same(said_by, n) for n in self.via_names(a))),
+            None,
+        )
+        if (
+            match is not None
+            and match.via
+            and summary_via
+            and not any(
+                self.same(sv, v.canonical or v.text) or self.same_side(sv, v.canonical or v.text)
+                for sv in summary_via
+                for v in match.via
+            )
+        ):
+            chain = ", ".join(v.canonical or v.text for v in match.via)
+            return Problem(
+                "misattributed_speaker",
+                f"Has {said_by}'s words reported by {', '.join(summary_via)}; "
+                f"the article has them from {chain}",
+                f"via {chain}",
+                f"via {', '.join(summary_via)}",
+                match.sentence_ids,
+            )
+        if match is not None:
+            missing = [
+                v
+                for v in match.via
+                if not any(self.same(v.canonical or v.text, sv) for sv in summary_via)
+                and not self.mentions(c.text, [v.canonical or "", v.text])
+            ]
+            if not missing:
+                return None
+            chain = ", ".join(v.canonical or v.text for v in match.via)
+            state = " (state media)" if any(v.type == "state_media" for v in match.via) else ""
+            return Problem(
+                "dropped_intermediary",
+                f"States {said_by}'s words directly; the article has them only as reported by "
+                f"{chain}{state}",
+                f"via {chain}",
+                "direct",
+                match.sentence_ids,
+            )
+        if via_match is None and attributed and self.contradicts(said_by, attributed[0]):
+            a = attributed[0]
+            return Problem(
+                "misattributed_speaker",
+                f"Gives this to {said_by}; the article has it from {self.describe(a)}",
+                self.describe(a),
+                said_by,
+                a.sentence_ids,
+            )
+        if via_match is None and not attributed and not sents and best < MIN_ANY_SUPPORT:
+            return Problem(
+                "unsupported_attribution",
+                f"Attributes this to {said_by}; the article attributes it to no one",
+                "unattributed",
+                said_by,
+                [],
+            )
+        return None
+
+    def judge_hedge(self, c: Claim, atts: list[Attribution], sents: list[str]) -> Problem | None:
+        """A hedge on the sentence the claim restates must survive in the claim."""
+        near = set(sents[:2] + [s for a in atts[:1] for s in a.sentence_ids])
+        hedged = [
+            cv
+            for cv in self.an.caveats
+            if cv.kind == "hedge"
+            and set(cv.sentence_ids) & near
+            and len(c.words & self.hedged_words(cv)) >= min(2, len(c.words))
+        ]
+        if not hedged or not sents or has_hedge(c.text, self.reg):
+            return None
+        cv = hedged[0]
+        return Problem(
+            "hedge_dropped",
+            f"States as certain what the article hedges (“{cv.text}”)",
+            f"hedged: {cv.text}",
+            "certain",
+            cv.sentence_ids,
+        )
+
+    def judge_terms(self, text: str, said_by: str | None, evidence: list[str]) -> list[Problem]:
+        """A side's own loaded term used in the claim's own words, neither quoted nor given to
+        the side whose term it is ("Moscow calls it a special military operation" is fine)."""
+        out = []
+        for term in self.reg.characterizations:
+            m = re.search(rf"(?<![\w-]){re.escape(term.term)}(?![\w-])", text, re.IGNORECASE)
+            if not m or quoted_at(text, m.start()):
+                continue
+            if said_by is not None and self.same(said_by, term.by):
+                continue
+            out.append(
+                Problem(
+                    "characterization_adopted",
+                    f"Uses “{term.term}”, {term.by}'s own term for {term.neutral}, "
+                    "as neutral wording",
+                    f"attributed or neutral ({term.neutral})",
+                    term.term,
+                    evidence,
+                )
+            )
+        return out
+
+    def judge_text(self, text: str) -> list[tuple[Claim, Problem]]:
+        """Every problem of a text of one or more sentences, each with the claim it is in.
+
+        A sentence whose quotation is wrong is judged on its quotation alone: its other words are
+        the quotation's frame, and one error a sentence reads better than three. (A quotation
+        running on into the next sentence widens its span, and then the sentence is judged too.)
+        """
+        san, claims = self.claims(text)
+        out: list[tuple[Claim, Problem]] = []
+        flagged: set[tuple[int, int]] = set()
+        for m, problem in self.quotes_in(text, san):
+            c = next((c for c in claims if c.start <= m.start() < c.end), claims[0])
+            end = max(c.end, m.end())
+            out.append((Claim(c.start, end, text[c.start : end], c.attribution, c.words), problem))
+            flagged.add((c.start, end))
+        for c in claims:
+            if (c.start, c.end) not in flagged:
+                out.extend((c, p) for p in self.judge_claim(c))
+        return out
