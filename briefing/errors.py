@@ -23,3 +23,12 @@ class InputError(BriefingError):
 
 class UsageError(BriefingError):
     """The command line asks for something impossible (an unknown output format ...)."""
+
+
+class DataFileError(BriefingError):
+    """A data file of the package (a lexicon, the source registry) is malformed."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+        self.problem = problem

@@ -159,7 +159,8 @@ def test_wheel_carries_templates_prompts_and_data(wheel: Path) -> None:
         "briefing/templates/brief.html",
         "briefing/templates/brief.md",
         "briefing/templates/brief.txt",
-        "briefing/data/lexicon.yaml",
+        "briefing/data/cues.yaml",
+        "briefing/data/hedges.yaml",
         "briefing/data/sources.yaml",
         "briefing/data/o200k_base.tiktoken.gz",
         "briefing/__main__.py",
@@ -177,7 +178,7 @@ def test_installed_package_is_not_the_checkout(installed: Path, workdir: Path) -
         "print(json.dumps({'file': briefing.__file__, 'templates': str(r.templates_dir()), "
         "'prompts': str(r.prompts_dir()), 'package': str(r.PACKAGE_DIR), "
         "'data': [str(r.data_file(n)) "
-        "for n in ('lexicon.yaml', 'sources.yaml', 'o200k_base.tiktoken.gz')]}))"
+        "for n in ('cues.yaml', 'sources.yaml', 'o200k_base.tiktoken.gz')]}))"
     )
     info = json.loads(_run([str(installed), "-c", code], cwd=workdir, env=_clean_env()).stdout)
     assert not _under_repo(info["file"]), info

@@ -21,7 +21,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from briefing.analyze.lexicon import Registry, registry
+from briefing.analyze.lexicon import Registry, lexicon, one_of, registry
 from briefing.analyze.sources import (
     NameBook,
     is_person,
@@ -33,451 +33,73 @@ from briefing.analyze.sources import (
 from briefing.ingest.quotes import CLOSE_MARKS, OPEN_MARKS, Quote, find_quotes
 from briefing.models import Attribution, AttributionKind, Sentence, Source, Span, Via
 
-_AUX = r"(?:(?:has|have|had|will|would|also|later|previously|again|repeatedly|reportedly|publicly|then|further|once|separately|earlier|recently|firmly|strongly|did|does|do|not|never|could|may|might|should|must|had|is|was|were|are|been|being|already|only|even|often|frequently|first|initially|subsequently|told|explicitly|clearly|privately|openly|personally|officially|formally|in a statement|on [A-Z][a-z]+day|[A-Z][a-z]+day)\s+)*"
+_LEX = lexicon()
+_CUES = _LEX.cue_rules
+_NP = _LEX.source_phrases
+_ADV = _LEX.adverbials
+_WEEKDAY = rf"(?:{one_of(_LEX.calendar.weekdays)})"
+_AUX = rf"(?:(?:{one_of(_NP.auxiliaries)}|on [A-Z][a-z]+day|[A-Z][a-z]+day)\s+)*"
 _QUOTE_CHARS = '"“”„«»'
-_NOUN_AMBIGUOUS = {
-    "charges",
-    "reports",
-    "claims",
-    "posts",
-    "comments",
-    "notes",
-    "fears",
-    "hopes",
-    "concerns",
-    "orders",
-    "shows",
-    "calls",
-    "supports",
-    "backs",
-    "estimates",
-    "findings",
-    "answers",
-    "replies",
-    "demands",
-    "threats",
-    "promises",
-    "pledges",
-    "warnings",
-    "states",
-    "doubts",
-    "considers",
-    "counter",
-    "suspects",
-    "questions",
-    "remarks",
-    "signals",
-    "voices",
-    "hints",
-    "quips",
-    "post",
-    "report",
-    "claim",
-    "note",
-    "charge",
-    "comment",
-    "order",
-    "show",
-    "call",
-    "support",
-    "back",
-    "estimate",
-    "answer",
-    "reply",
-    "demand",
-    "state",
-    "find",
-    "doubt",
-    "concern",
-    "fear",
-    "hope",
-    "feel",
-    "question",
-    "remark",
-    "signal",
-    "suspect",
-    "voice",
-    "hint",
-    "quip",
-    "add",
-    "say",
-    "tell",
-    "write",
-    "think",
-}
-_STANCE_REQUIRED = {"express", "voice", "show", "convey", "signal", "indicate", "share"}
-_OBJECT_BEFORE_THAT = {
-    "tell",
-    "inform",
-    "assure",
-    "remind",
-    "warn",
-    "urge",
-    "brief",
-    "notify",
-    "convince",
-    "persuade",
-    "promise",
-}
-_NEEDS_THAT = {"agree", "find", "feel", "consider", "disagree", "conclude", "learn"}
-_NP_BAD_START = {
-    "to",
-    "of",
-    "in",
-    "on",
-    "for",
-    "with",
-    "by",
-    "from",
-    "at",
-    "about",
-    "as",
-    "if",
-    "which",
-    "who",
-    "what",
-    "when",
-    "where",
-    "how",
-    "why",
-    "not",
-    "is",
-    "was",
-    "and",
-    "but",
-    "or",
-    "that",
-    "than",
-    "so",
-    "because",
-    "after",
-    "before",
-    "while",
-    "during",
-    "into",
-    "over",
-    "under",
-    "between",
-    "among",
-    "amid",
-    "despite",
-    "since",
-    "until",
-    "there",
-    "here",
-    "yes",
-    "no",
-    "then",
-    "also",
-    "just",
-    "only",
-    "more",
-    "most",
-    "it's",
-    "this",
-    "these",
-    "those",
-}
-_NP_VERBISH = {
-    "is",
-    "are",
-    "was",
-    "were",
-    "has",
-    "have",
-    "had",
-    "will",
-    "would",
-    "can",
-    "could",
-    "do",
-    "does",
-    "did",
-    "be",
-    "been",
-    "being",
-    "should",
-    "must",
-    "may",
-    "might",
-    "shall",
-}
-_PREPOSITIONS_END = {
-    "to",
-    "of",
-    "in",
-    "on",
-    "for",
-    "with",
-    "by",
-    "from",
-    "at",
-    "about",
-    "the",
-    "a",
-    "an",
-    "and",
-    "or",
-    "but",
-    "that",
-    "as",
-    "his",
-    "her",
-    "its",
-    "their",
-    "our",
-    "my",
-    "your",
-    "two",
-    "three",
-    "four",
-    "five",
-    "several",
-    "many",
-    "some",
-    "more",
-    "most",
-    "other",
-    "former",
-    "new",
-    "first",
-}
-_INTRO_WORDS = {
-    "among",
-    "on",
-    "in",
-    "after",
-    "before",
-    "earlier",
-    "later",
-    "shortly",
-    "as",
-    "when",
-    "while",
-    "since",
-    "during",
-    "meanwhile",
-    "however",
-    "also",
-    "but",
-    "and",
-    "yet",
-    "still",
-    "then",
-    "at",
-    "under",
-    "for",
-    "from",
-    "with",
-    "without",
-    "despite",
-    "following",
-    "amid",
-    "according",
-}
+_NOUN_AMBIGUOUS = _CUES.noun_forms
+_STANCE_REQUIRED = _CUES.stance_required
+_OBJECT_BEFORE_THAT = _CUES.object_before_that
+_NEEDS_THAT = _CUES.needs_that
+_NP_BAD_START = _NP.bad_start
+_NP_VERBISH = _NP.verbish
+_PREPOSITIONS_END = _NP.bad_end
+_INTRO_WORDS = _NP.intro
 _MAX_NP_WORDS = 14
 _PRONOUN_WINDOW = 40
-_TIME_WORDS = {
-    "last",
-    "this",
-    "next",
-    "earlier",
-    "later",
-    "yesterday",
-    "today",
-    "tonight",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "in",
-    "on",
-    "at",
-    "by",
-    "since",
-    "over",
-    "during",
-    "for",
-    "now",
-    "then",
-    "recently",
-    "separately",
-    "meanwhile",
-    "also",
-    "instead",
-    "still",
-    "again",
-}
-_NP_LOWER_START = {
-    "he",
-    "she",
-    "it",
-    "they",
-    "we",
-    "i",
-    "the",
-    "a",
-    "an",
-    "officials",
-    "authorities",
-    "prosecutors",
-    "police",
-    "experts",
-    "analysts",
-    "critics",
-    "sources",
-    "residents",
-    "witnesses",
-    "lawmakers",
-    "diplomats",
-    "investigators",
-    "observers",
-    "people",
-    "some",
-    "many",
-    "others",
-    "both",
-    "his",
-    "her",
-    "their",
-    "its",
-    "one",
-    "two",
-    "three",
-    "several",
-    "state",
-    "government",
-    "local",
-    "senior",
-    "top",
-    "u.s.",
-    "federal",
-    "military",
-    "health",
-    "security",
-    "western",
-    "european",
-    "scientists",
-    "researchers",
-    "doctors",
-    "company",
-    "party",
-    "court",
-    "judges",
-    "activists",
-    "members",
-    "leaders",
-    "each",
-    "all",
-    "most",
-    "another",
-    "reports",
-    "media",
-    "documents",
-    "records",
-    "estimates",
-    "data",
-    "polls",
-    "you",
-    "unnamed",
-}
+_TIME_WORDS = _NP.time_words
+_NP_LOWER_START = _NP.lower_start
 # Cues that can close a sentence after their content ("..., KCNA said.", '"...," he added.').
-_TAIL_LEMMAS = {
-    "say",
-    "add",
-    "report",
-    "note",
-    "write",
-    "state",
-    "announce",
-    "claim",
-    "explain",
-    "argue",
-    "insist",
-    "warn",
-    "confirm",
-    "learn",
-    "tell",
-    "stress",
-    "observe",
-    "recall",
-    "conclude",
-    "allege",
-    "acknowledge",
-    "admit",
-    "believe",
-    "think",
-    "estimate",
-    "predict",
-    "suggest",
-    "reply",
-    "respond",
-    "tweet",
-    "post",
-    "declare",
-    "assert",
-    "caution",
-    "complain",
-    "remark",
-    "comment",
-    "concede",
-    "contend",
-    "maintain",
-    "reiterate",
-    "emphasize",
-    "emphasise",
-    "quip",
-    "answer",
-    "testify",
-    "counter",
-    "boast",
-    "vow",
-    "promise",
-    "pledge",
-    "urge",
-    "deny",
-    "disclose",
-    "reveal",
-    "indicate",
-    "signal",
-    "mention",
-    "hint",
-    "affirm",
-    "inform",
-    "assure",
-    "accuse",
-}
+_TAIL_LEMMAS = _CUES.tail
 # "said Thursday", "said in a statement", "said in a regulatory filing last month": not content.
 _LEADING_ADVERBIAL = re.compile(
-    r"\s*(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?:in|on)\s+(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?(?:statement|filing|interview|release|post|tweet|letter|report|speech|briefing|call|note|email)(?:\s+(?:last|this|on|to)\s+\w+)?|last\s+(?:week|month|year)|this\s+(?:week|month|year)|earlier\s+this\s+\w+|on\s+\w+\s+\d{1,2})[,\s]+(?:that\s+)?"
+    rf"\s*(?:(?:on\s+)?{_WEEKDAY}"
+    r"|(?:in|on)\s+(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?"
+    rf"(?:{one_of(_ADV.statements)})(?:\s+(?:last|this|on|to)\s+\w+)?"
+    r"|last\s+(?:week|month|year)|this\s+(?:week|month|year)|earlier\s+this\s+\w+"
+    r"|on\s+\w+\s+\d{1,2})[,\s]+(?:that\s+)?"
 )
 # An attitude's object ends where a relative or appositive clause begins.
 _CLAUSE_AFTER_OBJECT = re.compile(
-    r",?\s+(?=to which\b)|,?\s+and\s+(?=[a-z]+ed\b)|,\s+(?=which\b|who\b|a (?:phrase|term|move|step|word)\b)"
+    r",?\s+(?=to which\b)|,?\s+and\s+(?=[a-z]+ed\b)"
+    r"|,\s+(?=which\b|who\b|a (?:phrase|term|move|step|word)\b)"
 )
 _HEDGE_ADVERB = re.compile(
-    r"(?<![\w-])(reportedly|allegedly|purportedly|supposedly|as alleged)(?![\w-]),?\s*",
+    rf"(?<![\w-])({one_of(_LEX.hedges.adverbs)})(?![\w-]),?\s*",
     re.IGNORECASE,
 )
 _WHAT_X_CALLS = re.compile(
-    r"\b(?:what|which)\s+(?P<np>it|they|he|she|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+(?P<cue>calls|called|terms|termed|describes as|described as|dubs|dubbed|refers to as)\s+"
+    r"\b(?:what|which)\s+(?P<np>it|they|he|she|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+"
+    rf"(?P<cue>{one_of(_CUES.naming)})\s+"
 )
-_PARTICIPLE = re.compile(
-    r",\s+(insisting|saying|adding|noting|arguing|warning|claiming|stressing|explaining|asserting|stating|calling|suggesting)\b"
+_PARTICIPLE = re.compile(rf",\s+({one_of(_CUES.participles)})\b")
+_ADVERBIAL_CLAUSE = re.compile(rf",\s+(?=(?:{one_of(_ADV.clause_openers)})\b)")
+_ADDRESSEE_LEMMAS = _CUES.addressee
+_ADVERBIAL_TAIL = re.compile(rf"\s*(?:{one_of(_ADV.after_cue)}|[A-Z][a-z]+day)\b")
+_TIME_TAIL = re.compile(rf"\s+(?:{one_of(_ADV.time_tail)})\b(?:[^,]{{0,60}})$")
+# "the earnings report showed a company taking shape": evidence, not a stance
+_EVIDENCE_SHOWED = re.compile(rf"\b(?:{one_of(_CUES.evidence_nouns)})\s*$")
+# "the family said": a word in -ly before the cue that is not an adverb
+_NOT_ADVERB = re.compile(rf"(?:{one_of(_NP.not_adverbs)})\s*$", re.I)
+# clause boundaries before a cue: the source phrase starts after the last one
+_CLAUSE_CUT = re.compile(
+    rf"(?:,\s+|\s+(?:{one_of(_NP.clause_words)})\s+"
+    r"|,?\s+(?:and|but)\s+(?=(?:he|she|it|they|we|i)\s)|[:;]\s+|[”\"]\s+|\s[-–—]\s)"
 )
-_ADVERBIAL_CLAUSE = re.compile(
-    r",\s+(?=(?:after|as|because|when|while|since|before|although|though|despite)\b)"
+_CONNECTIVES = re.compile(rf"(?:(?:{one_of(_NP.connectives)})\s+)+", re.I)
+_STATEMENT_SUBJECT = re.compile(
+    rf"^(?P<np>.+?)\s+(?:also\s+)?(?:{one_of(_CUES.statement_verbs)})\s+(?:a|an)\s+(?:\w+\s+)?"
+    rf"(?:{one_of(_CUES.statement_nouns)})\s*,?\s*$"
 )
-_ADDRESSEE_LEMMAS = {"tell", "inform", "assure", "urge", "accuse", "promise", "warn"}
-_ADVERBIAL_TAIL = re.compile(
-    r"\s*(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|via|through|before|from|to|told|according|without|[A-Z][a-z]+day)\b"
+_OPENING_ADVERBIAL = re.compile(rf"(?:{one_of(_ADV.sentence_openers)})\b", re.I)
+_PASSIVE_BY = re.compile(
+    r"\s(?:was|were|is|are|has been|have been|had been)\s+(?:first\s+|initially\s+|also\s+)?"
+    rf"({one_of(_CUES.passive_by)})\s+by\s+"
 )
-_TIME_TAIL = re.compile(
-    r"\s+(?:on|in|at|after|during|late|early|last|this|earlier|later|when|while|speaking|via|through|before)\b(?:[^,]{0,60})$"
-)
+_SELF_DESCRIPTION = re.compile(rf"the (?:{one_of(_LEX.role_words.self_descriptions)})")
 
 
 @dataclass
@@ -580,10 +202,7 @@ def _cue_ok(
         return False  # "posted a map of its routes"
     if lemma == "add" and after_l.startswith("to "):
         return False  # "problems add to a long list"
-    if lemma == "show" and re.search(
-        r"\b(?:report|study|data|results?|survey|poll|filing|figures|earnings|documents?|analysis|research|records?|footage|images?)\s*$",
-        np.lower(),
-    ):
+    if lemma == "show" and _EVIDENCE_SHOWED.search(np.lower()):
         return True  # "the earnings report showed a company taking shape"
     if lemma in _STANCE_REQUIRED:
         head = _words(after)[:5]
@@ -624,13 +243,7 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
         adv = re.search(
             r"\s+(?:[a-z]+ly|appears? to|seems? to|continues? to|tends? to)\s*$", text[lo:end]
         )
-        if (
-            not adv
-            or adv.start() == 0
-            or re.search(
-                r"(?:family|ally|italy|rally|assembly|supply|july)\s*$", adv.group(0), re.I
-            )
-        ):
+        if not adv or adv.start() == 0 or _NOT_ADVERB.search(adv.group(0)):
             break
         end = lo + adv.start()
     _, end = _trim(text, lo, end)
@@ -644,10 +257,7 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
             return rs, rend
     # clause boundaries: the NP starts after the last one
     cut = lo
-    for b in re.finditer(
-        r"(?:,\s+|\s+(?:that|while|as|when|because|after|before|since|if|who|which|where|whereas)\s+|,?\s+(?:and|but)\s+(?=(?:he|she|it|they|we|i)\s)|[:;]\s+|[”\"]\s+|\s[-–—]\s)",
-        head,
-    ):
+    for b in _CLAUSE_CUT.finditer(head):
         cut = lo + b.end()
     s, e = _trim(text, cut, end)
     if s >= e:
@@ -658,11 +268,7 @@ def _np_before(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None
             if rel and _valid_np(rel.group(1)):
                 return lo + rel.start(1), lo + rel.end(1)
         return None
-    lead = re.match(
-        r"(?:(?:with|and|but|while|whereas|as|so|yet|where|which|who|that|when|because|since|if|now|also|still|then)\s+)+",
-        text[s:e],
-        re.I,
-    )
+    lead = _CONNECTIVES.match(text[s:e])
     if lead and e - s > lead.end():
         s += lead.end()  # ", with a spokesperson stating ...", ", and now many fear ..."
     tm = _TIME_TAIL.search(text[s:e])
@@ -913,10 +519,7 @@ def _cut_at_next_clause(ctx: _Context, content: tuple[int, int], depth: int) -> 
 
 def _statement_subject(ctx: _Context, lo: int, cue_start: int) -> tuple[int, int] | None:
     """'Eli Cohen also released a statement calling ...': the subject of the statement."""
-    m = re.search(
-        r"^(?P<np>.+?)\s+(?:also\s+)?(?:released|issued|put out|posted|published|sent)\s+(?:a|an)\s+(?:\w+\s+)?(?:statement|post|tweet|message|letter|video)\s*,?\s*$",
-        ctx.text[lo:cue_start],
-    )
+    m = _STATEMENT_SUBJECT.search(ctx.text[lo:cue_start])
     if not m:
         return None
     s, e = _trim(ctx.text, lo + m.start("np"), lo + m.end("np"))
@@ -1241,14 +844,7 @@ def _trailing(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
             continue
         if len(_words(text[sent.start : bs])) < 3:
             continue
-        if (
-            re.match(
-                r"(?:shortly|after|when|while|as|before|since|although|though|because|if|once|until|despite|following|during)\b",
-                text[sent.start : bs],
-                re.I,
-            )
-            and "," not in text[sent.start : bs]
-        ):
+        if _OPENING_ADVERBIAL.match(text[sent.start : bs]) and "," not in text[sent.start : bs]:
             continue  # "Shortly after the ruling, Andrew posted again": an adverbial clause, not content
         tail = text[be:end]
         content_end = bs
@@ -1344,10 +940,7 @@ def _passive_by(ctx: _Context, sent: Sentence, idx: int) -> list[_Draft]:
     """'The guilty pleas were first reported by the Wall Street Journal.'"""
     text = ctx.text
     end = _strip_final_punct(text, sent.start, sent.end)
-    m = re.search(
-        r"\s(?:was|were|is|are|has been|have been|had been)\s+(?:first\s+|initially\s+|also\s+)?(reported|announced|confirmed|disclosed|revealed|stated|claimed|alleged)\s+by\s+",
-        text[sent.start : end],
-    )
+    m = _PASSIVE_BY.search(text[sent.start : end])
     if not m:
         return []
     np = _np_after(ctx, sent.start + m.end(), end)
@@ -1410,15 +1003,7 @@ def _same_holder(inner: Source, outer: Source) -> bool:
         return org
     if t in {"he", "she"} and not org:
         return True
-    return (
-        bool(
-            re.fullmatch(
-                r"the (?:company|firm|group|agency|ministry|government|organi[sz]ation|carrier|automaker|startup|bank|regulator)",
-                t,
-            )
-        )
-        and org
-    )
+    return bool(_SELF_DESCRIPTION.fullmatch(t)) and org
 
 
 def _nested(ctx: _Context, outer: _Draft, idx: int) -> list[_Draft]:

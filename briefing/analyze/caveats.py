@@ -12,12 +12,13 @@ import bisect
 import re
 from collections import defaultdict
 
-from briefing.analyze.lexicon import Registry, registry
+from briefing.analyze.lexicon import Registry, lexicon, one_of, registry
 from briefing.ingest.quotes import find_quotes
 from briefing.models import Attribution, Caveat, CaveatKind, Event, Sentence
 
 _SINGLE_ANON = re.compile(
-    r"^(?:an?|one)\s+(?:unnamed\s+|senior\s+|anonymous\s+)?(?:official|source|person|diplomat|aide|insider|witness)\b",
+    r"^(?:an?|one)\s+(?:unnamed\s+|senior\s+|anonymous\s+)?"
+    rf"(?:{one_of(lexicon().role_words.single_anonymous)})\b",
     re.I,
 )
 
@@ -93,7 +94,8 @@ def _characterizations(
         for flag in reg.characterization_flags:
             for m in flag.finditer(sent.text):
                 pos, after_pos = sent.start + m.start(), sent.start + m.end()
-                # the quoted term just before the flag ("... operation in Ukraine," a phrase it uses)
+                # the quoted term just before the flag
+                # ("... operation in Ukraine," a phrase it uses)
                 i = bisect.bisect_right(q_ends, pos) - 1
                 if i >= 0 and pos - quotes[i].end <= 4:
                     flagged[(quotes[i].inner_start, quotes[i].inner_end)] = m.group(0)
@@ -190,7 +192,8 @@ def _state_media(attributions: list[Attribution], reg: Registry) -> list[Caveat]
                 text=label,
                 applies_to=[a.id for a in atts],
                 sentence_ids=sids,
-                note=f"The account comes from {label}, which is state-controlled; the article cites no independent confirmation",
+                note=f"The account comes from {label}, which is state-controlled; "
+                "the article cites no independent confirmation",
             )
         )
     return out

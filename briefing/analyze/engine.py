@@ -9,7 +9,7 @@ from __future__ import annotations
 from briefing.analyze.attribution import find_attributions
 from briefing.analyze.caveats import find_caveats
 from briefing.analyze.events import find_events, is_boilerplate
-from briefing.analyze.lexicon import registry
+from briefing.analyze.lexicon import lexicon, registry
 from briefing.analyze.sources import NameBook
 from briefing.ingest.quotes import find_quotes
 from briefing.ingest.sentences import split_sentences
@@ -20,12 +20,13 @@ def own_outlets(article: Article, sentences: list[Sentence]) -> set[str]:
     """The article's own outlet, which is never an intermediary: from its metadata, and from
     the outlet's own furniture in the text ("FIRST ON FOX:", "Sign up for CNN's newsletter")."""
     reg = registry()
+    kickers = lexicon().boilerplate.kickers  # "FIRST ON" -> None, "FIRST ON FOX" -> "Fox News"
     own = {o.name for o, _ in reg.find_outlets(article.meta.outlet or "")}
     for s in sentences:
-        if is_boilerplate(s) or s.text.upper().startswith("FIRST ON"):
+        kicked = [k for k in kickers if s.text.upper().startswith(k)]
+        if is_boilerplate(s) or kicked:
             own |= {o.name for o, _ in reg.find_outlets(s.text)}
-            if s.text.upper().startswith("FIRST ON FOX"):
-                own.add("Fox News")
+            own |= {outlet for k in kicked if (outlet := kickers[k]) is not None}
     return own
 
 

@@ -10,40 +10,25 @@ from __future__ import annotations
 
 import re
 
-from briefing.analyze.lexicon import registry
+from briefing.analyze.lexicon import lexicon, one_of, registry
 from briefing.analyze.sources import NameBook, person_names
 from briefing.models import Attribution, Event, Sentence
 
-_MONTH = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+_CALENDAR = lexicon().calendar
+_MONTH = f"(?:{_CALENDAR.month_pattern()})"
+_WEEKDAY = f"(?:{one_of(_CALENDAR.weekdays)})"
 TIME = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?(?:,?\s+\d{{4}})?"
     rf"|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?"
     rf"|(?:between\s+)?{_MONTH}\s+\d{{4}}"
-    r"|(?:on\s+|last\s+|this\s+|next\s+|earlier\s+|late\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?"
-    r"|(?:this|last|next|earlier this|later this)\s+(?:week|month|year|spring|summer|autumn|fall|winter)"
-    r"|yesterday|today|tonight"
+    rf"|(?:on\s+|last\s+|this\s+|next\s+|earlier\s+|late\s+)?{_WEEKDAY}"
+    rf"(?:\s+(?:{one_of(_CALENDAR.day_parts)}))?"
+    rf"|(?:this|last|next|earlier this|later this)\s+(?:{one_of(_CALENDAR.periods)})"
+    rf"|{one_of(_CALENDAR.relative_days)}"
     r"|(?:in|since|by|until)\s+(?:19|20)\d\d)\b"
 )
-_BOILERPLATE = re.compile(
-    r"sign up|newsletter|click here|subscribe|download the|contributed to this report|"
-    r"^by [A-Z]|\(photo|^file\b|all rights reserved|terms of service|privacy policy|thanks for signing",
-    re.IGNORECASE,
-)
-_MEETING = {
-    "met",
-    "meet",
-    "meets",
-    "meeting",
-    "meetings",
-    "visit",
-    "visited",
-    "visits",
-    "summit",
-    "talks",
-    "trip",
-    "traveled",
-    "travelled",
-}
+_BOILERPLATE = lexicon().boilerplate.pattern()
+_MEETING = lexicon().event_words.meetings
 
 
 def is_boilerplate(sentence: Sentence) -> bool:

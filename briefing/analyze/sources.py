@@ -11,230 +11,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.analyze.lexicon import Outlet, Registry, registry
+from briefing.analyze.lexicon import Outlet, Registry, lexicon, one_of, registry
 from briefing.models import Source, SourceType
 
-PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "her", "them"}
-_PERSON_PRONOUNS = {"he", "she", "him", "her", "i"}
+_LEX = lexicon()
+PRONOUNS = _LEX.pronouns.all
+_PERSON_PRONOUNS = _LEX.pronouns.person
 _ORG_TYPES = {"outlet", "state_media", "wire", "public_broadcaster", "government"}
 _MEDIA_TYPES = {"outlet", "state_media", "wire", "public_broadcaster"}
-
-TITLES = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "president",
-    "prime",
-    "minister",
-    "foreign",
-    "deputy",
-    "secretary",
-    "general",
-    "gen.",
-    "sen.",
-    "senator",
-    "rep.",
-    "reps.",
-    "representative",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "mr.",
-    "mrs.",
-    "ms.",
-    "dr.",
-    "prof.",
-    "professor",
-    "judge",
-    "justice",
-    "governor",
-    "gov.",
-    "mayor",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "chancellor",
-    "ambassador",
-    "attorney",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "director",
-    "commander",
-    "lt.",
-    "col.",
-    "capt.",
-    "sgt.",
-    "vice",
-    "defense",
-    "defence",
-    "interior",
-    "finance",
-    "supreme",
-    "leader",
-    "chief",
-    "executive",
-    "ceo",
-    "pope",
-    "premier",
-    "speaker",
-    "prosecutor",
-    "first",
-    "lady",
-    "state",
-    "affairs",
-    "of",
-    "the",
-    "former",
-    "acting",
-    "senior",
-    "top",
-    "house",
-    "senate",
-    "committee",
-    "u.s.",
-    "us",
-    "u.n.",
-    "sheikh",
-    "crown",
-    "emir",
-    "ayatollah",
-    "marshal",
-    "admiral",
-    "adm.",
-    "sir",
-    "dame",
-    "lord",
-    "officer",
-    "head",
-    "founder",
-    "chairperson",
-    "dictator",
-    "said",
-    "says",
-}
+TITLES = _LEX.titles.words
 _WORD_TOKEN = (
     r"(?:[A-Z][a-z’']*[A-Z]?[a-z’']+(?:-[A-Za-z][a-z’']+)*|[A-Z][A-Z]+(?=[ \u00a0][A-Z][a-z]))"
 )
 _NAME_TOKEN = rf"(?:{_WORD_TOKEN}|[A-Z]\.)"
 NAME_RUN = re.compile(rf"{_WORD_TOKEN}(?:[ \u00a0]{_NAME_TOKEN})*")
-ORG_WORDS = {
-    "Authority",
-    "Agency",
-    "Ministry",
-    "Department",
-    "Company",
-    "Co",
-    "Inc",
-    "Corp",
-    "Corporation",
-    "Motors",
-    "Group",
-    "University",
-    "Council",
-    "Commission",
-    "Office",
-    "Court",
-    "Tribunal",
-    "Party",
-    "Bank",
-    "Association",
-    "Institute",
-    "Committee",
-    "Club",
-    "Airlines",
-    "Airways",
-    "Times",
-    "News",
-    "Post",
-    "Journal",
-    "Foundation",
-    "Fund",
-    "Organization",
-    "Organisation",
-    "Union",
-    "Administration",
-    "Service",
-    "Services",
-    "Board",
-    "Bureau",
-    "Force",
-    "Forces",
-    "Army",
-    "Navy",
-    "Police",
-    "Church",
-    "Hospital",
-    "School",
-    "College",
-    "Center",
-    "Centre",
-    "Network",
-    "Systems",
-    "Technologies",
-    "Labs",
-    "Pharmaceuticals",
-    "Holdings",
-    "Industries",
-    "Media",
-    "Press",
-    "Palace",
-    "House",
-    "Parliament",
-    "Congress",
-    "Senate",
-    "Assembly",
-    "Government",
-    "Programme",
-    "Program",
-    "Telescope",
-    "Observatory",
-    "Cluster",
-    "Accords",
-    "Summit",
-    "Prize",
-    "System",
-}
-_CALENDAR = {
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Sept",
-    "Oct",
-    "Nov",
-    "Dec",
-}
+ORG_WORDS = _LEX.org_words.words
+_CALENDAR = _LEX.calendar.names()
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
-_DETERMINERS = re.compile(
-    r"^(?:the|a|an|this|that|these|those|its|his|her|their|our|one|some|two|several|many|both)\s+",
-    re.I,
-)
+_DETERMINERS = re.compile(rf"^(?:{one_of(_LEX.source_phrases.determiners)})\s+", re.I)
 
 
 def _strip_titles(tokens: list[str], reg: Registry) -> list[str]:
@@ -372,15 +166,7 @@ def classify(
     if places:
         country, m = places[0]
         rest = (bare[: m.start()] + bare[m.end() :]).strip().lower()
-        if not rest or rest in {
-            "government",
-            "regime",
-            "leadership",
-            "authorities",
-            "officials",
-            "side",
-            "state",
-        }:
+        if not rest or rest in _LEX.role_words.government:
             return country.name, "government"
         if role:
             return None, role
@@ -402,54 +188,7 @@ def is_pronoun(text: str) -> bool:
     return text.strip().lower() in PRONOUNS
 
 
-PERSON_ROLES = {
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "official",
-    "aide",
-    "attorney",
-    "lawyer",
-    "executive",
-    "director",
-    "minister",
-    "president",
-    "leader",
-    "judge",
-    "prosecutor",
-    "analyst",
-    "expert",
-    "professor",
-    "researcher",
-    "scientist",
-    "economist",
-    "diplomat",
-    "source",
-    "person",
-    "witness",
-    "resident",
-    "chief",
-    "head",
-    "chairman",
-    "chairwoman",
-    "secretary",
-    "ambassador",
-    "envoy",
-    "senator",
-    "lawmaker",
-    "commander",
-    "officer",
-    "founder",
-    "ceo",
-    "insider",
-    "adviser",
-    "advisor",
-    "employee",
-    "member",
-    "doctor",
-    "man",
-    "woman",
-}
+PERSON_ROLES = _LEX.role_words.person
 
 
 def is_person(src: Source) -> bool:
@@ -499,25 +238,7 @@ def make_source(
     return Source(text=text[start:end], start=start, end=end, canonical=canonical, type=kind)
 
 
-_MATCH_SKIP = {
-    "the",
-    "a",
-    "an",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "president",
-    "minister",
-    "foreign",
-    "prime",
-    "leader",
-    "state",
-    "media",
-    "north",
-    "south",
-    "korean",
-}
+_MATCH_SKIP = _LEX.names.match_skip
 
 
 class NameMatcher:

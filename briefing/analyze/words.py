@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import re
 
-_STOP = set(
-    """a an the and or but of to in on at for with by from as is are was were be been being has have had
-do does did will would can could may might shall should must not no it its this that these those he she they them his
-her their there here which who whom whose what when where why how also than then so such very more most said says say
-told tell according reported reports report stated claimed claims added noted further other into over about after before
-during while until since both either neither each all any some many much one two three said""".split()
-)
+from briefing.analyze.lexicon import lexicon
+
+_STOP = lexicon().stopwords.words
 
 
 def _stem(word: str) -> str:

@@ -13,15 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.analyze.lexicon import registry
+from briefing.analyze.lexicon import lexicon, one_of, registry
 from briefing.analyze.sources import NameBook, NameMatcher
 from briefing.analyze.words import content_words
 from briefing.models import Analysis, Attribution
 
-_DENIAL = re.compile(
-    r"\b(?:denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes|false|untrue|baseless|fabricated)\b",
-    re.I,
-)
+_DENIAL = re.compile(rf"\b(?:{one_of(lexicon().disputed.denials)})\b", re.I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
 

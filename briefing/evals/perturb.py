@@ -19,48 +19,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from briefing.analyze.lexicon import registry
+from briefing.analyze.lexicon import lexicon, one_of, registry
 
-_SPEECH_CUES = {
-    "said",
-    "says",
-    "say",
-    "told",
-    "tells",
-    "added",
-    "adds",
-    "reported",
-    "reports",
-    "stated",
-    "announced",
-    "noted",
-    "notes",
-    "wrote",
-    "claimed",
-    "warned",
-    "explained",
-    "insisted",
-    "argued",
-    "according to",
-    "assured",
-    "affirms",
-    "confirmed",
-    "argues",
-}
-_SWAPS = {
-    "not": "now",
-    "no": "some",
-    "will": "won't",
-    "never": "always",
-    "more": "less",
-    "would": "wouldn't",
-    "is": "isn't",
-    "are": "aren't",
-    "was": "wasn't",
-    "can": "cannot",
-    "has": "hasn't",
-    "have": "haven't",
-}
+_WORDS = lexicon().perturbations
+_SPEECH_CUES = _WORDS.speech_cues
+_SWAPS = _WORDS.swaps
+_FINITE = re.compile(rf"\b(?:{one_of(_WORDS.finite_verbs)}|[a-z]+ed|[a-z]+s)\b")
 
 
 def _name(src: dict[str, Any] | None) -> str | None:
@@ -125,13 +89,7 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
         and not a["source"]["text"].isupper()
         and (a.get("cue") or {}).get("text", "").lower() in _SPEECH_CUES
         and len(a["content"]["text"].split()) >= 4
-        and (
-            a["kind"] == "direct"
-            or re.search(
-                r"\b(?:is|are|was|were|has|have|had|will|would|could|can|may|did|[a-z]+ed|[a-z]+s)\b",
-                a["content"]["text"],
-            )
-        )
+        and (a["kind"] == "direct" or _FINITE.search(a["content"]["text"]))
     ]
     people = []
     described: dict[
@@ -262,6 +220,7 @@ def build_suite(gold_files: list[Path], root: Path, out: Path, limit: int = 3) -
         "suite": "perturbations",
         "min_pass_rate": 0.95,
         "description": "Made by `briefing eval perturb` from the attribution dev set: each "
-        "case carries one attribution error check must find, or is a faithful control that must pass.",
+        "case carries one attribution error check must find, or is a faithful control that "
+        "must pass.",
         "cases": cases,
     }

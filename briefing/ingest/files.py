@@ -45,21 +45,6 @@ _NO_ARTICLES = "folder holds no articles (.txt, .md, .html, .htm, .json)"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _TITLE_MAX = 200
 _BYLINE = re.compile(r"^[Bb][Yy][ \t]+(?P<name>\S.{0,120})$")
-_NAME_CONNECTORS = {
-    "and",
-    "&",
-    "de",
-    "da",
-    "del",
-    "der",
-    "van",
-    "von",
-    "bin",
-    "ibn",
-    "al",
-    "la",
-    "le",
-}
 _LOOKS_HTML = re.compile(
     r"<(?:!doctype\s+html|html|head|body|article|main|p|div|h[1-6]|title|meta|section)\b",
     re.IGNORECASE,
@@ -376,6 +361,16 @@ def _headline(paragraph: str) -> str | None:
     return line
 
 
+def _name_connectors() -> frozenset[str]:
+    """Lowercase words a byline name may hold ("von", "bin"), from ``data/names.yaml``.
+
+    Imported when first needed: the lexicon lives in ``briefing.analyze``, which imports ingest.
+    """
+    from briefing.analyze.lexicon import lexicon
+
+    return lexicon().names.connectors
+
+
 def _byline(paragraph: str) -> str | None:
     """The name in a byline paragraph ("By Nadeem Faisal Baiga"), or None."""
     line = paragraph.strip().strip("*_").strip()
@@ -386,8 +381,9 @@ def _byline(paragraph: str) -> str | None:
     words = re.split(r"[ \t]+|,[ \t]*", name)
     if not 1 <= len(words) <= 10 or not words[0][:1].isupper():
         return None
+    connectors = _name_connectors()
     for word in words:
-        if not word or not (word[:1].isupper() or word.lower() in _NAME_CONNECTORS):
+        if not word or not (word[:1].isupper() or word.lower() in connectors):
             return None
     if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
         return None  # a sentence ("By Tuesday Seoul Had Responded."), not a name

@@ -5,8 +5,8 @@ evidence, so the split must be deterministic and its offsets exact: ``text[start
 sentence, with surrounding whitespace (including non-breaking and zero-width spaces) left
 outside. News text defeats naive splitting in known ways, handled here:
 
-- abbreviations: titles (Mr., Gen., Reps.) and initials never end a sentence; months, "U.S.",
-  "Inc." end one only when a typical sentence opener follows;
+- abbreviations (listed in ``data/abbreviations.yaml``): titles (Mr., Gen., Reps.) and initials
+  never end a sentence; "U.S.", "Inc." end one only when a typical sentence opener follows;
 - closing quote marks and brackets after the full stop belong to the sentence they close;
 - a headline or dateline line without a full stop is a sentence of its own;
 - a missing space after a full stop ("concerns.Allegedly") still ends a sentence.
@@ -14,156 +14,39 @@ outside. News text defeats naive splitting in known ways, handled here:
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TYPE_CHECKING
 
 from briefing.models import Sentence
 
-_SPACE = " \t\r\n\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff"
+if TYPE_CHECKING:
+    from briefing.analyze.lexicon_schema import Abbreviations
+
+_SPACE = (
+    " \t\r\n\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff"
+)
 _CLOSERS = "\"”’'»)]"
 _OPENERS = "\"“‘'«(["
-
-# Never the last word of a sentence: a name or number always follows.
-_NEVER_FINAL = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "gen",
-    "gens",
-    "sen",
-    "sens",
-    "rep",
-    "reps",
-    "gov",
-    "govs",
-    "lt",
-    "col",
-    "capt",
-    "sgt",
-    "cpl",
-    "maj",
-    "adm",
-    "prof",
-    "rev",
-    "hon",
-    "pres",
-    "supt",
-    "st",
-    "mt",
-    "ft",
-    "no",
-    "nos",
-    "vs",
-    "v",
-    "cf",
-    "fig",
-    "approx",
-    "dept",
-    "est",
-    "messrs",
-    "mme",
-    "mmes",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "e.g",
-    "i.e",
-    "ca",
-    "op",
-    "vol",
-    "pp",
-    "ch",
-    "art",
-    "sec",
-}
-# May end a sentence; does so only when a typical sentence opener follows.
-_MAYBE_FINAL = {
-    "inc",
-    "corp",
-    "co",
-    "ltd",
-    "llc",
-    "plc",
-    "jr",
-    "sr",
-    "etc",
-    "a.m",
-    "p.m",
-    "bros",
-    "al",
-}
-_OPENER_WORDS = {
-    "the",
-    "a",
-    "an",
-    "in",
-    "on",
-    "at",
-    "he",
-    "she",
-    "it",
-    "they",
-    "we",
-    "i",
-    "you",
-    "this",
-    "that",
-    "these",
-    "those",
-    "but",
-    "and",
-    "or",
-    "so",
-    "yet",
-    "there",
-    "his",
-    "her",
-    "its",
-    "their",
-    "our",
-    "my",
-    "as",
-    "after",
-    "before",
-    "when",
-    "while",
-    "if",
-    "since",
-    "for",
-    "by",
-    "with",
-    "however",
-    "meanwhile",
-    "also",
-    "both",
-    "some",
-    "many",
-    "most",
-    "one",
-    "two",
-    "officials",
-    "according",
-    "earlier",
-    "later",
-    "last",
-    "then",
-    "still",
-}
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0\u200b\r]*\n\s*")
 _TERMINATOR = re.compile(r"[.!?…]+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.'’-]*)\.$")
 _NEXT_WORD = re.compile(r"[A-Za-z’']+")
 _LIST_LINE = re.compile(r"(?:[#>*+-]|\d+[.)])\s")
+
+
+@functools.cache
+def _abbreviations() -> Abbreviations:
+    """Abbreviations and sentence openers from ``data/abbreviations.yaml``.
+
+    Read on first use rather than at import: the lexicon lives in ``briefing.analyze``, whose
+    engine imports this module.
+    """
+    from briefing.analyze.lexicon import lexicon
+
+    return lexicon().abbreviations
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -194,10 +77,11 @@ def _is_abbreviation_stop(text: str, dot: int, start: int, next_pos: int, end: i
         return True  # an initial: "Michael J. Driscoll"
     nxt = _NEXT_WORD.match(text, next_pos, end)
     next_word = nxt.group(0).lower() if nxt else ""
-    if word in _NEVER_FINAL:
+    abbr = _abbreviations()
+    if word in abbr.never_final:
         return True
-    if word in _MAYBE_FINAL or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
-        return next_word not in _OPENER_WORDS  # "U.S. officials" vs "in the U.S. The ..."
+    if word in abbr.maybe_final or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+        return next_word not in abbr.openers  # "U.S. officials" vs "in the U.S. The ..."
     return False
 
 
