@@ -1,9 +1,10 @@
-"""Eval suites: YAML files of (article, summary, what ``check`` must find), run from the CLI or pytest.
+"""Eval suites: YAML files of (article, summary, what ``check`` must find), for the CLI or pytest.
 
 A suite::
 
     suite: kcna-seed                      # optional; the file name otherwise
-    article: ../examples/articles/kcna-putin-pyongyang.txt   # default for its cases, relative to the suite
+    # the default article of its cases, relative to the suite
+    article: ../examples/articles/kcna-putin-pyongyang.txt
     cases:
       - id: putin-said-visit-soon
         summary: Putin said he will visit Pyongyang soon.
@@ -25,11 +26,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from briefing import pipeline
 from briefing.errors import BriefingError
 from briefing.evals.check import FINDING_TYPES, Checker, CheckResult
 from briefing.ingest import load_article
@@ -133,7 +134,7 @@ def _where(path: Path, raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
 
 
 def load_suite(path: Path) -> Suite:
-    """Parse and validate a suite; any problem is one line naming the file, the case and the field."""
+    """Parse and validate a suite; a problem is one line naming the file, the case and the field."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -180,7 +181,7 @@ class Runner:
             if key not in self._checkers:
                 art = load_article(p)
         if key not in self._checkers:
-            self._checkers[key] = Checker(art)  # type: ignore[arg-type]
+            self._checkers[key] = pipeline.checker(art)  # type: ignore[arg-type]
         ck = self._checkers[key]
         return ck, art or Article(meta=ck.an.article, text=ck.an.article.text or "")
 
@@ -205,7 +206,8 @@ class Runner:
         ]
         if case.expect.passed is not None and result.passed != case.expect.passed:
             problems.append(
-                f"expected the check to {'pass' if case.expect.passed else 'fail'}, it {'passed' if result.passed else 'failed'}"
+                f"expected the check to {'pass' if case.expect.passed else 'fail'}, "
+                f"it {'passed' if result.passed else 'failed'}"
             )
         return CaseResult(
             name, case, not problems, problems, result, time.perf_counter() - t0, summary
@@ -220,72 +222,7 @@ class Runner:
 
 
 def generate_offline(checker: Checker) -> str:
-    """The pipeline's own summary of an article, with the configured backend: its brief's bottom
-    line. Offline that is extractive; with ``BRIEFING_BACKEND=openai`` (or ``briefing.toml``) the
-    model writes it and ``verify`` has already withheld what it could not ground, so the case
-    checks what a reader would actually get."""
-    from briefing.brief import make_brief
-    from briefing.llm.settings import load_settings
+    """The pipeline's own summary of the checked article (``generate: true``)."""
+    from briefing import pipeline
 
-    settings = load_settings()
-    llm: dict[str, Any] = {}
-    if settings.backend == "openai":
-        from briefing.llm.extract import run
-        from briefing.verify import verify
-
-        result = run([checker.an], settings)[checker.an.article.id]
-        if result.extraction is not None:
-            llm = {"verified": {checker.an.article.id: verify(checker.an, result.extraction)}}
-    brief = make_brief([checker.an], **llm)
-    return " ".join(item.text for item in brief.bottom_line)
-
-
-def junit_xml(runs: list[SuiteRun]) -> str:
-    """One testsuite per suite, one testcase per case; a failure lists what went wrong."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"]
-    for run in runs:
-        failures = sum(not r.passed for r in run.results)
-        total = sum(r.seconds for r in run.results)
-        out.append(
-            f'  <testsuite name={quoteattr(run.name)} tests="{len(run.results)}" failures="{failures}" '
-            f'errors="0" time="{total:.3f}">'
-        )
-        for r in run.results:
-            out.append(
-                f'    <testcase classname={quoteattr(run.name)} name={quoteattr(r.case.id)} time="{r.seconds:.3f}">'
-            )
-            if not r.passed:
-                msg = "; ".join(r.problems)
-                body = f"findings: {', '.join(r.found) or 'none'}\n" + "\n".join(r.problems)
-                out.append(f"      <failure message={quoteattr(msg)}>{escape(body)}</failure>")
-            out.append("    </testcase>")
-        out.append("  </testsuite>")
-    out.append("</testsuites>")
-    return "\n".join(out) + "\n"
-
-
-def report_json(runs: list[SuiteRun]) -> dict[str, Any]:
-    cases = [r for run in runs for r in run.results]
-    return {
-        "passed": sum(r.passed for r in cases),
-        "total": len(cases),
-        "pass_rate": (sum(r.passed for r in cases) / len(cases)) if cases else 0.0,
-        "suites": [
-            {
-                "suite": run.name,
-                "path": str(run.path),
-                "cases": [
-                    {
-                        "id": r.case.id,
-                        "passed": r.passed,
-                        "problems": r.problems,
-                        "found": r.found,
-                        "summary": r.summary,
-                        "findings": [f.model_dump() for f in r.result.findings] if r.result else [],
-                    }
-                    for r in run.results
-                ],
-            }
-            for run in runs
-        ],
-    }
+    return pipeline.summarise(checker.an)

@@ -75,7 +75,9 @@ def test_the_kcna_sentence_is_withheld_for_checks_reason(seed: Analysis) -> None
 
 
 def test_a_faithful_line_passes_both(seed: Analysis) -> None:
-    text = "KCNA reported that Putin expressed his willingness to visit North Korea at an early date."
+    text = (
+        "KCNA reported that Putin expressed his willingness to visit North Korea at an early date."
+    )
     assert check(seed, text).passed
     assert _verify_line(seed, text, ["s4"]).withheld == []
 

@@ -1,0 +1,148 @@
+"""``briefing build``: the one-page brief from articles."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from briefing.cli.options import BACKEND_HELP, EXIT_USAGE, MODEL_HELP, fail, load, model_options
+from briefing.cli.options import model_run as run_model
+from briefing.cli.options import settings as load_settings
+from briefing.errors import BriefingError
+
+_EXAMPLES = """
+\b
+Examples:
+  briefing build examples/articles -o brief.html
+  briefing build today/*.html -o brief.pdf --paper Letter
+  cat article.txt | briefing build - -o brief.md
+"""
+
+
+@click.command(epilog=_EXAMPLES)
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write the brief; the suffix picks the format: .html, .pdf, .md, "
+    ".txt (for email) or .json (data).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["A4", "Letter"], case_sensitive=False),
+    default="A4",
+    show_default=True,
+    help="Page size the brief must fit on.",
+)
+@click.option(
+    "--date",
+    "date",
+    default=None,
+    help="The day of the brief (YYYY-MM-DD): printed on it, and articles dated another day "
+    "are left out. Default: today, no filter.",
+)
+@click.option("--title", default=None, help="Title of the brief.")
+@model_options(
+    BACKEND_HELP,
+    MODEL_HELP,
+    "OpenAI-compatible endpoint, e.g. http://localhost:8000/v1. Env: OPENAI_BASE_URL.",
+)
+@click.option(
+    "--max-concurrency",
+    type=int,
+    default=None,
+    help="Articles sent to the model at once (default 4).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print tokens and estimated cost per article and in total; call nothing.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary line; errors only.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 2 if any input could not be read (the brief is still written).",
+)
+def build(
+    paths: tuple[str, ...],
+    output: str,
+    paper: str,
+    date: str | None,
+    title: str | None,
+    backend: str | None,
+    model: str | None,
+    base_url: str | None,
+    max_concurrency: int | None,
+    dry_run: bool,
+    quiet: bool,
+    strict: bool,
+) -> None:
+    """Make the one-page brief from PATHS."""
+    from briefing import pipeline
+    from briefing.brief.render import format_for, write
+
+    settings = load_settings(backend, model, base_url, max_concurrency)
+    try:
+        fmt = format_for(output)
+    except BriefingError as e:
+        raise click.UsageError(str(e)) from None
+    page = "A4" if paper.lower() == "a4" else "Letter"
+    started = time.perf_counter()
+    loaded = load(paths, say_none=True, progress=not quiet, day=date)
+    if dry_run:
+        _dry_run(loaded.analyses, settings)
+        return
+    run = run_model(loaded, settings) if settings.backend == "openai" else None
+    brief = pipeline.compose(
+        loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run
+    )
+    if fmt != "json":  # the data keeps every item; the page keeps what fits
+        brief = pipeline.fit(brief, paper=page)
+    try:
+        out = write(brief, output, paper=page)
+    except OSError as e:
+        fail(f"cannot write {output}: {(e.strerror or str(e)).lower()}")
+    if not quiet:
+        click.echo(
+            f"briefing: wrote {out}: {len(loaded.analyses)} article(s) read, "
+            f"{len(loaded.errors)} skipped, "
+            f"{len(brief.bottom_line) + len(brief.developments)} development(s), "
+            f"{brief.omitted} item(s) left out to fit one page, "
+            f"{time.perf_counter() - started:.1f} s",
+            err=True,
+        )
+    if loaded.errors and strict:
+        raise click.exceptions.Exit(EXIT_USAGE)
+
+
+def _dry_run(analyses: list, settings: object) -> None:
+    """Tokens and estimated cost per article, from the plan the model stage would follow."""
+    from briefing.llm.extract import estimate, plan
+    from briefing.llm.pricing import priced
+
+    rows = estimate(analyses, settings)  # type: ignore[arg-type]
+    calls = len(plan(analyses, settings))  # type: ignore[arg-type]
+    click.echo(
+        f"{'article':40} {'calls':>5} {'article tok':>11} {'input tok':>9} "
+        f"{'output tok (est)':>16} {'cost (est)':>10}"
+    )
+    for r in rows:
+        click.echo(
+            f"{r['article'][:40]:40} {r['calls']:>5.2g} {r['article_tokens']:>11} "
+            f"{r['input_tokens']:>9} {r['output_tokens_est']:>16} {r['cost_usd_est']:>10.4f}"
+        )
+    click.echo(
+        f"{'total':40} {calls:>5} {sum(r['article_tokens'] for r in rows):>11} "
+        f"{sum(r['input_tokens'] for r in rows):>9} "
+        f"{sum(r['output_tokens_est'] for r in rows):>16} "
+        f"{sum(r['cost_usd_est'] for r in rows):>10.4f}"
+    )
+    click.echo("(short articles share a call; its tokens and cost are split among them by size)")
+    model = getattr(settings, "model", "")
+    if not priced(model):
+        click.echo(f"(no price listed for {model} in prices.yaml: costs shown as 0)")

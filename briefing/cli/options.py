@@ -1,0 +1,143 @@
+"""What every command shares: exit codes, the model options, loading inputs, and error lines.
+
+Exit codes (GUIDE section 3) mean one thing each: 0 success, 1 a check found errors, 2 bad usage
+or unreadable input. Bad input is reported as one line per file on stderr, never as a traceback;
+in a batch the bad file is skipped and listed, and the rest goes on.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from briefing.errors import BriefingError
+from briefing.llm.settings import BACKENDS, DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from briefing.llm.settings import Settings
+    from briefing.pipeline import Loaded, ModelRun
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """One line on stderr, then exit with ``code``."""
+    click.echo(f"briefing: error: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+def model_options(backend_help: str, model_help: str, base_url_help: str) -> Callable[[F], F]:
+    """``--backend``, ``--model`` and ``--base-url``, worded for the command that takes them."""
+
+    def decorate(f: F) -> F:
+        f = click.option("--base-url", default=None, help=base_url_help)(f)
+        f = click.option("--model", default=None, help=model_help)(f)
+        f = click.option("--backend", type=click.Choice(BACKENDS), default=None, help=backend_help)(
+            f
+        )
+        return f
+
+    return decorate
+
+
+BACKEND_HELP = (
+    "offline (default, no network) or openai (any OpenAI-compatible endpoint). "
+    "Env: BRIEFING_BACKEND."
+)
+MODEL_HELP = f"Model for --backend openai (default {DEFAULT_MODEL}). Env: BRIEFING_MODEL."
+
+
+def settings(
+    backend: str | None,
+    model: str | None,
+    base_url: str | None,
+    max_concurrency: int | None = None,
+) -> Settings:
+    """Settings from the flags, then the environment, then ``briefing.toml``."""
+    from briefing.llm.settings import load_settings
+
+    try:
+        return load_settings(
+            {
+                "backend": backend,
+                "model": model,
+                "base_url": base_url,
+                "max_concurrency": max_concurrency,
+            }
+        )
+    except BriefingError as e:
+        raise click.UsageError(str(e)) from None
+
+
+def load(
+    paths: tuple[str, ...],
+    *,
+    say_none: bool = False,
+    progress: bool = False,
+    day: str | None = None,
+) -> Loaded:
+    """The pipeline's load, with its skipped files and left-out articles said on stderr; exit 2
+    when nothing at all could be read."""
+    from briefing import pipeline
+
+    bar: Any = None
+    task: Any = None
+
+    def start(total: int) -> None:
+        nonlocal bar, task
+        if progress and total and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            bar = Progress(transient=True)
+            bar.start()
+            task = bar.add_task("analysing articles", total=total)
+
+    def advance() -> None:
+        if bar is not None:
+            bar.advance(task)
+
+    try:
+        loaded = pipeline.load(paths, day=day, advance=advance, on_count=start)
+    finally:
+        if bar is not None:
+            bar.stop()
+    for path, published in loaded.left_out:
+        click.echo(f"briefing: left out {path}: published {published}, not {day}", err=True)
+    for e in loaded.errors:
+        click.echo(f"briefing: skipped {e}", err=True)
+    if not loaded.analyses:
+        if say_none:
+            click.echo("briefing: error: no input could be read", err=True)
+        raise click.exceptions.Exit(EXIT_USAGE)
+    return loaded
+
+
+def model_run(loaded: Loaded, settings: Settings) -> ModelRun:
+    """The pipeline's model stage, with each fall-back and the usage line said on stderr."""
+    from briefing import pipeline
+    from briefing.llm.pricing import priced
+    from briefing.llm.settings import redact
+
+    try:
+        run = pipeline.model(loaded.analyses, settings)
+    except BriefingError as e:
+        fail(redact(str(e), settings))
+    for f in run.fell_back:
+        click.echo(
+            f"briefing: {f.path}: the model failed ({f.reason}); using the offline engine for it",
+            err=True,
+        )
+    u = run.usage
+    click.echo(
+        f"briefing: LLM usage: {u.calls} call(s), {u.cached} cached, {u.input_tokens} input and "
+        f"{u.output_tokens} output tokens, ${u.cost_usd:.4f}"
+        + ("" if priced(settings.model) else f" (no price listed for {settings.model})")
+        + f"; {run.withheld} item(s) withheld by verification",
+        err=True,
+    )
+    return run

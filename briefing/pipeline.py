@@ -1,0 +1,209 @@
+"""The pipeline: the one place where the stages are strung together.
+
+    load (ingest -> analyze) -> [model (llm extract -> verify)] -> compose (brief) -> fit
+
+``build``, ``extract``, ``check``, ``eval`` and the pytest plugin all call these functions, so an
+article takes the same path whichever command reads it. Each function is plain: models in,
+models out, nothing printed. What a user should hear about (a skipped file, an article the model
+failed on) comes back as data for the caller to show.
+
+Stages import lazily: ``extract`` needs neither the brief's renderer nor the LLM stack, and a
+command should not pay for what it does not use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from briefing import __version__
+from briefing.errors import InputError
+from briefing.models import Analysis, Article, Brief, Usage
+
+if TYPE_CHECKING:
+    from briefing.evals.check import Checker, CheckResult
+    from briefing.llm.settings import Settings
+    from briefing.verify import Verified
+
+
+@dataclass
+class Loaded:
+    """What was read: one analysis per good article, one error per bad input."""
+
+    analyses: list[Analysis]
+    errors: list[InputError]
+    # articles dated another day than the brief's (``--date``): (path, their date)
+    left_out: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FellBack:
+    """An article the model failed on, so the offline engine wrote its lines."""
+
+    article_id: str
+    path: str
+    reason: str
+
+
+@dataclass
+class ModelRun:
+    """The model stage's outcome: verified answers, the articles it failed on, and its cost."""
+
+    verified: dict[str, Verified]
+    usage: Usage
+    made_by: str
+    # each article the offline engine wrote instead of the model, and why
+    fell_back: list[FellBack] = field(default_factory=list)
+
+    @property
+    def withheld(self) -> int:
+        return sum(len(v.withheld) for v in self.verified.values())
+
+    def brief_args(self) -> dict[str, Any]:
+        """What ``make_brief`` needs of it."""
+        return {
+            "verified": self.verified,
+            "fell_back": [f.article_id for f in self.fell_back],
+            "usage": self.usage,
+            "made_by": self.made_by,
+        }
+
+
+def analyze_one(article: Article) -> Analysis | InputError:
+    """The engine on one article; pathological text spoils this entry, not the batch."""
+    from briefing.analyze import analyze
+
+    try:
+        return analyze(article)
+    except RecursionError:
+        return InputError(article.meta.path, "could not be analysed (text too deeply nested)")
+
+
+def load(
+    paths: Sequence[str | Path],
+    *,
+    day: str | None = None,
+    advance: Callable[[], None] | None = None,
+    on_count: Callable[[int], None] | None = None,
+) -> Loaded:
+    """Read and analyse every input. ``day`` (YYYY-MM-DD) leaves out articles dated another day
+    (undated ones stay in); ``on_count`` hears how many articles will be analysed and ``advance``
+    is called after each, for a progress bar."""
+    from briefing.ingest import load_all
+
+    articles, errors = load_all(list(paths))
+    left_out = []
+    if day:
+        kept = []
+        for a in articles:
+            if a.meta.published and not a.meta.published.startswith(day):
+                left_out.append((a.meta.path, a.meta.published[:10]))
+            else:
+                kept.append(a)
+        articles = kept
+    if on_count is not None:
+        on_count(len(articles))
+    analyses = []
+    for art in articles:
+        result = analyze_one(art)
+        if isinstance(result, InputError):
+            errors.append(result)
+        else:
+            analyses.append(result)
+        if advance is not None:
+            advance()
+    return Loaded(analyses, errors, left_out)
+
+
+def model(analyses: list[Analysis], settings: Settings) -> ModelRun:
+    """Ask the model about each article and verify every answer against the engine. An article
+    the model fails on falls back to the engine; a setting that makes every call fail (no key,
+    a bad endpoint) raises ``BriefingError`` before any call is made."""
+    from briefing.llm.extract import run
+    from briefing.llm.settings import redact
+    from briefing.verify import verify
+
+    settings.require_key()
+    results = run(analyses, settings)
+    verified, fell_back, usage = {}, [], Usage()
+    for an in analyses:
+        r = results[an.article.id]
+        usage = usage.add(r.usage)
+        if r.extraction is None:
+            reason = redact(r.error or "no answer", settings)
+            fell_back.append(FellBack(an.article.id, an.article.path, reason))
+        else:
+            verified[an.article.id] = verify(an, r.extraction)
+    host = settings.base_url or "api.openai.com"
+    made_by = f"{settings.model} at {host}, checked by the offline engine (briefing {__version__})"
+    return ModelRun(verified, usage, made_by, fell_back)
+
+
+def compose(
+    analyses: list[Analysis],
+    *,
+    skipped: list[InputError] | None = None,
+    date: str | None = None,
+    title: str | None = None,
+    run: ModelRun | None = None,
+) -> Brief:
+    """The brief with every item, ranked; ``fit`` then keeps what fits the page."""
+    from briefing.brief import make_brief
+
+    extra = run.brief_args() if run is not None else {}
+    return make_brief(analyses, skipped=skipped, date=date, title=title, **extra)
+
+
+def fit(brief: Brief, paper: str = "A4") -> Brief:
+    """The brief cut to one page of ``paper``: the lowest-ranked items go, never the font size."""
+    from briefing.brief.render import fit_one_page
+
+    return fit_one_page(brief, paper=paper)
+
+
+def extraction(analysis: Analysis, run: ModelRun | None = None) -> dict[str, Any]:
+    """One article's ``briefing extract`` JSON: the engine's analysis and, with a model, what
+    the model found that verification kept and what it withheld, and why."""
+    d = analysis.model_dump(mode="json", exclude_none=False)
+    if d["article"].get("text") is None:
+        d["article"].pop("text", None)
+    if run is None:
+        return d
+    checked = run.verified.get(analysis.article.id)
+    if checked is None:
+        d["llm"] = None
+        return d
+    d["llm"] = {
+        "bottom_line": [x.model_dump() for x in checked.bottom_line],
+        "events": [x.model_dump() for x in checked.events],
+        "attributions": [x.model_dump() for x in checked.attributions],
+        "withheld": [vars(w) for w in checked.withheld],
+        "disagreements": checked.disagreements,
+    }
+    return d
+
+
+def checker(article: Article | Analysis) -> Checker:
+    """A checker of any number of summaries against one article, read once."""
+    from briefing.evals.check import Checker
+
+    return Checker(article)
+
+
+def check(article: Article | Analysis, summary: str) -> CheckResult:
+    """``briefing check``: the findings for one summary of one article."""
+    return checker(article).check(summary)
+
+
+def summarise(analysis: Analysis, settings: Settings | None = None) -> str:
+    """The pipeline's own summary of an article, as ``build`` would print it: its brief's bottom
+    line. Offline that is extractive; with a model configured the model writes it and ``verify``
+    has withheld what it could not ground, so an eval case checks what a reader would get."""
+    from briefing.llm.settings import load_settings
+
+    settings = settings or load_settings()
+    run = model([analysis], settings) if settings.backend == "openai" else None
+    brief = compose([analysis], run=run)
+    return " ".join(item.text for item in brief.bottom_line)
