@@ -12,6 +12,7 @@ import bisect
 import re
 from collections import defaultdict
 
+from briefing.analyze.grounding import origin
 from briefing.analyze.lexicon import Registry, lexicon, one_of, registry
 from briefing.ingest.quotes import find_quotes
 from briefing.models import Attribution, Caveat, CaveatKind, Event, Sentence
@@ -150,22 +151,6 @@ def _characterizations(
     return out
 
 
-def _root(a: Attribution, reg: Registry) -> str | None:
-    """Where a claim ultimately comes from; a state outlet and its government count as one."""
-    chain = [*(a.via[::-1]), a.source] if a.source else list(a.via[::-1])
-    if not chain:
-        return None
-    top = chain[0]
-    if top is None:
-        return None
-    name = top.canonical or top.text
-    if top.type == "state_media":
-        outlet = next((o for o in reg.outlets if o.name == name), None)
-        if outlet and outlet.country:
-            return outlet.country
-    return name
-
-
 def _state_media(attributions: list[Attribution], reg: Registry) -> list[Caveat]:
     groups: dict[str, list[Attribution]] = defaultdict(list)
     for a in attributions:
@@ -176,7 +161,7 @@ def _state_media(attributions: list[Attribution], reg: Registry) -> list[Caveat]
                 break
     out = []
     for name, atts in groups.items():
-        outlet = next((o for o in reg.outlets if o.name == name), None)
+        outlet = reg.outlet(name)
         country = reg.country(outlet.country) if outlet and outlet.country else None
         desc = (
             f"{country.demonyms[0]} state media"
@@ -201,7 +186,7 @@ def _state_media(attributions: list[Attribution], reg: Registry) -> list[Caveat]
 
 def _single_source(attributions: list[Attribution], reg: Registry) -> list[Caveat]:
     out = []
-    rooted = [(a, _root(a, reg)) for a in attributions if a.source is not None or a.via]
+    rooted = [(a, origin(a, reg)) for a in attributions if a.source is not None or a.via]
     roots = {r for _, r in rooted if r}
     if len(rooted) >= 3 and len(roots) == 1:
         root = next(iter(roots))

@@ -67,7 +67,7 @@ def state_outlet(name: str | None, reg: Registry | None = None) -> Outlet | None
     """The registry's state-controlled outlet of this name, if it is one."""
     if not name:
         return None
-    outlet = next((o for o in (reg or registry()).outlets if o.name == name), None)
+    outlet = (reg or registry()).outlet(name)
     return outlet if outlet is not None and outlet.type == "state_media" else None
 
 
@@ -86,6 +86,18 @@ def side_of(
     if outlet is not None and outlet.country:
         return outlet.country
     return canonical if canonical and reg.country(canonical) else None
+
+
+def origin(att: Attribution, reg: Registry | None = None) -> str | None:
+    """Where a claim ultimately comes from: the outermost link of its chain, with a state outlet
+    counted as its state ("KCNA said Putin said ..." comes from North Korea). Two claims with one
+    origin are one source repeated, not corroboration."""
+    top = att.via[-1] if att.via else att.source
+    if top is None:
+        return None
+    name = top.canonical or top.text
+    outlet = (reg or registry()).outlet(name) if top.type == "state_media" else None
+    return outlet.country if outlet is not None and outlet.country else name
 
 
 def has_hedge(text: str, reg: Registry | None = None) -> bool:

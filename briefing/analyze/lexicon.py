@@ -177,8 +177,10 @@ class Registry:
     _alias_map: dict[str, Outlet] = field(init=False)
     _place_re: re.Pattern[str] = field(init=False)
     _place_map: dict[str, Country] = field(init=False)
+    _by_name: dict[str, Outlet] = field(init=False)
 
     def __post_init__(self) -> None:
+        self._by_name = {o.name: o for o in reversed(self.outlets)}  # the first entry wins
         self._alias_map = {a: o for o in self.outlets for a in o.aliases}
         self._alias_re = _alternation(self._alias_map, flags=0)
         self._place_map = {}
@@ -197,6 +199,18 @@ class Registry:
 
     def country(self, name: str) -> Country | None:
         return next((c for c in self.countries if c.name == name), None)
+
+    def outlet(self, name: str | None) -> Outlet | None:
+        """The registry's outlet of this canonical name, if it lists one."""
+        return self._by_name.get(name) if name else None
+
+    def state_media_label(self, name: str) -> str:
+        """How the brief names a state outlet: "KCNA (North Korean state media)"."""
+        outlet = self.outlet(name)
+        country = self.country(outlet.country) if outlet and outlet.country else None
+        if country and country.demonyms:
+            return f"{name} ({country.demonyms[0]} state media)"
+        return name if "state media" in name else f"{name} (state media)"
 
 
 def _alternation(words: dict[str, Any], flags: int) -> re.Pattern[str]:

@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from briefing.analyze.grounding import side_of
 from briefing.analyze.lexicon import lexicon, one_of, registry
 
 _WORDS = lexicon().perturbations
@@ -34,14 +35,9 @@ def _name(src: dict[str, Any] | None) -> str | None:
 
 
 def _side(src: dict[str, Any], reg: Any) -> set[str]:
-    """The country a state outlet or a government speaks for, if any."""
-    name = src.get("canonical") or src.get("text") or ""
-    outlet = next((o for o in reg.outlets if o.name == name), None)
-    if outlet is not None and outlet.type == "state_media" and outlet.country:
-        return {outlet.country}
-    if src.get("type") == "government" and reg.country(name):
-        return {name}
-    return set()
+    """The country a gold source speaks for, if any (``grounding.side_of``)."""
+    side = side_of(src.get("canonical") or src.get("text"), reg=reg)
+    return {side} if side else set()
 
 
 def _side_of_name(name: str, gold: dict[str, Any], reg: Any) -> set[str]:
