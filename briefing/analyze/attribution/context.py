@@ -1,0 +1,138 @@
+"""What the attribution rules share: the draft they build, the article they read, and the
+span arithmetic on it (trimming, quotations, sentences, pronoun sources).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from briefing.analyze.lexicon import Registry
+from briefing.analyze.sources import NameBook, is_pronoun, make_source, resolve_pronoun
+from briefing.ingest.quotes import Quote
+from briefing.models import AttributionKind, Sentence, Source, Span, Via
+
+QUOTE_CHARS = '"“”„«»'
+_PRONOUN_WINDOW = 40
+
+
+@dataclass
+class Draft:
+    source: Source | None
+    cue: Span | None
+    content: tuple[int, int]
+    via: list[Via] = field(default_factory=list)
+    depth: int = 0
+
+
+@dataclass
+class Context:
+    text: str
+    sentences: list[Sentence]
+    quotes: list[Quote]
+    book: NameBook
+    reg: Registry
+    cue_re: re.Pattern[str]
+    drafts: list[Draft] = field(default_factory=list)
+    # sorted starts, for bisecting instead of scanning on long articles
+    quote_starts: list[int] = field(default_factory=list)
+    sentence_starts: list[int] = field(default_factory=list)
+    # (sentence index, source) of every source seen, and of every sentence-initial person name
+    history: list[tuple[int, Source]] = field(default_factory=list)
+
+
+def cue_regex(reg: Registry) -> re.Pattern[str]:
+    forms = sorted(reg.cue_forms, key=len, reverse=True)
+    return re.compile(r"(?<![\w’'-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
+
+
+def words_of(s: str) -> list[str]:
+    return re.findall(r"[\w’'.-]+", s)
+
+
+def trim(text: str, s: int, e: int, chars: str = " \t\n\u00a0,;:") -> tuple[int, int]:
+    while s < e and text[s] in chars:
+        s += 1
+    while e > s and text[e - 1] in chars:
+        e -= 1
+    return s, e
+
+
+def strip_final_punct(text: str, s: int, e: int) -> int:
+    while e > s and text[e - 1] in ".!?… \t\n\u00a0":
+        e -= 1
+    return e
+
+
+def source_at(ctx: Context, s: int, e: int, sent_idx: int) -> Source:
+    src = make_source(ctx.text, s, e, ctx.book, ctx.reg)
+    if is_pronoun(src.text):
+        # nearest sentence first, named sources before unnamed ones; antecedents are close by
+        recent = ctx.history[-_PRONOUN_WINDOW:]
+        ranked = sorted(recent, key=lambda x: (-x[0], 0 if x[1].canonical else 1))
+        ante = resolve_pronoun(src.text, [h for _, h in ranked])
+        if ante is not None:
+            src = src.model_copy(
+                update={"canonical": ante.canonical or ante.text, "type": ante.type}
+            )
+    return src
+
+
+def quotes_between(ctx: Context, s: int, e: int) -> list[Quote]:
+    """Quotations that overlap [s, e). Quotations never overlap each other, so their ends are
+    sorted like their starts and a bisection finds the first candidate."""
+    i = bisect.bisect_right(ctx.quote_starts, s)
+    i = max(0, i - 1)
+    out = []
+    while i < len(ctx.quotes) and ctx.quotes[i].start < e:
+        if ctx.quotes[i].end > s:
+            out.append(ctx.quotes[i])
+        i += 1
+    return out
+
+
+def quote_kind(ctx: Context, s: int, e: int, nested: bool = False) -> AttributionKind:
+    inner = quotes_between(ctx, s, e)
+    if nested:
+        inner = [q for q in inner if q.start >= s - 1 and q.end <= e + 1]
+        return "mixed" if inner else "indirect"
+    if not inner:
+        return "indirect"
+    for q in inner:
+        if q.inner_start <= s + 1 and q.inner_end >= e - 1 and q.start <= s + 1:
+            return "direct"
+    return "mixed"
+
+
+def in_quote(ctx: Context, pos: int) -> bool:
+    i = bisect.bisect_left(ctx.quote_starts, pos) - 1
+    return i >= 0 and ctx.quotes[i].start < pos < ctx.quotes[i].end
+
+
+def opens_sentence(ctx: Context, q: Quote) -> bool:
+    i = bisect.bisect_left(ctx.sentence_starts, q.start)
+    return i < len(ctx.sentence_starts) and ctx.sentence_starts[i] == q.start
+
+
+def sentence_of(ctx: Context, pos: int) -> int:
+    """The sentence holding ``pos``, or the next one when ``pos`` falls between sentences."""
+    i = bisect.bisect_right(ctx.sentence_starts, pos) - 1
+    if i >= 0 and pos < ctx.sentences[i].end:
+        return i
+    return min(i + 1, len(ctx.sentences) - 1)
+
+
+def via_of(d: Draft) -> list[Via]:
+    if d.source is None:
+        return list(d.via)
+    return [
+        Via(
+            text=d.source.text,
+            canonical=d.source.canonical,
+            type=d.source.type,
+            start=d.source.start,
+            end=d.source.end,
+        ),
+        *d.via,
+    ]

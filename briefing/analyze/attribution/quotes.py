@@ -1,0 +1,139 @@
+"""Quotations: pattern 1 (a quote that opens a sentence and closes on its speaker, '"...," it
+said.'), quoted terms a source names ("what it calls '...'"), and pattern 6 (floating quotes
+with no speaker of their own go to the latest speaker).
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefing.analyze.attribution.context import (
+    Context,
+    Draft,
+    opens_sentence,
+    quotes_between,
+    sentence_of,
+    source_at,
+    strip_final_punct,
+    trim,
+    words_of,
+)
+from briefing.analyze.attribution.cues import addressee_via
+from briefing.analyze.attribution.spans import np_after, np_before
+from briefing.analyze.lexicon import lexicon, one_of
+from briefing.ingest.quotes import OPEN_MARKS, Quote
+from briefing.models import Sentence, Span
+
+_CUES = lexicon().cue_rules
+# Cues that can close a sentence after their content ("..., KCNA said.", '"...," he added.').
+_TAIL_LEMMAS = _CUES.tail
+_ADDRESSEE_LEMMAS = _CUES.addressee
+_WHAT_X_CALLS = re.compile(
+    r"\b(?:what|which)\s+(?P<np>it|they|he|she|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+"
+    rf"(?P<cue>{one_of(_CUES.naming)})\s+"
+)
+
+
+def quote_tail(ctx: Context, q: Quote, idx: int) -> Draft | None:
+    """The speaker named right after a closing quote: '"...," it said.' / '"...," said McCaul.'"""
+    text = ctx.text
+    sent = ctx.sentences[idx]
+    tail_s = q.end
+    tail_e = strip_final_punct(text, tail_s, sent.end)
+    tail = text[tail_s:tail_e]
+    if not tail.strip() or tail.lstrip()[:1] in OPEN_MARKS:
+        return None
+    # stop the tail at a second quote: '"X," he said, "Y."'
+    stop = next(
+        (qq.start for qq in quotes_between(ctx, tail_s, tail_e) if tail_s < qq.start < tail_e),
+        tail_e,
+    )
+    lead = re.match(r"\s*,?\s*", tail)
+    ts = tail_s + (lead.end() if lead else 0)
+    inv = ctx.cue_re.match(text, ts)
+    cs, ce = trim(text, q.inner_start, q.inner_end, " \t\n\u00a0,")
+    if inv and ctx.reg.cue_lemma.get(inv.group(1)) in _TAIL_LEMMAS - _ADDRESSEE_LEMMAS:
+        np = np_after(ctx, inv.end(), stop)
+        if np:
+            cue = Span(text=inv.group(1), start=inv.start(), end=inv.end())
+            return Draft(source_at(ctx, np[0], np[1], idx), cue, (cs, ce))
+    for m in ctx.cue_re.finditer(text, ts, stop):
+        if ctx.reg.cue_lemma.get(m.group(1)) not in _TAIL_LEMMAS:
+            continue
+        np = np_before(ctx, ts, m.start())
+        if np is None or text[ts : np[0]].strip():
+            continue
+        cue = Span(text=m.group(1), start=m.start(), end=m.end())
+        return Draft(
+            source_at(ctx, np[0], np[1], idx),
+            cue,
+            (cs, ce),
+            addressee_via(ctx, m.group(1), m.end(), stop),
+        )
+    return None
+
+
+def quote_first(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
+    """Pattern 1: a quotation that opens a sentence (this one or an earlier one) and closes in
+    this sentence on its speaker: '"...," it said.', '"A. B," Mr Schultz said.'"""
+    for q in quotes_between(ctx, sent.start, sent.end):
+        if sent.start <= q.end < sent.end and q.start <= sent.start and opens_sentence(ctx, q):
+            d = quote_tail(ctx, q, idx)
+            return [d] if d else []
+    return []
+
+
+def _closed_later_by_speaker(ctx: Context, q: Quote, idx: int) -> bool:
+    """A quotation that runs on into a later sentence and ends there on its speaker."""
+    if q.end <= ctx.sentences[idx].end or not opens_sentence(ctx, q):
+        return False
+    j = sentence_of(ctx, q.end - 1)
+    return j > idx and q.end < ctx.sentences[j].end and quote_tail(ctx, q, j) is not None
+
+
+def what_it_calls(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
+    """'in response to what it calls "astonishing growth"': the term is the source's."""
+    text = ctx.text
+    out = []
+    for m in _WHAT_X_CALLS.finditer(text, sent.start, sent.end):
+        q = next((q for q in quotes_between(ctx, m.end(), m.end() + 1) if q.start == m.end()), None)
+        if q is None:
+            continue
+        cs, ce = trim(text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
+        cue = Span(text=m.group("cue"), start=m.start("cue"), end=m.end("cue"))
+        out.append(Draft(source_at(ctx, m.start("np"), m.end("np"), idx), cue, (cs, ce)))
+    return out
+
+
+def floating_quotes(ctx: Context, idx: int, found: list[Draft]) -> list[Draft]:
+    """Quotes in this sentence that no attribution covers go to the latest speaker."""
+    sent = ctx.sentences[idx]
+    out = []
+    for q in quotes_between(ctx, sent.start, sent.end):
+        if not (sent.start <= q.start < sent.end):
+            continue
+        if any(d.content[0] <= q.inner_start and q.inner_end <= d.content[1] + 1 for d in found):
+            continue
+        if _closed_later_by_speaker(ctx, q, idx):
+            continue
+        cs, ce = trim(ctx.text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
+        if ce - cs < 2:
+            continue
+        words = words_of(ctx.text[cs:ce])
+        if len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7:
+            # a quoted headline ("Pfizer's COVID-19 Franchise Hits The Downturn"), not speech
+            continue
+        # the latest named speaker in this sentence or within the two before it
+        speaker = None
+        for d in reversed(found + ctx.drafts):
+            if d.source is None or d.depth > 0:
+                continue
+            d_idx = sentence_of(ctx, d.source.start) if d.source.start is not None else -99
+            c_idx = sentence_of(ctx, d.content[0])
+            if idx - max(d_idx, c_idx) <= 2:
+                speaker = d
+            break
+        if speaker is None or speaker.source is None:
+            continue
+        out.append(Draft(speaker.source, None, (cs, ce), list(speaker.via), 0))
+    return out
