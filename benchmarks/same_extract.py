@@ -23,10 +23,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _extract(code_root: Path, paths: list[str]) -> dict[str, dict]:
-    """Run the CLI of the checkout at ``code_root`` and key its output by article path."""
+    """Run the CLI of the checkout at ``code_root`` and key its output by article path.
+
+    ``-P``: without it, ``python -m`` puts the current folder (the working tree) ahead of
+    PYTHONPATH, and both runs would import the working tree's package.
+    """
     env = dict(os.environ, PYTHONPATH=str(code_root))
+    where = subprocess.run(
+        [sys.executable, "-P", "-c", "import briefing; print(briefing.__file__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    ).stdout.strip()
+    if not Path(where).resolve().is_relative_to(code_root.resolve()):
+        sys.exit(f"same_extract: the run for {code_root} would import {where}")
     proc = subprocess.run(
-        [sys.executable, "-m", "briefing", "extract", *paths, "--format", "jsonl"],
+        [sys.executable, "-P", "-m", "briefing", "extract", *paths, "--format", "jsonl"],
         capture_output=True,
         text=True,
         env=env,
