@@ -25,19 +25,13 @@ import re
 from dataclasses import dataclass, field
 
 from briefing.analyze.grounding import Claim, Grounding, normalise
+from briefing.analyze.lexicon import lexicon
 from briefing.analyze.words import content_words
 from briefing.models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine
 
 _QUOTED = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
-# Text that addresses a model rather than reporting: an item resting on it is withheld.
-_INJECTION = re.compile(
-    r"\b(?:ignore|disregard|forget)\b[^.]{0,40}\b(?:above|previous|prior|earlier|all)\b[^.]{0,30}"
-    r"\b(?:instructions?|text|rules|prompt)?"
-    r"|\byou are now\b|\b(?:system|assistant) prompt\b|\bas an ai\b"
-    r"|\b(?:instead|now)\s+(?:report|write|say|state)\s+that\b"
-    r"|\bnew instructions?\b|\bdo not (?:mention|report)\b",
-    re.IGNORECASE,
-)
+# Text that addresses a model rather than reporting (data/injection.yaml)
+_INJECTION = lexicon().injection.patterns
 _NUMBER = re.compile(r"\d[\d,.]*")
 _MIN_SUPPORT = 0.5  # share of a line's content words its cited sentences must hold
 _MIN_SUPPORT_WORDS = 3  # a shorter line is too short to measure
@@ -101,7 +95,7 @@ class _Judge:
         """Numbers and names must be in the cited sentences, and none of those an injection."""
         for sid in ids:
             sent = self.sentences.get(sid)
-            if sent is not None and _INJECTION.search(sent.text):
+            if sent is not None and any(p.search(sent.text) for p in _INJECTION):
                 return f"rests on {sid}, which addresses the model instead of reporting"
         cited = normalise(self.cited_text(ids)).lower()
         for n in _NUMBER.findall(text):

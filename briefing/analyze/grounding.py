@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.analyze.lexicon import Outlet, Registry, registry
+from briefing.analyze.lexicon import Outlet, Registry, lexicon, one_of, registry
 from briefing.analyze.sources import NameBook, NameMatcher, classify, is_pronoun, person_names
 from briefing.analyze.words import content_words
 from briefing.models import Analysis, Article, ArticleMeta, Attribution, Caveat
@@ -35,12 +35,7 @@ MIN_QUOTE_WORDS, MIN_QUOTE_CHARS = 2, 12
 _QUOTE = re.compile(r"[“\"]([^“”\"]{2,}?)[”\"]")
 _OPENING_MARKS = {'"', "“", "‘", "'"}
 # A definite description that may stand for an organisation the article names elsewhere.
-_ORG_DESCRIPTION = re.compile(
-    r"^the (?:automaker|company|firm|startup|agency|group|carrier|airline|regulator|ministry|"
-    r"government|bank|organi[sz]ation|manufacturer|retailer|network|outlet|paper|newspaper|"
-    r"broadcaster|department|authority)\b",
-    re.I,
-)
+_ORG_DESCRIPTION = re.compile(rf"^the (?:{one_of(lexicon().descriptions.org_nouns)})\b", re.I)
 
 
 def normalise(text: str) -> str:

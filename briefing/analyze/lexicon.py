@@ -34,9 +34,11 @@ from briefing.analyze.lexicon_schema import (
     Characterizations,
     CueRules,
     Cues,
+    Descriptions,
     Disputed,
     EventWords,
     Hedges,
+    Injection,
     Names,
     OrgWords,
     Perturbations,
@@ -67,9 +69,11 @@ class Lexicon:
     characterizations: Characterizations
     cue_rules: CueRules
     cues: Cues
+    descriptions: Descriptions
     disputed: Disputed
     event_words: EventWords
     hedges: Hedges
+    injection: Injection
     names: Names
     org_words: OrgWords
     perturbations: Perturbations

@@ -211,6 +211,14 @@ class CueRules(DataFile):
     evidence_nouns: Fragments
 
 
+class Descriptions(DataFile):
+    org_nouns: LowerWords
+
+
+class Injection(DataFile):
+    patterns: Patterns
+
+
 class Disputed(DataFile):
     patterns: WordPatterns
     denials: LowerWords

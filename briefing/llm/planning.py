@@ -20,7 +20,6 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from briefing.analyze.events import is_boilerplate
 from briefing.llm.cache import cache_key
 from briefing.llm.pricing import cost
 from briefing.llm.prompts import Member, prompt_inputs, prompt_tokens, prompt_version
@@ -62,10 +61,9 @@ def re_quote_or_cue(text: str) -> bool:
 def reporting_sentences(analysis: Analysis) -> list[Sentence]:
     """The sentences worth sending: all but boilerplate, keeping kickers that carry a claim.
 
-    This is the LLM stage's one question about boilerplate; when sentences carry their own flag,
-    it is the line to change.
+    Whether a sentence is boilerplate is the engine's call, made once (``Sentence.boilerplate``).
     """
-    return [s for s in analysis.sentences if not is_boilerplate(s) or re_quote_or_cue(s.text)]
+    return [s for s in analysis.sentences if not s.boilerplate or re_quote_or_cue(s.text)]
 
 
 def _sentence_tokens(sentence: Sentence) -> int:
