@@ -37,7 +37,7 @@ from briefing.analyze.attribution.headlines import caps_headline
 from briefing.analyze.attribution.hedges import hedge_adverbs
 from briefing.analyze.attribution.nested import nested_drafts
 from briefing.analyze.attribution.quotes import floating_quotes, quote_first, what_it_calls
-from briefing.analyze.attribution.trailing import leading_according, passive_by, trailing
+from briefing.analyze.attribution.trailing import leading_according, passive_by, trailing_source
 from briefing.analyze.lexicon import registry
 from briefing.analyze.sources import NameBook, is_pronoun, make_source, person_names
 from briefing.ingest.quotes import find_quotes
@@ -64,7 +64,7 @@ def find_attributions(
     )
     for idx, sent in enumerate(sentences):
         found: list[Draft] = []
-        for rule in (caps_headline, quote_first, trailing, leading_according, passive_by):
+        for rule in (caps_headline, quote_first, trailing_source, leading_according, passive_by):
             found = rule(ctx, sent, idx)
             if found:
                 break

@@ -34,7 +34,7 @@ _PASSIVE_BY = re.compile(
 )
 
 
-def trailing(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
+def trailing_source(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
     """Pattern 2: '..., KCNA said.' / '..., according to X.' / '..., said X.'"""
     text = ctx.text
     end = strip_final_punct(text, sent.start, sent.end)
