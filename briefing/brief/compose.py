@@ -11,6 +11,7 @@ import datetime as dt
 
 from briefing import __version__
 from briefing.analyze.lexicon import registry
+from briefing.brief import rank
 from briefing.errors import InputError
 from briefing.models import (
     Analysis,
@@ -31,15 +32,6 @@ from briefing.models import (
 from briefing.verify import Verified
 
 OFFLINE_ENGINE = f"offline engine (deterministic rules, briefing {__version__})"
-# Stated uncertainty is the last thing a one-page brief should lose: caveats outrank most lines.
-_CAVEAT_WEIGHT = {
-    "state_media": 1.3,
-    "single_source": 1.2,
-    "unverified": 1.15,
-    "disputed": 1.25,
-    "hedge": 1.1,
-    "characterization": 1.0,
-}
 _MAX_CLAIM = 240
 
 
@@ -112,13 +104,6 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
     claim = _clip(a.content.text)
     if a.kind == "direct":
         claim = f"“{claim}”"
-    rank = (
-        0.5
-        + (0.3 if a.via else 0)
-        + (0.1 if a.cue else -0.2)
-        + (0.1 if a.kind != "direct" else 0)
-        - 0.005 * position
-    )
     return SaidItem(
         speaker=describe(a.source),
         speaker_type=a.source.type,
@@ -126,7 +111,7 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
         reported_by=[describe(v) for v in a.via],
         kind=a.kind,
         refs=[_ref(analysis, a.sentence_ids)],
-        rank=rank,
+        rank=rank.said_rank(a, position),
     )
 
 
@@ -171,7 +156,7 @@ def _corroborate(
                 update={
                     "text": best.text + note,
                     "refs": refs,
-                    "rank": best.rank + 0.05 * min(len(ids), 5),
+                    "rank": rank.corroborated_lead_rank(best.rank, len(ids)),
                 }
             )
             leads = [x for x in leads if x not in mine] + [merged]
@@ -198,18 +183,18 @@ def _corroborate(
                         kind=kind,
                         reported_by=chains + [f"{len(carriers)} articles, {sources}"],
                         refs=refs,
-                        rank=1.0 + 0.02 * min(len(carriers), 5),
+                        rank=rank.merged_claim_rank(len(carriers)),
                     )
                 ]
                 if claim.independent == 1:
                     caveats.append(
                         CaveatItem(
                             kind="single_source",
-                            rank=1.4,
+                            rank=rank.ECHOED_CAVEAT_RANK,
                             refs=refs,
                             text=(
-                                f"“{_clip(claim.text, 120)}” is in {len(carriers)} articles, {claim.sources_text}: "
-                                "one source repeated, not corroboration."
+                                f"“{_clip(claim.text, 120)}” is in {len(carriers)} articles, "
+                                f"{claim.sources_text}: one source repeated, not corroboration."
                             ),
                         )
                     )
@@ -218,10 +203,11 @@ def _corroborate(
                 caveats.append(
                     CaveatItem(
                         kind="disputed",
-                        rank=1.45,
+                        rank=rank.DISPUTED_CAVEAT_RANK,
                         refs=refs,
                         text=(
-                            f"{claim.holder}: “{_clip(claim.text, 110)}” is disputed by {aid}: “{_clip(text, 130)}”"
+                            f"{claim.holder}: “{_clip(claim.text, 110)}” is disputed by {aid}: "
+                            f"“{_clip(text, 130)}”"
                         ),
                     )
                 )
@@ -235,8 +221,8 @@ def run_notes(brief: Brief) -> list[str]:
     if u is not None:
         cached = f", {u.cached} answer{'s' if u.cached != 1 else ''} from cache" if u.cached else ""
         notes.append(
-            f"LLM usage: {u.calls} call{'s' if u.calls != 1 else ''}{cached}, {u.input_tokens:,} input and "
-            f"{u.output_tokens:,} output tokens, ${u.cost_usd:.4f}."
+            f"LLM usage: {u.calls} call{'s' if u.calls != 1 else ''}{cached}, "
+            f"{u.input_tokens:,} input and {u.output_tokens:,} output tokens, ${u.cost_usd:.4f}."
         )
     if brief.withheld:
         notes.append(
@@ -245,7 +231,8 @@ def run_notes(brief: Brief) -> list[str]:
         )
     if brief.fell_back:
         notes.append(
-            f"The model failed on {len(brief.fell_back)} article{'s' if len(brief.fell_back) != 1 else ''} "
+            f"The model failed on {len(brief.fell_back)} "
+            f"article{'s' if len(brief.fell_back) != 1 else ''} "
             f"({', '.join(brief.fell_back)}); the offline engine wrote those entries."
         )
     return notes
@@ -286,10 +273,8 @@ def make_brief(
     n = len(analyses)
     days = sorted({a.article.published[:10] for a in analyses if a.article.published})
     for order, an in enumerate(analyses):
-        weight = 1.0 - 0.05 * order / max(n, 1)  # input order only breaks ties
-        if an.article.published and len(days) > 1:
-            # recency: the newest day's articles weigh most, the oldest 15% less
-            weight *= 0.85 + 0.15 * days.index(an.article.published[:10]) / (len(days) - 1)
+        day = days.index(an.article.published[:10]) if an.article.published else None
+        weight = rank.article_weight(order, n, day, len(days))
         lead = lead_index(an.sentences, an.article.title)
         lead_sid = an.sentences[lead].id if lead is not None else None
         checked = verified.get(an.article.id)
@@ -299,7 +284,7 @@ def make_brief(
                     BriefItem(
                         text=_sentence_end(line.text),
                         refs=[_ref(an, line.sentence_ids)],
-                        rank=weight * (1.2 - 0.1 * i),
+                        rank=rank.model_lead_rank(i, weight),
                     )
                 )
             for i, ev in enumerate(checked.events):
@@ -307,7 +292,7 @@ def make_brief(
                     BriefItem(
                         text=_sentence_end(ev.text),
                         refs=[_ref(an, ev.sentence_ids)],
-                        rank=weight * (0.8 - 0.02 * i),
+                        rank=rank.model_event_rank(i, weight),
                     )
                 )
         for i, ev in enumerate(an.events if checked is None else []):
@@ -315,10 +300,10 @@ def make_brief(
             item = BriefItem(
                 text=line,
                 refs=[_ref(an, ev.sentence_ids)],
-                rank=weight * (0.6 + (0.2 if ev.when else 0) + 0.03 * len(ev.who) - 0.02 * i),
+                rank=rank.event_rank(ev, i, weight),
             )
             if ev.sentence_ids[0] == lead_sid:
-                leads.append(item.model_copy(update={"rank": item.rank + 0.5}))
+                leads.append(item.model_copy(update={"rank": rank.lead_rank(item.rank)}))
             else:
                 developments.append(item)
         # each article's two strongest statements and its first caveat of each kind hold their
@@ -332,9 +317,7 @@ def make_brief(
             key=lambda x: -x.rank,
         )
         for k, item in enumerate(own):
-            said.append(
-                item.model_copy(update={"rank": (item.rank + (0.4 if k < 2 else 0.0)) * weight})
-            )
+            said.append(item.model_copy(update={"rank": rank.held_said_rank(item.rank, k, weight)}))
         seen_kinds: set[str] = set()
         for c in an.caveats:
             first = c.kind not in seen_kinds
@@ -344,7 +327,7 @@ def make_brief(
                     kind=c.kind,
                     text=_caveat_line(an, c),
                     refs=[_ref(an, c.sentence_ids)] if c.sentence_ids else [],
-                    rank=_CAVEAT_WEIGHT[c.kind] * weight * (1.0 if first else 0.5),
+                    rank=rank.caveat_rank(c.kind, first, weight),
                 )
             )
         if n == 1:
@@ -354,7 +337,7 @@ def make_brief(
                         BriefItem(
                             text=_sentence_end(c.note or c.text),
                             refs=[_ref(an, c.sentence_ids)],
-                            rank=1.0,
+                            rank=rank.SOURCING_BOTTOM_RANK,
                         )
                     )
                     break
@@ -362,7 +345,7 @@ def make_brief(
         leads, said, caveats, groups = _corroborate(analyses, leads, said, caveats)
     # bottom line: the strongest leads; the others stay as developments
     leads.sort(key=lambda x: -x.rank)
-    bottom = leads[: 3 - len(bottom)] + bottom
+    bottom = leads[: rank.BOTTOM_LINE_LINES - len(bottom)] + bottom
     developments.extend(x for x in leads if x not in bottom)
     if title is None:
         title = (analyses[0].article.title or analyses[0].article.id) if n == 1 else "Morning brief"
