@@ -15,7 +15,7 @@ from collections import defaultdict
 from briefing.analyze.grounding import origin
 from briefing.analyze.lexicon import Registry, lexicon, one_of, registry
 from briefing.ingest.quotes import find_quotes
-from briefing.models import Attribution, Caveat, CaveatKind, Event, Sentence
+from briefing.models import Attribution, Caveat, CaveatKind, Event, Quote, Sentence
 
 _SINGLE_ANON = re.compile(
     r"^(?:an?|one)\s+(?:unnamed\s+|senior\s+|anonymous\s+)?"
@@ -80,6 +80,7 @@ def _characterizations(
     attributions: list[Attribution],
     events: list[Event],
     reg: Registry,
+    quotes: list[Quote],
 ) -> list[Caveat]:
     """Loaded terms from the lexicon, and quoted terms the article itself flags as one side's.
 
@@ -87,7 +88,6 @@ def _characterizations(
     repeats such sentences thousands of times costs time in proportion to its length.
     """
     out: list[Caveat] = []
-    quotes = find_quotes(text)
     q_starts = [q.start for q in quotes]
     q_ends = [q.end for q in quotes]  # quotations never overlap, so their ends are sorted too
     flagged: dict[tuple[int, int], str] = {}
@@ -221,9 +221,16 @@ def _single_source(attributions: list[Attribution], reg: Registry) -> list[Cavea
 
 
 def find_caveats(
-    text: str, sentences: list[Sentence], attributions: list[Attribution], events: list[Event]
+    text: str,
+    sentences: list[Sentence],
+    attributions: list[Attribution],
+    events: list[Event],
+    quotes: list[Quote] | None = None,
 ) -> list[Caveat]:
-    """All caveats of an article, with ids ``c1``, ``c2`` ... in a stable order."""
+    """All caveats of an article, with ids ``c1``, ``c2`` ... in a stable order.
+
+    ``quotes`` are the article's quotations when the caller has found them already.
+    """
     reg = registry()
     found = (
         _lexical(
@@ -245,7 +252,14 @@ def find_caveats(
         + _lexical(
             "disputed", reg.disputed, sentences, attributions, events, "A party disputes this"
         )
-        + _characterizations(text, sentences, attributions, events, reg)
+        + _characterizations(
+            text,
+            sentences,
+            attributions,
+            events,
+            reg,
+            find_quotes(text) if quotes is None else quotes,
+        )
         + _state_media(attributions, reg)
         + _single_source(attributions, reg)
     )

@@ -24,30 +24,35 @@ def own_outlets(article: Article, sentences: list[Sentence]) -> set[str]:
     own = {o.name for o, _ in reg.find_outlets(article.meta.outlet or "")}
     for s in sentences:
         kicked = [k for k in kickers if s.text.upper().startswith(k)]
-        if is_boilerplate(s) or kicked:
+        if s.boilerplate or kicked:
             own |= {o.name for o, _ in reg.find_outlets(s.text)}
             own |= {outlet for k in kicked if (outlet := kickers[k]) is not None}
     return own
 
 
 def analyze(article: Article) -> Analysis:
-    """Split, then find who said what, what happened, and what to be careful about."""
+    """Split, then find who said what, what happened, and what to be careful about.
+
+    What is judged here once (boilerplate, quotations, the name book) travels on the analysis,
+    so later stages reuse it instead of judging it again.
+    """
     text = article.text
     sentences = [
         s.model_copy(update={"boilerplate": True}) if is_boilerplate(s) else s
         for s in split_sentences(text)
     ]
+    quotes = find_quotes(text)
     book = NameBook.from_text(text)
     book.own_outlets = own_outlets(article, sentences)
-    attributions = find_attributions(text, sentences, book)
+    attributions = find_attributions(text, sentences, book, quotes)
     events = find_events(sentences, attributions, book, title=article.meta.title)
-    caveats = find_caveats(text, sentences, attributions, events)
+    caveats = find_caveats(text, sentences, attributions, events, quotes)
     return Analysis(
         article=article.meta,
         sentences=sentences,
         attributions=attributions,
         events=events,
         caveats=caveats,
-        quotes=find_quotes(text),
+        quotes=quotes,
         names=book,
     )

@@ -32,7 +32,11 @@ _MEETING = lexicon().event_words.meetings
 
 
 def is_boilerplate(sentence: Sentence) -> bool:
-    """Headline kickers, newsletter prompts, photo credits: text that is not reporting."""
+    """Headline kickers, newsletter prompts, photo credits: text that is not reporting.
+
+    The engine asks this once per sentence and records it as ``Sentence.boilerplate``; every
+    later question about boilerplate reads that flag.
+    """
     t = sentence.text
     letters = [c for c in t if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 8:
@@ -47,7 +51,7 @@ def lead_index(sentences: list[Sentence], title: str | None) -> int | None:
             continue
         if i == 0 and s.paragraph == 0 and not s.text.rstrip().endswith((".", "!", "?", "”", '"')):
             continue  # an unpunctuated first line is a headline
-        if is_boilerplate(s):
+        if s.boilerplate:
             continue
         return i
     return None
@@ -78,7 +82,7 @@ def find_events(
     lead = lead_index(sentences, title)
     events: list[Event] = []
     for i, s in enumerate(sentences):
-        if is_boilerplate(s) or (i == 0 and lead != 0 and s.paragraph == 0):
+        if s.boilerplate or (i == 0 and lead != 0 and s.paragraph == 0):
             continue
         words = set(re.findall(r"[a-z]+", s.text.lower()))
         actors = _actors(s.text, book)

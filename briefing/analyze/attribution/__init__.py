@@ -41,17 +41,23 @@ from briefing.analyze.attribution.trailing import leading_according, passive_by,
 from briefing.analyze.lexicon import registry
 from briefing.analyze.sources import NameBook, is_pronoun, make_source, person_names
 from briefing.ingest.quotes import find_quotes
-from briefing.models import Attribution, Sentence, Span
+from briefing.models import Attribution, Quote, Sentence, Span
 
 __all__ = ["find_attributions"]
 
 
 def find_attributions(
-    text: str, sentences: list[Sentence], book: NameBook | None = None
+    text: str,
+    sentences: list[Sentence],
+    book: NameBook | None = None,
+    quotes: list[Quote] | None = None,
 ) -> list[Attribution]:
-    """All attributions in an article, in text order, with ids ``a1``, ``a2`` ..."""
+    """All attributions in an article, in text order, with ids ``a1``, ``a2`` ...
+
+    ``quotes`` are the article's quotations when the caller has found them already.
+    """
     reg = registry()
-    quotes = find_quotes(text)
+    quotes = find_quotes(text) if quotes is None else quotes
     ctx = Context(
         text=text,
         sentences=sentences,
