@@ -171,7 +171,8 @@ MAX_WORDS = 12  # a literal collection of more lowercase words than this is a le
 _WORD = re.compile(r"[a-z][a-z.'’ -]*")
 # an alternation of plain lowercase words in a pattern: (?:said|told|...)
 _ALTERNATION = re.compile(r"\((?:\?:)?([a-z][a-z' ]*(?:\|[a-z][a-z' ]*)+)\)")
-LEXICON_FREE = ("analyze", "ingest", "brief")
+# every stage, and the modules at the top of the package (verify, pipeline, models ...)
+LEXICON_FREE = ("analyze", "ingest", "brief", "llm", "evals", "cli", "*.py")
 
 
 def word_lists(source: str) -> list[tuple[int, int]]:
@@ -233,7 +234,10 @@ def test_the_word_list_detector_finds_lists():
 
 @pytest.mark.parametrize("package", LEXICON_FREE)
 def test_no_module_holds_a_word_list(package: str):
-    modules = sorted((ROOT / "briefing" / package).rglob("*.py"))
+    root = ROOT / "briefing"
+    modules = sorted(
+        root.glob(package) if package.endswith(".py") else (root / package).rglob("*.py")
+    )
     assert modules
     offenders = [
         f"{path.relative_to(ROOT)}:{line}: {n} words"
