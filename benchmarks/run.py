@@ -86,7 +86,8 @@ def pdf_pages(paths: list[Path]) -> int:
     """Pages of the PDF that `build` writes for these inputs (the same fitting, in-process)."""
     from briefing.analyze import analyze
     from briefing.brief import make_brief
-    from briefing.brief.render import fit_one_page, page_count
+    from briefing.brief.fit import fit_one_page
+    from briefing.brief.render import page_count
     from briefing.ingest import load_all
 
     articles, _ = load_all([str(p) for p in paths])

@@ -158,7 +158,7 @@ def compose(
 
 def fit(brief: Brief, paper: str = "A4") -> Brief:
     """The brief cut to one page of ``paper``: the lowest-ranked items go, never the font size."""
-    from briefing.brief.render import fit_one_page
+    from briefing.brief.fit import fit_one_page
 
     return fit_one_page(brief, paper=paper)
 

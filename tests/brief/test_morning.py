@@ -14,8 +14,9 @@ from click.testing import CliRunner
 
 from briefing.analyze import analyze
 from briefing.brief import make_brief
+from briefing.brief.fit import fit_one_page
 from briefing.brief.group import group_articles, merge_claims
-from briefing.brief.render import fit_one_page, page_count
+from briefing.brief.render import page_count
 from briefing.cli import main
 from briefing.ingest import load_all
 from tests.conftest import EXAMPLES, ROOT

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.brief import render
+from briefing.brief import fit, render
 from briefing.errors import UsageError
 from briefing.models import (
     Analysis,
@@ -176,7 +176,7 @@ def big() -> Brief:
 
 @pytest.fixture(scope="module")
 def fitted(big: Brief) -> Brief:
-    return render.fit_one_page(big)
+    return fit.fit_one_page(big)
 
 
 def _in_order(text: str, needles: list[str]) -> bool:
@@ -326,7 +326,7 @@ def test_fit_one_page_drops_lowest_ranked(big: Brief, fitted: Brief) -> None:
 
 
 def test_fit_one_page_is_noop_when_it_fits(brief: Brief) -> None:
-    fitted = render.fit_one_page(brief)
+    fitted = fit.fit_one_page(brief)
     assert fitted.model_dump() == brief.model_dump() and fitted.omitted == 0
     assert fitted.analyses == brief.analyses
 

@@ -1,0 +1,129 @@
+"""One page, whatever the number of articles: the lowest-ranked lines go, never the font size.
+
+The brief's items compete on ``rank`` (:mod:`briefing.brief.rank`); fitting drops them, lowest
+first and spread over the sections, until the PDF layout takes one page, and counts what went in
+``Brief.omitted``. The bottom line, the sources and the skipped list always stay.
+
+Layout is the renderer's: every page count goes through :func:`briefing.brief.render.page_count`,
+looked up on the module when called, so what the page holds is what the PDF would print.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from briefing.brief import render
+from briefing.models import Brief, BriefItem, CaveatItem, SaidItem
+
+# The droppable sections. When two have as many items left, who-said-what rows go first, then
+# developments, then caveats (stated uncertainty is the last thing a brief should lose); within a
+# section the lowest rank goes first and, among equal ranks, the later item.
+_DROP_PRIORITY = {"who_said_what": 0, "developments": 1, "caveats": 2}
+# More items than one page can ever hold (each takes at least a 13pt line of a ~770pt page).
+_MAX_KEPT = 100
+# Past this many articles the sources list holds only the ones the page cites.
+_MAX_SOURCES_LISTED = 10
+
+
+def _drop_order(brief: Brief) -> list[tuple[str, int]]:
+    """Every droppable item as (list name, index), first to drop first. Deterministic.
+
+    Each step drops the lowest-ranked item of the section that has the most items left, so a
+    crowded page keeps some developments, some statements and some caveats rather than emptying
+    one section to save another; ties go to the section first in ``_DROP_PRIORITY``.
+    """
+    queues: dict[str, list[tuple[float, int, int]]] = {}
+    for name in _DROP_PRIORITY:
+        items: list[BriefItem | SaidItem | CaveatItem] = getattr(brief, name)
+        queues[name] = sorted((item.rank, -index, index) for index, item in enumerate(items))
+    order: list[tuple[str, int]] = []
+    while any(queues.values()):
+        name = max(
+            (n for n in queues if queues[n]), key=lambda n: (len(queues[n]), -_DROP_PRIORITY[n])
+        )
+        order.append((name, queues[name].pop(0)[2]))
+    return order
+
+
+def _without(brief: Brief, order: list[tuple[str, int]], k: int) -> Brief:
+    dropped: dict[str, set[int]] = {name: set() for name in _DROP_PRIORITY}
+    for name, index in order[:k]:
+        dropped[name].add(index)
+    update: dict[str, Any] = {
+        name: [item for i, item in enumerate(getattr(brief, name)) if i not in dropped[name]]
+        for name in _DROP_PRIORITY
+    }
+    update["omitted"] = brief.omitted + k
+    if len(brief.sources) > _MAX_SOURCES_LISTED:
+        # many articles: list those the page cites; the rest are counted (and all are in the JSON)
+        cited = {
+            r.article_id
+            for name in ("bottom_line", *_DROP_PRIORITY)
+            for item in (update.get(name) if name in update else getattr(brief, name))
+            for r in item.refs
+        }
+        kept = [src for src in brief.sources if src.article_id in cited]
+        update["sources"] = kept
+        update["sources_omitted"] = brief.sources_omitted + len(brief.sources) - len(kept)
+    return brief.model_copy(update=update)
+
+
+def fit_one_page(brief: Brief, *, paper: str = "A4") -> Brief:
+    """Drop the lowest-ranked items until the PDF layout takes one page.
+
+    Developments, who-said-what rows and caveats compete on ``rank`` (higher is more
+    important); the bottom line, sources and skipped list are never dropped. Each dropped item
+    adds one to ``omitted``. Kept items keep their order. The number to drop is found with a
+    proportional first guess and a binary search, so a long brief costs a handful of layouts
+    (about 1 s for 200 items). If even dropping every droppable item does not fit, that brief
+    is returned.
+    """
+    render.paper_name(paper)  # an unknown size fails before any layout
+    order = _drop_order(brief)
+    n = len(order)
+    pages: dict[int, int] = {}
+
+    def count(k: int) -> int:
+        if k not in pages:
+            pages[k] = render.page_count(_without(brief, order, k), paper=paper)
+        return pages[k]
+
+    def gallop_down() -> None:
+        # hi fits; step back up (1, 2, 4 ... items kept more) to find a k that does not.
+        nonlocal lo, hi
+        step = 1
+        while hi - step > lo:
+            if count(hi - step) > 1:
+                lo = hi - step
+                return
+            hi -= step
+            step *= 2
+
+    lo, hi = -1, n  # lo: largest k known not to fit (-1: none); hi: smallest k that fits.
+    # No item is shorter than one line, and a page holds well under _MAX_KEPT lines, so the
+    # first layout can skip the surplus: laying out hundreds of items costs seconds.
+    base = max(0, n - _MAX_KEPT)
+    first = count(base)
+    if first <= 1:
+        hi = base
+        gallop_down()
+    else:
+        lo = base
+        # Keep about as many items as fit on one of the pages this takes, a little less since
+        # the header, bottom line and sources also take room.
+        m = n - base
+        guess = base + m - int(m / first * 0.9)
+        if count(guess) <= 1:
+            hi = guess
+            gallop_down()
+        else:
+            lo = guess
+            if count(n) > 1:
+                return _without(brief, order, n)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if count(mid) <= 1:
+            hi = mid
+        else:
+            lo = mid
+    return _without(brief, order, hi)
