@@ -20,7 +20,11 @@ STRAIGHT = '"'
 def _quote(start: int, end: int, closed: bool) -> Quote:
     """A quotation from its opening mark to its end (past the closing mark when ``closed``)."""
     return Quote(
-        start=start, end=end, inner_start=start + 1, inner_end=end - 1 if closed else end, closed=closed
+        start=start,
+        end=end,
+        inner_start=start + 1,
+        inner_end=end - 1 if closed else end,
+        closed=closed,
     )
 
 
