@@ -1,6 +1,6 @@
 """Time and peak memory of an offline brief from 10, 50 and 200 articles, to PDF.
 
-    .venv/bin/python benchmarks/many.py [--runs 3] [--sizes 10 50 200]
+    .venv/bin/python -m benchmarks.many [--runs 3] [--sizes 10 50 200]
 
 There are not 200 real articles in the repository, so the folders hold the bundled examples and
 the morning fixtures copied with their text varied ("Update N: ...", reporting verbs changed):
@@ -11,15 +11,11 @@ enough for grouping, merging and page fitting to do real work. Each build is a s
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from run import _briefing, measure  # noqa: E402
-
-from tests.support.adversarial import varied_copies  # noqa: E402
+from benchmarks.run import _briefing, measure
+from tests.support.adversarial import varied_copies
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,6 @@
 """Reliability figures: hostile inputs, LLM faults and peak memory, written to RELIABILITY.md.
 
-    .venv/bin/python benchmarks/reliability.py [--out RELIABILITY.md] [--skip-slow]
+    .venv/bin/python -m benchmarks.reliability [--out RELIABILITY.md] [--skip-slow]
 
 Runs what tests/test_reliability.py asserts and records the figures: the adversarial corpus of
 tests/support/adversarial.py through build (HTML and PDF), extract and check as separate
@@ -28,10 +28,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # tests.support: the hostile corpus and the fault server
-
-from tests.support.adversarial import (  # noqa: E402
+from tests.support.adversarial import (
     BIDI_CONTROLS,
     COMMANDS,
     FAULT_CONFIG,
@@ -51,6 +48,8 @@ from tests.support.adversarial import (  # noqa: E402
     write_batch,
     write_corpus,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def flat(text: str) -> str:
