@@ -36,6 +36,7 @@ _QUOTE = re.compile(r"[“\"]([^“”\"]{2,}?)[”\"]")
 _OPENING_MARKS = {'"', "“", "‘", "'"}
 # A definite description that may stand for an organisation the article names elsewhere.
 _ORG_DESCRIPTION = re.compile(rf"^the (?:{one_of(lexicon().descriptions.org_nouns)})\b", re.I)
+_PERSON_PRONOUNS = lexicon().pronouns.person
 
 
 def normalise(text: str) -> str:
@@ -183,6 +184,9 @@ class Grounding:
             return False
         if a.source.canonical:
             return True
+        if a.source.text.strip().lower() in _PERSON_PRONOUNS:
+            # an unresolved "he": someone the article leaves open, so only a non-person is not it
+            return not person_names(said_by)
         if self.same(said_by, a.source.text) or self.mentions(a.source.text, [said_by]):
             return False
         if (lenient_orgs or _ORG_DESCRIPTION.match(a.source.text.strip())) and not person_names(

@@ -32,11 +32,13 @@ from briefing.analyze.lexicon_schema import (
     Calendar,
     Characterization,
     Characterizations,
+    Coref,
     CueRules,
     Cues,
     Descriptions,
     Disputed,
     EventWords,
+    FirstNames,
     Hedges,
     Injection,
     Names,
@@ -67,11 +69,13 @@ class Lexicon:
     boilerplate: Boilerplate
     calendar: Calendar
     characterizations: Characterizations
+    coref: Coref
     cue_rules: CueRules
     cues: Cues
     descriptions: Descriptions
     disputed: Disputed
     event_words: EventWords
+    first_names: FirstNames
     hedges: Hedges
     injection: Injection
     names: Names

@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 from pydantic import StringConstraints as _Str
 
 from briefing.models import SourceType
@@ -237,6 +244,8 @@ class Hedges(DataFile):
 class Names(DataFile):
     connectors: LowerSet
     match_skip: LowerSet
+    suffixes: LowerSet
+    party_words: LowerSet
 
 
 class OrgWords(DataFile):
@@ -252,6 +261,36 @@ class Perturbations(DataFile):
 class Pronouns(DataFile):
     all: LowerSet
     person: LowerSet
+    male: LowerSet
+    female: LowerSet
+    plural: LowerSet
+    neuter: LowerSet
+    first_person: LowerSet
+    singular_first: LowerSet
+
+
+class Coref(DataFile):
+    male_titles: LowerSet
+    female_titles: LowerSet
+    male_roles: LowerSet
+    female_roles: LowerSet
+    person_titles: Annotated[dict[LowerWord, LowerSet], Field(min_length=1)]
+    org_heads: LowerSet
+    media_heads: LowerSet
+    title_modifiers: LowerSet
+    person_title_words: LowerSet
+
+
+class FirstNames(DataFile):
+    female: LowerSet
+    male: LowerSet
+
+    @model_validator(mode="after")
+    def _apart(self) -> FirstNames:
+        both = sorted(self.female & self.male)
+        if both:
+            raise ValueError(f"{both[0]!r} is in both lists: a name of either gender is in neither")
+        return self
 
 
 class RoleWords(DataFile):

@@ -70,14 +70,47 @@ def person_names(text: str, reg: Registry | None = None) -> list[tuple[str, int,
     return out
 
 
+_SUFFIXES = _LEX.names.suffixes
+_FUNCTION_WORDS = _LEX.stopwords.words | _LEX.names.party_words
+
+
+def _suffix(parts: list[str]) -> str | None:
+    last = parts[-1].rstrip(".").lower() if parts else ""
+    return last if len(parts) > 1 and last in _SUFFIXES else None
+
+
+def surname(name: str) -> str:
+    """The surname of a full name: its last word, or the one before "Jr." and the like."""
+    parts = name.split()
+    return parts[-2] if _suffix(parts) else (parts[-1] if parts else "")
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two full names can be one person: one surname and one suffix, and the words of
+    the shorter among the longer's, in order ("Hillary Clinton", "Hillary Rodham Clinton"); never
+    "Donald Trump" and "Donald Trump Jr.", nor "Bill Clinton" and "Hillary Clinton"."""
+    pa, pb = a.split(), b.split()
+    if surname(a) != surname(b) or _suffix(pa) != _suffix(pb):
+        return False
+    short, long_ = (pa, pb) if len(pa) <= len(pb) else (pb, pa)
+    it = iter(long_)
+    return all(any(w == x for x in it) for w in short)
+
+
 @dataclass
 class NameBook:
-    """Full names seen in an article, so "Putin" resolves to "Vladimir Putin"."""
+    """Full names seen in an article, so "Putin" resolves to "Vladimir Putin".
+
+    A surname two people in the article bear ("Donald Trump" and "Donald Trump Jr.", "Bill" and
+    "Hillary Clinton") is ``shared``: on its own it names neither of them.
+    """
 
     by_surname: dict[str, str] = field(default_factory=dict)
     state_outlets: dict[str, set[str]] = field(default_factory=dict)
     outlet_short: dict[str, Outlet] = field(default_factory=dict)  # "Post" -> The Washington Post
     own_outlets: set[str] = field(default_factory=set)  # the article's own outlet: never a "via"
+    bearers: dict[str, list[str]] = field(default_factory=dict)  # surname -> its people
+    shared: set[str] = field(default_factory=set)
 
     @classmethod
     def from_text(cls, text: str, reg: Registry | None = None) -> NameBook:
@@ -85,8 +118,10 @@ class NameBook:
         book = cls()
         for name, _, _ in person_names(text, reg):
             parts = name.split()
+            while parts and parts[0].lower() in _FUNCTION_WORDS:
+                parts = parts[1:]  # "And Clinton", "When Maddow": a sentence's first word
             if len(parts) >= 2 and all(p[0].isupper() for p in parts):
-                book.by_surname.setdefault(parts[-1], name)
+                book.add(" ".join(parts))
         for outlet, m in reg.find_outlets(text):
             last = m.group(0).split()[-1]
             if last != m.group(0):
@@ -95,15 +130,37 @@ class NameBook:
                 book.state_outlets.setdefault(outlet.country, set()).add(outlet.name)
         return book
 
+    def add(self, name: str) -> None:
+        """A full name seen in the article: a new person, or another way of naming one."""
+        parts = name.split()
+        sur = surname(name)
+        if len(parts) == 2 and _suffix(parts):
+            # "Donald Jr." beside "Donald J. Trump" is a Trump: his surname is shared
+            fathers = [p for ps in self.bearers.values() for p in ps if p.split()[0] == parts[0]]
+            sur = surname(fathers[0]) if len(fathers) == 1 else sur
+        people = self.bearers.setdefault(sur, [])
+        if not any(same_person(p, name) for p in people):
+            people.append(name)
+        self.by_surname.setdefault(sur, name)
+        if len(people) > 1:
+            self.shared.add(sur)
+
+    def people(self) -> list[str]:
+        """Every person the article names in full, by the first full name it gives them."""
+        return [p for people in self.bearers.values() for p in people]
+
     def full(self, name: str) -> str:
         parts = name.split()
+        if not parts:
+            return name
         if len(parts) == 1:
+            if parts[0] in self.shared:
+                return name  # "Trump" beside "Donald Trump Jr.": which one, the name does not say
             return self.by_surname.get(parts[0], name)
-        return (
-            self.by_surname.get(parts[-1], name)
-            if self.by_surname.get(parts[-1], "").endswith(name)
-            else name
-        )
+        fits = [p for p in self.bearers.get(surname(name), []) if same_person(p, name)]
+        if not self.bearers and self.by_surname.get(parts[-1], "").endswith(name):
+            return self.by_surname[parts[-1]]  # a book filled by hand, surname by surname
+        return fits[0] if len(fits) == 1 else name
 
 
 def _role_type(lower: str, reg: Registry) -> SourceType | None:
@@ -212,25 +269,6 @@ def is_person(src: Source) -> bool:
     return bool(person_names(text, reg)) or src.text.strip().lower() in _PERSON_PRONOUNS
 
 
-def resolve_pronoun(pronoun: str, candidates: list[Source]) -> Source | None:
-    """The nearest earlier source a pronoun can stand for (candidates: nearest first)."""
-    p = pronoun.strip().lower()
-    for c in candidates:
-        if is_pronoun(c.text) and c.canonical is None:
-            continue
-        person = is_person(c)
-        if (
-            p in _PERSON_PRONOUNS
-            and not person
-            and (c.type in _MEDIA_TYPES or c.canonical is not None)
-        ):
-            continue  # "he" is a person or an unnamed role ("the judge"), never an institution
-        if p == "it" and person:
-            continue
-        return c
-    return None
-
-
 def make_source(
     text: str, start: int, end: int, book: NameBook, reg: Registry | None = None
 ) -> Source:
@@ -260,7 +298,7 @@ class NameMatcher:
         words = [w for w in re.findall(r"[\w’'-]+", name.lower()) if w not in _MATCH_SKIP]
         keys = {name.lower().strip()}
         if canonical:
-            keys |= {canonical.lower(), canonical.lower().split()[-1]}
+            keys |= {canonical.lower(), surname(canonical).lower()}
         if words:
             keys.add(re.sub(r"(?:’s|'s)$", "", words[-1]))
             tokens = name.split()
@@ -268,7 +306,22 @@ class NameMatcher:
                 keys.add(words[0])  # "Lordstown Motors" is also "Lordstown"
         return {k for k in keys if k}
 
+    def person(self, name: str | None) -> str | None:
+        """The article's person this name names, when it names exactly one."""
+        if not name or not name.strip():
+            return None
+        canonical, _ = classify(name, self.book, self.reg)
+        if canonical not in self.book.people():
+            return None
+        places = self.reg.find_places(surname(canonical))
+        if places and places[0][1].group(0) == surname(canonical):
+            return None  # "Airservices Australia", "Airspace Australia": not people
+        return canonical
+
     def same(self, a: str | None, b: str | None) -> bool:
+        pa, pb = self.person(a), self.person(b)
+        if pa and pb and pa != pb:
+            return False  # "Donald Trump" is not "Donald Trump Jr.", though both are "Trump"
         return bool(self.keys(a) & self.keys(b))
 
     def mentions(self, text: str, names: list[str]) -> bool:

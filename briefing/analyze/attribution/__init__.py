@@ -38,8 +38,9 @@ from briefing.analyze.attribution.hedges import hedge_adverbs
 from briefing.analyze.attribution.nested import nested_drafts
 from briefing.analyze.attribution.quotes import floating_quotes, quote_first, what_it_calls
 from briefing.analyze.attribution.trailing import leading_according, passive_by, trailing_source
+from briefing.analyze.coref import Coref, first_person, speaker
 from briefing.analyze.lexicon import registry
-from briefing.analyze.sources import NameBook, is_pronoun, make_source, person_names
+from briefing.analyze.sources import NameBook
 from briefing.ingest.quotes import find_quotes
 from briefing.models import Attribution, Quote, Sentence, Span
 
@@ -68,6 +69,7 @@ def find_attributions(
         quote_starts=[q.start for q in quotes],
         sentence_starts=[s.start for s in sentences],
     )
+    ctx.coref = Coref(text, sentences, quotes, ctx.book, reg)
     for idx, sent in enumerate(sentences):
         found: list[Draft] = []
         for rule in (caps_headline, quote_first, trailing_source, leading_according, passive_by):
@@ -84,18 +86,9 @@ def find_attributions(
         floating = floating_quotes(ctx, idx, found)
         found += floating + [n for d in floating for n in nested_drafts(ctx, d, idx)]
         found += hedge_adverbs(ctx, sent, idx, found)
-        for d in found:
-            if d.source is not None and not is_pronoun(d.source.text) and d.depth == 0:
-                ctx.history.append((idx, d.source))
-            elif d.source is not None and d.source.canonical:
-                ctx.history.append((idx, d.source))
-        # a sentence-initial person is a candidate antecedent for a later "he"/"she"
-        for _name, s, e in person_names(sent.text, reg)[:1]:
-            if s <= 2:
-                src = make_source(text, sent.start + s, sent.start + e, ctx.book, reg)
-                if src.type not in {"state_media", "outlet", "wire", "public_broadcaster"}:
-                    ctx.history.append((idx, src))
+        ctx.history.extend((idx, d.source) for d in found if speaker(d.source, d.depth))
         ctx.drafts.extend(found)
+    ctx.drafts = first_person(ctx.drafts, ctx.coref)
     return _to_models(ctx)
 
 

@@ -8,8 +8,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from briefing.analyze.coref import Coref
 from briefing.analyze.lexicon import Registry
-from briefing.analyze.sources import NameBook, is_pronoun, make_source, resolve_pronoun
+from briefing.analyze.sources import NameBook, make_source
 from briefing.ingest.quotes import Quote
 from briefing.models import AttributionKind, Sentence, Source, Span, Via
 
@@ -40,6 +41,8 @@ class Context:
     sentence_starts: list[int] = field(default_factory=list)
     # (sentence index, source) of every source seen, and of every sentence-initial person name
     history: list[tuple[int, Source]] = field(default_factory=list)
+    # who pronouns and descriptions stand for (analyze/coref)
+    coref: Coref | None = None
 
 
 def cue_regex(reg: Registry) -> re.Pattern[str]:
@@ -67,15 +70,8 @@ def strip_final_punct(text: str, s: int, e: int) -> int:
 
 def source_at(ctx: Context, s: int, e: int, sent_idx: int) -> Source:
     src = make_source(ctx.text, s, e, ctx.book, ctx.reg)
-    if is_pronoun(src.text):
-        # nearest sentence first, named sources before unnamed ones; antecedents are close by
-        recent = ctx.history[-_PRONOUN_WINDOW:]
-        ranked = sorted(recent, key=lambda x: (-x[0], 0 if x[1].canonical else 1))
-        ante = resolve_pronoun(src.text, [h for _, h in ranked])
-        if ante is not None:
-            src = src.model_copy(
-                update={"canonical": ante.canonical or ante.text, "type": ante.type}
-            )
+    if ctx.coref is not None:
+        src = ctx.coref.resolve(src, ctx.history[-_PRONOUN_WINDOW:])
     return src
 
 

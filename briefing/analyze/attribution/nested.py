@@ -16,7 +16,7 @@ from briefing.models import Source
 _SELF_DESCRIPTION = re.compile(rf"the (?:{one_of(lexicon().role_words.self_descriptions)})")
 
 
-def _same_holder(inner: Source, outer: Source) -> bool:
+def _same_holder(ctx: Context, inner: Source, outer: Source) -> bool:
     t = inner.text.strip().lower()
     if t in {"we", "i"} and is_person(outer):
         return False  # a person's "we believe" is reported through that person
@@ -28,7 +28,8 @@ def _same_holder(inner: Source, outer: Source) -> bool:
     ):
         return org
     if t in {"he", "she"} and not org:
-        return True
+        # "Clinton said she ...": but not "Podesta said she ...", nor a name of no known gender
+        return ctx.coref is None or ctx.coref.agrees(t, outer)
     return bool(_SELF_DESCRIPTION.fullmatch(t)) and org
 
 
@@ -41,7 +42,7 @@ def nested_drafts(ctx: Context, outer: Draft, idx: int) -> list[Draft]:
     )
     inner = [d for d in inner if d.source is not None and d.source.start >= cs]
     for d in inner:
-        if _same_holder(d.source, outer.source):
+        if _same_holder(ctx, d.source, outer.source):
             # "Pfizer said it expects ...", "Lordstown said ... the company believes": the
             # holder reports its own belief, so it is not an intermediary
             d.source = d.source.model_copy(
