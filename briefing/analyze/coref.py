@@ -344,6 +344,11 @@ class Coref:
             return Entity(None, person=True, unknown=True)
         return self._of_source(src)
 
+    def named_person(self, src: Source) -> bool:
+        """Whether a source is a person the article names ("Sanders", "Sen. Bernie Sanders")."""
+        ent = self._of_source(src)
+        return ent.person and ent.name is not None and not ent.unknown
+
     def agrees(self, pronoun: str, src: Source) -> bool:
         """Whether "he" or "she" can be this source ("Clinton said she ..."): an unnamed person
         of no other gender, or a named one of that gender."""
@@ -468,7 +473,7 @@ def first_person(drafts: list[Any], coref: Coref | None) -> list[Any]:
                 for o in outer
                 if o.content[0] <= src.start < o.content[1]
                 and agreement(o.source.text) != "first"
-                and is_person(o.source)
+                and coref.named_person(o.source)
             }
             if coref.in_quote(src.start) and len(holders) == 1:
                 canonical, kind = holders.pop()
