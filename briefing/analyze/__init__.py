@@ -4,6 +4,6 @@ It runs offline and gives the same answer every time; the LLM stage and ``check`
 against it. Nothing here imports the LLM stage.
 """
 
-from briefing.analyze.engine import analyze
+from briefing.analyze.engine import analyze, analyze_many, parse_ahead
 
-__all__ = ["analyze"]
+__all__ = ["analyze", "analyze_many", "parse_ahead"]

@@ -6,7 +6,12 @@ so the brief, ``verify`` and ``check`` can rely on it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
 from briefing.analyze.attribution import find_attributions
+from briefing.analyze.attribution.parsed import to_parse
 from briefing.analyze.caveats import find_caveats
 from briefing.analyze.events import find_events, is_boilerplate
 from briefing.analyze.lexicon import lexicon, registry
@@ -14,6 +19,12 @@ from briefing.analyze.sources import NameBook
 from briefing.ingest.quotes import find_quotes
 from briefing.ingest.sentences import split_sentences
 from briefing.models import Analysis, Article, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# articles parsed together: one ``nlp.pipe`` call over all their sentences that need a parse
+PARSE_CHUNK = 16
 
 
 def own_outlets(article: Article, sentences: list[Sentence]) -> set[str]:
@@ -30,21 +41,69 @@ def own_outlets(article: Article, sentences: list[Sentence]) -> set[str]:
     return own
 
 
-def analyze(article: Article) -> Analysis:
+def _sentences(text: str) -> list[Sentence]:
+    return [
+        s.model_copy(update={"boilerplate": True}) if is_boilerplate(s) else s
+        for s in split_sentences(text)
+    ]
+
+
+def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for art in articles:
+        chunk.append(art)
+        if len(chunk) == PARSE_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parse_chunk(chunk: list[Article]) -> list[dict[int, Doc]]:
+    from briefing.analyze.parse import parse
+
+    chosen = [(i, s) for i, a in enumerate(chunk) for s in to_parse(split_sentences(a.text))]
+    docs: list[dict[int, Doc]] = [{} for _ in chunk]
+    for (i, s), doc in zip(chosen, parse(s.text for _, s in chosen), strict=True):
+        docs[i][s.start] = doc
+    return docs
+
+
+def parse_ahead(articles: Iterable[Article]) -> Iterator[tuple[Article, dict[int, Doc]]]:
+    """Each article with the parses of its sentences (by start offset). Articles are parsed a
+    chunk at a time, so that the parser works on many sentences at once, and one chunk ahead, in
+    a second thread, while the rules read the chunk before it: the parser spends most of its time
+    outside the interpreter lock. The parses are the same as one at a time."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending: tuple[list[Article], Future[list[dict[int, Doc]]]] | None = None
+        for chunk in _chunks(articles):
+            ahead = pool.submit(_parse_chunk, chunk)
+            if pending is not None:
+                yield from zip(pending[0], pending[1].result(), strict=True)
+            pending = (chunk, ahead)
+        if pending is not None:
+            yield from zip(pending[0], pending[1].result(), strict=True)
+
+
+def analyze_many(articles: Iterable[Article]) -> Iterator[Analysis]:
+    """``analyze`` over many articles, their sentences parsed in batches."""
+    for art, docs in parse_ahead(articles):
+        yield analyze(art, docs)
+
+
+def analyze(article: Article, docs: dict[int, Doc] | None = None) -> Analysis:
     """Split, then find who said what, what happened, and what to be careful about.
 
+    ``docs`` are the parses of the article's sentences when ``parse_ahead`` has made them.
     What is judged here once (boilerplate, quotations, the name book) travels on the analysis,
     so later stages reuse it instead of judging it again.
     """
     text = article.text
-    sentences = [
-        s.model_copy(update={"boilerplate": True}) if is_boilerplate(s) else s
-        for s in split_sentences(text)
-    ]
+    sentences = _sentences(text)
     quotes = find_quotes(text)
     book = NameBook.from_text(text)
     book.own_outlets = own_outlets(article, sentences)
-    attributions = find_attributions(text, sentences, book, quotes)
+    attributions = find_attributions(text, sentences, book, quotes, docs)
     events = find_events(sentences, attributions, book, title=article.meta.title)
     caveats = find_caveats(text, sentences, attributions, events, quotes)
     return Analysis(

@@ -43,6 +43,7 @@ from briefing.analyze.lexicon_schema import (
     Injection,
     Names,
     OrgWords,
+    ParseCues,
     Perturbations,
     Pronouns,
     RoleWords,
@@ -80,6 +81,7 @@ class Lexicon:
     injection: Injection
     names: Names
     org_words: OrgWords
+    parse_cues: ParseCues
     perturbations: Perturbations
     pronouns: Pronouns
     role_words: RoleWords

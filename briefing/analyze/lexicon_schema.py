@@ -218,6 +218,19 @@ class CueRules(DataFile):
     evidence_nouns: Fragments
 
 
+class ParseCues(DataFile):
+    speech: LowerSet
+    belief: LowerSet
+    intention: LowerSet
+    clause_only: LowerSet
+    sourceless: LowerSet
+    sourceless_passive: LowerSet
+    nouns: LowerSet
+    adjectives: LowerSet
+    documents: LowerSet
+    irregular: dict[LowerWord, LowerWords]
+
+
 class Descriptions(DataFile):
     org_nouns: LowerWords
 

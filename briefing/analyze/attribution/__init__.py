@@ -25,6 +25,8 @@ rules consult are in ``briefing/data`` (``cue_rules.yaml``, ``source_phrases.yam
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from briefing.analyze.attribution.clauses import find_cue_clause, split_participle
 from briefing.analyze.attribution.context import (
     Context,
@@ -36,6 +38,7 @@ from briefing.analyze.attribution.context import (
 from briefing.analyze.attribution.headlines import caps_headline
 from briefing.analyze.attribution.hedges import hedge_adverbs
 from briefing.analyze.attribution.nested import nested_drafts
+from briefing.analyze.attribution.parsed import parse_sentences, parsed_drafts, trim_found
 from briefing.analyze.attribution.quotes import floating_quotes, quote_first, what_it_calls
 from briefing.analyze.attribution.trailing import leading_according, passive_by, trailing_source
 from briefing.analyze.coref import Coref, first_person, speaker
@@ -43,6 +46,9 @@ from briefing.analyze.lexicon import registry
 from briefing.analyze.sources import NameBook
 from briefing.ingest.quotes import find_quotes
 from briefing.models import Attribution, Quote, Sentence, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = ["find_attributions"]
 
@@ -52,13 +58,17 @@ def find_attributions(
     sentences: list[Sentence],
     book: NameBook | None = None,
     quotes: list[Quote] | None = None,
+    docs: dict[int, Doc] | None = None,
 ) -> list[Attribution]:
     """All attributions in an article, in text order, with ids ``a1``, ``a2`` ...
 
-    ``quotes`` are the article's quotations when the caller has found them already.
+    ``quotes`` are the article's quotations when the caller has found them already; ``docs``
+    the parses of its sentences by their start offset (see ``parse_sentences``), parsed here
+    when not given.
     """
     reg = registry()
     quotes = find_quotes(text) if quotes is None else quotes
+    docs = parse_sentences(sentences) if docs is None else docs
     ctx = Context(
         text=text,
         sentences=sentences,
@@ -80,6 +90,10 @@ def find_attributions(
             found = find_cue_clause(
                 ctx, sent.start, sent.end, idx, allow_quoted=False, depth=0, via=[]
             )
+        doc = docs.get(sent.start)
+        if doc is not None:
+            found = trim_found(ctx, sent, doc, found)
+            found = found + parsed_drafts(ctx, sent, idx, doc, found)
         found = [x for d in found for x in split_participle(ctx, d)]
         nested = [n for d in found for n in nested_drafts(ctx, d, idx)]
         found = found + nested + what_it_calls(ctx, sent, idx)

@@ -1,0 +1,428 @@
+"""Attributions read off the dependency parse of a sentence: a reporting predicate, its subject
+(or the agent of a passive) as the source, its clausal complement or object as the content.
+
+The predicates are verbs (``cues.yaml`` and ``parse_cues.yaml``), nouns with a clause of their
+own ("his claim that", "the worry is that"), adjectives of attitude ("were worried that") and
+predicates with no source ("is expected to", "seems"). A relative pronoun as subject ("the
+official, who said") stands for its antecedent; a verb with no subject of its own ("..., but
+said", "..., vowing to") takes the subject of the verb it hangs on. Content ends where the
+attributed clause ends in the parse. Only the outermost predicates of a sentence are drafted;
+what is nested inside their content is left to ``nested``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from briefing.analyze.attribution.context import Context, Draft, in_quote, source_at, trim
+from briefing.analyze.lexicon import lexicon, registry
+from briefing.models import Sentence, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_LEX = lexicon()
+_P = _LEX.parse_cues
+_REG = registry()
+_BASE_VERBS = frozenset(_REG.cue_lemma.values()) - {"point to"}
+_VERBS = _BASE_VERBS | _P.speech | _P.belief | _P.intention
+_ADDRESSEE = _LEX.cue_rules.addressee | _LEX.cue_rules.object_before_that
+_CLAUSE_ONLY = _P.clause_only | _ADDRESSEE
+_STANCE = _LEX.cue_rules.stance_required
+_NEEDS_THAT = _LEX.cue_rules.needs_that
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
+_CLAUSES = {"ccomp", "xcomp", "csubj"}
+_RELATIVE = {"who", "which", "that", "whom"}
+_INHERITS = {"conj", "advcl", "xcomp", "acl"}
+_PREDICATES = _VERBS | _P.sourceless
+_PASSIVE_ANY = _VERBS - _CLAUSE_ONLY - _P.intention
+_BE = {"is", "was", "are", "were", "be", "been", "being", "'s", "’s"}
+_PUNCT = " \t\n\u00a0,;:.—–-"
+
+
+_IRREGULAR = {f: lemma for lemma, forms in _P.irregular.items() for f in forms}
+_KNOWN = _VERBS | _P.sourceless | _P.nouns | _P.sourceless_passive
+
+
+def _lemma(tok: Token) -> str:
+    """The lemma of a token among the predicates' lemmas: the form itself, an irregular form's
+    lemma, or the form without its ending (-s, -es, -ies, -ed, -ied, -d, -ing, a doubled
+    consonant); the lowercased form when none is known."""
+    form = tok.lower_
+    if form in _KNOWN:
+        return form
+    if form in _IRREGULAR:
+        return _IRREGULAR[form]
+    for end, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ing", "e"),
+        ("es", ""),
+        ("s", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("d", ""),
+    ):
+        if form.endswith(end) and len(form) > len(end) + 2:
+            base = form[: -len(end)] + repl
+            if base in _KNOWN:
+                return base
+            if not repl and len(base) > 2 and base[-1] == base[-2] and base[:-1] in _KNOWN:
+                return base[:-1]  # "admitted", "slamming"
+    return form
+
+
+def _stem(lemma: str) -> str:
+    """What every form of a lemma starts with: 'believ' for believe, 'worr' for worry."""
+    if lemma.endswith("e") or lemma.endswith("y") and len(lemma) > 3:
+        return lemma[:-1]
+    return lemma
+
+
+_CANDIDATE = re.compile(
+    r"\b(?:"
+    + "|".join(
+        sorted(
+            {re.escape(_stem(w)) for w in _VERBS | _P.sourceless | _P.nouns if " " not in w}
+            | {re.escape(w) for w in _P.adjectives}
+            | {re.escape(f) for forms in _P.irregular.values() for f in forms},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\w{0,4}\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Pred:
+    cue: tuple[int, int]  # token indices, inclusive
+    source: tuple[int, int] | None  # token indices, inclusive
+    content: tuple[int, int]  # token indices, inclusive
+
+
+def _span(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i
+
+
+def _np(tok: Token) -> tuple[int, int]:
+    """A noun phrase without its relative clause or appositive: up to the first comma after the
+    head, or the head's own right edge."""
+    lo, hi = _span(tok)
+    for t in tok.doc[tok.i + 1 : hi + 1]:
+        if t.text in {",", "(", "—", "–"} or t.dep_ in {"relcl", "acl"} and t.head == tok:
+            hi = t.i - 1
+            break
+    return lo, max(hi, tok.i)
+
+
+def _subject(tok: Token, depth: int = 0) -> Token | None:
+    """The subject of a verb, or of the verb it hangs on ('..., but said', '..., vowing')."""
+    for c in tok.children:
+        if c.dep_ in {"nsubj", "csubj"}:
+            return c
+        if c.dep_ == "nsubjpass":
+            return None
+    if depth < 3 and tok.dep_ in _INHERITS and tok.head.i != tok.i:
+        head = tok.head
+        if tok.dep_ == "acl" and head.tag_[:2] in {"NN", "PR"}:
+            return None
+        return _subject(head, depth + 1)
+    return None
+
+
+def _agent(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _antecedent(src: Token) -> Token:
+    """'the official, who said': the relative pronoun stands for the noun its clause hangs on."""
+    if src.lower_ in _RELATIVE and src.tag_ in {"WP", "WDT"}:
+        clause = src.head
+        if clause.dep_ == "relcl":
+            return clause.head
+    return src
+
+
+def _content_of(tok: Token, lemma: str) -> tuple[int, int] | None:
+    kids = list(tok.children)
+    clause = next((c for c in kids if c.dep_ in _CLAUSES and c.dep_ != "csubj"), None)
+    if lemma in _NEEDS_THAT:
+        # "agreed that ...", not "agreed to pay" (cue_rules.yaml: needs_that)
+        return _span(clause) if clause is not None and clause.dep_ == "ccomp" else None
+    if clause is not None:
+        lo, hi = _span(clause)
+        if clause.dep_ == "xcomp" and clause.i > tok.i:
+            # "urged Congress to act": the addressee goes with the content
+            obj = next((c for c in kids if c.dep_ == "dobj" and c.i < clause.i), None)
+            if obj is not None:
+                lo = min(lo, obj.left_edge.i)
+        return lo, hi
+    wh = next((c for c in kids if c.dep_ == "prep" and c.lower_ in {"whether", "if"}), None)
+    if wh is not None:
+        return _span(wh)
+    if lemma in _CLAUSE_ONLY:
+        return None
+    obj = next((c for c in kids if c.dep_ in {"dobj", "oprd"} and c.i > tok.i), None)
+    if obj is None:
+        return None
+    if lemma in _STANCE and not any(
+        t.lower_ in _REG.attitude_objects for t in tok.doc[obj.left_edge.i : obj.right_edge.i + 1]
+    ):
+        return None
+    lo, hi = _span(obj)
+    for c in kids:
+        # "praised Clinton for her ...", "described it as ..."
+        if c.dep_ in {"prep", "oprd"} and c.i > hi and c.lower_ in {"for", "as", "of"}:
+            hi = max(hi, c.right_edge.i)
+    return lo, hi
+
+
+def _parataxis_content(tok: Token) -> tuple[int, int] | None:
+    """'The economy is strong, he said.': the clause the cue interrupts or closes is the content."""
+    if tok.dep_ != "parataxis":
+        return None
+    head = tok.head
+    lo, hi = _span(head)
+    own_lo, own_hi = _span(tok)
+    if own_lo > head.i:
+        hi = own_lo - 1
+    elif own_hi < head.i:
+        lo = own_hi + 1
+    return lo, hi
+
+
+def _verb(tok: Token, lemma: str) -> _Pred | None:
+    passive = (
+        any(c.dep_ == "nsubjpass" for c in tok.children)
+        or tok.tag_ == "VBN"
+        and any(c.dep_ == "auxpass" for c in tok.children)
+    )
+    content = _content_of(tok, lemma) or _parataxis_content(tok)
+    if passive:
+        subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        agent = _agent(tok)
+        if subj is None:
+            return None
+        body = _span(subj)
+        if content is not None:
+            body = min(body[0], content[0]), max(body[1], content[1])
+        if agent is not None:
+            # "was denounced by X", "is portrayed as X by Y"
+            return _Pred((tok.i, tok.i), _np(_antecedent(agent)), _without(body, _span(agent.head)))
+        if lemma in _P.sourceless_passive and content is not None or lemma in _PASSIVE_ANY:
+            return _Pred((tok.i, tok.i), None, body)
+        return None
+    if content is None:
+        return None
+    if lemma in _P.sourceless:
+        subj = next((c for c in tok.children if c.dep_ in {"nsubj", "expl"}), None)
+        if subj is not None and subj.dep_ == "nsubj":
+            content = min(content[0], subj.left_edge.i), content[1]
+        return _Pred((tok.i, tok.i), None, content)
+    subj = _subject(tok)
+    if subj is None or subj.dep_ == "csubj" or subj.lower_ in {"there"}:
+        return None
+    return _Pred((tok.i, tok.i), _np(_antecedent(subj)), content)
+
+
+def _without(body: tuple[int, int], cut: tuple[int, int]) -> tuple[int, int]:
+    lo, hi = body
+    if cut[0] > lo and cut[1] >= hi:
+        hi = cut[0] - 1
+    elif cut[0] <= lo and cut[1] < hi:
+        lo = cut[1] + 1
+    return lo, hi
+
+
+def _adjective(tok: Token) -> _Pred | None:
+    """'were worried that ...', 'is confident the bill will pass', 'critical of'."""
+    if tok.dep_ not in {"acomp", "oprd"}:
+        return None
+    kids = list(tok.children)
+    clause = next((c for c in kids if c.dep_ in {"ccomp", "xcomp"}), None)
+    prep = next((c for c in kids if c.dep_ == "prep" and c.lower_ in {"of", "about", "with"}), None)
+    target = clause or prep
+    if target is None:
+        return None
+    subj = _subject(tok.head)
+    if subj is None:
+        return None
+    return _Pred((tok.i, tok.i), _np(_antecedent(subj)), _span(target))
+
+
+def _noun(tok: Token) -> _Pred | None:
+    """'his claim that ...', 'the worry is that ...', 'fears of ...', 'a plan to ...'."""
+    kids = list(tok.children)
+    clause = next(
+        (c for c in kids if c.dep_ in {"acl", "ccomp"} and c.tag_.startswith(("VB", "MD"))), None
+    )
+    if clause is not None and clause.dep_ == "acl":
+        # "the claim that X" is a complement; "the claims made by X" is not
+        if not any(
+            c.dep_ in {"mark", "aux"} and c.lower_ in {"that", "to"} for c in clause.children
+        ):
+            clause = None
+    content = _span(clause) if clause is not None else None
+    if content is None and tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.lower_ in _BE:
+        # "the worry is that ..."
+        comp = next((c for c in tok.head.children if c.dep_ == "ccomp"), None)
+        if comp is not None and comp.i > tok.i:
+            content = _span(comp)
+    if content is None:
+        return None
+    holder = next((c for c in kids if c.dep_ == "poss"), None)
+    if holder is None:
+        by = next((c for c in kids if c.dep_ == "prep" and c.lower_ in {"by", "from", "of"}), None)
+        obj = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+        if obj is not None and obj.tag_ in {"NNP", "NNPS", "PRP"} and obj.i < content[0]:
+            holder = obj
+    source = _np(holder) if holder is not None else None
+    return _Pred((tok.i, tok.i), source, content)
+
+
+def _predicates(doc: Doc) -> list[_Pred]:
+    out: list[_Pred] = []
+    for tok in doc:
+        tag = tok.tag_
+        if not tag.startswith(("VB", "JJ", "NN")) or tag.startswith("NNP"):
+            continue
+        lemma = _lemma(tok)
+        pred = None
+        if tag.startswith("VB") and lemma in _PREDICATES:
+            pred = _verb(tok, lemma)
+        elif tag.startswith("JJ") or tag == "VBN" and tok.lower_ in _P.adjectives:
+            pred = _adjective(tok) if tok.lower_ in _P.adjectives else None
+        elif tag.startswith("NN") and lemma in _P.nouns:
+            pred = _noun(tok)
+        if pred is not None and pred.content[1] >= pred.content[0]:
+            out.append(pred)
+    # the outermost only: a predicate whose cue lies in another's content is nested
+    return [
+        p
+        for p in out
+        if not any(q is not p and q.content[0] <= p.cue[0] <= q.content[1] for q in out)
+    ]
+
+
+def parsed_drafts(
+    ctx: Context, sent: Sentence, idx: int, doc: Doc, found: list[Draft]
+) -> list[Draft]:
+    """The outermost attributions the parse of this sentence shows that the drafts ``found`` by
+    the regular-expression rules do not already hold (their content, or their cue)."""
+    base = sent.start
+    text = ctx.text
+    taken = [(d.content, d.cue.start if d.cue is not None else None) for d in found]
+    out = []
+    for p in _predicates(doc):
+        cs = base + doc[p.content[0]].idx
+        ce = base + doc[p.content[1]].idx + len(doc[p.content[1]])
+        cs, ce = trim(text, cs, ce, _PUNCT)
+        cue_tok = doc[p.cue[0]]
+        cue_at = base + cue_tok.idx
+        if ce - cs < 3 or in_quote(ctx, cue_at):
+            continue  # inside someone's quotation the quotation's speaker holds it
+        if any(_clash((cs, ce), cue_at, c, q) for c, q in taken):
+            continue
+        src = None
+        if p.source is not None:
+            ss = base + doc[p.source[0]].idx
+            se = base + doc[p.source[1]].idx + len(doc[p.source[1]])
+            ss, se = trim(text, ss, se, _PUNCT)
+            if se <= ss:
+                continue
+            src = source_at(ctx, ss, se, idx)
+        cue = Span(text=cue_tok.text, start=cue_at, end=cue_at + len(cue_tok))
+        out.append(Draft(src, cue, (cs, ce)))
+        taken.append(((cs, ce), cue_at))
+    return out
+
+
+def _clash(
+    content: tuple[int, int], cue: int, other: tuple[int, int], other_cue: int | None
+) -> bool:
+    """Whether two drafts are one attribution, or one holds the other's cue: their contents
+    overlap by half the shorter, or a cue lies in the other's content."""
+    o = min(content[1], other[1]) - max(content[0], other[0])
+    if o > 0 and o >= 0.5 * min(content[1] - content[0], other[1] - other[0]):
+        return True
+    return (
+        other[0] <= cue < other[1] or other_cue is not None and content[0] <= other_cue < content[1]
+    )
+
+
+# Sentences longer than this, or less than this share letters, are not parsed: no news sentence
+# is, and the tokenizer's affix search slows to minutes on long runs of punctuation.
+MAX_PARSE_CHARS = 2000
+MIN_LETTER_SHARE = 0.5
+# Of an article, at most this many sentences are parsed (the first): a long news article has a
+# few hundred; what is longer (a log, a list, a repeated line) keeps the regular-expression rules.
+MAX_PARSED_SENTENCES = 300
+
+
+def wanted(text: str) -> bool:
+    """Whether a sentence may hold an attribution the parse can find: it has a candidate word,
+    and it reads like a sentence."""
+    if len(text) > MAX_PARSE_CHARS or _CANDIDATE.search(text) is None:
+        return False
+    return sum(c.isalpha() for c in text) >= MIN_LETTER_SHARE * len(text)
+
+
+def to_parse(sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences of an article that are parsed."""
+    return [s for s in sentences if wanted(s.text)][:MAX_PARSED_SENTENCES]
+
+
+def parse_sentences(sentences: list[Sentence]) -> dict[int, Doc]:
+    """The parses of the sentences that may hold an attribution, by sentence start."""
+    from briefing.analyze.parse import parse
+
+    chosen = to_parse(sentences)
+    return {s.start: doc for s, doc in zip(chosen, parse(s.text for s in chosen), strict=True)}
+
+
+# what hangs on a cue verb after its content and is not part of it: "claimed that X, although
+# he refused ...", "urged Y, although they say ...", "blasted Clinton Wednesday on the show"
+_NOT_VERB = ("NN", "JJ", "RB", "IN", "DT", "CD")
+_AFTER_CONTENT = {"advcl", "conj", "cc", "parataxis"}
+
+
+def trim_found(ctx: Context, sent: Sentence, doc: Doc, found: list[Draft]) -> list[Draft]:
+    """The regular-expression drafts of a sentence with each content cut where the parse ends
+    the clause its cue verb governs: what follows and hangs on the cue is no part of it."""
+    base = sent.start
+    by_start = {base + t.idx: t for t in doc}
+    out = []
+    for d in found:
+        tok = by_start.get(d.cue.start) if d.cue is not None and d.depth == 0 else None
+        if (
+            tok is not None
+            and tok.text == d.cue.text
+            and tok.text in _REG.cue_forms
+            and tok.tag_.startswith(_NOT_VERB)
+        ):
+            continue  # "his home state of Vermont", "a back door": the cue word is no verb here
+        cs, ce = d.content
+        if tok is not None and tok.tag_.startswith("VB") and cs > d.cue.start:
+            stops = [
+                base + c.left_edge.idx
+                for c in tok.children
+                if c.dep_ in _AFTER_CONTENT
+                and cs < base + c.left_edge.idx < ce
+                and c.i > tok.i
+                and not in_quote(ctx, base + c.idx)
+            ]
+            comp = [c for c in tok.children if c.dep_ in _CLAUSES | {"dobj"} and c.i > tok.i]
+            if stops and comp and min(stops) > base + comp[0].idx:
+                cut = trim(ctx.text, cs, min(stops), _PUNCT)
+                if cut[1] - cut[0] >= 3:
+                    d = Draft(d.source, d.cue, cut, d.via, d.depth)
+        out.append(d)
+    return out

@@ -1,0 +1,101 @@
+"""The dependency parse under the attribution rules: the model, batching, and the constructions
+the rules over the parse find."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.analyze import analyze, analyze_many
+from briefing.analyze import engine as engine_mod
+from briefing.analyze.parse import MODEL_NAME, MODEL_VERSION, nlp
+from briefing.models import Article, ArticleMeta
+
+
+def _article(text: str, i: int = 0) -> Article:
+    return Article(meta=ArticleMeta(id=f"t{i}", path=f"t{i}.txt"), text=text)
+
+
+def _attrs(text: str) -> list[tuple[str | None, str | None, str]]:
+    an = analyze(_article(text))
+    return [
+        (a.source.text if a.source else None, a.cue.text if a.cue else None, a.content.text)
+        for a in an.attributions
+    ]
+
+
+def test_the_model_is_the_pinned_one_with_only_the_pipes_the_rules_read():
+    model = nlp()
+    assert (model.meta["lang"], model.meta["name"], model.meta["version"]) == (
+        "en",
+        MODEL_NAME,
+        MODEL_VERSION,
+    )
+    assert model.pipe_names == ["tok2vec", "tagger", "parser"]
+    assert nlp() is model  # loaded once per process
+
+
+def test_batched_analysis_is_the_same_as_one_article_at_a_time(monkeypatch):
+    monkeypatch.setattr(engine_mod, "PARSE_CHUNK", 2)  # chunk boundaries inside the batch
+    texts = [
+        "The senator praised the firefighters for their bravery.",
+        "Officials said the bridge would reopen on Monday.",
+        "The plan was denounced by the mayor as reckless.",
+        "Nothing here is anyone's claim.",
+        "Voters were worried that prices would rise.",
+    ]
+    articles = [_article(t, i) for i, t in enumerate(texts)]
+    many = list(analyze_many(articles))
+    one = [analyze(a) for a in articles]
+    assert [a.model_dump() for a in many] == [a.model_dump() for a in one]
+
+
+@pytest.mark.parametrize(
+    "text, source, cue, content",
+    [
+        # a speech verb with a noun-phrase object
+        (
+            "Clinton extolled the bravery of the first responders.",
+            "Clinton",
+            "extolled",
+            "the bravery of the first responders",
+        ),
+        # a passive with its agent
+        (
+            "The proposal was denounced by Senator Warren.",
+            "Senator Warren",
+            "denounced",
+            "The proposal",
+        ),
+        # a relative pronoun stands for its antecedent
+        (
+            "The protest was led by Maria Lopez, who said the city had ignored them.",
+            "Maria Lopez",
+            "said",
+            "the city had ignored them",
+        ),
+        # an adjective of attitude
+        (
+            "Democrats were worried that turnout would fall.",
+            "Democrats",
+            "worried",
+            "that turnout would fall",
+        ),
+        # a noun with a clause of its own
+        (
+            "Trump repeated his claim that the election was rigged.",
+            "his",
+            "claim",
+            "that the election was rigged",
+        ),
+        # predicates with no source
+        ("The bill is expected to pass the House.", None, "is expected", "to pass the House"),
+        ("The economy seems to be slowing down.", None, "seems", "The economy"),
+    ],
+)
+def test_constructions_the_parse_finds(text, source, cue, content):
+    found = _attrs(text)
+    match = [f for f in found if f[1] == cue]
+    assert match, found
+    src, _, got = match[0]
+    assert src == source, found
+    assert got.startswith(content) or content in got, found
