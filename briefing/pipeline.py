@@ -13,10 +13,11 @@ command should not pay for what it does not use.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from briefing import __version__
 from briefing.errors import InputError
@@ -71,13 +72,12 @@ class ModelRun:
         }
 
 
-def analyze_one(article: Article, docs: dict[int, Any] | None = None) -> Analysis | InputError:
-    """The engine on one article (``docs``: its sentences' parses, from ``parse_ahead``);
-    pathological text spoils this entry, not the batch."""
+def analyze_one(article: Article) -> Analysis | InputError:
+    """The engine on one article; pathological text spoils this entry, not the batch."""
     from briefing.analyze import analyze
 
     try:
-        return analyze(article, docs)
+        return analyze(article)
     except RecursionError:
         return InputError(article.meta.path, "could not be analysed (text too deeply nested)")
 
@@ -106,11 +106,9 @@ def load(
         articles = kept
     if on_count is not None:
         on_count(len(articles))
-    from briefing.analyze import parse_ahead
-
     analyses = []
-    for art, docs in parse_ahead(articles):
-        result = analyze_one(art, docs)
+    for art in articles:
+        result = analyze_one(art)
         if isinstance(result, InputError):
             errors.append(result)
         else:
@@ -118,6 +116,54 @@ def load(
         if advance is not None:
             advance()
     return Loaded(analyses, errors, left_out)
+
+
+def stream(
+    paths: Sequence[str | Path], *, stdin: IO[Any] | None = None
+) -> Iterator[Analysis | InputError]:
+    """Read and analyse the inputs one at a time, yielding each article's analysis, or the error
+    that kept it out, in input order: the first is out before the second is read, and only the
+    article at hand is held, so memory stays flat however many articles there are.
+
+    What it yields is what :func:`load` collects, in the same order, with one difference:
+    ``load`` lists the articles the engine failed on after every unreadable file, and here each
+    comes where it occurs. The analyses are :func:`load`'s: the same ids, the same engine.
+    """
+    for item in read(paths, stdin=stdin):
+        yield item if isinstance(item, InputError) else analyze_one(item)
+
+
+def read(
+    paths: Sequence[str | Path], *, stdin: IO[Any] | None = None
+) -> Iterator[Article | InputError]:
+    """Each input's article, or its error, one at a time in input order: what ``load_all``
+    returns, as it goes (the same expansion of folders, the same unique ids, stdin read once)."""
+    from briefing.ingest import load_article, read_stdin
+    from briefing.ingest.files import STDIN_PATH, _expand, _unique_id
+
+    used: set[str] = set()
+    stdin_read = False
+    for item in _expand(list(paths)):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            if str(item) == "-":
+                if stdin_read:
+                    raise InputError(STDIN_PATH, "stdin was already read; give '-' only once")
+                stdin_read = True
+                article = read_stdin(stdin if stdin is not None else sys.stdin)
+            else:
+                article = load_article(item)
+        except InputError as exc:
+            yield exc
+            continue
+        unique = _unique_id(article.meta.id, used)
+        if unique != article.meta.id:
+            article = article.model_copy(
+                update={"meta": article.meta.model_copy(update={"id": unique})}
+            )
+        yield article
 
 
 def model(analyses: list[Analysis], settings: Settings) -> ModelRun:

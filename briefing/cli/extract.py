@@ -10,6 +10,7 @@ import click
 from briefing.cli.options import EXIT_USAGE, load, model_options
 from briefing.cli.options import model_run as run_model
 from briefing.cli.options import settings as load_settings
+from briefing.errors import InputError
 
 _EXAMPLES = """
 \b
@@ -48,14 +49,81 @@ def extract(
     from briefing import pipeline
 
     settings = load_settings(backend, model, base_url)
-    loaded = load(paths)
-    run = run_model(loaded, settings) if settings.backend == "openai" else None
-    dumps = [pipeline.extraction(an, run) for an in loaded.analyses]
-    if fmt == "jsonl":
-        for d in dumps:
-            sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+    if settings.backend == "openai":
+        # the model stage packs several articles into one call, so it needs them all first
+        loaded = load(paths)
+        run = run_model(loaded, settings)
+        write = _Writer(fmt)
+        for an in loaded.analyses:
+            write(pipeline.extraction(an, run))
+        write.close()
+        errors = bool(loaded.errors)
     else:
-        payload = dumps[0] if len(dumps) == 1 else dumps
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    if loaded.errors and strict:
+        errors = _stream(paths, fmt)
+    if errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
+
+
+def _stream(paths: tuple[str, ...], fmt: str) -> bool:
+    """Print each article as soon as it is analysed and each skipped input as it is met; exit
+    2 when nothing could be read. Says whether anything was skipped."""
+    from briefing import pipeline
+
+    write = _Writer(fmt)
+    errors = False
+    for item in pipeline.stream(paths):
+        if isinstance(item, InputError):
+            errors = True
+            click.echo(f"briefing: skipped {item}", err=True)
+        else:
+            write(pipeline.extraction(item))
+    if not write.count:
+        raise click.exceptions.Exit(EXIT_USAGE)
+    write.close()
+    return errors
+
+
+class _Writer:
+    """Writes extractions to stdout as they come, flushed. jsonl: one line each; json: one
+    article is an object, several an array, written item by item with the same bytes as
+    ``json.dumps(items, indent=2)``, so the first is held back until the second arrives."""
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.count = 0
+        self._held: dict | None = None
+
+    def __call__(self, d: dict) -> None:
+        self.count += 1
+        if self.fmt == "jsonl":
+            self._out(json.dumps(d, ensure_ascii=False) + "\n")
+        elif self.count == 1:
+            self._held = d
+        else:
+            if self._held is not None:
+                self._out("[\n" + _item(self._held))
+                self._held = None
+            self._out(",\n" + _item(d))
+
+    def close(self) -> None:
+        if self.fmt == "jsonl":
+            return
+        if self._held is not None:
+            self._out(json.dumps(self._held, ensure_ascii=False, indent=2) + "\n")
+        elif self.count:
+            self._out("\n]\n")
+        else:
+            self._out("[]\n")
+
+    @staticmethod
+    def _out(s: str) -> None:
+        sys.stdout.write(s)
+        sys.stdout.flush()
+
+
+def _item(d: dict) -> str:
+    """One array item as ``json.dumps(list, indent=2)`` writes it: each line two spaces in (a
+    JSON string never holds a raw newline, so lines are the dump's own)."""
+    return "\n".join(
+        "  " + line for line in json.dumps(d, ensure_ascii=False, indent=2).split("\n")
+    )
