@@ -72,12 +72,13 @@ class ModelRun:
         }
 
 
-def analyze_one(article: Article) -> Analysis | InputError:
-    """The engine on one article; pathological text spoils this entry, not the batch."""
+def analyze_one(article: Article, docs: dict[int, Any] | None = None) -> Analysis | InputError:
+    """The engine on one article (``docs``: its sentences' parses, from ``parse_ahead``);
+    pathological text spoils this entry, not the batch."""
     from briefing.analyze import analyze
 
     try:
-        return analyze(article)
+        return analyze(article, docs)
     except RecursionError:
         return InputError(article.meta.path, "could not be analysed (text too deeply nested)")
 
@@ -106,9 +107,11 @@ def load(
         articles = kept
     if on_count is not None:
         on_count(len(articles))
+    from briefing.analyze import parse_ahead
+
     analyses = []
-    for art in articles:
-        result = analyze_one(art)
+    for art, docs in parse_ahead(articles):
+        result = analyze_one(art, docs)
         if isinstance(result, InputError):
             errors.append(result)
         else:
