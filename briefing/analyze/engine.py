@@ -7,7 +7,6 @@ so the brief, ``verify`` and ``check`` can rely on it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from briefing.analyze.attribution import find_attributions
@@ -70,19 +69,12 @@ def _parse_chunk(chunk: list[Article]) -> list[dict[int, Doc]]:
 
 
 def parse_ahead(articles: Iterable[Article]) -> Iterator[tuple[Article, dict[int, Doc]]]:
-    """Each article with the parses of its sentences (by start offset). Articles are parsed a
-    chunk at a time, so that the parser works on many sentences at once, and one chunk ahead, in
-    a second thread, while the rules read the chunk before it: the parser spends most of its time
-    outside the interpreter lock. The parses are the same as one at a time."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending: tuple[list[Article], Future[list[dict[int, Doc]]]] | None = None
-        for chunk in _chunks(articles):
-            ahead = pool.submit(_parse_chunk, chunk)
-            if pending is not None:
-                yield from zip(pending[0], pending[1].result(), strict=True)
-            pending = (chunk, ahead)
-        if pending is not None:
-            yield from zip(pending[0], pending[1].result(), strict=True)
+    """Each article with the parses of its sentences (by start offset), parsed a chunk of
+    articles at a time so that the parser works on many sentences at once. (Parsing a chunk
+    ahead in a second thread was slower on two busy cores: the rules and the parser contend
+    for the interpreter lock.)"""
+    for chunk in _chunks(articles):
+        yield from zip(chunk, _parse_chunk(chunk), strict=True)
 
 
 def analyze_many(articles: Iterable[Article]) -> Iterator[Analysis]:
