@@ -51,13 +51,8 @@ def _describe(src: Source | Via | None) -> str:
     if src is None:
         return "unattributed"
     name = src.canonical or src.text.strip()
-    reg = registry()
     if src.type == "state_media":
-        outlet = next((o for o in reg.outlets if o.name == name), None)
-        country = reg.country(outlet.country) if outlet and outlet.country else None
-        if country and country.demonyms:
-            return f"{name} ({country.demonyms[0]} state media)"
-        return name if "state media" in name else f"{name} (state media)"
+        return registry().state_media_label(name)
     if src.type == "anonymous":
         return src.text.strip()
     return name

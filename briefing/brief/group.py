@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.analyze.lexicon import lexicon, one_of, registry
+from briefing.analyze.grounding import names_of, origin
+from briefing.analyze.lexicon import lexicon, one_of
 from briefing.analyze.sources import NameBook, NameMatcher
 from briefing.analyze.words import content_words
-from briefing.models import Analysis, Attribution
+from briefing.models import Analysis
 
 _DENIAL = re.compile(rf"\b(?:{one_of(lexicon().disputed.denials)})\b", re.I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -33,10 +34,8 @@ def _actors(an: Analysis) -> set[str]:
 def _terms(an: Analysis, lead: int = 3) -> set[str]:
     """Content words of the headline and the first reporting sentences: news says what the
     development is up top, and the rest of an article wanders into background."""
-    from briefing.analyze.events import is_boilerplate
-
     words = content_words(an.article.title or "")
-    for s in [s for s in an.sentences if not is_boilerplate(s)][:lead]:
+    for s in [s for s in an.sentences if not s.boilerplate][:lead]:
         words |= content_words(s.text)
     return words
 
@@ -100,27 +99,24 @@ class Claim:
         return [aid for aid, _ in self.carriers]
 
 
-def _root(att: Attribution) -> str:
-    """A chain's origin; a state outlet and its government are one origin."""
-    reg = registry()
-    top = att.via[-1] if att.via else att.source
-    name = (top.canonical or top.text) if top is not None else "unnamed"
-    outlet = next((o for o in reg.outlets if o.name == name), None)
-    if outlet is not None and outlet.type == "state_media" and outlet.country:
-        return outlet.country
-    return name
+def _group_book(members: list[Analysis]) -> NameBook:
+    """One name book for the group, from the engine's own books, so "Putin" in one article and
+    "Vladimir Putin" in another are one holder. Only full names and state outlets are pooled (a
+    later article wins a surname the articles disagree on): a short outlet name ("the Post") and
+    an article's own outlet mean something in their own article only."""
+    book = NameBook()
+    for an in members:
+        b = names_of(an)
+        book.by_surname.update(b.by_surname)
+        for k, v in b.state_outlets.items():
+            book.state_outlets.setdefault(k, set()).update(v)
+    return book
 
 
 def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
     """The group's attributed claims, merged across articles when the same holder says the same."""
     members = [analyses[i] for i in group]
-    book = NameBook()
-    for an in members:
-        b = NameBook.from_text(" ".join(s.text for s in an.sentences))
-        book.by_surname.update(b.by_surname)
-        for k, v in b.state_outlets.items():
-            book.state_outlets.setdefault(k, set()).update(v)
-    names = NameMatcher(book)
+    names = NameMatcher(_group_book(members))
     claims: list[Claim] = []
     words: list[set[str]] = []
     for an in members:
@@ -146,7 +142,7 @@ def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
                 match.chains.append(chain)
             if all(aid != an.article.id for aid, _ in match.carriers):
                 match.carriers.append((an.article.id, att.sentence_ids))
-            root = _root(att)
+            root = origin(att) or "unnamed"
             match.roots.add(root)
             top = att.via[-1] if att.via else att.source
             match.root_names.setdefault(
