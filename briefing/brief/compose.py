@@ -48,6 +48,8 @@ def describe(src: Source | Via | None, *, inline: bool = False) -> str:
 
 
 def _describe(src: Source | Via | None) -> str:
+    """The label of :func:`describe`: state media always say whose they are, an anonymous
+    source keeps the article's own words ("a senior official")."""
     if src is None:
         return "unattributed"
     name = src.canonical or src.text.strip()
@@ -59,6 +61,7 @@ def _describe(src: Source | Via | None) -> str:
 
 
 def _ref(analysis: Analysis, sids: list[str]) -> Ref:
+    """The reference a line carries back to the sentences it came from."""
     return Ref(
         article_id=analysis.article.id,
         sentence_ids=sids,
@@ -67,6 +70,8 @@ def _ref(analysis: Analysis, sids: list[str]) -> Ref:
 
 
 def _clip(text: str, limit: int = _MAX_CLAIM) -> str:
+    """One line at most ``limit`` characters, cut at a word and marked with an ellipsis, so a
+    cut is never mistaken for the article's whole sentence."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
@@ -75,11 +80,13 @@ def _clip(text: str, limit: int = _MAX_CLAIM) -> str:
 
 
 def _sentence_end(text: str) -> str:
+    """The text as a sentence: every line of the brief stands alone."""
     text = text.rstrip()
     return text if text.endswith((".", "!", "?", "…", "”", '"')) else text + "."
 
 
 def _attribution_by_id(analysis: Analysis, aid: str | None) -> Attribution | None:
+    """The attribution an event rests on, if the article has the event only from a source."""
     return next((a for a in analysis.attributions if a.id == aid), None) if aid else None
 
 
@@ -94,6 +101,8 @@ def event_line(analysis: Analysis, event: Event) -> str:
 
 
 def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
+    """A who-said-what row; none for words without a source, which the brief cannot
+    attribute."""
     if a.source is None:
         return None
     claim = _clip(a.content.text)
@@ -111,6 +120,8 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
 
 
 def _caveat_line(analysis: Analysis, c: Caveat) -> str:
+    """A caveat as a line: hedges, unverified and disputed claims with the sentence they
+    qualify, a loaded term with what it is, the rest as the engine worded them."""
     if c.kind in {"hedge", "unverified", "disputed"} and c.sentence_ids:
         sent = analysis.sentence(c.sentence_ids[0])
         context = f" — {_clip(sent.text, 160)}" if sent else ""

@@ -83,10 +83,13 @@ class Claim:
 
     @property
     def independent(self) -> int:
+        """How many independent sources the claim has: chains that start apart."""
         return len(self.roots)
 
     @property
     def sources_text(self) -> str:
+        """What the repetition is worth, for the line: "all citing KCNA" or "2 independent
+        sources (...)"."""
         names = sorted({self.root_names.get(r, r) for r in self.roots})
         return (
             f"all citing {names[0]}"
@@ -96,6 +99,7 @@ class Claim:
 
     @property
     def articles(self) -> list[str]:
+        """The ids of the articles that carry the claim, in the order they were met."""
         return [aid for aid, _ in self.carriers]
 
 

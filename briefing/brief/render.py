@@ -168,6 +168,7 @@ def via(reported_by: Sequence[str], empty: str = "\u2014") -> str:
 
 
 def skipped_text(skipped: Iterable[Any]) -> str:
+    """The inputs that could not be read, on one line: a reader should know what is missing."""
     return "; ".join(f"{clean(s.path)}: {clean(s.reason)}" for s in skipped)
 
 
@@ -294,10 +295,12 @@ def render_html(brief: Brief, *, paper: str = "A4", appendix: bool = True) -> st
 
 
 def render_markdown(brief: Brief) -> str:
+    """The brief as Markdown: article text escaped, so it can never become markup."""
     return _finish(_env().get_template("brief.md").render(_context(brief)))
 
 
 def render_text(brief: Brief) -> str:
+    """The brief as plain text wrapped to ``TEXT_WIDTH`` columns, for email."""
     return _finish(_env().get_template("brief.txt").render(_context(brief)))
 
 
@@ -329,7 +332,7 @@ def _fetcher() -> Any:
     if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint >= 68: a class with .fetch()
 
         class LocalOnlyFetcher(weasyprint.URLFetcher):
-            def fetch(self, url, headers=None):  # type: ignore[override]
+            def fetch(self, url: str, headers: Any = None) -> Any:  # type: ignore[override]
                 return super().fetch(check_url(url), headers)
 
         return LocalOnlyFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
