@@ -46,6 +46,8 @@ def _drop_order(brief: Brief) -> list[tuple[str, int]]:
 
 
 def _without(brief: Brief, order: list[tuple[str, int]], k: int) -> Brief:
+    """The brief less the first ``k`` items of ``order``, counted in ``omitted``, so the page
+    says how much it left out; with many articles, the sources list is cut to those cited."""
     dropped: dict[str, set[int]] = {name: set() for name in _DROP_PRIORITY}
     for name, index in order[:k]:
         dropped[name].add(index)

@@ -24,6 +24,8 @@ _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
 
 def _actors(an: Analysis) -> set[str]:
+    """Who the article is about: the actors of its events and its named sources (names of two
+    letters or fewer are too ambiguous to join articles on)."""
     names = {w for e in an.events for w in e.who}
     names |= {
         a.source.canonical for a in an.attributions if a.source is not None and a.source.canonical

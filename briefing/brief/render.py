@@ -95,6 +95,7 @@ def md(value: Any) -> str:
 
 
 def _md_guard(line: str) -> str:
+    """Escape what would open a Markdown block at the start of a wrapped line."""
     if _MD_ORDERED_RE.match(line):
         return _MD_ORDERED_RE.sub(r"\1\\\2\3", line, count=1)
     if _MD_BLOCK_START_RE.match(line):
@@ -204,6 +205,7 @@ def environment() -> jinja2.Environment:
 
 @functools.lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
+    """One environment per process: loading the templates again for every page is slow."""
     return environment()
 
 
@@ -216,6 +218,7 @@ def paper_name(paper: str) -> str:
 
 
 def _caveat_groups(caveats: Sequence[CaveatItem]) -> list[dict[str, Any]]:
+    """The caveats by kind, in ``CAVEAT_LABELS`` order, as the templates list them."""
     groups = []
     for kind, label in CAVEAT_LABELS.items():
         items = [c for c in caveats if c.kind == kind]
@@ -225,6 +228,7 @@ def _caveat_groups(caveats: Sequence[CaveatItem]) -> list[dict[str, Any]]:
 
 
 def _all_refs(brief: Brief) -> list[Ref]:
+    """Every reference the page carries: the appendix shows exactly these sentences."""
     refs: list[Ref] = []
     for item in (*brief.bottom_line, *brief.developments, *brief.who_said_what, *brief.caveats):
         refs.extend(item.refs)
@@ -267,6 +271,7 @@ def _appendix_articles(brief: Brief) -> list[dict[str, Any]]:
 
 
 def _context(brief: Brief, *, paper: str = "A4", appendix: bool = False) -> dict[str, Any]:
+    """What every template is given."""
     return {
         "brief": brief,
         "paper": paper_name(paper),
@@ -277,6 +282,7 @@ def _context(brief: Brief, *, paper: str = "A4", appendix: bool = False) -> dict
 
 
 def _finish(text: str) -> str:
+    """One trailing newline, whatever the template left."""
     return text.rstrip() + "\n"
 
 
@@ -349,6 +355,7 @@ def url_fetcher(url: str) -> Any:
 
 
 def _document(brief: Brief, paper: str) -> Any:
+    """The WeasyPrint layout of the page (no appendix), with the local-only fetcher."""
     import weasyprint
 
     html = render_html(brief, paper=paper, appendix=False)
