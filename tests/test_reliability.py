@@ -178,10 +178,16 @@ def test_hostile_input(runs, corpus, outdir, name: str, cmd: str) -> None:
             assert "Caf\u00e9 owners said" in " ".join(s["text"] for s in items[0]["sentences"])
 
 
+# A guard against superlinear analysis, not a speed target (those live in benchmarks/): the
+# cubic matching this once had took 40 s on this article; linear analysis, the parse included,
+# takes a few seconds, and a loaded CI machine may double that.
+FLAGGED_TERMS_TIMEOUT = 25
+
+
 def test_an_article_repeating_a_flagged_term_is_analysed_in_seconds(tmp_path) -> None:
     path = tmp_path / "flagged-terms.txt"
     path.write_text(flagged_terms(1000), encoding="utf-8")
-    run = briefing("extract", path.name, cwd=tmp_path, timeout=8)
+    run = briefing("extract", path.name, cwd=tmp_path, timeout=FLAGGED_TERMS_TIMEOUT)
     assert run.code == 0, (
         f"still running after {run.seconds:.0f} s" if run.code is None else run.err
     )
