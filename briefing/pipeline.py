@@ -13,7 +13,6 @@ command should not pay for what it does not use.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,34 +138,10 @@ def stream(
 def read(
     paths: Sequence[str | Path], *, stdin: IO[Any] | None = None
 ) -> Iterator[Article | InputError]:
-    """Each input's article, or its error, one at a time in input order: what ``load_all``
-    returns, as it goes (the same expansion of folders, the same unique ids, stdin read once)."""
-    from briefing.ingest import load_article, read_stdin
-    from briefing.ingest.files import STDIN_PATH, _expand, _unique_id
+    """Each input's article, or its error, one at a time in input order (``ingest.read_all``)."""
+    from briefing.ingest import read_all
 
-    used: set[str] = set()
-    stdin_read = False
-    for item in _expand(list(paths)):
-        if isinstance(item, InputError):
-            yield item
-            continue
-        try:
-            if str(item) == "-":
-                if stdin_read:
-                    raise InputError(STDIN_PATH, "stdin was already read; give '-' only once")
-                stdin_read = True
-                article = read_stdin(stdin if stdin is not None else sys.stdin)
-            else:
-                article = load_article(item)
-        except InputError as exc:
-            yield exc
-            continue
-        unique = _unique_id(article.meta.id, used)
-        if unique != article.meta.id:
-            article = article.model_copy(
-                update={"meta": article.meta.model_copy(update={"id": unique})}
-            )
-        yield article
+    return read_all(list(paths), stdin=stdin)
 
 
 def model(analyses: list[Analysis], settings: Settings) -> ModelRun:

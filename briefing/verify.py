@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from briefing.analyze.grounding import Claim, Grounding, normalise
 from briefing.analyze.lexicon import lexicon
@@ -180,18 +181,17 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
     """Sort the model's items into those the brief may use and those it must withhold."""
     judge = _Judge(analysis)
     out = Verified(article_id=analysis.article.id)
-    for item in extraction.bottom_line:
-        reason = judge.line(item.text, item.sentence_ids)
-        if reason:
-            out.withheld.append(Withheld("bottom_line", item.text, reason))
-        else:
-            out.bottom_line.append(item)
-    for event in extraction.events:
-        reason = judge.line(event.text, event.sentence_ids)
-        if reason:
-            out.withheld.append(Withheld("event", event.text, reason))
-        else:
-            out.events.append(event)
+    lines: list[tuple[str, list[Any], list[Any]]] = [
+        ("bottom_line", extraction.bottom_line, out.bottom_line),
+        ("event", extraction.events, out.events),
+    ]
+    for kind, items, kept in lines:
+        for item in items:
+            reason = judge.line(item.text, item.sentence_ids)
+            if reason:
+                out.withheld.append(Withheld(kind, item.text, reason))
+            else:
+                kept.append(item)
     for att in extraction.attributions:
         reason, match = judge.attribution(att)
         if reason or match is None:

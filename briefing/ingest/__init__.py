@@ -4,6 +4,13 @@ Bad input never raises past this stage: each unreadable file becomes one ``Input
 names the file and the problem, so a batch goes on without it.
 """
 
-from briefing.ingest.files import expand_paths, load_all, load_article, read_stdin, slugify
+from briefing.ingest.files import (
+    expand_paths,
+    load_all,
+    load_article,
+    read_all,
+    read_stdin,
+    slugify,
+)
 
-__all__ = ["expand_paths", "load_all", "load_article", "read_stdin", "slugify"]
+__all__ = ["expand_paths", "load_all", "load_article", "read_all", "read_stdin", "slugify"]

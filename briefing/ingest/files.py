@@ -21,7 +21,7 @@ import re
 import stat
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -137,21 +137,19 @@ def _expand(paths: Sequence[str | Path]) -> list[str | Path | InputError]:
     return out
 
 
-def load_all(
+def read_all(
     paths: Sequence[str | Path], *, stdin: IO[Any] | None = None
-) -> tuple[list[Article], list[InputError]]:
-    """Expand and load every input, collecting one error per bad file.
+) -> Iterator[Article | InputError]:
+    """Each input's article, or its error, one at a time in input order.
 
     Ids are unique within the batch: the slug of the file stem, then ``-2``, ``-3`` ... for
-    later articles with the same slug, in input order.
+    later articles with the same slug, in input order. Standard input is read once.
     """
-    articles: list[Article] = []
-    errors: list[InputError] = []
     used: set[str] = set()
     stdin_read = False
     for item in _expand(paths):
         if isinstance(item, InputError):
-            errors.append(item)
+            yield item
             continue
         try:
             if str(item) == "-":
@@ -162,14 +160,24 @@ def load_all(
             else:
                 article = load_article(item)
         except InputError as exc:
-            errors.append(exc)
+            yield exc
             continue
         unique = _unique_id(article.meta.id, used)
         if unique != article.meta.id:
             article = article.model_copy(
                 update={"meta": article.meta.model_copy(update={"id": unique})}
             )
-        articles.append(article)
+        yield article
+
+
+def load_all(
+    paths: Sequence[str | Path], *, stdin: IO[Any] | None = None
+) -> tuple[list[Article], list[InputError]]:
+    """Expand and load every input, collecting one error per bad file (see :func:`read_all`)."""
+    articles: list[Article] = []
+    errors: list[InputError] = []
+    for item in read_all(paths, stdin=stdin):
+        (errors if isinstance(item, InputError) else articles).append(item)  # type: ignore[arg-type]
     return articles, errors
 
 
