@@ -113,8 +113,10 @@ def _characterizations(
     term_starts: list[int] = []
     for sent in sentences:
         low = sent.text.lower()
-        for c in reg.characterizations:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(c.term.lower())}(?![\w-])", low):
+        for c, pattern in zip(reg.characterizations, reg.term_patterns, strict=True):
+            if c.term.lower() not in low:
+                continue  # a substring test is far cheaper than the word pattern
+            for m in pattern.finditer(low):
                 span = (sent.start + m.start(), sent.start + m.end())
                 term_starts.append(span[0])
                 note = f"{c.by}'s own term for {c.neutral}" + (

@@ -143,6 +143,9 @@ class Coref:
         self._people_mentions()
         self._org_mentions()
         self.mentions.sort(key=lambda m: m.pos)
+        self._mention_pos = [m.pos for m in self.mentions]
+        # a speaker's entity, by its span and name: asked again for every later pronoun
+        self._speakers: dict[tuple[int, int, str, str | None], Entity] = {}
 
     # --- the article's entities --------------------------------------------------------------
 
@@ -331,15 +334,21 @@ class Coref:
         """A speaker's entity; nobody in particular when its phrase names two people ("Biden
         rubbished Trump's"): which of them speaks, the phrase does not settle; nor when it is
         someone's someone ("Bill Clinton's former chief of staff")."""
-        inside = _distinct(
-            m.entity
-            for m in self.mentions
-            if src.start <= m.pos < src.end and m.entity.person and m.entity.name
-        )
-        possessor = any(
-            m.possessor for m in self.mentions if src.start <= m.pos < src.end and m.entity.person
-        )
-        if len(inside) > 1 or possessor:
+        key = (src.start, src.end, src.text, src.canonical)
+        if key not in self._speakers:
+            self._speakers[key] = self._new_speaker_entity(src)
+        return self._speakers[key]
+
+    def _mentions_between(self, start: int, end: int) -> list[Mention]:
+        """The mentions at offsets ``start <= pos < end``, in order."""
+        lo = bisect.bisect_left(self._mention_pos, start)
+        hi = bisect.bisect_left(self._mention_pos, end, lo)
+        return self.mentions[lo:hi]
+
+    def _new_speaker_entity(self, src: Source) -> Entity:
+        within = [m for m in self._mentions_between(src.start, src.end) if m.entity.person]
+        inside = _distinct(m.entity for m in within if m.entity.name)
+        if len(inside) > 1 or any(m.possessor for m in within):
             # "Bill Clinton's former chief of staff" is someone else, not Bill Clinton
             return Entity(None, person=True, unknown=True)
         return self._of_source(src)

@@ -188,9 +188,18 @@ class Registry:
     _place_re: re.Pattern[str] = field(init=False)
     _place_map: dict[str, Country] = field(init=False)
     _by_name: dict[str, Outlet] = field(init=False)
+    demonym_words: frozenset[str] = field(init=False)  # lowercase: "russian", "north korean"
+    role_patterns: dict[str, re.Pattern[str]] = field(init=False)  # kind -> any of its words
+    # one per characterization, matched in lowercased text
+    term_patterns: list[re.Pattern[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self._by_name = {o.name: o for o in reversed(self.outlets)}  # the first entry wins
+        self.demonym_words = frozenset(d.lower() for c in self.countries for d in c.demonyms)
+        self.role_patterns = {
+            kind: _alternation(dict.fromkeys(words), flags=0) for kind, words in self.roles.items()
+        }
+        self.term_patterns = [_word(c.term.lower()) for c in self.characterizations]
         self._alias_map = {a: o for o in self.outlets for a in o.aliases}
         self._alias_re = _alternation(self._alias_map, flags=0)
         self._place_map = {}
@@ -221,6 +230,11 @@ class Registry:
         if country and country.demonyms:
             return f"{name} ({country.demonyms[0]} state media)"
         return name if "state media" in name else f"{name} (state media)"
+
+
+def _word(phrase: str) -> re.Pattern[str]:
+    """A phrase as a whole word: no letter, digit or hyphen either side."""
+    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
 
 
 def _alternation(words: dict[str, Any], flags: int) -> re.Pattern[str]:

@@ -8,6 +8,7 @@ here, apart from finding the spans, so the brief and ``check`` agree on who is w
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -32,7 +33,7 @@ _DETERMINERS = re.compile(rf"^(?:{one_of(_LEX.source_phrases.determiners)})\s+",
 
 
 def _strip_titles(tokens: list[str], reg: Registry) -> list[str]:
-    demonyms = {d.lower() for c in reg.countries for d in c.demonyms}
+    demonyms = reg.demonym_words
     i = 0
     while i < len(tokens) - 1 and _POSSESSIVE.search(tokens[i]) and tokens[i][-1] in "s’'":
         i += 1  # "Russia’s Foreign Minister Sergei Lavrov"
@@ -41,13 +42,29 @@ def _strip_titles(tokens: list[str], reg: Registry) -> list[str]:
     return tokens[i:]
 
 
+# phrases and sentences shorter than this have their names remembered: the engine asks for the
+# names of one phrase several times (its actors, its source, its speaker); whole articles are
+# asked once and are not kept
+_REMEMBERED_CHARS = 400
+
+
 def person_names(text: str, reg: Registry | None = None) -> list[tuple[str, int, int]]:
     """Capitalised name runs that look like people: (name without titles, start, end).
 
     A run must keep two tokens after titles are stripped ("Vladimir Putin"), or one token that
     is not a place, outlet or title ("Putin" after "President").
     """
-    reg = reg or registry()
+    if (reg is None or reg is registry()) and len(text) < _REMEMBERED_CHARS:
+        return list(_shipped_person_names(text))
+    return _person_names(text, reg or registry())
+
+
+@functools.lru_cache(maxsize=4096)
+def _shipped_person_names(text: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple(_person_names(text, registry()))
+
+
+def _person_names(text: str, reg: Registry) -> list[tuple[str, int, int]]:
     out = []
     for m in NAME_RUN.finditer(text):
         raw = m.group(0)
@@ -165,9 +182,8 @@ class NameBook:
 
 def _role_type(lower: str, reg: Registry) -> SourceType | None:
     for kind in ("government", "expert"):
-        for w in reg.roles[kind]:
-            if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", lower):
-                return kind  # type: ignore[return-value]
+        if reg.role_patterns[kind].search(lower):
+            return kind  # type: ignore[return-value]
     return None
 
 
