@@ -528,6 +528,13 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
+# The article's date from its metadata only (article:published_time and the like, JSON-LD
+# datePublished, <time datetime>), the first publication rather than the last update. Without
+# this, a page with no such metadata gets the first date found anywhere in its text or image
+# URLs, often a photo caption's ("FILE ... July 29, 2016"): no date is better than a wrong one.
+_HTML_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
+
 def _from_html(html: str, path: str, article_id: str) -> Article:
     import trafilatura
 
@@ -544,6 +551,7 @@ def _from_html(html: str, path: str, article_id: str) -> Article:
             include_images=False,
             include_links=False,
             include_formatting=False,
+            date_extraction_params=_HTML_DATE_PARAMS,
         )
     except Exception as exc:  # noqa: BLE001 - any parser failure is a bad input, not a crash
         detail = " ".join(str(exc).split())[:120] or type(exc).__name__

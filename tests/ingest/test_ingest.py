@@ -186,6 +186,56 @@ def test_html_extracts_main_text_and_metadata(tmp_path, no_network):
     assert "\n\n" in article.text and "\n\n\n" not in article.text
 
 
+# A wire photo caption above the story, dated years before it (as on the Ozy Media article).
+_CAPTION = (
+    '<figure><img src="/2016/07/29/watson.jpg"><figcaption>FILE Carlos Watson participates in a'
+    " panel, July 29, 2016, in Beverly Hills, Calif. (Photo by Richard Shotwell, File)"
+    "</figcaption></figure>"
+)
+_STORY = (
+    "<p>The founder of the troubled digital start-up Ozy Media was arrested on fraud charges as"
+    " part of a scheme to prop up the financially struggling company, prosecutors said.</p>"
+    "<p>Carlos Watson was arrested in New York, the U.S. Attorney's office said in a statement"
+    " released after the hearing.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "head, byline, published",
+    [
+        (
+            '<meta property="article:published_time" content="2023-02-23T18:02:00Z">',
+            "",
+            "2023-02-23",
+        ),
+        (
+            '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+            '{"@type": "WebPage"}, {"@type": "NewsArticle", "datePublished":'
+            ' "2023-02-23T18:02:00-05:00", "dateModified": "2023-03-01"}]}</script>',
+            "",
+            "2023-02-23",
+        ),
+        (
+            "",
+            '<p>By A. Reporter, <time datetime="2023-02-23">Feb. 23, 2023</time></p>',
+            "2023-02-23",
+        ),
+        ("", "", None),  # no metadata: no date, never the caption's
+    ],
+)
+def test_html_date_comes_from_metadata_not_a_photo_caption(
+    tmp_path, no_network, head, byline, published
+):
+    page = (
+        f"<html><head><title>Ozy Media founder arrested</title>{head}</head>"
+        f"<body><article><h1>Ozy Media founder arrested</h1>{byline}{_CAPTION}{_STORY}"
+        "</article></body></html>"
+    )
+    article = load_article(write(tmp_path / "ozy.html", page))
+    assert "Ozy Media was arrested" in article.text
+    assert article.meta.published == published
+
+
 def test_html_fragment_and_htm_suffix(tmp_path, no_network):
     article = load_article(write(tmp_path / "frag.htm", "<p>KCNA said the visit went well.</p>"))
     assert article.text == "KCNA said the visit went well."
