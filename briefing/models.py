@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 SourceType = Literal[
     "state_media",
@@ -41,6 +48,60 @@ class Span(_Model):
     text: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+
+
+# what joins the pieces of an interrupted quotation when they are shown as one ("A … B")
+PIECE_JOINER = " … "
+
+
+class Content(Span):
+    """What was said or held. An interrupted quotation ('"A," X said, "B."') is one content
+    whose ``start``/``end`` cover all its pieces, so ``text`` includes the interruption; its
+    ``parts`` are the pieces, each a verbatim span, in text order. ``parts`` is empty (and left
+    out of the JSON) for content in one piece.
+
+    What the source said is :attr:`said`, never ``text``: ``text`` of an interrupted quotation
+    holds the words of the interrupting attribution too.
+    """
+
+    parts: list[Span] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _drop_empty_parts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if not self.parts:
+            out.pop("parts", None)
+        return out
+
+    @property
+    def pieces(self) -> list[Span]:
+        """The pieces in text order; a content in one piece is its own only piece."""
+        return list(self.parts) or [Span(text=self.text, start=self.start, end=self.end)]
+
+    @property
+    def said(self) -> str:
+        """The words said: the pieces joined with an ellipsis, without the interruption."""
+        return PIECE_JOINER.join(p.text for p in self.pieces)
+
+    def holds(self, start: int, end: int) -> bool:
+        """[start, end) lies inside one of the pieces (a span may end right after one)."""
+        return any(p.start <= start and end <= p.end for p in self.pieces)
+
+    def within(self, start: int, end: int) -> Content | None:
+        """The pieces that overlap [start, end) (one sentence, say), as a content of their
+        own, or None when none does."""
+        inside = [p for p in self.pieces if p.start < end and p.end > start]
+        if not inside:
+            return None
+        if len(inside) == len(self.pieces):
+            return self
+        first, last = inside[0], inside[-1]
+        return Content(
+            text=self.text[first.start - self.start : last.end - self.start],
+            start=first.start,
+            end=last.end,
+            parts=inside if len(inside) > 1 else [],
+        )
 
 
 class Source(Span):
@@ -96,10 +157,18 @@ class Attribution(_Model):
     id: str
     source: Source | None
     cue: Span | None
-    content: Span
+    content: Content
     kind: AttributionKind
     via: list[Via] = Field(default_factory=list)
     sentence_ids: list[str]
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _content_from_span(cls, value: Any) -> Any:
+        """A plain span is content in one piece."""
+        if isinstance(value, Span) and not isinstance(value, Content):
+            return Content(text=value.text, start=value.start, end=value.end)
+        return value
 
 
 class Event(_Model):
