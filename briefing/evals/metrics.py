@@ -171,7 +171,8 @@ def source_lenient(text: str, sentences: list[dict]) -> SpanMatch:
 def validate(gold: dict, text: str, name: str) -> None:
     """Raise :class:`GoldError` unless every gold span's offsets hold its text exactly."""
     for a in gold["attributions"]:
-        spans = [a.get("source"), a.get("cue"), a["content"], *(a.get("via") or [])]
+        parts = a["content"].get("parts") or []
+        spans = [a.get("source"), a.get("cue"), a["content"], *parts, *(a.get("via") or [])]
         for s in spans:
             if s is None or s.get("start") is None:
                 continue

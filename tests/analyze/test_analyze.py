@@ -164,9 +164,9 @@ def test_pronoun_resolves_to_named_antecedent():
 
 def test_floating_quote_goes_to_previous_speaker():
     an = _analyze_text(
-        "“We have been acting in good faith,” Breuer told the Journal. "
+        "“We have been acting in good faith,” Breuer told the Journal.\n\n"
         "“We are shocked by the actions this morning.”"
-    )
+    )  # in the same paragraph it would be the second piece of one quotation (interrupted.py)
     floating = next(a for a in an.attributions if a.cue is None)
     assert floating.source.canonical == "Breuer"
     assert floating.content.text == "We are shocked by the actions this morning"

@@ -104,7 +104,8 @@ def test_quote_across_paragraphs_without_closing_mark():
 
 
 def test_floating_quote_goes_to_the_previous_speaker():
-    atts = _atts("“We did nothing wrong,” the company said in a statement. “We will appeal.”")
+    # a new paragraph: in the same one, the quotation is one attribution in two pieces
+    atts = _atts("“We did nothing wrong,” the company said in a statement.\n\n“We will appeal.”")
     floating = next(a for a in atts if a.cue is None)
     assert floating.source.text == "the company"
     assert floating.content.text == "We will appeal"

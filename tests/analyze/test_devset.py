@@ -34,7 +34,8 @@ def test_gold_is_large_enough_and_every_span_is_true():
             text = fh.read()
         sids = {s["id"] for s in gold["sentences"]}
         for a in gold["attributions"]:
-            for span in (a["source"], a["cue"], a["content"], *a["via"]):
+            parts = a["content"].get("parts", [])
+            for span in (a["source"], a["cue"], a["content"], *parts, *a["via"]):
                 if span is not None and span.get("start") is not None:
                     assert text[span["start"] : span["end"]] == span["text"], (path.name, a["id"])
             assert set(a["sentence_ids"]) <= sids

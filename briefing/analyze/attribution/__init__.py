@@ -37,6 +37,7 @@ from briefing.analyze.attribution.context import (
 )
 from briefing.analyze.attribution.headlines import caps_headline
 from briefing.analyze.attribution.hedges import hedge_adverbs
+from briefing.analyze.attribution.interrupted import merge_interrupted
 from briefing.analyze.attribution.nested import nested_drafts
 from briefing.analyze.attribution.parsed import parse_sentences, parsed_drafts, trim_found
 from briefing.analyze.attribution.quotes import floating_quotes, quote_first, what_it_calls
@@ -103,7 +104,7 @@ def find_attributions(
         ctx.history.extend((idx, d.source) for d in found if speaker(d.source, d.depth))
         ctx.drafts.extend(found)
     ctx.drafts = first_person(ctx.drafts, ctx.coref)
-    return _to_models(ctx)
+    return merge_interrupted(ctx, _to_models(ctx))
 
 
 def _to_models(ctx: Context) -> list[Attribution]:
