@@ -32,9 +32,7 @@ def _targets(
     inside = [
         a.id
         for a in attributions
-        if a.content.start <= s
-        and e <= a.content.end
-        or (a.cue and a.cue.start <= s < a.cue.end + 1)
+        if a.content.holds(s, e) or (a.cue and a.cue.start <= s < a.cue.end + 1)
     ]
     if not inside:
         inside = [a.id for a in attributions if sid in a.sentence_ids]

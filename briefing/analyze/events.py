@@ -95,14 +95,14 @@ def find_events(
         own = [
             a for a in attributions if s.id in a.sentence_ids and a.source is not None and not a.via
         ]
-        covering = max(own, key=lambda a: a.content.end - a.content.start, default=None)
+        # each one's pieces in this sentence (an interrupted quotation may run on past it)
+        here = {a.id: a.content.within(s.start, s.end) or a.content for a in own}
+        covering = max(own, key=lambda a: here[a.id].end - here[a.id].start, default=None)
         text, attribution_id = s.text, None
-        if covering is not None and (covering.content.end - covering.content.start) >= 0.4 * len(
-            s.text
-        ):
+        if covering is not None and (c := here[covering.id]).end - c.start >= 0.4 * len(s.text):
             attribution_id = covering.id
-            if covering.content.start - s.start <= 2:
-                text = covering.content.text  # "X happened, according to Y": keep X, cite Y
+            if c.start - s.start <= 2:
+                text = c.said  # "X happened, according to Y": keep X, cite Y
         events.append(
             Event(
                 id=f"e{len(events) + 1}",

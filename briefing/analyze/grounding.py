@@ -137,7 +137,7 @@ class Grounding:
         self.book = names_of(analysis)
         self.names = NameMatcher(self.book, self.reg)
         self.sent_words = {s.id: content_words(s.text) for s in analysis.sentences}
-        self.att_words = {a.id: content_words(a.content.text) for a in analysis.attributions}
+        self.att_words = {a.id: content_words(a.content.said) for a in analysis.attributions}
         self.article_text = normalise(" ".join(s.text for s in analysis.sentences))
 
     # -- names ----------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ class Grounding:
                 if inner is not None and inner.via and not is_pronoun(inner.source.text)
                 else top
             )
-            words = content_words(att.content.text if att is not None else s.text)
+            words = content_words(att.content.said if att is not None else s.text)
             out.append(Claim(s.start, s.end, s.text, att, words))
         return san, out
 
@@ -273,7 +273,7 @@ class Grounding:
         holders = [
             a
             for a in self.an.attributions
-            if q in normalise(a.content.text) and a.source is not None and a.kind != "indirect"
+            if q in normalise(a.content.said) and a.source is not None and a.kind != "indirect"
         ]
         if (
             said_by
@@ -303,7 +303,7 @@ class Grounding:
                 (
                     a
                     for a in san.attributions
-                    if a.source is not None and a.content.start <= m.start(1) < a.content.end + 1
+                    if a.source is not None and a.content.holds(m.start(1), m.start(1))
                 ),
                 None,
             )

@@ -105,7 +105,7 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
     attribute."""
     if a.source is None:
         return None
-    claim = _clip(a.content.text)
+    claim = _clip(a.content.said)
     if a.kind == "direct":
         claim = f"“{claim}”"
     return SaidItem(

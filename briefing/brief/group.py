@@ -130,7 +130,7 @@ def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
             if att.source is None or att.cue is None:
                 continue
             holder = att.source.canonical or att.source.text
-            w = content_words(att.content.text) - {n.lower() for n in holder.split()}
+            w = content_words(att.content.said) - {n.lower() for n in holder.split()}
             if len(w) < 2:
                 continue
             chain = [v.canonical or v.text for v in att.via]
@@ -141,7 +141,7 @@ def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
                     match = c
                     break
             if match is None:
-                claims.append(Claim(holder, att.content.text))
+                claims.append(Claim(holder, att.content.said))
                 words.append(w)
                 match = claims[-1]
             if chain not in match.chains:

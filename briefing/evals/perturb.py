@@ -21,6 +21,7 @@ from typing import Any
 
 from briefing.analyze.grounding import side_of
 from briefing.analyze.lexicon import lexicon, one_of, registry
+from briefing.models import PIECE_JOINER, Content, Span
 
 _WORDS = lexicon().perturbations
 _SPEECH_CUES = _WORDS.speech_cues
@@ -47,6 +48,21 @@ def _side_of_name(name: str, gold: dict[str, Any], reg: Any) -> set[str]:
         if a.get("source") and (a["source"].get("canonical") or a["source"]["text"]) == name
         for c in _side(a["source"], reg)
     }
+
+
+def _pieces(a: dict[str, Any]) -> list[Span]:
+    """The pieces of an attribution's content (one, unless it is an interrupted quotation)."""
+    return Content.model_validate(a["content"]).pieces
+
+
+def _said(a: dict[str, Any]) -> str:
+    """What the source said, without the words that interrupt a quotation ('she said')."""
+    return Content.model_validate(a["content"]).said
+
+
+def _quoted(a: dict[str, Any]) -> str:
+    """The quotation as a summary quotes it: each piece in quote marks, word for word."""
+    return PIECE_JOINER.join(f"“{' '.join(p.text.split())}”" for p in _pieces(a))
 
 
 def _clause(text: str) -> str:
@@ -84,8 +100,8 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
         and a["source"].get("type") != "anonymous"
         and not a["source"]["text"].isupper()
         and (a.get("cue") or {}).get("text", "").lower() in _SPEECH_CUES
-        and len(a["content"]["text"].split()) >= 4
-        and (a["kind"] == "direct" or _FINITE.search(a["content"]["text"]))
+        and len(_said(a).split()) >= 4
+        and (a["kind"] == "direct" or _FINITE.search(_said(a)))
     ]
     people = []
     described: dict[
@@ -118,14 +134,14 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
         speaker = _name(a["source"])
         if not speaker or speaker.lower() in {"he", "she", "it", "they", "we", "i"}:
             continue
-        content = _clause(a["content"]["text"])
+        content = _clause(_said(a))
         vias = [_name(v) for v in a.get("via") or [] if _name(v)]
         quoted = a["kind"] == "direct"
         # faithful control: the real source, the whole chain, the article's words
         if vias:
             control = f"According to {vias[0]}, {speaker} said {content}."
         elif quoted:
-            control = f"{speaker} said: “{' '.join(a['content']['text'].split())}”"
+            control = f"{speaker} said: {_quoted(a)}"
         else:
             control = f"{speaker} said {content}."
         add("control", control, {"passed": True}, f"faithful to {a['id']}")
@@ -139,15 +155,14 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
             and p not in vias
             and p.split()[-1] not in speaker
             and not any(
-                w in a["content"]["text"] or w in a["source"]["text"]
-                for w in (p.split()[0], p.split()[-1])
+                w in _said(a) or w in a["source"]["text"] for w in (p.split()[0], p.split()[-1])
             )
             and not (_side_of_name(p, gold, reg) & side)
             and not any(
                 w in described.get(p, "") for w in (speaker.split()[0], speaker.split()[-1])
             )
         ]  # speaks for them
-        if others and not quoted and not re.search(r"[“”\"]", a["content"]["text"]):
+        if others and not quoted and not re.search(r"[“”\"]", _said(a)):
             add(
                 "misattributed_speaker",
                 f"{others[0]} said {content}.",
@@ -162,7 +177,8 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
                 f"{a['id']} without {vias[0]}",
             )
         if quoted:
-            words = " ".join(a["content"]["text"].split())
+            # one piece of an interrupted quotation, the longest: the others are not changed
+            words = max((" ".join(p.text.split()) for p in _pieces(a)), key=len)
             changed = _alter(words)
             if changed:
                 add(
