@@ -16,7 +16,10 @@ Scoring, per article, one-to-one and greedy, best candidate first:
 PolNeAR is univocal (a token belongs to at most one attribution), so predictions are first put
 in that convention (:func:`univocal`): a relation whose cue lies inside another's content is
 dropped (only the outermost of a nested chain is annotated), and an interrupted quotation's
-second piece is merged into the first.
+second piece is merged into the first. The engine merges interrupted quotations itself (its
+``content`` then runs from the first piece to the last and lists them as ``parts``, as PolNeAR's
+fragments do); the merge here is for the pieces it leaves apart, and for other predictions.
+Contents are scored by their extent, first piece to last, gold and predicted alike.
 
 Everything is pure: gold relations and extract dicts in, counts out. Why each error happened is
 :mod:`briefing.evals.polnear_errors`.
@@ -201,17 +204,25 @@ def _continues(q: Extraction | None, a: Extraction, text: str) -> bool:
     )
 
 
+def _joined(first: dict, second: dict, text: str) -> dict:
+    """Two contents as one, from the first's start to the second's end, pieces as ``parts``."""
+    start, end = first["start"], second["end"]
+    parts = [p for c in (first, second) for p in (c.get("parts") or [c])]
+    pieces = [{"text": p.get("text"), "start": p["start"], "end": p["end"]} for p in parts]
+    return dict(first, text=text[start:end], end=end, parts=pieces)
+
+
 def univocal(preds: list[Extraction], text: str) -> list[Extraction]:
     """Predictions in PolNeAR's convention: interrupted quotations merged, then only relations
     whose cue (or, without one, whose content) lies inside no other relation's content. The
-    input is not changed; a merged piece's content is a copy."""
+    input is not changed; a merged piece's content is a copy, with the pieces as ``parts``."""
     ordered = sorted(preds, key=lambda a: (a.get("content") or {}).get("start") or 0)
     merged: list[Extraction] = []
     for a in ordered:
         q = merged[-1] if merged else None
         if _continues(q, a, text):
             assert q is not None
-            q["content"] = dict(q["content"], end=a["content"]["end"])
+            q["content"] = _joined(q["content"], a["content"], text)
             continue
         merged.append(dict(a))
     spans = [span_of(a.get("content")) for a in merged]
