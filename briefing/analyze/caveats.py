@@ -12,8 +12,8 @@ import bisect
 import re
 from collections import defaultdict
 
-from briefing.analyze.grounding import origin
 from briefing.analyze.lexicon import Registry, lexicon, one_of, registry
+from briefing.analyze.provenance import origin
 from briefing.ingest.quotes import find_quotes
 from briefing.models import Attribution, Caveat, CaveatKind, Event, Quote, Sentence
 

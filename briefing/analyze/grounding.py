@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.analyze.lexicon import Outlet, Registry, lexicon, one_of, registry
-from briefing.analyze.sources import NameBook, NameMatcher, classify, is_pronoun, person_names
+from briefing.analyze.lexicon import Registry, lexicon, one_of, registry
+from briefing.analyze.provenance import names_of, side_of, state_outlet
+from briefing.analyze.sources import NameMatcher, classify, is_pronoun, person_names
 from briefing.analyze.words import content_words
 from briefing.models import Analysis, Article, ArticleMeta, Attribution, Caveat
 
@@ -49,51 +50,6 @@ def normalise(text: str) -> str:
 def containment(claim: set[str], unit: set[str]) -> float:
     """Share of the claim's words that the unit holds."""
     return len(claim & unit) / len(claim) if claim else 0.0
-
-
-def names_of(analysis: Analysis) -> NameBook:
-    """The engine's name book for this analysis; rebuilt from the sentences when the analysis was
-    read back from JSON (which does not carry it)."""
-    if analysis.names is None:
-        analysis.names = NameBook.from_text(" ".join(s.text for s in analysis.sentences))
-    return analysis.names
-
-
-def state_outlet(name: str | None, reg: Registry | None = None) -> Outlet | None:
-    """The registry's state-controlled outlet of this name, if it is one."""
-    if not name:
-        return None
-    outlet = (reg or registry()).outlet(name)
-    return outlet if outlet is not None and outlet.type == "state_media" else None
-
-
-def side_of(
-    name: str | None, book: NameBook | None = None, reg: Registry | None = None
-) -> str | None:
-    """The country a source speaks for, when it speaks for one: a state outlet speaks for its
-    state ("KCNA" for North Korea), a country's name for its government ("Pyongyang" for North
-    Korea). Anyone else (a person, a private outlet, an unnamed official) speaks for no side here.
-    """
-    if not name:
-        return None
-    reg = reg or registry()
-    canonical, _ = classify(name, book or NameBook(), reg)
-    outlet = state_outlet(canonical or name, reg)
-    if outlet is not None and outlet.country:
-        return outlet.country
-    return canonical if canonical and reg.country(canonical) else None
-
-
-def origin(att: Attribution, reg: Registry | None = None) -> str | None:
-    """Where a claim ultimately comes from: the outermost link of its chain, with a state outlet
-    counted as its state ("KCNA said Putin said ..." comes from North Korea). Two claims with one
-    origin are one source repeated, not corroboration."""
-    top = att.via[-1] if att.via else att.source
-    if top is None:
-        return None
-    name = top.canonical or top.text
-    outlet = (reg or registry()).outlet(name) if top.type == "state_media" else None
-    return outlet.country if outlet is not None and outlet.country else name
 
 
 def has_hedge(text: str, reg: Registry | None = None) -> bool:

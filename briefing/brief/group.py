@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.analyze.grounding import names_of, origin
 from briefing.analyze.lexicon import lexicon, one_of
+from briefing.analyze.provenance import names_of, origin
 from briefing.analyze.sources import NameBook, NameMatcher
 from briefing.analyze.words import content_words
 from briefing.models import Analysis

@@ -19,8 +19,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from briefing.analyze.grounding import side_of
 from briefing.analyze.lexicon import lexicon, one_of, registry
+from briefing.analyze.provenance import side_of
 from briefing.models import PIECE_JOINER, Content, Span
 
 _WORDS = lexicon().perturbations
@@ -36,7 +36,7 @@ def _name(src: dict[str, Any] | None) -> str | None:
 
 
 def _side(src: dict[str, Any], reg: Any) -> set[str]:
-    """The country a gold source speaks for, if any (``grounding.side_of``)."""
+    """The country a gold source speaks for, if any (``provenance.side_of``)."""
     side = side_of(src.get("canonical") or src.get("text"), reg=reg)
     return {side} if side else set()
 

@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from briefing.analyze import analyze
-from briefing.analyze.grounding import Grounding, side_of
+from briefing.analyze.grounding import Grounding
+from briefing.analyze.provenance import side_of
 from briefing.evals.check import check
 from briefing.ingest import load_article
 from briefing.models import Analysis, LLMExtraction, LLMLine
