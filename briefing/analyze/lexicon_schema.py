@@ -209,6 +209,7 @@ class CueRules(DataFile):
     object_before_that: LowerSet
     needs_that: LowerSet
     tail: LowerSet
+    quote_tail_only: LowerWords
     addressee: LowerSet
     participles: LowerWords
     naming: LowerWords
@@ -228,6 +229,7 @@ class ParseCues(DataFile):
     nouns: LowerSet
     adjectives: LowerSet
     documents: LowerSet
+    prepositional: dict[LowerWord, LowerSet]
     irregular: dict[LowerWord, LowerWords]
 
 

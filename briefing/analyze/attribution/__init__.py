@@ -33,6 +33,7 @@ from briefing.analyze.attribution.context import (
     Draft,
     cue_regex,
     quote_kind,
+    relative_source,
     sentence_of,
 )
 from briefing.analyze.attribution.headlines import caps_headline
@@ -103,7 +104,7 @@ def find_attributions(
         found += hedge_adverbs(ctx, sent, idx, found)
         ctx.history.extend((idx, d.source) for d in found if speaker(d.source, d.depth))
         ctx.drafts.extend(found)
-    ctx.drafts = first_person(ctx.drafts, ctx.coref)
+    ctx.drafts = [relative_source(ctx, d) for d in first_person(ctx.drafts, ctx.coref)]
     return merge_interrupted(ctx, _to_models(ctx))
 
 

@@ -75,6 +75,27 @@ def source_at(ctx: Context, s: int, e: int, sent_idx: int) -> Source:
     return src
 
 
+# "Sen. Feinstein, who said", "Sen. Feinstein, who has repeatedly argued": the relative pronoun
+# right after a source, then at most three lowercase words (auxiliaries, adverbs), then the cue
+_RELATIVE_BEFORE_CUE = re.compile(r"\s*,?\s*(who|which|that)\s+(?:[a-z]+\s+){0,3}$")
+
+
+def relative_source(ctx: Context, d: Draft) -> Draft:
+    """A source whose cue follows a relative pronoun that stands for it ("Sen. Feinstein, who
+    said ...") is written as that pronoun, as a pronoun source is ("he"), with the name it stands
+    for as its canonical name; a source without a name keeps its noun phrase."""
+    src = d.source
+    if d.cue is None or src is None or src.end is None or not src.canonical:
+        return d
+    if not 0 < d.cue.start - src.end <= 40:
+        return d
+    m = _RELATIVE_BEFORE_CUE.match(ctx.text, src.end, d.cue.start)
+    if m is None or m.end() != d.cue.start:
+        return d
+    rel = src.model_copy(update={"text": m.group(1), "start": m.start(1), "end": m.end(1)})
+    return Draft(rel, d.cue, d.content, d.via, d.depth)
+
+
 def quotes_between(ctx: Context, s: int, e: int) -> list[Quote]:
     """Quotations that overlap [s, e). Quotations never overlap each other, so their ends are
     sorted like their starts and a bisection finds the first candidate."""

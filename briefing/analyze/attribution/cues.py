@@ -103,6 +103,10 @@ def cue_ok(
     return True
 
 
+# "asked Pence whether that would happen": the "that" after a question word is no complementizer
+_WH = re.compile(r"\b(?:whether|if|why|how|what|when|where|who)\b", re.I)
+
+
 def content_after(ctx: Context, lemma: str, cue_end: int, hi: int) -> tuple[int, int] | None:
     """The content that follows a cue: skip an addressee, a time or place adverbial and "that"."""
     text = ctx.text
@@ -121,6 +125,7 @@ def content_after(ctx: Context, lemma: str, cue_end: int, hi: int) -> tuple[int,
                 t
                 and len(words_of(between)) <= 9
                 and not any(c in between for c in QUOTE_CHARS)
+                and not _WH.search(between)
                 and not any(
                     w.lower() in _NP_VERBISH or w.lower() in ctx.reg.cue_forms
                     for w in words_of(between)

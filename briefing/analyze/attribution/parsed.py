@@ -36,14 +36,19 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
 _CLAUSES = {"ccomp", "xcomp", "csubj"}
 _RELATIVE = {"who", "which", "that", "whom"}
 _INHERITS = {"conj", "advcl", "xcomp", "acl"}
-_PREDICATES = _VERBS | _P.sourceless
+# verb lemma -> the prepositions whose object is its content ("talked about", "called for")
+_PREP_OF: dict[str, frozenset[str]] = {}
+for _prep, _lemmas in _P.prepositional.items():
+    for _l in _lemmas:
+        _PREP_OF[_l] = _PREP_OF.get(_l, frozenset()) | {_prep}
+_PREDICATES = _VERBS | _P.sourceless | set(_PREP_OF)
 _PASSIVE_ANY = _VERBS - _CLAUSE_ONLY - _P.intention
 _BE = {"is", "was", "are", "were", "be", "been", "being", "'s", "’s"}
 _PUNCT = " \t\n\u00a0,;:.—–-"
 
 
 _IRREGULAR = {f: lemma for lemma, forms in _P.irregular.items() for f in forms}
-_KNOWN = _VERBS | _P.sourceless | _P.nouns | _P.sourceless_passive
+_KNOWN = _VERBS | _P.sourceless | _P.nouns | _P.sourceless_passive | set(_PREP_OF)
 
 
 def _lemma(tok: Token) -> str:
@@ -110,14 +115,14 @@ def _span(tok: Token) -> tuple[int, int]:
 
 
 def _np(tok: Token) -> tuple[int, int]:
-    """A noun phrase without its relative clause or appositive: up to the first comma after the
-    head, or the head's own right edge."""
-    lo, hi = _span(tok)
-    for t in tok.doc[tok.i + 1 : hi + 1]:
-        if t.text in {",", "(", "—", "–"} or t.dep_ in {"relcl", "acl"} and t.head == tok:
-            hi = t.i - 1
+    """A noun phrase without its relative clause or appositive: the head with its modifiers up to
+    the first comma, parenthesis, dash, relative clause or appositive after it."""
+    hi = tok.i
+    for c in tok.rights:
+        if c.text in {",", "(", "—", "–"} or c.dep_ in {"relcl", "acl", "appos"}:
             break
-    return lo, max(hi, tok.i)
+        hi = max(hi, c.right_edge.i)
+    return tok.left_edge.i, hi
 
 
 def _subject(tok: Token, depth: int = 0) -> Token | None:
@@ -148,6 +153,13 @@ def _antecedent(src: Token) -> Token:
         clause = src.head
         if clause.dep_ == "relcl":
             return clause.head
+        # the parse missed the relative clause ("heard from Sen. Morrow of Ohio, who has said"):
+        # the noun just before the comma, or the noun its prepositional phrase modifies
+        prev = src.doc[src.i - 2] if src.i >= 2 and src.doc[src.i - 1].text == "," else None
+        while prev is not None and prev.dep_ == "pobj" and prev.head.head.tag_.startswith("NN"):
+            prev = prev.head.head
+        if prev is not None and prev.tag_.startswith("NN"):
+            return prev
     return src
 
 
@@ -199,13 +211,39 @@ def _parataxis_content(tok: Token) -> tuple[int, int] | None:
     return lo, hi
 
 
+def _prep_object(tok: Token, lemma: str) -> tuple[Token, tuple[int, int]] | None:
+    """'talked about the wall', 'called for a ban', 'railed against the deal': the preposition
+    the verb takes (``parse_cues.yaml``: prepositional) and its object, without the object's
+    relative clause or appositive. The preposition follows the verb, or one adverb or particle
+    after it."""
+    preps = _PREP_OF.get(lemma)
+    if not preps:
+        return None
+    for c in tok.children:
+        between = tok.doc[tok.i + 1 : c.i]
+        if len(between) > 1 or any(t.tag_ not in {"RB", "RP"} for t in between):
+            continue  # "spoke out about", not "talked with police leaders about"
+        if c.dep_ == "prep" and c.lower_ in preps:
+            obj = next((g for g in c.children if g.dep_ in {"pobj", "pcomp"}), None)
+            if obj is not None:
+                return c, _np(obj) if obj.dep_ == "pobj" else _span(obj)
+    return None
+
+
 def _verb(tok: Token, lemma: str) -> _Pred | None:
     passive = (
         any(c.dep_ == "nsubjpass" for c in tok.children)
         or tok.tag_ == "VBN"
         and any(c.dep_ == "auxpass" for c in tok.children)
     )
-    content = _content_of(tok, lemma) or _parataxis_content(tok)
+    content = (
+        _content_of(tok, lemma) if lemma in _VERBS or lemma in _P.sourceless else None
+    ) or _parataxis_content(tok)
+    cue = (tok.i, tok.i)
+    if content is None and not passive:
+        found = _prep_object(tok, lemma)
+        if found is not None:
+            cue, content = (tok.i, found[0].i), found[1]
     if passive:
         subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
         agent = _agent(tok)
@@ -222,6 +260,9 @@ def _verb(tok: Token, lemma: str) -> _Pred | None:
         return None
     if content is None:
         return None
+    if _bare_participle(tok):
+        # "Asked about the emails, Clinton said ...": who asked is not said; Clinton was asked
+        return _Pred(cue, None, content)
     if lemma in _P.sourceless:
         subj = next((c for c in tok.children if c.dep_ in {"nsubj", "expl"}), None)
         if subj is not None and subj.dep_ == "nsubj":
@@ -230,7 +271,21 @@ def _verb(tok: Token, lemma: str) -> _Pred | None:
     subj = _subject(tok)
     if subj is None or subj.dep_ == "csubj" or subj.lower_ in {"there"}:
         return None
-    return _Pred((tok.i, tok.i), _np(_antecedent(subj)), content)
+    if any(c.tag_ == "WP$" for c in subj.children):
+        return None  # "McConnell, whose state relies on coal": the state is no speaker
+    return _Pred(cue, _np(_antecedent(subj)), content)
+
+
+def _bare_participle(tok: Token) -> bool:
+    """A past participle with no auxiliary and no subject of its own that opens an adverbial
+    clause ("Asked about it, ...", "Pressed on the issue, ..."): a passive whose subject is the
+    one asked, not the asker."""
+    return (
+        tok.tag_ == "VBN"
+        and tok.dep_ == "advcl"
+        and tok.i < tok.head.i
+        and not any(c.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass"} for c in tok.children)
+    )
 
 
 def _without(body: tuple[int, int], cut: tuple[int, int]) -> tuple[int, int]:
@@ -325,7 +380,7 @@ def parsed_drafts(
         cs = base + doc[p.content[0]].idx
         ce = base + doc[p.content[1]].idx + len(doc[p.content[1]])
         cs, ce = trim(text, cs, ce, _PUNCT)
-        cue_tok = doc[p.cue[0]]
+        cue_tok, cue_end = doc[p.cue[0]], doc[p.cue[1]]
         cue_at = base + cue_tok.idx
         if ce - cs < 3 or in_quote(ctx, cue_at):
             continue  # inside someone's quotation the quotation's speaker holds it
@@ -339,7 +394,8 @@ def parsed_drafts(
             if se <= ss:
                 continue
             src = source_at(ctx, ss, se, idx)
-        cue = Span(text=cue_tok.text, start=cue_at, end=cue_at + len(cue_tok))
+        cue_to = base + cue_end.idx + len(cue_end)
+        cue = Span(text=text[cue_at:cue_to], start=cue_at, end=cue_to)
         out.append(Draft(src, cue, (cs, ce)))
         taken.append(((cs, ce), cue_at))
     return out

@@ -24,10 +24,12 @@ from briefing.analyze.lexicon import lexicon, one_of
 from briefing.ingest.quotes import OPEN_MARKS, Quote
 from briefing.models import Sentence, Span
 
-_CUES = lexicon().cue_rules
+_LEX = lexicon()
+_CUES = _LEX.cue_rules
 # Cues that can close a sentence after their content ("..., KCNA said.", '"...," he added.').
 _TAIL_LEMMAS = _CUES.tail
 _ADDRESSEE_LEMMAS = _CUES.addressee
+_TAIL_ONLY = re.compile(rf"(?<![\w’'-])({one_of(_CUES.quote_tail_only)})(?![\w-])")
 _WHAT_X_CALLS = re.compile(
     r"\b(?:what|which)\s+(?P<np>it|they|he|she|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s+"
     rf"(?P<cue>{one_of(_CUES.naming)})\s+"
@@ -50,15 +52,19 @@ def quote_tail(ctx: Context, q: Quote, idx: int) -> Draft | None:
     )
     lead = re.match(r"\s*,?\s*", tail)
     ts = tail_s + (lead.end() if lead else 0)
-    inv = ctx.cue_re.match(text, ts)
+    inv = ctx.cue_re.match(text, ts) or _TAIL_ONLY.match(text, ts)
     cs, ce = trim(text, q.inner_start, q.inner_end, " \t\n\u00a0,")
-    if inv and ctx.reg.cue_lemma.get(inv.group(1)) in _TAIL_LEMMAS - _ADDRESSEE_LEMMAS:
+    if inv and (
+        inv.re is _TAIL_ONLY
+        or ctx.reg.cue_lemma.get(inv.group(1)) in _TAIL_LEMMAS - _ADDRESSEE_LEMMAS
+    ):
         np = np_after(ctx, inv.end(), stop)
         if np:
             cue = Span(text=inv.group(1), start=inv.start(), end=inv.end())
             return Draft(source_at(ctx, np[0], np[1], idx), cue, (cs, ce))
-    for m in ctx.cue_re.finditer(text, ts, stop):
-        if ctx.reg.cue_lemma.get(m.group(1)) not in _TAIL_LEMMAS:
+    found = [*ctx.cue_re.finditer(text, ts, stop), *_TAIL_ONLY.finditer(text, ts, stop)]
+    for m in sorted(found, key=lambda m: m.start()):
+        if m.re is not _TAIL_ONLY and ctx.reg.cue_lemma.get(m.group(1)) not in _TAIL_LEMMAS:
             continue
         np = np_before(ctx, ts, m.start())
         if np is None or text[ts : np[0]].strip():
@@ -75,16 +81,78 @@ def quote_tail(ctx: Context, q: Quote, idx: int) -> Draft | None:
 
 def quote_first(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
     """Pattern 1: a quotation that opens a sentence (this one or an earlier one) and closes in
-    this sentence on its speaker: '"...," it said.', '"A. B," Mr Schultz said.'"""
+    this sentence on its speaker: '"...," it said.', '"A. B," Mr Schultz said.'; or closes the
+    sentence before on a question or exclamation mark, this sentence being its speaker:
+    '"Can we win?" / Mr. Manafort asked.'"""
     for q in quotes_between(ctx, sent.start, sent.end):
         if sent.start <= q.end < sent.end and q.start <= sent.start and opens_sentence(ctx, q):
             d = quote_tail(ctx, q, idx)
             return [d] if d else []
+    q = _cut_before(ctx, idx)
+    if q is not None:
+        d = quote_tail(ctx, q, idx)
+        if d is not None and _bare_tail(ctx, d, sent):
+            return [d]
     return []
+
+
+# what may follow a speaker who closes a quotation cut off by its "?" or "!": nothing, or a time
+# or place ('"...!" Smith said last week.'), after an addressee for the cues that take one
+# ('"...?" Renteria told reporters on a call.'); not a clause of its own ('"...?" / Trump said
+# the plan would fail.')
+_ADVERBIAL = rf"(?:{one_of(_LEX.adverbials.after_cue)}|[A-Z][a-z]+day)\b"
+_BARE_TAIL = re.compile(rf"\s*(?:{_ADVERBIAL}|$)")
+_ADDRESSEE_TAIL = re.compile(rf"\s*(?:[\w’'.-]+\s+){{0,2}}[\w’'.-]+\s*(?:{_ADVERBIAL}|$)")
+
+
+def _cut_before(ctx: Context, idx: int) -> Quote | None:
+    """The quotation that opens the sentence before ``idx`` and ends it on '?' or '!', with
+    nothing but space between it and sentence ``idx``: the sentence was cut at its mark."""
+    if idx == 0:
+        return None
+    prev, sent = ctx.sentences[idx - 1], ctx.sentences[idx]
+    for q in quotes_between(ctx, prev.start, prev.end + 1):
+        if (
+            q.closed
+            and q.start == prev.start
+            and q.end >= prev.end
+            and not ctx.text[q.end : sent.start].strip()
+            and ctx.text[q.inner_start : q.inner_end].rstrip()[-1:] in {"?", "!"}
+        ):
+            return q
+    return None
+
+
+def _bare_tail(ctx: Context, d: Draft, sent: Sentence) -> bool:
+    """Whether sentence ``sent`` is no more than the speaker of ``d`` and its cue, and a few
+    words of time, place or addressee."""
+    if d.cue is None or d.source is None or d.source.start is None:
+        return False
+    start = max(d.cue.end, d.source.end or 0)
+    rest = ctx.text[start : strip_final_punct(ctx.text, start, sent.end)]
+    if _BARE_TAIL.match(rest):
+        return True
+    return ctx.reg.cue_lemma.get(d.cue.text) in _ADDRESSEE_LEMMAS and bool(
+        _ADDRESSEE_TAIL.match(rest)
+    )
+
+
+# a quotation of at most this many words that follows a word of the sentence is a quoted term
+_SCARE_WORDS = 4
+
+
+def _after_a_word(ctx: Context, q: Quote, sent: Sentence) -> bool:
+    """Whether the quotation follows a word of its sentence: not at the sentence's start, nor
+    after a comma or colon ('Smith said, "and soon."')."""
+    before = ctx.text[sent.start : q.start].rstrip()
+    return bool(before) and before[-1] not in ",:;—–-([" and before[-1] not in OPEN_MARKS
 
 
 def _closed_later_by_speaker(ctx: Context, q: Quote, idx: int) -> bool:
     """A quotation that runs on into a later sentence and ends there on its speaker."""
+    if idx + 1 < len(ctx.sentences) and _cut_before(ctx, idx + 1) == q:
+        d = quote_tail(ctx, q, idx + 1)
+        return d is not None and _bare_tail(ctx, d, ctx.sentences[idx + 1])
     if q.end <= ctx.sentences[idx].end or not opens_sentence(ctx, q):
         return False
     j = sentence_of(ctx, q.end - 1)
@@ -122,6 +190,12 @@ def floating_quotes(ctx: Context, idx: int, found: list[Draft]) -> list[Draft]:
         words = words_of(ctx.text[cs:ce])
         if len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7:
             # a quoted headline ("Pfizer's COVID-19 Franchise Hits The Downturn"), not speech
+            continue
+        closes = ctx.text[q.inner_start : q.inner_end].rstrip()[-1:] in {".", "!", "?"}
+        if len(words) <= _SCARE_WORDS and not closes and _after_a_word(ctx, q, sent):
+            # a term in quotation marks inside the writer's sentence (the "Never Trump"
+            # movement, CBS's "Face the Nation"), not a piece of someone's speech; one that
+            # closes the sentence ('agreed to act "through close cooperation."') may be
             continue
         # the latest named speaker in this sentence or within the two before it
         speaker = None

@@ -1,0 +1,131 @@
+"""Constructions of news attribution, each on a short sentence written for the test: the source,
+cue and content found, as spans of the text."""
+
+from __future__ import annotations
+
+from briefing.analyze import analyze
+from briefing.models import Article, ArticleMeta, Attribution
+
+
+def _atts(text: str) -> list[Attribution]:
+    return analyze(Article(meta=ArticleMeta(id="t", path="t.txt"), text=text)).attributions
+
+
+def _span(text: str, part: str, after: int = 0) -> tuple[int, int]:
+    start = text.index(part, after)
+    return start, start + len(part)
+
+
+def _with_cue(text: str, cue: str) -> Attribution:
+    found = [a for a in _atts(text) if a.cue is not None and a.cue.text == cue]
+    assert len(found) == 1, [(a.cue, a.content.text) for a in _atts(text)]
+    return found[0]
+
+
+def _spans(a: Attribution) -> tuple:
+    src = (a.source.start, a.source.end) if a.source else None
+    return src, (a.cue.start, a.cue.end) if a.cue else None, (a.content.start, a.content.end)
+
+
+# -- a quotation cut from its speaker by its own "?" or "!" ------------------------------------
+
+
+def test_a_question_closed_by_its_speaker_in_the_next_sentence():
+    text = "The meeting ran late. “Can we still win the state?” Ms. Ortiz asked on Tuesday."
+    a = _with_cue(text, "asked")
+    assert a.source.text == "Ms. Ortiz"
+    assert _spans(a) == (
+        _span(text, "Ms. Ortiz"),
+        _span(text, "asked"),
+        _span(text, "Can we still win the state?"),
+    )
+
+
+def test_an_exclamation_closed_by_a_cue_with_its_addressee():
+    text = "Dale Park spoke first. “We are not done yet!” Lena Ruiz told reporters in Denver."
+    a = _with_cue(text, "told")
+    assert a.source.text == "Lena Ruiz"
+    assert (a.content.start, a.content.end) == _span(text, "We are not done yet!")
+
+
+def test_the_next_sentence_with_a_clause_of_its_own_does_not_take_the_question():
+    text = "“Is the plan dead?” Ms. Ortiz said the committee would vote again in May."
+    said = _with_cue(text, "said")
+    assert said.content.text == "the committee would vote again in May"
+    assert not any(a.content.text.startswith("Is the plan") and a.cue for a in _atts(text))
+
+
+# -- a verb whose content is the object of its preposition -------------------------------------
+
+
+# (only sentences with a reporting word the parse selection knows are parsed: "report", "said")
+
+
+def test_talked_about_takes_the_object_of_about():
+    text = "Governor Hale talked about the new toll road on Monday, before the report came out."
+    a = _with_cue(text, "talked about")
+    assert _spans(a) == (
+        _span(text, "Governor Hale"),
+        _span(text, "talked about"),
+        _span(text, "the new toll road"),
+    )
+
+
+def test_railed_against_stops_before_a_relative_clause():
+    text = "The mayor railed against the budget, which aides said was late."
+    a = _with_cue(text, "railed against")
+    assert a.source.text == "The mayor"
+    assert a.content.text == "the budget"
+
+
+def test_voted_for_and_pointed_to():
+    text = (
+        "Senator Bly voted for the farm bill and called it a relief. She pointed to the drought"
+        " and called it a crisis."
+    )
+    voted = _with_cue(text, "voted for")
+    assert (voted.source.text, voted.content.text) == ("Senator Bly", "the farm bill")
+    pointed = _with_cue(text, "pointed to")
+    assert pointed.content.text == "the drought"
+
+
+def test_a_preposition_the_verb_does_not_take_is_no_content():
+    text = "The governor talked for an hour, and the senator spoke at the rally, aides said."
+    assert not any(a.cue and a.cue.text in {"talked for", "spoke at"} for a in _atts(text))
+
+
+# -- a relative pronoun as the source -----------------------------------------------------------
+
+
+def test_a_relative_pronoun_source_is_the_pronoun_named_as_its_antecedent():
+    text = "The panel heard Sen. Ada Morrow of Ohio, who has repeatedly said the vote was rigged."
+    a = _with_cue(text, "said")
+    assert (a.source.text, a.source.canonical) == ("who", "Ada Morrow")
+    assert _spans(a) == (
+        _span(text, "who"),
+        _span(text, "said"),
+        _span(text, "the vote was rigged"),
+    )
+
+
+def test_a_relative_pronoun_without_a_named_antecedent_keeps_the_noun_phrase():
+    text = "The rule angered local officials, who said it was unfair."
+    a = _with_cue(text, "said")
+    assert a.source.text == "local officials"
+    assert a.source.canonical is None
+
+
+# -- a short quoted term inside the writer's sentence ------------------------------------------
+
+
+def test_a_quoted_term_is_not_given_to_the_last_speaker():
+    text = (
+        "“We will fight this,” Mayor Dana Kell said. Her critics joined the “Stop Kell” campaign"
+        " on Monday."
+    )
+    assert [a.content.text for a in _atts(text)] == ["We will fight this"]
+
+
+def test_a_quoted_piece_after_a_comma_or_closing_the_sentence_is_still_speech():
+    text = "“We will fight this,” Mayor Dana Kell said. She would act “without delay.”"
+    assert "without delay" in [a.content.text for a in _atts(text)]
