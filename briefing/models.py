@@ -299,6 +299,10 @@ class Brief(_Model):
     caveats: list[CaveatItem] = Field(default_factory=list)
     sources: list[SourceEntry] = Field(default_factory=list)
     skipped: list[Skipped] = Field(default_factory=list)
+    # the span of the articles' publication days (YYYY-MM-DD); None where no article is dated
+    first_date: str | None = None
+    last_date: str | None = None
+    pages: int | None = None  # the number of pages the brief was cut to fit; None: not cut
     omitted: int = 0
     sources_omitted: int = 0  # articles read but not cited by any line that fits the page
     withheld: int = 0  # LLM items that verify rejected: never shown, only counted

@@ -62,13 +62,16 @@ class ModelRun:
         return sum(len(v.withheld) for v in self.verified.values())
 
     def brief_args(self) -> dict[str, Any]:
-        """What ``make_brief`` needs of it."""
-        return {
+        """What ``make_brief`` needs of it. A model that wrote nothing (it failed on every
+        article) made nothing: the brief is then the offline engine's, and says so."""
+        args: dict[str, Any] = {
             "verified": self.verified,
             "fell_back": [f.article_id for f in self.fell_back],
             "usage": self.usage,
-            "made_by": self.made_by,
         }
+        if self.verified:
+            args["made_by"] = self.made_by
+        return args
 
 
 def analyze_one(article: Article, docs: dict[int, Any] | None = None) -> Analysis | InputError:
@@ -163,9 +166,17 @@ def model(analyses: list[Analysis], settings: Settings) -> ModelRun:
             fell_back.append(FellBack(an.article.id, an.article.path, reason))
         else:
             verified[an.article.id] = verify(an, r.extraction)
-    host = settings.base_url or "api.openai.com"
-    made_by = f"{settings.model} at {host}, checked by the offline engine (briefing {__version__})"
-    return ModelRun(verified, usage, made_by, fell_back)
+    return ModelRun(verified, usage, made_by(settings), fell_back)
+
+
+def made_by(settings: Settings) -> str:
+    """How a brief written with the model says it was made: the model's name and whose service
+    it is, never the endpoint's address (a brief travels; an internal host name should not)."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(settings.base_url).hostname or "") if settings.base_url else "api.openai.com"
+    where = "OpenAI" if host == "api.openai.com" else "an OpenAI-compatible endpoint"
+    return f"{settings.model} ({where}), checked by the offline engine (briefing {__version__})"
 
 
 def compose(
@@ -183,11 +194,12 @@ def compose(
     return make_brief(analyses, skipped=skipped, date=date, title=title, **extra)
 
 
-def fit(brief: Brief, paper: str = "A4") -> Brief:
-    """The brief cut to one page of ``paper``: the lowest-ranked items go, never the font size."""
-    from briefing.brief.fit import fit_one_page
+def fit(brief: Brief, paper: str = "A4", pages: int = 1) -> Brief:
+    """The brief cut to ``pages`` pages of ``paper`` (one by default): the lowest-ranked items
+    go, never the font size."""
+    from briefing.brief.fit import fit_pages
 
-    return fit_one_page(brief, paper=paper)
+    return fit_pages(brief, paper=paper, pages=pages)
 
 
 def extraction(analysis: Analysis, run: ModelRun | None = None) -> dict[str, Any]:

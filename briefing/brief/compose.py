@@ -8,6 +8,7 @@ the article gives only as a claim. Each line carries a reference to its article 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from briefing import __version__
 from briefing.analyze.lexicon import registry
@@ -33,6 +34,7 @@ from briefing.verify import Verified
 
 OFFLINE_ENGINE = f"offline engine (deterministic rules, briefing {__version__})"
 _MAX_CLAIM = 240
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def describe(src: Source | Via | None, *, inline: bool = False) -> str:
@@ -251,6 +253,12 @@ def _untitled(analysis: Analysis) -> str | None:
     return _clip(analysis.sentences[0].text, 70)
 
 
+def _date_span(days: list[str]) -> dict[str, str | None]:
+    """The first and last of the articles' publication days that are dates (YYYY-MM-DD)."""
+    dated = [d for d in days if _DAY_RE.fullmatch(d)]
+    return {"first_date": dated[0] if dated else None, "last_date": dated[-1] if dated else None}
+
+
 def make_brief(
     analyses: list[Analysis],
     *,
@@ -376,6 +384,7 @@ def make_brief(
             for a in analyses
         ],
         skipped=[Skipped(path=e.path, reason=e.problem) for e in (skipped or [])],
+        **_date_span(days),
         withheld=sum(len(v.withheld) for v in verified.values()),
         fell_back=list(fell_back or []),
         usage=usage,

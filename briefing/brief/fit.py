@@ -1,8 +1,9 @@
 """One page, whatever the number of articles: the lowest-ranked lines go, never the font size.
 
 The brief's items compete on ``rank`` (:mod:`briefing.brief.rank`); fitting drops them, lowest
-first and spread over the sections, until the PDF layout takes one page, and counts what went in
-``Brief.omitted``. The bottom line, the sources and the skipped list always stay.
+first and spread over the sections, until the PDF layout takes one page (or the number of pages
+asked for), and counts what went in ``Brief.omitted``. The bottom line, the sources and the
+skipped list always stay.
 
 Layout is the renderer's: every page count goes through :func:`briefing.brief.render.page_count`,
 looked up on the module when called, so what the page holds is what the PDF would print.
@@ -20,7 +21,7 @@ from briefing.models import Brief, BriefItem, CaveatItem, SaidItem
 # section the lowest rank goes first and, among equal ranks, the later item.
 _DROP_PRIORITY = {"who_said_what": 0, "developments": 1, "caveats": 2}
 # More items than one page can ever hold (each takes at least a 13pt line of a ~770pt page).
-_MAX_KEPT = 100
+_MAX_KEPT_PER_PAGE = 100
 # Past this many articles the sources list holds only the ones the page cites.
 _MAX_SOURCES_LISTED = 10
 
@@ -45,9 +46,10 @@ def _drop_order(brief: Brief) -> list[tuple[str, int]]:
     return order
 
 
-def _without(brief: Brief, order: list[tuple[str, int]], k: int) -> Brief:
+def _without(brief: Brief, order: list[tuple[str, int]], k: int, pages: int) -> Brief:
     """The brief less the first ``k`` items of ``order``, counted in ``omitted``, so the page
-    says how much it left out; with many articles, the sources list is cut to those cited."""
+    says how much it left out (and to fit how many pages); with many articles, the sources list
+    is cut to those cited."""
     dropped: dict[str, set[int]] = {name: set() for name in _DROP_PRIORITY}
     for name, index in order[:k]:
         dropped[name].add(index)
@@ -56,6 +58,7 @@ def _without(brief: Brief, order: list[tuple[str, int]], k: int) -> Brief:
         for name in _DROP_PRIORITY
     }
     update["omitted"] = brief.omitted + k
+    update["pages"] = pages
     if len(brief.sources) > _MAX_SOURCES_LISTED:
         # many articles: list those the page cites; the rest are counted (and all are in the JSON)
         cited = {
@@ -71,7 +74,12 @@ def _without(brief: Brief, order: list[tuple[str, int]], k: int) -> Brief:
 
 
 def fit_one_page(brief: Brief, *, paper: str = "A4") -> Brief:
-    """Drop the lowest-ranked items until the PDF layout takes one page.
+    """Drop the lowest-ranked items until the PDF layout takes one page (:func:`fit_pages`)."""
+    return fit_pages(brief, paper=paper, pages=1)
+
+
+def fit_pages(brief: Brief, *, paper: str = "A4", pages: int = 1) -> Brief:
+    """Drop the lowest-ranked items until the PDF layout takes at most ``pages`` pages.
 
     Developments, who-said-what rows and caveats compete on ``rank`` (higher is more
     important); the bottom line, sources and skipped list are never dropped. Each dropped item
@@ -81,51 +89,53 @@ def fit_one_page(brief: Brief, *, paper: str = "A4") -> Brief:
     is returned.
     """
     render.paper_name(paper)  # an unknown size fails before any layout
+    if pages < 1:
+        raise ValueError(f"pages must be 1 or more, not {pages}")
     order = _drop_order(brief)
     n = len(order)
-    pages: dict[int, int] = {}
+    counted: dict[int, int] = {}
 
     def count(k: int) -> int:
-        if k not in pages:
-            pages[k] = render.page_count(_without(brief, order, k), paper=paper)
-        return pages[k]
+        if k not in counted:
+            counted[k] = render.page_count(_without(brief, order, k, pages), paper=paper)
+        return counted[k]
 
     def gallop_down() -> None:
         # hi fits; step back up (1, 2, 4 ... items kept more) to find a k that does not.
         nonlocal lo, hi
         step = 1
         while hi - step > lo:
-            if count(hi - step) > 1:
+            if count(hi - step) > pages:
                 lo = hi - step
                 return
             hi -= step
             step *= 2
 
     lo, hi = -1, n  # lo: largest k known not to fit (-1: none); hi: smallest k that fits.
-    # No item is shorter than one line, and a page holds well under _MAX_KEPT lines, so the
-    # first layout can skip the surplus: laying out hundreds of items costs seconds.
-    base = max(0, n - _MAX_KEPT)
+    # No item is shorter than one line, and a page holds well under _MAX_KEPT_PER_PAGE lines, so
+    # the first layout can skip the surplus: laying out hundreds of items costs seconds.
+    base = max(0, n - _MAX_KEPT_PER_PAGE * pages)
     first = count(base)
-    if first <= 1:
+    if first <= pages:
         hi = base
         gallop_down()
     else:
         lo = base
-        # Keep about as many items as fit on one of the pages this takes, a little less since
-        # the header, bottom line and sources also take room.
+        # Keep about as many items as fit on the allowed pages of the ones this takes, a little
+        # less since the header, bottom line and sources also take room.
         m = n - base
-        guess = base + m - int(m / first * 0.9)
-        if count(guess) <= 1:
+        guess = base + m - int(m * pages / first * 0.9)
+        if count(guess) <= pages:
             hi = guess
             gallop_down()
         else:
             lo = guess
-            if count(n) > 1:
-                return _without(brief, order, n)
+            if count(n) > pages:
+                return _without(brief, order, n, pages)
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if count(mid) <= 1:
+        if count(mid) <= pages:
             hi = mid
         else:
             lo = mid
-    return _without(brief, order, hi)
+    return _without(brief, order, hi, pages)

@@ -1,19 +1,28 @@
-"""Render a :class:`~briefing.models.Brief` as HTML, Markdown, plain text or a one-page PDF.
+"""Render a :class:`~briefing.models.Brief` as HTML, Markdown, plain text, PDF or email.
 
 The templates live in ``templates/`` (see :func:`briefing.resources.templates_dir`). HTML is
 autoescaped; Markdown and text go through filters that flatten line breaks and strip control
 characters, and Markdown also backslash-escapes the characters that start markup, so article
 text is always text, never structure.
 
+The page is set in the font shipped in ``templates/fonts/`` (Source Sans Pro, see NOTICE.md),
+never in whatever the machine has: the PDF loads it from the package, the HTML file carries it
+inline, so what fits on a page is the same everywhere.
+
 The PDF is laid out by WeasyPrint with a URL fetcher that refuses everything except ``data:``
 URLs and files inside the templates folder: nothing in a brief can make the program fetch a
-remote resource. Fitting the brief to one page (:mod:`briefing.brief.fit`) lays it out here,
+remote resource. Fitting the brief to its pages (:mod:`briefing.brief.fit`) lays it out here,
 with :func:`page_count`.
+
+The email (``.eml``) is a MIME message, multipart/alternative: the plain-text brief and an HTML
+part styled inline, with no external resource of any kind, for mail clients.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import io
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -28,8 +37,8 @@ from briefing.errors import UsageError
 from briefing.models import Brief, CaveatItem, Ref
 from briefing.resources import templates_dir
 
-Format = Literal["html", "md", "txt", "pdf"]
-FORMATS: tuple[str, ...] = ("html", "md", "txt", "pdf", "json")
+Format = Literal["html", "md", "txt", "pdf", "json", "eml"]
+FORMATS: tuple[str, ...] = ("html", "md", "txt", "pdf", "json", "eml")
 SUFFIXES: dict[str, str] = {
     ".html": "html",
     ".htm": "html",
@@ -38,7 +47,20 @@ SUFFIXES: dict[str, str] = {
     ".txt": "txt",
     ".pdf": "pdf",
     ".json": "json",
+    ".eml": "eml",
 }
+# The formats that are pages: cut to one page unless asked otherwise (``--pages``, ``--all``).
+# Markdown, text and JSON keep every item unless a number of pages is asked for.
+PAGED_FORMATS: frozenset[str] = frozenset({"html", "pdf", "eml"})
+DEFAULT_SENDER = "Briefing <briefing@localhost>"
+
+# The page's font, shipped in templates/fonts/ (Source Sans Pro, SIL OFL 1.1; see NOTICE.md),
+# under a family name of its own so that no installed font of the same name can stand in for it.
+FONT_FAMILY = "Briefing Sans"
+FONT_FILES: tuple[tuple[str, str], ...] = (
+    ("SourceSansPro-Regular.ttf", "normal"),
+    ("SourceSansPro-Bold.ttf", "bold"),
+)
 PAPERS: dict[str, str] = {"a4": "A4", "letter": "letter"}
 TEXT_WIDTH = 78
 
@@ -173,6 +195,78 @@ def skipped_text(skipped: Iterable[Any]) -> str:
     return "; ".join(f"{clean(s.path)}: {clean(s.reason)}" for s in skipped)
 
 
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def day_of(published: Any) -> str:
+    """The day of a publication date: ``2024-06-14`` of ``2024-06-14T09:30:00+09:00``; a date
+    in another form as it is written."""
+    text = clean(published)
+    match = _DAY_RE.match(text)
+    return match.group(0) if match else text
+
+
+def origin_label(outlet: Any, published: Any) -> str:
+    """Where and when an article appeared, as a line shows it: ``Yonhap, 2024-06-14``; empty
+    when neither is known."""
+    return ", ".join(part for part in (clean(outlet), day_of(published)) if part)
+
+
+def span_text(brief: Brief) -> str:
+    """The span of days the brief's articles cover, for the masthead."""
+    first, last = brief.first_date, brief.last_date
+    if not first or not last:
+        return "Article dates not known"
+    return f"Covers {first}" if first == last else f"Covers {first} to {last}"
+
+
+def pages_text(pages: int | None) -> str:
+    """What the brief was cut to fit, in words: ``one page``, ``3 pages``."""
+    if pages is None:
+        return "the page"
+    return "one page" if pages == 1 else f"{pages} pages"
+
+
+# ---------------------------------------------------------------------------------------------
+# The shipped font
+
+
+def fonts_dir() -> Path:
+    """The folder of the page's font files and their licence."""
+    return templates_dir() / "fonts"
+
+
+@functools.cache
+def _woff_base64(path: Path) -> str:
+    """A TrueType font as WOFF (the same font data, zlib-compressed), base64, for a data URL."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path))
+    font.flavor = "woff"
+    out = io.BytesIO()
+    font.save(out)
+    return base64.b64encode(out.getvalue()).decode("ascii")
+
+
+@functools.lru_cache(maxsize=2)
+def font_css(embed: bool) -> str:
+    """The ``@font-face`` rules of the shipped font. ``embed`` puts the font inside the page
+    (``data:`` URLs: an HTML file that a browser prints with the font it was fitted with);
+    otherwise they name the files in the package, which the PDF's fetcher allows."""
+    rules = []
+    for name, weight in FONT_FILES:
+        path = (fonts_dir() / name).resolve()
+        if embed:
+            src = f'url("data:font/woff;base64,{_woff_base64(path)}") format("woff")'
+        else:
+            src = f'url("{path.as_uri()}") format("truetype")'
+        rules.append(
+            f'@font-face {{ font-family: "{FONT_FAMILY}"; font-style: normal; '
+            f"font-weight: {weight}; src: {src}; }}"
+        )
+    return "\n".join(rules)
+
+
 # ---------------------------------------------------------------------------------------------
 # Environment and context
 
@@ -270,7 +364,41 @@ def _appendix_articles(brief: Brief) -> list[dict[str, Any]]:
     return articles
 
 
-def _context(brief: Brief, *, paper: str = "A4", appendix: bool = False) -> dict[str, Any]:
+def _origins(brief: Brief) -> dict[str, str]:
+    """Each article's outlet and day (``origin_label``), by article id."""
+    origins = {s.article_id: origin_label(s.outlet, s.published) for s in brief.sources}
+    for analysis in getattr(brief, "analyses", None) or []:
+        art = analysis.article
+        origins.setdefault(art.id, origin_label(art.outlet, art.published))
+    return origins
+
+
+def _origin_functions(brief: Brief) -> dict[str, Any]:
+    """The template functions that say, beside a line, the outlets and days of the articles it
+    comes from: ``origin(refs)`` (``Yonhap, 2024-06-14; Kyodo, 2024-06-13``) and
+    ``origin_note(refs, markdown)`` (the same in parentheses after a space, or empty)."""
+    origins = _origins(brief)
+
+    def origin(refs: Iterable[Ref]) -> str:
+        labels: list[str] = []
+        for ref in refs:
+            label = origins.get(ref.article_id, "")
+            if label and label not in labels:
+                labels.append(label)
+        return "; ".join(labels)
+
+    def origin_note(refs: Iterable[Ref], markdown: bool = False) -> str:
+        text = origin(refs)
+        if not text:
+            return ""
+        return f" ({md(text) if markdown else text})"
+
+    return {"origin": origin, "origin_note": origin_note}
+
+
+def _context(
+    brief: Brief, *, paper: str = "A4", appendix: bool = False, embed_fonts: bool = False
+) -> dict[str, Any]:
     """What every template is given."""
     return {
         "brief": brief,
@@ -278,6 +406,11 @@ def _context(brief: Brief, *, paper: str = "A4", appendix: bool = False) -> dict
         "appendix": appendix,
         "caveat_groups": _caveat_groups(brief.caveats),
         "appendix_articles": _appendix_articles(brief) if appendix else [],
+        "span": span_text(brief),
+        "fitted_to": pages_text(brief.pages),
+        "font_family": FONT_FAMILY,
+        "font_css": font_css(embed_fonts),
+        **_origin_functions(brief),
     }
 
 
@@ -290,14 +423,19 @@ def _finish(text: str) -> str:
 # Renderers
 
 
-def render_html(brief: Brief, *, paper: str = "A4", appendix: bool = True) -> str:
-    """The brief as one self-contained HTML file (inline CSS, no scripts, no remote anything).
+def render_html(
+    brief: Brief, *, paper: str = "A4", appendix: bool = True, embed_fonts: bool = True
+) -> str:
+    """The brief as one self-contained HTML file (inline CSS and font, no scripts, no remote
+    anything).
 
     With ``appendix`` the referenced sentences follow the page, and every reference label
-    links to its sentence (``#ref-<article_id>-<sid>``).
+    links to its sentence (``#ref-<article_id>-<sid>``). ``embed_fonts=False`` names the
+    package's font files instead of carrying them, for the PDF layout.
     """
     template = _env().get_template("brief.html")
-    return _finish(template.render(_context(brief, paper=paper, appendix=appendix)))
+    context = _context(brief, paper=paper, appendix=appendix, embed_fonts=embed_fonts)
+    return _finish(template.render(context))
 
 
 def render_markdown(brief: Brief) -> str:
@@ -308,6 +446,58 @@ def render_markdown(brief: Brief) -> str:
 def render_text(brief: Brief) -> str:
     """The brief as plain text wrapped to ``TEXT_WIDTH`` columns, for email."""
     return _finish(_env().get_template("brief.txt").render(_context(brief)))
+
+
+def email_address(value: str, option: str = "--email-from") -> str:
+    """``value`` as one mail address header value (``Name <name@example.org>`` or
+    ``name@example.org``); :class:`UsageError` naming ``option`` when it is not one."""
+    from email.utils import formataddr, getaddresses
+
+    text = str(value).strip()
+    found = getaddresses([text]) if text and not _CONTROL_RE.search(text) else []
+    if len(found) == 1:
+        name, addr = found[0]
+        local, at, domain = addr.partition("@")
+        if at and local and domain and "@" not in domain and " " not in addr:
+            return formataddr((name, addr))
+    raise UsageError(
+        f"{option}: {value!r} is not one email address "
+        "(use name@example.org or 'Name <name@example.org>')"
+    )
+
+
+def render_email(
+    brief: Brief,
+    *,
+    sender: str | None = None,
+    to: Sequence[str] = (),
+    now: Any = None,
+) -> bytes:
+    """The brief as an email message (RFC 5322, MIME multipart/alternative): the plain-text
+    brief, then an HTML part with inline styles that loads nothing (no links to fetch, no
+    images, no fonts, no stylesheets), so any mail client shows it as it is and fetches nothing.
+
+    ``sender`` is the From address (:data:`DEFAULT_SENDER` if not given); ``to`` the
+    recipients, if any (a mail tool may add them); ``now`` the Date (default: now).
+    """
+    from email import policy
+    from email.message import EmailMessage
+    from email.utils import format_datetime, localtime, make_msgid
+
+    from_addr = email_address(sender or DEFAULT_SENDER, "--email-from")
+    recipients = [email_address(addr, "--email-to") for addr in to]
+    msg = EmailMessage(policy=policy.default)
+    msg["Subject"] = clean(f"{brief.title} — {brief.date}")
+    msg["From"] = from_addr
+    if recipients:
+        msg["To"] = ", ".join(recipients)
+    msg["Date"] = format_datetime(now or localtime())
+    domain = from_addr.rpartition("@")[2].rstrip(">") or "localhost"
+    msg["Message-ID"] = make_msgid(domain=domain)
+    msg.set_content(render_text(brief))
+    html = _env().get_template("brief-email.html").render(_context(brief))
+    msg.add_alternative(_finish(html), subtype="html")
+    return msg.as_bytes()
 
 
 def check_url(url: str) -> str:
@@ -358,15 +548,15 @@ def _document(brief: Brief, paper: str) -> Any:
     """The WeasyPrint layout of the page (no appendix), with the local-only fetcher."""
     import weasyprint
 
-    html = render_html(brief, paper=paper, appendix=False)
+    html = render_html(brief, paper=paper, appendix=False, embed_fonts=False)
     return weasyprint.HTML(
         string=html, base_url=str(templates_dir()), url_fetcher=_fetcher()
     ).render()
 
 
 def render_pdf(brief: Brief, *, paper: str = "A4") -> bytes:
-    """The brief as PDF (no appendix); :func:`briefing.brief.fit.fit_one_page` first keeps it to
-    one page."""
+    """The brief as PDF (no appendix); :func:`briefing.brief.fit.fit_pages` first keeps it to
+    its pages."""
     return _document(brief, paper).write_pdf()
 
 
@@ -384,8 +574,16 @@ def render_json(brief: Brief) -> str:
     return brief.model_dump_json(indent=2) + "\n"
 
 
-def render(brief: Brief, fmt: str, *, paper: str = "A4") -> bytes | str:
-    """Render in one of ``html``, ``md``, ``txt`` (``str``) or ``pdf`` (``bytes``)."""
+def render(
+    brief: Brief,
+    fmt: str,
+    *,
+    paper: str = "A4",
+    sender: str | None = None,
+    to: Sequence[str] = (),
+) -> bytes | str:
+    """Render in one of ``html``, ``md``, ``txt``, ``json`` (``str``), ``pdf`` or ``eml``
+    (``bytes``); ``sender`` and ``to`` are the email's From and To."""
     fmt = str(fmt).lower().lstrip(".")
     if fmt in ("html", "htm"):
         return render_html(brief, paper=paper, appendix=True)
@@ -397,6 +595,8 @@ def render(brief: Brief, fmt: str, *, paper: str = "A4") -> bytes | str:
         return render_pdf(brief, paper=paper)
     if fmt == "json":
         return render_json(brief)
+    if fmt == "eml":
+        return render_email(brief, sender=sender, to=to)
     raise UsageError(f"unknown output format {fmt!r}; use one of: {', '.join(FORMATS)}")
 
 
@@ -412,11 +612,18 @@ def format_for(path: str | Path) -> str:
         ) from None
 
 
-def write(brief: Brief, out_path: str | Path, *, paper: str = "A4") -> Path:
+def write(
+    brief: Brief,
+    out_path: str | Path,
+    *,
+    paper: str = "A4",
+    sender: str | None = None,
+    to: Sequence[str] = (),
+) -> Path:
     """Render ``brief`` in the format the suffix of ``out_path`` names and write it there."""
     path = Path(out_path)
     fmt = format_for(path)
-    data = render(brief, fmt, paper=paper)
+    data = render(brief, fmt, paper=paper, sender=sender, to=to)
     if isinstance(data, bytes):
         path.write_bytes(data)
     else:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import re
 import time
 
 import click
@@ -16,8 +19,11 @@ _EXAMPLES = """
 Examples:
   briefing build examples/articles -o brief.html
   briefing build today/*.html -o brief.pdf --paper Letter
+  briefing build today/ -o brief.eml --email-from 'Desk <desk@example.org>'
+  briefing build today/ -o brief.md --pages 2
   cat article.txt | briefing build - -o brief.md
 """
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @click.command(epilog=_EXAMPLES)
@@ -29,7 +35,7 @@ Examples:
     required=True,
     type=click.Path(dir_okay=False),
     help="Where to write the brief; the suffix picks the format: .html, .pdf, .md, "
-    ".txt (for email) or .json (data).",
+    ".txt, .json (data) or .eml (an email message, plain text and HTML).",
 )
 @click.option(
     "--paper",
@@ -39,6 +45,20 @@ Examples:
     help="Page size the brief must fit on.",
 )
 @click.option(
+    "--pages",
+    "pages",
+    default=None,
+    metavar="N",
+    help="Cut the brief to fit N pages, in any format. Default: one page for .pdf, .html and "
+    ".eml; .md, .txt and .json keep every item.",
+)
+@click.option(
+    "--all",
+    "keep_all",
+    is_flag=True,
+    help="Keep every item, in any format: the PDF takes as many pages as it needs.",
+)
+@click.option(
     "--date",
     "date",
     default=None,
@@ -46,6 +66,22 @@ Examples:
     "are left out. Default: today, no filter.",
 )
 @click.option("--title", default=None, help="Title of the brief.")
+@click.option(
+    "--email-from",
+    "email_from",
+    default=None,
+    metavar="ADDRESS",
+    help="From address of an .eml brief. Env: BRIEFING_EMAIL_FROM. "
+    "Default: Briefing <briefing@localhost>.",
+)
+@click.option(
+    "--email-to",
+    "email_to",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A recipient of an .eml brief (repeatable). Env: BRIEFING_EMAIL_TO, comma-separated. "
+    "Default: none (the mail tool adds them).",
+)
 @model_options(
     BACKEND_HELP,
     MODEL_HELP,
@@ -72,8 +108,12 @@ def build(
     paths: tuple[str, ...],
     output: str,
     paper: str,
+    pages: str | None,
+    keep_all: bool,
     date: str | None,
     title: str | None,
+    email_from: str | None,
+    email_to: tuple[str, ...],
     backend: str | None,
     model: str | None,
     base_url: str | None,
@@ -84,13 +124,27 @@ def build(
 ) -> None:
     """Make the one-page brief from PATHS."""
     from briefing import pipeline
-    from briefing.brief.render import format_for, write
+    from briefing.brief.render import PAGED_FORMATS, email_address, format_for, write
 
     settings = load_settings(backend, model, base_url, max_concurrency)
     try:
         fmt = format_for(output)
     except BriefingError as e:
         raise click.UsageError(str(e)) from None
+    date = _day(date)
+    limit = _page_limit(pages, keep_all, fmt in PAGED_FORMATS)
+    sender = email_from or os.environ.get("BRIEFING_EMAIL_FROM") or None
+    recipients = list(email_to) or [
+        a for a in os.environ.get("BRIEFING_EMAIL_TO", "").split(",") if a.strip()
+    ]
+    if fmt == "eml":
+        try:  # a bad address fails before the articles are read
+            if sender:
+                email_address(sender, "--email-from")
+            for addr in recipients:
+                email_address(addr, "--email-to")
+        except BriefingError as e:
+            fail(str(e))
     page = "A4" if paper.lower() == "a4" else "Letter"
     started = time.perf_counter()
     loaded = load(paths, say_none=True, progress=not quiet, day=date)
@@ -101,23 +155,55 @@ def build(
     brief = pipeline.compose(
         loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run
     )
-    if fmt != "json":  # the data keeps every item; the page keeps what fits
-        brief = pipeline.fit(brief, paper=page)
+    if limit is not None:
+        brief = pipeline.fit(brief, paper=page, pages=limit)
     try:
-        out = write(brief, output, paper=page)
+        out = write(brief, output, paper=page, sender=sender, to=recipients)
     except OSError as e:
         fail(f"cannot write {output}: {(e.strerror or str(e)).lower()}")
     if not quiet:
+        kept = (
+            f"{brief.omitted} item(s) left out to fit {limit} page(s)"
+            if limit is not None
+            else "every item kept"
+        )
         click.echo(
             f"briefing: wrote {out}: {len(loaded.analyses)} article(s) read, "
             f"{len(loaded.errors)} skipped, "
             f"{len(brief.bottom_line) + len(brief.developments)} development(s), "
-            f"{brief.omitted} item(s) left out to fit one page, "
-            f"{time.perf_counter() - started:.1f} s",
+            f"{kept}, {time.perf_counter() - started:.1f} s",
             err=True,
         )
     if loaded.errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
+
+
+def _day(value: str | None) -> str | None:
+    """``--date`` as a real calendar day (YYYY-MM-DD); one line and exit 2 otherwise."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if not _DATE_RE.fullmatch(text):
+            raise ValueError
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        fail(f"--date: {value!r} is not a date; use YYYY-MM-DD, e.g. 2024-06-14")
+
+
+def _page_limit(pages: str | None, keep_all: bool, paged: bool) -> int | None:
+    """How many pages to cut the brief to (None: keep every item): ``--pages N``, ``--all``,
+    or the format's default (one page for PDF, HTML and email)."""
+    if pages is not None and keep_all:
+        fail("--pages and --all cannot be used together")
+    if keep_all:
+        return None
+    if pages is None:
+        return 1 if paged else None
+    text = pages.strip()
+    if not text.isdigit() or int(text) < 1:
+        fail(f"--pages: {pages!r} is not a number of pages (a whole number, 1 or more)")
+    return int(text)
 
 
 def _dry_run(analyses: list, settings: object) -> None:

@@ -89,7 +89,10 @@ def test_the_pdf_is_one_page_whatever_the_number_of_articles(tmp_path, n, paper)
         assert (
             f"{brief.omitted} lower-ranked item"
             in CliRunner()
-            .invoke(main, ["build", str(folder), "-o", str(tmp_path / "b.txt"), "--quiet"])
+            .invoke(
+                main,
+                ["build", str(folder), "-o", str(tmp_path / "b.txt"), "--quiet", "--pages", "1"],
+            )
             .output
             or True
         )

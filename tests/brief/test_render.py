@@ -224,7 +224,9 @@ def test_html_escapes_article_text(evil: Brief) -> None:
 def test_html_loads_nothing_remote(evil: Brief) -> None:
     html = render.render_html(evil)
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
-    assert "@import" not in html and "url(" not in html
+    assert "@import" not in html
+    # the one url() is the shipped font, inside the page
+    assert re.findall(r"url\(\s*([^,]*,)", html) == ['"data:font/woff;base64,'] * 2
     assert not re.search(r"<(?:link|script|iframe|object|embed|img)\b", html, re.I)
 
 
@@ -285,9 +287,12 @@ def test_text_strips_control_characters() -> None:
 
 
 def test_omitted_line_in_every_format(brief: Brief) -> None:
-    cut = brief.model_copy(update={"omitted": 7})
+    cut = brief.model_copy(update={"omitted": 7, "pages": 1})
     for out in (render.render_html(cut), render.render_markdown(cut), render.render_text(cut)):
         assert "7 lower-ranked items left out to fit one page" in out
+    cut = brief.model_copy(update={"omitted": 7, "pages": 3})
+    for out in (render.render_html(cut), render.render_markdown(cut), render.render_text(cut)):
+        assert "7 lower-ranked items left out to fit 3 pages" in out
 
 
 # --- PDF and fitting ---------------------------------------------------------------------------
@@ -327,7 +332,7 @@ def test_fit_one_page_drops_lowest_ranked(big: Brief, fitted: Brief) -> None:
 
 def test_fit_one_page_is_noop_when_it_fits(brief: Brief) -> None:
     fitted = fit.fit_one_page(brief)
-    assert fitted.model_dump() == brief.model_dump() and fitted.omitted == 0
+    assert fitted.model_dump() == {**brief.model_dump(), "pages": 1} and fitted.omitted == 0
     assert fitted.analyses == brief.analyses
 
 
@@ -374,7 +379,9 @@ def test_pdf_fetches_nothing(evil: Brief, monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(render, "check_url", spy)
     assert render.render_pdf(evil).startswith(b"%PDF")
-    assert not [u for u in seen if not u.startswith("data:")]
+    fonts = {(render.fonts_dir() / name).resolve().as_uri() for name, _ in render.FONT_FILES}
+    assert not [u for u in seen if not u.startswith("data:") and u not in fonts]
+    assert fonts <= set(seen)  # the page is set in the shipped font
 
 
 # --- Dispatch ----------------------------------------------------------------------------------
