@@ -14,8 +14,7 @@ URLs and files inside the templates folder: nothing in a brief can make the prog
 remote resource. Fitting the brief to its pages (:mod:`briefing.brief.fit`) lays it out here,
 with :func:`page_count`.
 
-The email (``.eml``) is a MIME message, multipart/alternative: the plain-text brief and an HTML
-part styled inline, with no external resource of any kind, for mail clients.
+The email (``.eml``) is :mod:`briefing.brief.mail`'s.
 """
 
 from __future__ import annotations
@@ -52,7 +51,6 @@ SUFFIXES: dict[str, str] = {
 # The formats that are pages: cut to one page unless asked otherwise (``--pages``, ``--all``).
 # Markdown, text and JSON keep every item unless a number of pages is asked for.
 PAGED_FORMATS: frozenset[str] = frozenset({"html", "pdf", "eml"})
-DEFAULT_SENDER = "Briefing <briefing@localhost>"
 
 # The page's font, shipped in templates/fonts/ (Source Sans Pro, SIL OFL 1.1; see NOTICE.md),
 # under a family name of its own so that no installed font of the same name can stand in for it.
@@ -448,58 +446,6 @@ def render_text(brief: Brief) -> str:
     return _finish(_env().get_template("brief.txt").render(_context(brief)))
 
 
-def email_address(value: str, option: str = "--email-from") -> str:
-    """``value`` as one mail address header value (``Name <name@example.org>`` or
-    ``name@example.org``); :class:`UsageError` naming ``option`` when it is not one."""
-    from email.utils import formataddr, getaddresses
-
-    text = str(value).strip()
-    found = getaddresses([text]) if text and not _CONTROL_RE.search(text) else []
-    if len(found) == 1:
-        name, addr = found[0]
-        local, at, domain = addr.partition("@")
-        if at and local and domain and "@" not in domain and " " not in addr:
-            return formataddr((name, addr))
-    raise UsageError(
-        f"{option}: {value!r} is not one email address "
-        "(use name@example.org or 'Name <name@example.org>')"
-    )
-
-
-def render_email(
-    brief: Brief,
-    *,
-    sender: str | None = None,
-    to: Sequence[str] = (),
-    now: Any = None,
-) -> bytes:
-    """The brief as an email message (RFC 5322, MIME multipart/alternative): the plain-text
-    brief, then an HTML part with inline styles that loads nothing (no links to fetch, no
-    images, no fonts, no stylesheets), so any mail client shows it as it is and fetches nothing.
-
-    ``sender`` is the From address (:data:`DEFAULT_SENDER` if not given); ``to`` the
-    recipients, if any (a mail tool may add them); ``now`` the Date (default: now).
-    """
-    from email import policy
-    from email.message import EmailMessage
-    from email.utils import format_datetime, localtime, make_msgid
-
-    from_addr = email_address(sender or DEFAULT_SENDER, "--email-from")
-    recipients = [email_address(addr, "--email-to") for addr in to]
-    msg = EmailMessage(policy=policy.default)
-    msg["Subject"] = clean(f"{brief.title} — {brief.date}")
-    msg["From"] = from_addr
-    if recipients:
-        msg["To"] = ", ".join(recipients)
-    msg["Date"] = format_datetime(now or localtime())
-    domain = from_addr.rpartition("@")[2].rstrip(">") or "localhost"
-    msg["Message-ID"] = make_msgid(domain=domain)
-    msg.set_content(render_text(brief))
-    html = _env().get_template("brief-email.html").render(_context(brief))
-    msg.add_alternative(_finish(html), subtype="html")
-    return msg.as_bytes()
-
-
 def check_url(url: str) -> str:
     """Return ``url`` if the PDF renderer may load it; raise :class:`ValueError` otherwise.
 
@@ -596,6 +542,8 @@ def render(
     if fmt == "json":
         return render_json(brief)
     if fmt == "eml":
+        from briefing.brief.mail import render_email
+
         return render_email(brief, sender=sender, to=to)
     raise UsageError(f"unknown output format {fmt!r}; use one of: {', '.join(FORMATS)}")
 

@@ -124,7 +124,8 @@ def build(
 ) -> None:
     """Make the one-page brief from PATHS."""
     from briefing import pipeline
-    from briefing.brief.render import PAGED_FORMATS, email_address, format_for, write
+    from briefing.brief.mail import email_address
+    from briefing.brief.render import PAGED_FORMATS, format_for, write
 
     settings = load_settings(backend, model, base_url, max_concurrency)
     try:
