@@ -129,3 +129,43 @@ def test_a_quoted_term_is_not_given_to_the_last_speaker():
 def test_a_quoted_piece_after_a_comma_or_closing_the_sentence_is_still_speech():
     text = "“We will fight this,” Mayor Dana Kell said. She would act “without delay.”"
     assert "without delay" in [a.content.text for a in _atts(text)]
+
+
+# -- a line that opens on a name and a colon ---------------------------------------------------
+
+
+def test_a_headline_that_opens_on_a_name_and_a_colon():
+    text = (
+        "Nora Vance: ‘We Will Not Raise Taxes.’\n\n"
+        "Governor Nora Vance said on Monday that the budget would balance."
+    )
+    a = _with_cue(text, ":")
+    assert (a.source.text, a.source.canonical) == ("Nora Vance", "Nora Vance")
+    assert _spans(a) == (
+        _span(text, "Nora Vance"),
+        (10, 11),
+        _span(text, "We Will Not Raise Taxes"),
+    )
+
+
+def test_a_colon_after_a_label_or_a_name_never_named_again_is_no_attribution():
+    text = "Q: Did the agency help you?\n\nBudget Talks Collapse: What Comes Next.\n\nIt rained."
+    assert not any(a.cue and a.cue.text == ":" for a in _atts(text))
+
+
+# -- "cited", and a report that goes on past its "citing" --------------------------------------
+
+
+def test_cited_takes_its_object():
+    text = "Governor Hale cited a 2001 memo from the agency, his office said."
+    found = [a for a in _atts(text) if a.cue and a.cue.text == "cited"]
+    outer = _with_cue(text, "said")
+    assert outer.content.text == "Governor Hale cited a 2001 memo from the agency"
+    assert not found or found[0].content.text == "a 2001 memo from the agency"
+
+
+def test_citing_inside_a_report_is_not_a_trailing_source():
+    text = "The Ledger reported, citing two aides, that the deal was off."
+    a = _with_cue(text, "reported")
+    assert a.source.text == "The Ledger"
+    assert not any(a.source and a.source.text == "two aides" for a in _atts(text))

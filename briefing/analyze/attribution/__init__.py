@@ -36,7 +36,7 @@ from briefing.analyze.attribution.context import (
     relative_source,
     sentence_of,
 )
-from briefing.analyze.attribution.headlines import caps_headline
+from briefing.analyze.attribution.headlines import caps_headline, name_colon
 from briefing.analyze.attribution.hedges import hedge_adverbs
 from briefing.analyze.attribution.interrupted import merge_interrupted
 from briefing.analyze.attribution.nested import nested_drafts
@@ -84,7 +84,8 @@ def find_attributions(
     ctx.coref = Coref(text, sentences, quotes, ctx.book, reg)
     for idx, sent in enumerate(sentences):
         found: list[Draft] = []
-        for rule in (caps_headline, quote_first, trailing_source, leading_according, passive_by):
+        rules = (caps_headline, name_colon, quote_first, trailing_source, leading_according)
+        for rule in (*rules, passive_by):
             found = rule(ctx, sent, idx)
             if found:
                 break

@@ -17,6 +17,7 @@ from briefing.analyze.attribution.context import (
     via_of,
     words_of,
 )
+from briefing.analyze.sources import person_names
 from briefing.models import Sentence, Span
 
 
@@ -102,3 +103,42 @@ def caps_headline(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
                 )
             )
     return out
+
+
+# "Marco Rubio: 'You Don't Win ...'", "Graham: Trump's Rhetoric Destroying ...", "PENCE: Well,
+# ...": a line that opens on a name and a colon, then what the name said
+_NAME_COLON = re.compile(r"(?P<name>[A-Z][\w.’'-]*(?:[ \u00a0]+[A-Z][\w.’'-]*){0,3}):\s+(?=\S)")
+# a name shorter than this ("Q:", "A:") is an interviewer's or a label, not a speaker
+_MIN_NAME_CHARS = 3
+_OPENING, _CLOSING = "“‘\"'", "”’\"'"
+
+
+def name_colon(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
+    """A line that opens on a person's name and a colon ("Marco Rubio: ...", "PENCE: Well,
+    ..."): what follows the colon is the person's. The name must be one person's name, all of
+    the words before the colon, and must be named again elsewhere in the article."""
+    text = ctx.text
+    if sent.start > 0 and text[sent.start - 1] != "\n":
+        return []
+    m = _NAME_COLON.match(text, sent.start, sent.end)
+    if m is None:
+        return []
+    ns, ne = m.span("name")
+    names = person_names(m.group("name").title() if m.group("name").isupper() else m.group("name"))
+    if len(names) != 1 or names[0][2] != ne - ns:
+        return []
+    last = names[0][0].split()[-1]
+    if len(last) < _MIN_NAME_CHARS:
+        return []
+    again = re.compile(rf"\b{re.escape(last)}\b", re.I)
+    if not any(
+        not (sent.start <= w.start() < sent.end) for w in again.finditer(text, 0, len(text))
+    ):
+        return []
+    cs, ce = trim(text, m.end(), strip_final_punct(text, m.end(), sent.end))
+    if ce - cs > 2 and text[cs] in _OPENING and text[ce - 1] in _CLOSING:
+        cs, ce = trim(text, cs + 1, ce - 1, " \t\n\u00a0,.")  # "Reid: 'Never underestimate him.'"
+    if len(words_of(text[cs:ce])) < 2:
+        return []
+    cue = Span(text=":", start=ne, end=ne + 1)
+    return [Draft(source_at(ctx, ns, ne, idx), cue, (cs, ce))]

@@ -34,6 +34,12 @@ _PASSIVE_BY = re.compile(
 )
 
 
+def _ends_on_cue(ctx: Context, span: tuple[int, int]) -> bool:
+    """Whether a stretch of text ends on a reporting cue ("The Post reported")."""
+    s, e = span
+    return any(m.end() == e for m in ctx.cue_re.finditer(ctx.text, max(s, e - 40), e))
+
+
 def trailing_source(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
     """Pattern 2: '..., KCNA said.' / '..., according to X.' / '..., said X.'"""
     text = ctx.text
@@ -57,6 +63,9 @@ def trailing_source(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
         if text[bs] in CLOSE_MARKS + '"':
             content = trim(ctx.text, sent.start, bs + 1)
         pm = re.match(r"(according to|as reported by|citing)\s+", tail, re.I)
+        if pm and _ends_on_cue(ctx, content):
+            # "The Post reported, citing a source, that ...": the report goes on past the source
+            continue
         if pm:
             np = np_after(ctx, be + pm.end(), end)
             if np:
