@@ -33,7 +33,7 @@ WSW_TARGET = polnear.GOAL_WSW  # 0.60
 
 # the dev figures when these floors were set, less MARGIN; raise them as the engine improves
 MARGIN = 0.02
-SOURCE_MEASURED, CONTENT_MEASURED, WSW_MEASURED = 0.764, 0.634, 0.573  # at 1615647
+SOURCE_MEASURED, CONTENT_MEASURED, WSW_MEASURED = 0.774, 0.651, 0.591  # at 17ca7c0
 SOURCE_REGRESSION = SOURCE_MEASURED - MARGIN
 CONTENT_REGRESSION = CONTENT_MEASURED - MARGIN
 WSW_REGRESSION = WSW_MEASURED - MARGIN
@@ -60,18 +60,21 @@ def test_the_dev_split_is_all_there(dev):
 
 @needs_polnear
 @pytest.mark.parametrize(
-    "figure, target, regression",
+    "figure, target, regression, met",
     [
-        ("source", SOURCE_TARGET, SOURCE_REGRESSION),
-        ("content", CONTENT_TARGET, CONTENT_REGRESSION),
-        ("who-said-what", WSW_TARGET, WSW_REGRESSION),
+        ("source", SOURCE_TARGET, SOURCE_REGRESSION, False),
+        ("content", CONTENT_TARGET, CONTENT_REGRESSION, True),
+        ("who-said-what", WSW_TARGET, WSW_REGRESSION, False),
     ],
     ids=["source", "content", "who-said-what"],
 )
-def test_dev_split_floors(dev, figure, target, regression):
+def test_dev_split_floors(dev, figure, target, regression, met):
+    """A target once met is held; one not yet met is an expected failure with the figure."""
     f1 = dev.f1(figure)
     assert f1 >= regression, f"PolNeAR dev {figure} F1 fell to {f1:.3f} (floor {regression:.3f})"
-    if f1 < target:
+    if met:
+        assert f1 >= target, f"PolNeAR dev {figure} F1 fell to {f1:.3f}, under the target {target}"
+    elif f1 < target:
         pytest.xfail(f"PolNeAR dev {figure} F1 is {f1:.3f}, under the target {target}")
 
 
