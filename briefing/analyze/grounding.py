@@ -158,10 +158,14 @@ class Grounding:
 
     # -- reading and aligning claims --------------------------------------------------------------
     def claims(self, text: str) -> tuple[Analysis, list[Claim]]:
-        """The text read by the engine, one claim a sentence with the holder it states."""
+        """The text read by the engine, one claim a sentence with the holder it states.
+
+        A claim is read by the engine's rules over its text, without the dependency parse
+        (``docs={}``): a summary's sentence states its holder plainly ("X said", "according to
+        X"), and the parse would cost several times the rest of a check."""
         from briefing.analyze.engine import analyze  # the engine is this module's caller too
 
-        san = analyze(Article(meta=ArticleMeta(id="summary", path="<summary>"), text=text))
+        san = analyze(Article(meta=ArticleMeta(id="summary", path="<summary>"), text=text), {})
         out = []
         for s in san.sentences:
             own = [a for a in san.attributions if s.id in a.sentence_ids and a.source is not None]
