@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from briefing.analyze.facts import Facts
 from briefing.analyze.grounding import Claim, Grounding, normalise
 from briefing.analyze.lexicon import lexicon
 from briefing.analyze.words import content_words
@@ -67,6 +68,7 @@ class _Judge:
     def __init__(self, analysis: Analysis) -> None:
         self.an = analysis
         self.ground = Grounding(analysis)
+        self.facts = Facts(analysis.sentences)
         self.sentences = {s.id: s for s in analysis.sentences}
 
     def cited_text(self, ids: list[str]) -> str:
@@ -128,6 +130,11 @@ class _Judge:
         problems = self.ground.judge_text(text)
         return problems[0][1].message if problems else None
 
+    def facts_right(self, text: str) -> str | None:
+        """Names, numbers, dates and polarity, as ``check`` judges them: the first problem."""
+        problems = self.facts.judge_text(text)
+        return problems[0][1].message if problems else None
+
     def line(self, text: str, ids: list[str]) -> str | None:
         return (
             self.ids(ids)
@@ -135,6 +142,7 @@ class _Judge:
             or self.verbatim(text, ids)
             or self.supported(text, ids)
             or self.attribution_right(text)
+            or self.facts_right(text)
         )
 
     def speaker(self, att: LLMAttribution, engine: list[Attribution]) -> Attribution | None:

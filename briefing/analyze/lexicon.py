@@ -42,9 +42,11 @@ from briefing.analyze.lexicon_schema import (
     Hedges,
     Injection,
     Names,
+    Numbers,
     OrgWords,
     ParseCues,
     Perturbations,
+    Polarity,
     Pronouns,
     RoleWords,
     SourcePhrases,
@@ -80,9 +82,11 @@ class Lexicon:
     hedges: Hedges
     injection: Injection
     names: Names
+    numbers: Numbers
     org_words: OrgWords
     parse_cues: ParseCues
     perturbations: Perturbations
+    polarity: Polarity
     pronouns: Pronouns
     role_words: RoleWords
     source_phrases: SourcePhrases

@@ -263,6 +263,13 @@ class Names(DataFile):
     party_words: LowerSet
 
 
+class Numbers(DataFile):
+    cardinals: Annotated[dict[LowerWord, int], Field(min_length=1)]
+    ordinals: Annotated[dict[LowerWord, int], Field(min_length=1)]
+    magnitudes: Annotated[dict[LowerWord, int], Field(min_length=1)]
+    percent: LowerWords
+
+
 class OrgWords(DataFile):
     words: TextSet
 
@@ -271,6 +278,29 @@ class Perturbations(DataFile):
     speech_cues: LowerSet
     finite_verbs: LowerWords
     swaps: Annotated[dict[Lower, Text], Field(min_length=1)]
+
+
+def _pairs_apart(value: Any) -> Any:
+    """A pair of one word twice, or a pair written twice (in either order), is a slip."""
+    if isinstance(value, list):
+        seen: dict[frozenset[str], int] = {}
+        for i, pair in enumerate(value, 1):
+            if not (isinstance(pair, list) and all(isinstance(w, str) for w in pair)):
+                continue  # the pair's own validation reports it
+            key = frozenset(w.strip() for w in pair)
+            if len(key) < len(pair):
+                raise ValueError(f"entry {i} pairs a word with itself ({pair[0]!r})")
+            if key in seen:
+                raise ValueError(f"entry {i} repeats entry {seen[key]} ({pair!r})")
+            seen[key] = i
+    return value
+
+
+class Polarity(DataFile):
+    negators: LowerSet
+    antonyms: Annotated[
+        tuple[tuple[LowerWord, LowerWord], ...], Field(min_length=1), BeforeValidator(_pairs_apart)
+    ]
 
 
 class Pronouns(DataFile):

@@ -15,7 +15,8 @@ from briefing.analyze.lexicon import lexicon
 _STOP = lexicon().stopwords.words
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The crude stem two forms of a word share: "supplies", "supplying", "supplied"."""
     w = word.lower().strip("’'")
     w = re.sub(r"(?:’s|'s)$", "", w)
     if len(w) > 5 and w.endswith("ies"):
@@ -29,7 +30,7 @@ def _stem(word: str) -> str:
 def content_words(text: str) -> set[str]:
     """The stems of the words that carry content."""
     return {
-        _stem(w)
+        stem(w)
         for w in re.findall(r"[A-Za-z][\w’'-]*|\d[\d,.]*", text)
         if w.lower() not in _STOP and len(w) > 1
     }

@@ -52,7 +52,7 @@ Examples:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def check(article: str, summary: str, fmt: str) -> None:
-    """Find misattribution in a summary of an article. Exit 1 when there are errors."""
+    """Find misattribution and misstated facts in a summary of an article. Exit 1 on errors."""
     from briefing import pipeline
     from briefing.ingest import load_article
 
@@ -70,7 +70,7 @@ def check(article: str, summary: str, fmt: str) -> None:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
         if result.passed and not result.findings:
-            click.echo("passed: no attribution problems found")
+            click.echo("passed: no problems found")
         for f in result.findings:
             click.echo(f"{f.severity}: {f.type}: {f.message}")
             click.echo(f"  summary: {f.summary_span.text!r}")

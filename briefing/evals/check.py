@@ -1,4 +1,4 @@
-"""``briefing check``: does a summary attribute what it says the way its article does?
+"""``briefing check``: does a summary say what its article says, attributed as the article does?
 
 The judgements are ``analyze.grounding``'s, the same ones ``verify`` applies to a model's lines,
 so the gate and the brief agree on every sentence. This module turns their problems into the
@@ -13,6 +13,15 @@ stable public findings:
 - a claim given to a speaker where the article has nothing like it: ``unsupported_attribution``;
 - a side's loaded term used as the summary's own words: ``characterization_adopted``.
 
+Beyond attribution, the judgements of ``analyze.facts``:
+
+- a name, place or organisation the article never mentions in any form: ``unsupported_entity``;
+- a number, amount, ordinal or date the article gives nowhere: ``number_mismatch``;
+- a clause that restates an article sentence but denies it, or says its opposite:
+  ``negation_flipped``;
+- a clause no sentence of the article supports: ``unsupported_claim`` (not where the summary
+  gives it to a speaker: that is ``unsupported_attribution``).
+
 Deterministic: the same article and summary give the same findings every time.
 """
 
@@ -23,7 +32,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from briefing.analyze import analyze
-from briefing.analyze.grounding import Grounding
+from briefing.analyze.facts import Facts
+from briefing.analyze.grounding import Claim, Grounding, Problem
 from briefing.models import Analysis, Article
 
 FindingType = Literal[
@@ -35,6 +45,10 @@ FindingType = Literal[
     "quote_wrong_speaker",
     "unsupported_attribution",
     "characterization_adopted",
+    "unsupported_entity",
+    "number_mismatch",
+    "negation_flipped",
+    "unsupported_claim",
 ]
 FINDING_TYPES: tuple[str, ...] = FindingType.__args__  # type: ignore[attr-defined]
 
@@ -66,6 +80,20 @@ class Checker:
     def __init__(self, article: Article | Analysis) -> None:
         self.an = article if isinstance(article, Analysis) else analyze(article)
         self.ground = Grounding(self.an)
+        self.facts = Facts(self.an.sentences)
+
+    def problems(self, summary: str) -> list[tuple[Claim, Problem]]:
+        """Attribution problems, then the facts', in the order of the summary's text. A claim
+        the summary gives to a speaker and the article does not support is one problem
+        (``unsupported_attribution``), not two."""
+        found = self.ground.judge_text(summary)
+        given = {(c.start, c.end) for c, p in found if p.type == "unsupported_attribution"}
+        facts = [
+            (c, p)
+            for c, p in self.facts.judge_text(summary)
+            if not (p.type == "unsupported_claim" and (c.start, c.end) in given)
+        ]
+        return sorted(found + facts, key=lambda cp: cp[0].start)
 
     def check(self, summary: str) -> CheckResult:
         findings = [
@@ -77,7 +105,7 @@ class Checker:
                 found=p.found,
                 evidence_sentence_ids=p.evidence,
             )
-            for c, p in self.ground.judge_text(summary)
+            for c, p in self.problems(summary)
         ]
         return CheckResult(
             passed=not any(f.severity == "error" for f in findings), findings=findings

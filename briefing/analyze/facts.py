@@ -1,0 +1,536 @@
+"""Facts: what an article gives beyond who said what, its names, numbers, dates and polarity.
+
+``grounding`` decides whether a claim keeps the article's speakers, chains and hedges; this
+module decides whether it keeps the article's facts, the judgements ``check`` reports as
+
+- ``unsupported_entity``: a name, place or organisation the article never mentions, in any of
+  the forms it may take (a surname for a full name, a demonym or a capital for a country, an
+  acronym for its words, the registry's aliases);
+- ``number_mismatch``: a number, amount, ordinal or date the article gives in no equivalent form
+  ("5bn", "5 billion" and "5,000,000,000" are one amount; "fourth" and "4th" one ordinal);
+- ``negation_flipped``: a clause that restates an article sentence but denies what it says, or
+  says the opposite ("closing" for "opening", from the antonyms of ``data/polarity.yaml``);
+- ``unsupported_claim``: a clause whose content words no article sentence has.
+
+Each is conservative: a false alarm costs a gate its users, so a judgement is made only where
+the article's own words show the difference. The article is read once (``Facts``), then asked of
+any number of claims; everything here is regular expressions and sets, no parse.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass, field
+
+from briefing.analyze.grounding import Claim, Problem, containment
+from briefing.analyze.lexicon import lexicon, registry
+from briefing.analyze.words import stem
+from briefing.ingest.sentences import split_sentences
+from briefing.models import Sentence
+
+_LEX = lexicon()
+_NUMBERS = _LEX.numbers
+_NEGATORS = _LEX.polarity.negators
+_STOP = _LEX.stopwords.words
+_TITLES = _LEX.titles.words
+_WEEKDAYS = {d.lower() for d in _LEX.calendar.weekdays}
+_MONTHS = {w.lower(): i for i, forms in enumerate(_LEX.calendar.months, 1) for w in forms}
+
+# A clause must share this share of its content words with an article sentence to restate it,
+# and at least this many of them.
+MIN_RESTATE = 0.5
+MIN_SHARED = 2
+# A word's opposite is looked for in any sentence the clause restates this closely: a sentence
+# that shares less may be about another time or another party ("were banned" before, "is
+# allowing" now).
+MIN_OPPOSITE = 0.6
+# A clause with fewer content words than this is too short to be a claim of its own.
+MIN_CLAIM_WORDS = 3
+# Below this best overlap with any sentence, and below the second share against the article's
+# words as a whole, no sentence of the article supports the clause.
+MAX_SUPPORT, MAX_ARTICLE_SUPPORT = 0.2, 0.34
+# A negator governs the first content word at most this many words after it.
+NEGATION_REACH = 3
+# A rounder number within this share of the article's ("about 32,000" for 31,873) is the same.
+ROUNDING = 0.1
+# Shortest root that a demonym and its country must share ("Israel" in "Israeli").
+MIN_ROOT = 4
+
+# Words, with "didn't" read as "did" and "n't", and "U.S." as one word.
+_TOKEN = re.compile(
+    r"(?:[A-Z]\.){2,}|n[’']t\b|[A-Za-z]+(?=n[’']t\b)|[A-Za-z][\w’'&]*(?:-[\w’'&]+)*"
+)
+# A number in digits, with a currency sign before it; what follows is read by ``_number_at``.
+_DIGITS = re.compile(
+    r"(?<![\w.,/:])(?<![A-Za-z]-)([$€£]\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d,]\d)"
+)
+_ATTACHED = re.compile(r"[A-Za-z]+\b|\s?%")
+_NEXT_WORD = re.compile(r"\s+(?:of\s+)?([A-Za-z]+(?:\s(?:cent|points))?)")
+_ORDINAL_SUFFIX = ("st", "nd", "rd", "th")
+_CLAUSE_CUT = re.compile(r"[,;:]\s|\s[-–—]\s|\s(?=(?:but|while|whereas|although|because)\s)")
+_ABOUT_ARTICLE = re.compile(r"\b(?:the|this) (?:article|account|report|story)\b", re.IGNORECASE)
+_KEEP_DOUBLE = "aeioulsdfz"  # "added", "calling", "passed": the double letter is the word's
+_OPENERS = ".!?:;\"“‘'(–—-"
+_DEMONYM_SUFFIXES = ("ians", "ian", "eans", "ean", "ans", "an", "ese", "ish", "is", "i", "n", "s")
+_ANTONYMS: dict[str, set[str]] = {}
+
+
+@functools.cache
+def key(word: str) -> str:
+    """The form two spellings of a word are compared in: its stem without a final "e"
+    ("close", "closing", "closed" -> "clos")."""
+    low = word.lower()
+    k = stem(low)
+    if k != low and len(k) > 3 and k[-1] == k[-2] and k[-1] not in _KEEP_DOUBLE:
+        return k[:-1]  # "cutting" -> "cut", "stopped" -> "stop"
+    return k[:-1] if len(k) > 3 and k.endswith("e") else k
+
+
+for _a, _b in _LEX.polarity.antonyms:
+    _ANTONYMS.setdefault(key(_a), set()).add(key(_b))
+    _ANTONYMS.setdefault(key(_b), set()).add(key(_a))
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return re.sub(r"(?:[’']s?)$", "", self.text.lower())
+
+    @property
+    def key(self) -> str:
+        return key(self.low)
+
+    @property
+    def capital(self) -> bool:
+        return self.text[0].isupper()
+
+    @property
+    def content(self) -> bool:
+        return self.low not in _STOP and self.low not in _NEGATORS and len(self.low) > 1
+
+
+def tokens(text: str, base: int = 0) -> list[Token]:
+    return [Token(m.group(0), base + m.start(), base + m.end()) for m in _TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as written (``text``) and as compared (``value``; an ordinal apart)."""
+
+    value: float
+    figure: float  # the value as written, before its magnitude: 5 of "5 billion"
+    ordinal: bool
+    start: int
+    end: int
+    text: str
+    digits: bool  # written in digits (a digit ordinal may stand for a day or a cardinal)
+
+    @property
+    def significant(self) -> int:
+        """Significant digits: 32,000 has 2, 32,500 has 3."""
+        n = f"{self.value:.6g}".replace(".", "").replace("-", "").lstrip("0").split("e")[0]
+        return len(n.rstrip("0")) or 1
+
+
+def _scale(text: str, pos: int) -> tuple[float, int, str]:
+    """The magnitude or percent written after ``pos`` ("5 million", "5bn", "5%"), as
+    (factor, end, unit); a factor of 0 for letters that make the number a code ("5G")."""
+    m = _ATTACHED.match(text, pos)
+    if m:
+        word = m.group(0).strip().lower()
+        if word == "%":
+            return 1.0, m.end(), "%"
+        if word in _ORDINAL_SUFFIX:
+            return 1.0, m.end(), "ordinal"
+        if word in _NUMBERS.magnitudes:
+            return float(_NUMBERS.magnitudes[word]), m.end(), word
+        return 0.0, m.end(), ""
+    m = _NEXT_WORD.match(text, pos)
+    if m:
+        word = m.group(1).lower()
+        if word in _NUMBERS.magnitudes:
+            return float(_NUMBERS.magnitudes[word]), m.end(), word
+        if word in _NUMBERS.percent or word.split()[0] in _NUMBERS.percent:
+            return 1.0, m.end(), "%"
+    return 1.0, pos, ""
+
+
+def numbers(text: str, base: int = 0) -> list[Number]:
+    """Every number in ``text``: digits ("32,000", "$5bn", "4th", "40%") and words ("five",
+    "twenty-five", "fourth")."""
+    out: list[Number] = []
+    for m in _DIGITS.finditer(text):
+        value = float(m.group(2).replace(",", "") + (m.group(3) or ""))
+        factor, end, unit = _scale(text, m.end())
+        if factor == 0.0:
+            continue
+        out.append(
+            Number(
+                value * factor,
+                value,
+                unit == "ordinal",
+                base + m.start(),
+                base + end,
+                text[m.start() : end],
+                True,
+            )
+        )
+    for t in tokens(text):
+        parts = t.low.split("-")
+        if all(p in _NUMBERS.cardinals for p in parts):
+            value = float(sum(_NUMBERS.cardinals[p] for p in parts))
+            factor, end, _ = _scale(text, t.end)
+            span = text[t.start : end]
+            out.append(
+                Number(
+                    value * (factor or 1.0), value, False, base + t.start, base + end, span, False
+                )
+            )
+        elif t.low in _NUMBERS.ordinals:
+            value = float(_NUMBERS.ordinals[t.low])
+            out.append(Number(value, value, True, base + t.start, base + t.end, t.text, False))
+    return sorted(out, key=lambda n: n.start)
+
+
+def clauses(sentence: Sentence) -> list[tuple[int, int]]:
+    """The clauses of a sentence, as (start, end) offsets in the text the sentence is in."""
+    cuts = [0, *(m.end() for m in _CLAUSE_CUT.finditer(sentence.text)), len(sentence.text)]
+    return [
+        (sentence.start + a, sentence.start + b)
+        for a, b in zip(cuts, cuts[1:], strict=False)
+        if b > a
+    ]
+
+
+def _about_the_article(clause: str) -> bool:
+    """Does the clause speak of the article and its sourcing ("the article cites no independent
+    confirmation") rather than state something the article should support?"""
+    return bool(_ABOUT_ARTICLE.search(clause)) or any(
+        p.search(clause) for p in registry().unverified
+    )
+
+
+@dataclass
+class _Sent:
+    """One article sentence as this module reads it."""
+
+    sentence: Sentence
+    tokens: list[Token]
+    keys: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.keys = {t.key for t in self.tokens if t.content}
+
+    def negated(self, i: int) -> bool:
+        """Is the word at index ``i`` in the reach of a negator?"""
+        return any(t.low in _NEGATORS for t in self.tokens[max(0, i - NEGATION_REACH - 1) : i])
+
+    def quote(self, limit: int = 160) -> str:
+        text = " ".join(self.sentence.text.split())
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _span(toks: list[Token]) -> str:
+    return " ".join(t.text for t in toks)
+
+
+def _acronym(run: list[Token]) -> str:
+    return "".join(t.text[0] for t in run if t.capital).lower()
+
+
+def _runs(toks: list[Token], text: str, base: int) -> list[list[Token]]:
+    """Runs of capitalised words ("European Union", "House Foreign Affairs"), "of" inside."""
+    runs: list[list[Token]] = []
+    cur: list[Token] = []
+    for i, t in enumerate(toks):
+        gap = text[cur[-1].end - base : t.start - base] if cur else ""
+        joined = cur and gap.strip() == ""
+        if t.capital and (joined or not cur):
+            cur.append(t)
+            continue
+        if t.low == "of" and cur and i + 1 < len(toks) and toks[i + 1].capital:
+            cur.append(t)
+            continue
+        if cur:
+            runs.append(cur)
+        cur = [t] if t.capital else []
+    if cur:
+        runs.append(cur)
+    return [[t for t in r if t.capital] for r in runs]
+
+
+class Facts:
+    """What one article gives, asked of any number of claims; the article is read once."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        reg = registry()
+        self.sents = [_Sent(s, tokens(s.text, s.start)) for s in sentences]
+        words = {t.low for s in self.sents for t in s.tokens}
+        self.vocab = words | {w.replace(".", "") for w in words}
+        self.capitals = {t.low for s in self.sents for t in s.tokens if t.capital}
+        text = " ".join(s.text for s in sentences)
+        for country, _ in reg.find_places(text):
+            for name in (country.name, *country.demonyms, *country.metonyms):
+                for t in tokens(name):
+                    self.vocab |= {t.low, t.low.replace(".", "")}
+                    self.capitals.add(t.low)
+        for outlet, _ in reg.find_outlets(text):
+            for alias in outlet.aliases:
+                self.vocab |= {t.low for t in tokens(alias)}
+        self.acronyms = {
+            _acronym(r)
+            for s in self.sents
+            for r in _runs(s.tokens, s.sentence.text, s.sentence.start)
+            if len(r) > 1
+        }
+        self.keys = {k for s in self.sents for k in s.keys}
+        self.numbers = [
+            (n, s) for s in self.sents for n in numbers(s.sentence.text, s.sentence.start)
+        ]
+        self.months = {
+            _MONTHS[t.low] for s in self.sents for t in s.tokens if t.capital and t.low in _MONTHS
+        }
+        self.weekdays = {t.low for s in self.sents for t in s.tokens if t.low in _WEEKDAYS}
+
+    # -- alignment --------------------------------------------------------------------------------
+    def align(self, words: set[str]) -> tuple[_Sent | None, float]:
+        """The article sentence that holds most of these content words, and the share it holds."""
+        best = max(self.sents, key=lambda s: containment(words, s.keys), default=None)
+        return best, (containment(words, best.keys) if best is not None else 0.0)
+
+    def restated(self, words: set[str]) -> _Sent | None:
+        """The article sentence a clause of these content words restates, if one does."""
+        found = self.restating(words)
+        return found[0] if found else None
+
+    def restating(self, words: set[str], share: float = MIN_RESTATE) -> list[_Sent]:
+        """Every article sentence a clause of these content words restates, best first."""
+        found = [
+            s
+            for s in self.sents
+            if containment(words, s.keys) >= share and len(words & s.keys) >= MIN_SHARED
+        ]
+        return sorted(found, key=lambda s: -containment(words, s.keys))
+
+    # -- names ------------------------------------------------------------------------------------
+    def known(self, t: Token, run: list[Token]) -> bool:
+        """Does the article mention this word of a name, in any form it may take?"""
+        low = t.low
+        if low in self.vocab or low.replace(".", "") in self.vocab:
+            return True
+        if low in _STOP or low in _TITLES or low in _MONTHS or low in _WEEKDAYS:
+            return True
+        if t.text.isupper() and low.replace(".", "") in self.acronyms:
+            return True  # "EU" for "European Union"
+        if len(run) > 1 and _acronym(run) in self.vocab:
+            return True  # "European Union" for "EU"
+        for suffix in _DEMONYM_SUFFIXES:
+            root = low.removesuffix(suffix)
+            if (
+                root != low
+                and len(root) >= MIN_ROOT
+                and any(c.startswith(root) for c in self.capitals)
+            ):
+                return True  # "Ukrainian" for "Ukraine"
+        return len(low) >= MIN_ROOT and any(c.startswith(low) for c in self.capitals)
+
+    def judge_entities(self, sent: Sentence, toks: list[Token]) -> list[Problem]:
+        out = []
+        reg = registry()
+        for run in _runs(toks, sent.text, sent.start):
+            head = run[0]
+            before = sent.text[: head.start - sent.start].rstrip()
+            if len(run) == 1 and (not before or before[-1] in _OPENERS):
+                if not reg.find_places(head.text):
+                    continue  # "Previously, ...": a sentence's first word is capitalised anyway
+            unknown = [t for t in run if not self.known(t, run)]
+            if not unknown:
+                continue
+            name = _span(run)
+            words = {t.key for t in toks if t.content} - {t.key for t in unknown}
+            near = self.restated(words)
+            theirs = self._counterpart(run, near) if near else None
+            missing = ", ".join(f"“{t.text}”" for t in unknown)
+            where = f" ({near.sentence.id}: “{near.quote()}”)" if near else ""
+            if theirs:
+                message = f"Names “{name}”; the article has “{theirs}”{where}, never {missing}"
+            else:
+                message = f"Names “{name}”; the article never mentions {missing}"
+            out.append(
+                Problem(
+                    "unsupported_entity",
+                    message,
+                    theirs or "a name the article mentions",
+                    name,
+                    [near.sentence.id] if near else [],
+                )
+            )
+        return out
+
+    def _counterpart(self, run: list[Token], near: _Sent) -> str | None:
+        """The name in the article's sentence that the summary's name stands in for: the one
+        that shares a word with it ("Ozy Media" for "UFO Media")."""
+        mine = {t.low for t in run if t.low not in _TITLES}
+        for r in _runs(near.tokens, near.sentence.text, near.sentence.start):
+            theirs = {t.low for t in r if t.low not in _TITLES}
+            if theirs & mine and theirs != mine:
+                return " ".join(t.text for t in r)
+        return None
+
+    # -- numbers and dates ------------------------------------------------------------------------
+    def number_known(self, n: Number) -> bool:
+        """Does the article give this number in some form?"""
+        for a, _ in self.numbers:
+            if n.ordinal and not n.digits:  # "fourth": the article's 4th, in words or digits
+                if a.ordinal and a.value == n.value:
+                    return True
+            elif math.isclose(a.value, n.value) or math.isclose(a.figure, n.value):
+                return True  # the same value, or an amount's bare figure ("5" of "5 billion")
+            elif (
+                a.digits
+                and not a.ordinal
+                and abs(n.value - a.value) <= ROUNDING * a.value
+                and n.significant < a.significant
+            ):
+                return True  # "about 32,000" for 31,873
+        return False
+
+    def judge_numbers(self, sent: Sentence, toks: list[Token]) -> list[Problem]:
+        out = []
+        words = {t.key for t in toks if t.content}
+        near = self.restated(words)
+        for n in numbers(sent.text, sent.start):
+            if self.number_known(n):
+                continue
+            theirs = [
+                a
+                for a, s in self.numbers
+                if near is not None and s is near and a.ordinal == n.ordinal
+            ]
+            out.append(self._mismatch(n.text, [a.text for a in theirs], near))
+        for t in toks:
+            if (
+                t.capital
+                and t.low in _MONTHS
+                and t is not toks[0]
+                and _MONTHS[t.low] not in self.months
+            ):
+                out.append(self._mismatch(t.text, self._dates(near, _MONTHS), near))
+            elif t.low in _WEEKDAYS and t.low not in self.weekdays:
+                out.append(self._mismatch(t.text, self._dates(near, _WEEKDAYS), near))
+        return out
+
+    def _dates(self, near: _Sent | None, names: dict[str, int] | set[str]) -> list[str]:
+        return [t.text for t in near.tokens if t.capital and t.low in names] if near else []
+
+    def _mismatch(self, found: str, theirs: list[str], near: _Sent | None) -> Problem:
+        where = f" ({near.sentence.id}: “{near.quote()}”)" if near else ""
+        if theirs:
+            given = " and ".join(f"“{x}”" for x in dict.fromkeys(theirs))
+            message = f"The article gives {given}{where}; the summary says “{found}”"
+        else:
+            message = f"The summary says “{found}”, which the article gives nowhere{where}"
+        return Problem(
+            "number_mismatch",
+            message,
+            ", ".join(dict.fromkeys(theirs)) or "a figure the article gives",
+            found,
+            [near.sentence.id] if near else [],
+        )
+
+    # -- polarity ---------------------------------------------------------------------------------
+    def judge_polarity(self, toks: list[Token]) -> Problem | None:
+        words = {t.key for t in toks if t.content}
+        near = self.restated(words)
+        if near is None:
+            return None
+        mine = _Sent(near.sentence, toks)
+        # the summary denies what the article says
+        for i, t in enumerate(toks):
+            if t.low not in _NEGATORS:
+                continue
+            governed = next((u for u in toks[i + 1 : i + 1 + NEGATION_REACH] if u.content), None)
+            if governed is None:
+                continue
+            where = [j for j, u in enumerate(near.tokens) if u.key == governed.key]
+            if where and not any(near.negated(j) for j in where):
+                return self._flipped(near, f"{t.text} {governed.text}", governed.text)
+        # the summary says what the article denies
+        for j, u in enumerate(near.tokens):
+            if u.low not in _NEGATORS:
+                continue
+            after = [v for v in near.tokens[j + 1 : j + 1 + NEGATION_REACH] if v.content]
+            if not after or after[0].key not in words:
+                continue
+            if sum(v.key in words for v in after) < min(2, len(after)):
+                continue
+            at = [i for i, t in enumerate(toks) if t.key == after[0].key]
+            if at and not any(mine.negated(i) for i in at):
+                return self._flipped(near, after[0].text, f"{u.text} {after[0].text}")
+        # the summary puts a word's opposite in its place, in a sentence it restates
+        keys = {t.key for t in toks}
+        for other in self.restating(words, MIN_OPPOSITE):
+            for i, t in enumerate(toks):
+                opposite = _ANTONYMS.get(t.key)
+                if not opposite or t.key in other.keys or mine.negated(i):
+                    continue
+                for j, u in enumerate(other.tokens):
+                    if u.key in opposite and u.key not in keys and not other.negated(j):
+                        return self._flipped(other, t.text, u.text)
+        return None
+
+    def _flipped(self, near: _Sent, found: str, theirs: str) -> Problem:
+        return Problem(
+            "negation_flipped",
+            f"Says “{found}” where the article says “{theirs}” "
+            f"({near.sentence.id}: “{near.quote()}”)",
+            theirs,
+            found,
+            [near.sentence.id],
+        )
+
+    # -- support ----------------------------------------------------------------------------------
+    def judge_support(self, toks: list[Token]) -> Problem | None:
+        words = {t.key for t in toks if t.content}
+        if len(words) < MIN_CLAIM_WORDS:
+            return None
+        best, share = self.align(words)
+        if share >= MAX_SUPPORT or containment(words, self.keys) >= MAX_ARTICLE_SUPPORT:
+            return None
+        return Problem(
+            "unsupported_claim",
+            f"States “{_span(toks)}”, which no sentence of the article supports",
+            "content the article contains",
+            _span(toks),
+            [best.sentence.id] if best is not None and share > 0 else [],
+        )
+
+    # -- a whole text -----------------------------------------------------------------------------
+    def judge_text(self, text: str) -> list[tuple[Claim, Problem]]:
+        """Every problem of a text of one or more sentences, each with the sentence it is in."""
+        out: list[tuple[Claim, Problem]] = []
+        for sent in split_sentences(text):
+            toks = tokens(sent.text, sent.start)
+            claim = Claim(sent.start, sent.end, sent.text, None)
+            problems = self.judge_entities(sent, toks) + self.judge_numbers(sent, toks)
+            for a, b in clauses(sent):
+                part = [t for t in toks if a <= t.start < b]
+                flipped = self.judge_polarity(part)
+                if flipped is not None:
+                    problems.append(flipped)
+                unsupported = None if _about_the_article(text[a:b]) else self.judge_support(part)
+                if unsupported is not None:
+                    problems.append(unsupported)
+            seen: set[tuple[str, str | None]] = set()
+            for p in problems:
+                if (p.type, p.found) not in seen:
+                    seen.add((p.type, p.found))
+                    out.append((claim, p))
+        return out
