@@ -108,10 +108,12 @@ def test_the_article_is_read_once_and_any_summary_judged_fast():
 
 
 SUMMEDITS = ROOT.parent / "shared" / "datasets" / "summedits-news" / "dev.json"
-# measured (2026-12-01) minus 0.02: balanced accuracy of the whole check, and the share of the
-# consistent summaries that the new finding types flag (at most)
-MIN_BALANCED_ACCURACY = 0.59
-MAX_FAITHFUL_FLAGGED_BY_FACTS = 0.03
+# measured (2026-12-01: 0.615, 16.7% and 0.7%) less 0.02, or plus 0.02 for a rate of false
+# alarms: balanced accuracy of the whole check, and the share of the consistent summaries it
+# flags, in all and by the finding types beyond attribution
+MIN_BALANCED_ACCURACY = 0.595
+MAX_FAITHFUL_FLAGGED = 0.187
+MAX_FAITHFUL_FLAGGED_BY_FACTS = 0.027
 
 
 @pytest.mark.skipif(not SUMMEDITS.exists(), reason="SummEdits news dev is not here")
@@ -131,4 +133,5 @@ def test_summedits_dev_floors():
     neg = len(items) - pos
     balanced = (flagged[0] / pos + 1 - flagged[1] / neg) / 2
     assert balanced >= MIN_BALANCED_ACCURACY
+    assert flagged[1] / neg <= MAX_FAITHFUL_FLAGGED
     assert by_facts / neg <= MAX_FAITHFUL_FLAGGED_BY_FACTS
