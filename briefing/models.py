@@ -250,26 +250,31 @@ class Ref(_Model):
 
 
 class BriefItem(_Model):
-    text: str
+    text: str  # the line: what its article says, checked against it before it is shown
     refs: list[Ref] = Field(default_factory=list)
     rank: float = 0.0
+    # the brief's own words about the line ("in 3 articles"): never a claim about the article
+    note: str | None = None
 
 
 class SaidItem(_Model):
     speaker: str
     speaker_type: SourceType = "other"
     claim: str
+    cue: str | None = None  # the reporting words the claim opens with, when not a plain "said"
     reported_by: list[str] = Field(default_factory=list)
     kind: AttributionKind
     refs: list[Ref] = Field(default_factory=list)
     rank: float = 0.0
+    note: str | None = None  # what a repetition is worth ("3 articles, all citing KCNA")
 
 
 class CaveatItem(_Model):
     kind: CaveatKind
-    text: str
+    text: str  # the claim the caveat qualifies, as its article has it (checked like every line)
     refs: list[Ref] = Field(default_factory=list)
     rank: float = 0.0
+    note: str | None = None  # what the caveat says about that claim ("rests on one source")
 
 
 class SourceEntry(_Model):
@@ -306,6 +311,11 @@ class Brief(_Model):
     omitted: int = 0
     sources_omitted: int = 0  # articles read but not cited by any line that fits the page
     withheld: int = 0  # LLM items that verify rejected: never shown, only counted
+    # every line is judged as ``briefing check`` judges it, against its own article, before it
+    # is shown: how many were judged, reworded (attribution or hedge restored) and left out
+    lines_checked: int = 0
+    lines_reworded: int = 0
+    lines_left_out: int = 0
     fell_back: list[str] = Field(default_factory=list)  # articles the LLM failed on, done offline
     usage: Usage | None = None
     notes: list[str] = Field(default_factory=list)  # how the brief was made, for the header

@@ -186,12 +186,15 @@ def compose(
     date: str | None = None,
     title: str | None = None,
     run: ModelRun | None = None,
+    pages: int | None = None,
 ) -> Brief:
-    """The brief with every item, ranked; ``fit`` then keeps what fits the page."""
+    """The brief with every item, ranked and checked against its article; ``fit`` then keeps
+    what fits the page. ``pages``: the pages ``fit`` will cut it to, so that only lines that can
+    reach them are checked (None: every line)."""
     from briefing.brief import make_brief
 
     extra = run.brief_args() if run is not None else {}
-    return make_brief(analyses, skipped=skipped, date=date, title=title, **extra)
+    return make_brief(analyses, skipped=skipped, date=date, title=title, pages=pages, **extra)
 
 
 def fit(brief: Brief, paper: str = "A4", pages: int = 1) -> Brief:

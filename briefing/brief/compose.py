@@ -12,7 +12,9 @@ import re
 
 from briefing import __version__
 from briefing.analyze.lexicon import registry
-from briefing.brief import rank
+from briefing.analyze.sources import is_pronoun
+from briefing.brief import lines, rank
+from briefing.brief.gate import gate, said_text
 from briefing.errors import InputError
 from briefing.models import (
     Analysis,
@@ -24,6 +26,7 @@ from briefing.models import (
     Event,
     Ref,
     SaidItem,
+    Sentence,
     Skipped,
     Source,
     SourceEntry,
@@ -92,28 +95,89 @@ def _attribution_by_id(analysis: Analysis, aid: str | None) -> Attribution | Non
     return next((a for a in analysis.attributions if a.id == aid), None) if aid else None
 
 
-def event_line(analysis: Analysis, event: Event) -> str:
-    """An event in the article's words, with its source kept when the article has it from one."""
+def event_line(analysis: Analysis, event: Event) -> str | None:
+    """An event in the article's words as a line that stands alone, with its source kept when
+    the article has it from one; None where its sentence cannot be a line (a caption)."""
+    sent = analysis.sentence(event.sentence_ids[0]) if event.sentence_ids else None
+    if sent is None:
+        return None
+    text = lines.sentence_line(analysis, sent, None if event.text == sent.text else event.text)
+    if text is None:
+        return None
     att = _attribution_by_id(analysis, event.attribution_id)
-    text = _clip(event.text)
-    if att is None or att.source is None or att.source.text in event.text:
+    if (
+        att is None
+        or att.source is None
+        or att.source.text in text
+        or lines.in_furniture(sent, att.source.end)
+    ):
         return _sentence_end(text)
-    chain = [describe(att.source, inline=True)] + [describe(v, inline=True) for v in att.via]
-    return f"{text.rstrip('.,;: ')} (according to {'; via '.join(chain)})."
+    return f"{text.rstrip('.,;: ')}, according to {according_to(att, text)}."
+
+
+def according_to(att: Attribution, text: str) -> str:
+    """Whom a line restating the attribution's content must name: the chain's outermost link
+    where the line names the source already, else the source and its chain."""
+    src = describe(att.source)
+    chain = [describe(v) for v in reversed(att.via)]
+    if att.source is not None and (att.source.text in text or src in text):
+        return " and ".join(chain) if chain else src
+    return src + (f", as reported by {' and '.join(chain)}" if chain else "")
+
+
+# Reporting words a row shows as "Speaker: words"; with any other cue ("called on", "expressed",
+# "warned") the row keeps the cue, which says what kind of statement it was.
+_PLAIN_CUES = {
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "according to",
+    "reported",
+    "reports",
+    "stated",
+    "added",
+    "noted",
+    "wrote",
+    "writes",
+}
+# A statement of fewer words than this ("their futures", "that assessment") says nothing alone.
+_MIN_SAID_WORDS = 4
 
 
 def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
-    """A who-said-what row; none for words without a source, which the brief cannot
-    attribute."""
+    """A who-said-what row; none for words without a source, which the brief cannot attribute,
+    and none for a row that would not read alone (a fragment, a subhead in capitals)."""
     if a.source is None:
         return None
-    claim = _clip(a.content.said)
+    said = " ".join(a.content.said.split())
+    words = re.findall(r"[A-Za-z]+", said)
+    if len(words) < _MIN_SAID_WORDS or not re.search(r"[a-z]", said + a.source.text[1:]):
+        return None
+    if lines.markup(said):
+        return None  # page debris the ingest did not strip
+    sent = analysis.sentence(a.sentence_ids[0]) if a.sentence_ids else None
+    if sent is not None and (lines.caption(sent.text) or sent.boilerplate):
+        return None
+    if sent is not None and lines.in_furniture(sent, a.source.end):
+        return None  # a kicker ("FIRST ON FOX:") read as a speaker
+    if is_pronoun(a.source.text) and not a.source.canonical:
+        return None  # "We: ...", "She: ...": no one a reader can name
+    claim = lines.shorten(said) if a.kind != "direct" else _clip_quote(said)
+    if claim is None:
+        return None
+    cue = None
     if a.kind == "direct":
         claim = f"“{claim}”"
+    elif a.cue is not None and a.cue.text.lower() not in _PLAIN_CUES:
+        cue = _cue_words(sent, a) if sent is not None else a.cue.text
+        claim = f"{cue} {claim}"
     return SaidItem(
         speaker=describe(a.source),
         speaker_type=a.source.type,
         claim=claim,
+        cue=cue,
         reported_by=[describe(v) for v in a.via],
         kind=a.kind,
         refs=[_ref(analysis, a.sentence_ids)],
@@ -121,16 +185,72 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
     )
 
 
-def _caveat_line(analysis: Analysis, c: Caveat) -> str:
-    """A caveat as a line: hedges, unverified and disputed claims with the sentence they
-    qualify, a loaded term with what it is, the rest as the engine worded them."""
-    if c.kind in {"hedge", "unverified", "disputed"} and c.sentence_ids:
-        sent = analysis.sentence(c.sentence_ids[0])
-        context = f" — {_clip(sent.text, 160)}" if sent else ""
-        return f"“{c.text}”{context}"
-    if c.kind == "characterization":
-        return f"“{c.text}”: {c.note}"
-    return _sentence_end(c.note or c.text)
+_AUXILIARY = re.compile(r"^(?:has|have|had|is|was|were|will|would|also|has also|had also)\s")
+
+
+def _cue_words(sent: Sentence, a: Attribution) -> str:
+    """The reporting words as the sentence has them between speaker and words ("has shown"),
+    where that is only the cue and its auxiliary; else the cue alone."""
+    cue = " ".join(a.cue.text.split()) if a.cue else ""
+    if a.source is None or a.cue is None or not a.source.end <= a.cue.start < a.content.start:
+        return cue
+    between = sent.text[a.source.end - sent.start : a.content.start - sent.start]
+    between = re.sub(r"\s+that\s*$", "", " ".join(between.split()).strip(" ,"))
+    if between.endswith(cue) and (between == cue or _AUXILIARY.match(between)):
+        return between
+    return cue
+
+
+def _clip_quote(said: str) -> str | None:
+    """Quoted words as the row shows them: each piece of an interrupted quotation its own
+    quotation ("A” … “B"), a long one cut after a whole sentence of it, never mid-phrase."""
+    pieces = [p.strip() for p in said.split(" … ")]
+    kept: list[str] = []
+    for p in pieces:
+        if len(" ".join(kept + [p])) > _MAX_CLAIM and kept:
+            break
+        if len(p) > _MAX_CLAIM:
+            cut = [m.end() for m in re.finditer(r"[.!?;,](?=\s)", p[:_MAX_CLAIM])]
+            if not cut:
+                return None if not kept else "” … “".join(kept)
+            kept.append(p[: cut[-1]].rstrip(",;"))
+            break
+        kept.append(p)
+    return "” … “".join(kept)
+
+
+def _caveat_item(analysis: Analysis, c: Caveat, rank_: float) -> CaveatItem | None:
+    """A caveat beside the claim it qualifies: the claim as a line of its article (the sentence
+    with the hedge, the loaded term, or the one statement a sourcing caveat applies to), and
+    what the caveat says about it as the note. None where the claim cannot be a line."""
+    sids = c.sentence_ids
+    if c.kind in {"single_source", "state_media"}:
+        atts = [a for a in analysis.attributions if a.id in c.applies_to]
+        if atts:
+            sids = atts[0].sentence_ids
+    sent = analysis.sentence(sids[0]) if sids else None
+    if sent is None:
+        return None
+    text = lines.sentence_line(analysis, sent)
+    if text is not None and c.kind in {"hedge", "unverified", "characterization"}:
+        if c.text.lower() not in text.lower():  # shortened past the words the caveat is about
+            text = lines.sentence_line(analysis, sent, lines.strip_furniture(sent.text))
+            text = text if text is not None and c.text.lower() in text.lower() else None
+    if text is None:
+        return None
+    if c.kind in {"hedge", "unverified"}:
+        note = f"the article's words: “{c.text}”"
+    elif c.kind == "characterization":
+        note = f"“{c.text}”: {c.note}" if c.note else f"“{c.text}”"
+    else:
+        note = _sentence_end(c.note or c.text)
+    return CaveatItem(
+        kind=c.kind,
+        text=_sentence_end(text),
+        note=note,
+        refs=[_ref(analysis, sids[:1])],
+        rank=rank_,
+    )
 
 
 def _corroborate(
@@ -145,81 +265,94 @@ def _corroborate(
 
     groups = group_articles(analyses)
     by_id = {an.article.id: an for an in analyses}
+    said_at = {(x.refs[0].article_id, tuple(x.refs[0].sentence_ids)): x for x in said if x.refs}
+    leads_of: dict[str, list[BriefItem]] = {}
+    for x in leads:
+        if x.refs:
+            leads_of.setdefault(x.refs[0].article_id, []).append(x)
+    # lines replaced by one merged line: dropped and added once, at the end (ids, not equality:
+    # comparing models field by field is what made many articles slow)
+    gone: set[int] = set()
+    merged_leads: list[BriefItem] = []
+    merged_said: list[SaidItem] = []
     for group in groups:
         if len(group) < 2:
             continue
         ids = [analyses[i].article.id for i in group]
-        mine = [x for x in leads if x.refs and x.refs[0].article_id in ids]
+        mine = [x for aid in ids for x in leads_of.get(aid, ())]
         if mine:
             best = max(mine, key=lambda x: x.rank)
-            refs = [r for x in mine for r in x.refs][
-                : 3 if len(ids) <= 3 else 1
-            ]  # a reader needs one, not every copy
-            note = (
-                f" [{len(ids)} articles: {', '.join(ids)}]"
-                if len(ids) <= 3
-                else f" [{len(ids)} articles]"
-            )
+            # the line's own reference first: a reader follows it to the sentence shown
+            others = [r for x in mine if x is not best for r in x.refs]
+            refs = (best.refs + others)[: 3 if len(ids) <= 3 else 1]
+            note = f"{len(ids)} articles: {', '.join(ids)}" if len(ids) <= 3 else None
             merged = best.model_copy(
                 update={
-                    "text": best.text + note,
+                    "note": note or f"{len(ids)} articles",
                     "refs": refs,
                     "rank": rank.corroborated_lead_rank(best.rank, len(ids)),
                 }
             )
-            leads = [x for x in leads if x not in mine] + [merged]
+            gone.update(id(x) for x in mine)
+            merged_leads.append(merged)
         for claim in merge_claims(analyses, group):
+            keys = [(aid, tuple(sids)) for aid, sids in claim.carriers]
+            row = next((said_at[k] for k in keys if k in said_at), None)
+            if row is None:
+                continue  # no carrier's row reads alone
+            own = (row.refs[0].article_id, tuple(row.refs[0].sentence_ids))
+            refs = row.refs + [_ref(by_id[a], list(s)) for a, s in keys if (a, s) != own][:2]
             if len(claim.carriers) >= 2:
                 carriers = set(claim.articles)
-                refs = [_ref(by_id[aid], sids) for aid, sids in claim.carriers][:3]
-                keep = [
-                    x
-                    for x in said
-                    if not (
-                        x.refs
-                        and (x.refs[0].article_id, tuple(x.refs[0].sentence_ids))
-                        in {(aid, tuple(sids)) for aid, sids in claim.carriers}
-                    )
-                ]
-                kind = next((x.kind for x in said if x not in keep), "indirect")
-                chains = sorted({" via ".join(c) for c in claim.chains if c})
-                sources = claim.sources_text
-                said = keep + [
-                    SaidItem(
-                        speaker=claim.holder,
-                        claim=_clip(claim.text),
-                        kind=kind,
-                        reported_by=chains + [f"{len(carriers)} articles, {sources}"],
-                        refs=refs,
-                        rank=rank.merged_claim_rank(len(carriers)),
-                    )
-                ]
+                gone.update(id(said_at[k]) for k in keys if k in said_at)
+                merged_row = row.model_copy(
+                    update={
+                        "note": f"{len(carriers)} articles, {claim.sources_text}",
+                        "refs": refs,
+                        "rank": rank.merged_claim_rank(len(carriers)),
+                    }
+                )
+                merged_said.append(merged_row)
                 if claim.independent == 1:
                     caveats.append(
                         CaveatItem(
                             kind="single_source",
                             rank=rank.ECHOED_CAVEAT_RANK,
                             refs=refs,
-                            text=(
-                                f"“{_clip(claim.text, 120)}” is in {len(carriers)} articles, "
-                                f"{claim.sources_text}: one source repeated, not corroboration."
+                            text=said_text(row),
+                            note=(
+                                f"in {len(carriers)} articles, {claim.sources_text}: "
+                                "one source repeated, not corroboration"
                             ),
                         )
                     )
             for aid, sids, text in claim.disputed_by[:1]:
-                refs = [_ref(by_id[a], s) for a, s in claim.carriers][:2] + [_ref(by_id[aid], sids)]
+                against = lines.shorten(" ".join(text.split()), 160)
                 caveats.append(
                     CaveatItem(
                         kind="disputed",
                         rank=rank.DISPUTED_CAVEAT_RANK,
-                        refs=refs,
-                        text=(
-                            f"{claim.holder}: “{_clip(claim.text, 110)}” is disputed by {aid}: "
-                            f"“{_clip(text, 130)}”"
-                        ),
+                        refs=row.refs + [_ref(by_id[aid], sids)],
+                        text=said_text(row),
+                        note=f"disputed by {aid}" + (f": “{against}”" if against else ""),
                     )
                 )
+    leads = [x for x in leads if id(x) not in gone] + merged_leads
+    said = [x for x in said if id(x) not in gone] + merged_said
     return leads, said, caveats, groups
+
+
+def _with_sourcing(bottom: list[BriefItem], sourcing: list[CaveatItem]) -> list[BriefItem]:
+    """One article alone: its sourcing caveat (state media, one source) said in the bottom line,
+    beside the line it qualifies when the bottom line has it, else as a line of its own."""
+    if not sourcing:
+        return bottom
+    c = sourcing[0]
+    for i, item in enumerate(bottom):
+        if item.refs and c.refs and set(item.refs[0].sentence_ids) & set(c.refs[0].sentence_ids):
+            return bottom[:i] + [item.model_copy(update={"note": c.note})] + bottom[i + 1 :]
+    line = BriefItem(text=c.text, note=c.note, refs=c.refs, rank=c.rank)
+    return bottom[: rank.BOTTOM_LINE_LINES - 1] + [line]
 
 
 def run_notes(brief: Brief) -> list[str]:
@@ -236,6 +369,11 @@ def run_notes(brief: Brief) -> list[str]:
         notes.append(
             f"{brief.withheld} model-written item{'s' if brief.withheld != 1 else ''} withheld: "
             "not grounded in the cited sentences."
+        )
+    if brief.lines_reworded or brief.lines_left_out:
+        notes.append(
+            f"Every line was checked against its article: {brief.lines_reworded} reworded to "
+            f"keep its source or hedge, {brief.lines_left_out} not shown, as no wording passed."
         )
     if brief.fell_back:
         notes.append(
@@ -269,8 +407,13 @@ def make_brief(
     verified: dict[str, Verified] | None = None,
     usage: Usage | None = None,
     fell_back: list[str] | None = None,
+    pages: int | None = None,
 ) -> Brief:
     """Assemble the brief's sections from the analyses, each item ranked for fitting one page.
+
+    Every line is then judged against its own article as ``briefing check`` judges it
+    (:mod:`briefing.brief.gate`): ``pages`` is how many pages the brief will be cut to (None:
+    every line is judged and kept).
 
     Where ``verified`` holds an article's checked LLM answer, its bottom line and events replace
     the extractive ones for that article; who said what and the caveats stay the engine's, which
@@ -284,6 +427,7 @@ def make_brief(
     said: list[SaidItem] = []
     caveats: list[CaveatItem] = []
     leads: list[BriefItem] = []
+    sourcing: list[CaveatItem | None] = []  # one article alone: its sourcing, for the bottom line
     n = len(analyses)
     days = sorted({a.article.published[:10] for a in analyses if a.article.published})
     for order, an in enumerate(analyses):
@@ -311,10 +455,12 @@ def make_brief(
                 )
         for i, ev in enumerate(an.events if checked is None else []):
             line = event_line(an, ev)
+            if line is None:
+                continue
             item = BriefItem(
                 text=line,
                 refs=[_ref(an, ev.sentence_ids)],
-                rank=rank.event_rank(ev, i, weight),
+                rank=rank.standalone_rank(rank.event_rank(ev, i, weight), lines.dangling(line)),
             )
             if ev.sentence_ids[0] == lead_sid:
                 leads.append(item.model_copy(update={"rank": rank.lead_rank(item.rank)}))
@@ -333,34 +479,36 @@ def make_brief(
         for k, item in enumerate(own):
             said.append(item.model_copy(update={"rank": rank.held_said_rank(item.rank, k, weight)}))
         seen_kinds: set[str] = set()
+        mine: dict[tuple[str, str], CaveatItem] = {}
         for c in an.caveats:
             first = c.kind not in seen_kinds
             seen_kinds.add(c.kind)
-            caveats.append(
-                CaveatItem(
-                    kind=c.kind,
-                    text=_caveat_line(an, c),
-                    refs=[_ref(an, c.sentence_ids)] if c.sentence_ids else [],
-                    rank=rank.caveat_rank(c.kind, first, weight),
+            cv = _caveat_item(an, c, rank.caveat_rank(c.kind, first, weight))
+            if cv is None:
+                continue
+            key = (cv.kind, cv.text)
+            if key in mine:  # one claim with several hedges: one line that names them all
+                same = mine[key]
+                note = f"{same.note}, “{c.text}”" if c.kind in {"hedge", "unverified"} else None
+                mine[key] = same.model_copy(update={"note": note or same.note})
+            else:
+                mine[key] = cv.model_copy(
+                    update={"rank": rank.standalone_rank(cv.rank, lines.dangling(cv.text))}
                 )
-            )
+        caveats.extend(mine.values())
         if n == 1:
-            for c in an.caveats:
-                if c.kind in {"single_source", "state_media"}:
-                    bottom.append(
-                        BriefItem(
-                            text=_sentence_end(c.note or c.text),
-                            refs=[_ref(an, c.sentence_ids)],
-                            rank=rank.SOURCING_BOTTOM_RANK,
-                        )
-                    )
-                    break
+            sourcing.extend(
+                _caveat_item(an, c, rank.SOURCING_BOTTOM_RANK)
+                for c in an.caveats
+                if c.kind in {"single_source", "state_media"}
+            )
     if n > 1:
         leads, said, caveats, groups = _corroborate(analyses, leads, said, caveats)
     # bottom line: the strongest leads; the others stay as developments
     leads.sort(key=lambda x: -x.rank)
-    bottom = leads[: rank.BOTTOM_LINE_LINES - len(bottom)] + bottom
+    bottom = leads[: rank.BOTTOM_LINE_LINES]
     developments.extend(x for x in leads if x not in bottom)
+    bottom = _with_sourcing(bottom, [c for c in sourcing if c is not None])
     if title is None:
         title = (analyses[0].article.title or analyses[0].article.id) if n == 1 else "Morning brief"
     brief = Brief(
@@ -389,6 +537,7 @@ def make_brief(
         fell_back=list(fell_back or []),
         usage=usage,
     )
+    brief = gate(brief, analyses, pages)
     brief.notes = run_notes(brief)
     brief.analyses = list(analyses)
     return brief

@@ -36,6 +36,9 @@ EVENT_WHEN_BONUS = 0.2
 EVENT_ACTOR_BONUS = 0.03
 # ... and an article's later events matter a little less than its first (news puts it first).
 EVENT_POSITION_STEP = 0.02
+# A line that leans on the sentence before it ("She also ...", "The agency also ..."), its
+# pronoun not one the engine resolved, reads badly alone: a line that stands alone goes first.
+DANGLING_FACTOR = 0.6
 # A model-written bottom-line sentence (checked by ``verify``) outranks any engine lead, the
 # model's first sentence most ...
 MODEL_LEAD_BASE = 1.2
@@ -123,6 +126,11 @@ def event_rank(event: Event, position: int, weight: float) -> float:
         + EVENT_ACTOR_BONUS * len(event.who)
         - EVENT_POSITION_STEP * position
     )
+
+
+def standalone_rank(rank: float, dangling: bool) -> float:
+    """A line's rank, less where it does not stand alone."""
+    return rank * DANGLING_FACTOR if dangling else rank
 
 
 def lead_rank(rank: float) -> float:

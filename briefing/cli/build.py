@@ -154,7 +154,7 @@ def build(
         return
     run = run_model(loaded, settings) if settings.backend == "openai" else None
     brief = pipeline.compose(
-        loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run
+        loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run, pages=limit
     )
     if limit is not None:
         brief = pipeline.fit(brief, paper=page, pages=limit)

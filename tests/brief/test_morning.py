@@ -60,10 +60,10 @@ def test_a_contradiction_between_articles_is_disputed(analyses):
 
 def test_the_brief_says_what_the_repetition_is_worth(analyses):
     brief = make_brief(analyses)
-    text = " ".join(c.text for c in brief.caveats)
+    text = " ".join(f"{c.text} ({c.note})" for c in brief.caveats)
     assert "all citing KCNA: one source repeated, not corroboration" in text
     assert "disputed by japan-missile" in text
-    launch = [x for x in brief.bottom_line + brief.developments if "3 articles" in x.text]
+    launch = [x for x in brief.bottom_line + brief.developments if "3 articles" in (x.note or "")]
     assert len(launch) == 1, "one line for the launch, not three"
     assert {r.article_id for r in launch[0].refs} == {
         "japan-missile",

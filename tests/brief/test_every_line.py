@@ -1,0 +1,61 @@
+"""Every line of a brief passes ``briefing check`` against the article its reference names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing import pipeline
+from briefing.brief.gate import text_of
+from briefing.models import Brief
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "articles"
+POLNEAR_DEV = ROOT.parent / "shared" / "datasets" / "polnear" / "data" / "dev" / "text"
+POLNEAR_ARTICLES = 50
+
+
+def _errors(brief: Brief) -> list[str]:
+    by_id = {an.article.id: an for an in brief.analyses}
+    checkers = {}
+    found = []
+    items = [*brief.bottom_line, *brief.developments, *brief.who_said_what, *brief.caveats]
+    for item in items:
+        assert item.refs, f"a line without a reference: {text_of(item)}"
+        aid = item.refs[0].article_id
+        if aid not in checkers:
+            checkers[aid] = pipeline.checker(by_id[aid])
+        result = checkers[aid].check(text_of(item))
+        found.extend(
+            f"{aid}: {text_of(item)!r}: {f.type}: {f.message}"
+            for f in result.findings
+            if f.severity == "error"
+        )
+    return found
+
+
+def _brief(paths: list[Path]) -> Brief:
+    loaded = pipeline.load(paths)
+    return pipeline.compose(loaded.analyses, pages=None)
+
+
+def test_every_line_of_the_example_brief_passes_check() -> None:
+    brief = _brief([EXAMPLES])
+    assert brief.lines_checked > 50
+    assert _errors(brief) == []
+
+
+def test_every_line_of_a_one_article_brief_passes_check() -> None:
+    brief = _brief([EXAMPLES / "kcna-putin-pyongyang.txt"])
+    assert _errors(brief) == []
+    # KCNA's account of Putin is never stated as plain fact
+    assert all("KCNA" in x.text for x in brief.bottom_line if "Putin" in x.text)
+
+
+@pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason="PolNeAR is not beside the repository")
+def test_every_line_of_a_polnear_brief_passes_check() -> None:
+    paths = sorted(POLNEAR_DEV.glob("*.txt"))[:POLNEAR_ARTICLES]
+    brief = _brief(paths)
+    assert brief.article_count == POLNEAR_ARTICLES
+    assert _errors(brief) == []
