@@ -11,13 +11,14 @@ disputed.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from briefing.analyze.lexicon import lexicon, one_of
 from briefing.analyze.provenance import names_of, origin
 from briefing.analyze.sources import NameBook, NameMatcher
 from briefing.analyze.words import content_words
-from briefing.models import Analysis
+from briefing.models import Analysis, Sentence
 
 _DENIAL = re.compile(rf"\b(?:{one_of(lexicon().disputed.denials)})\b", re.I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -42,29 +43,45 @@ def _terms(an: Analysis, lead: int = 3) -> set[str]:
     return words
 
 
+# A term more than this share of the articles carry (and in more than ``COMMON_FLOOR`` of them)
+# names the day's topic, not a development: it joins no two articles, so an election splits
+# into its stories, and the index never walks a posting list as long as the batch.
+COMMON_SHARE = 0.1
+COMMON_FLOOR = 8
+
+
 def group_articles(analyses: list[Analysis], threshold: float = 0.25) -> list[list[int]]:
-    """Indices of analyses, grouped by shared actors and terms; groups in first-appearance order."""
+    """Indices of analyses, grouped by shared actors and terms; groups in first-appearance order.
+
+    Each group is one story: an article joins the group whose first article (its seed) it is
+    most like, sharing an actor and at least ``threshold`` of their key terms, so one article
+    like two stories does not chain them into one. Seeds are found through an inverted index of
+    their terms, so the cost grows with the articles, not with their pairs.
+    """
     actors = [_actors(a) for a in analyses]
     terms = [_terms(a) for a in analyses]
-    parent = list(range(len(analyses)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    df: Counter[str] = Counter(t for ts in terms for t in ts)
+    common = max(COMMON_FLOOR, int(len(analyses) * COMMON_SHARE))
+    groups: list[list[int]] = []
+    by_term: dict[str, list[int]] = {}  # term -> groups whose seed has it
     for i in range(len(analyses)):
-        for j in range(i + 1, len(analyses)):
-            shared_actors = actors[i] & actors[j]
-            t_sim = len(terms[i] & terms[j]) / max(1, min(len(terms[i]), len(terms[j])))
-            # the same development: the same key terms about a shared actor, or many shared actors
-            if shared_actors and t_sim >= threshold:
-                parent[find(j)] = find(i)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(analyses)):
-        groups.setdefault(find(i), []).append(i)
-    return list(groups.values())
+        rare = {t for t in terms[i] if df[t] <= common}
+        candidates = {g for t in rare for g in by_term.get(t, ())}
+        best, best_sim = None, threshold
+        for g in sorted(candidates):
+            seed = groups[g][0]
+            if not actors[i] & actors[seed]:
+                continue
+            sim = len(terms[i] & terms[seed]) / max(1, min(len(terms[i]), len(terms[seed])))
+            if sim >= best_sim and (best is None or sim > best_sim):
+                best, best_sim = g, sim
+        if best is not None:
+            groups[best].append(i)
+            continue
+        groups.append([i])
+        for t in rare:
+            by_term.setdefault(t, []).append(len(groups) - 1)
+    return groups
 
 
 @dataclass
@@ -125,6 +142,7 @@ def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
     names = NameMatcher(_group_book(members))
     claims: list[Claim] = []
     words: list[set[str]] = []
+    by_word: dict[str, list[int]] = {}  # content word -> claims that have it
     for an in members:
         for att in an.attributions:
             if att.source is None or att.cue is None:
@@ -135,7 +153,8 @@ def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
                 continue
             chain = [v.canonical or v.text for v in att.via]
             match = None
-            for c, cw in zip(claims, words, strict=False):
+            for k in sorted({k for x in w for k in by_word.get(x, ())}):
+                c, cw = claims[k], words[k]
                 overlap = len(w & cw) / max(1, min(len(w), len(cw)))
                 if overlap >= 0.5 and names.same(holder, c.holder):
                     match = c
@@ -143,6 +162,8 @@ def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
             if match is None:
                 claims.append(Claim(holder, att.content.said))
                 words.append(w)
+                for x in w:
+                    by_word.setdefault(x, []).append(len(claims) - 1)
                 match = claims[-1]
             if chain not in match.chains:
                 match.chains.append(chain)
@@ -159,20 +180,32 @@ def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
 
 
 def _mark_disputes(members: list[Analysis], claims: list[Claim], words: list[set[str]]) -> None:
-    """A sentence about the same thing that denies it, or gives another number, disputes it."""
+    """A sentence about the same thing that denies it, or gives another number, disputes it.
+
+    Only sentences with a denial or a number can dispute anything, so only they are indexed,
+    by their content words; a claim meets the sentences that share its words, never all."""
+    sents: list[tuple[str, Sentence, set[str]]] = []
+    by_word: dict[str, list[int]] = {}
+    for an in members:
+        for s in an.sentences:
+            if not (_DENIAL.search(s.text) or _NUMBER.search(s.text)):
+                continue
+            sw = content_words(s.text)
+            for w in sw:
+                by_word.setdefault(w, []).append(len(sents))
+            sents.append((an.article.id, s, sw))
     for c, cw in zip(claims, words, strict=False):
         carriers = {aid for aid, _ in c.carriers}
         c_nums = set(_NUMBER.findall(c.text))
-        for an in members:
-            if an.article.id in carriers:
+        c_denies = bool(_DENIAL.search(c.text))
+        topic = {w for w in cw if not _NUMBER.fullmatch(w)}
+        hits: Counter[int] = Counter(k for w in topic for k in by_word.get(w, ()))
+        for k in sorted(hits):
+            aid, s, _ = sents[k]
+            if aid in carriers or hits[k] / max(1, len(topic)) < 0.5:
                 continue  # an article does not dispute itself
-            for s in an.sentences:
-                sw = content_words(s.text)
-                topic = cw - {w for w in cw if _NUMBER.fullmatch(w)}
-                if len(topic & sw) / max(1, len(topic)) < 0.5:
-                    continue
-                s_nums = set(_NUMBER.findall(s.text))
-                negates = bool(_DENIAL.search(s.text)) and not _DENIAL.search(c.text)
-                renumbers = bool(c_nums and s_nums and not (c_nums & s_nums))
-                if negates or renumbers:
-                    c.disputed_by.append((an.article.id, [s.id], s.text))
+            s_nums = set(_NUMBER.findall(s.text))
+            negates = bool(_DENIAL.search(s.text)) and not c_denies
+            renumbers = bool(c_nums and s_nums and not (c_nums & s_nums))
+            if negates or renumbers:
+                c.disputed_by.append((aid, [s.id], s.text))
