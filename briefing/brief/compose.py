@@ -285,10 +285,9 @@ def _corroborate(
             # the line's own reference first: a reader follows it to the sentence shown
             others = [r for x in mine if x is not best for r in x.refs]
             refs = (best.refs + others)[: 3 if len(ids) <= 3 else 1]
-            note = f"{len(ids)} articles: {', '.join(ids)}" if len(ids) <= 3 else None
             merged = best.model_copy(
                 update={
-                    "note": note or f"{len(ids)} articles",
+                    "note": _story_note([by_id[aid] for aid in ids]),
                     "refs": refs,
                     "rank": rank.corroborated_lead_rank(best.rank, len(ids)),
                 }
@@ -340,6 +339,27 @@ def _corroborate(
     leads = [x for x in leads if id(x) not in gone] + merged_leads
     said = [x for x in said if id(x) not in gone] + merged_said
     return leads, said, caveats, groups
+
+
+# A story's note names this many of its articles, outlets or days at most.
+_NOTE_NAMES = 3
+
+
+def _story_note(members: list[Analysis]) -> str:
+    """How many articles carry a story, and the outlets and days it rests on."""
+    n = len(members)
+    outlets = sorted({an.article.outlet for an in members if an.article.outlet})
+    days = sorted({an.article.published[:10] for an in members if an.article.published})
+    if n <= _NOTE_NAMES:
+        note = f"{n} articles: {', '.join(an.article.id for an in members)}"
+    else:
+        note = f"{n} articles"
+    if outlets:
+        more = f" and {len(outlets) - _NOTE_NAMES} more" if len(outlets) > _NOTE_NAMES else ""
+        note += f"; {', '.join(outlets[:_NOTE_NAMES])}{more}"
+    if days:
+        note += f"; {days[0]}" + (f" to {days[-1]}" if days[-1] != days[0] else "")
+    return note
 
 
 def _with_sourcing(bottom: list[BriefItem], sourcing: list[CaveatItem]) -> list[BriefItem]:

@@ -44,16 +44,17 @@ _BOUNDARY = re.compile(
     r";\s|\s[-–—]{1,2}\s|—|,\s(?=(?:which|who|whose|where|while|as|after|before|since|but|"
     r"and|including|amid|when|although|though|with|in a|at a time)\b)"
 )
-# Markup in an article's sentence (a tag, a stylesheet's url() or @import) is page debris the
-# ingest did not strip, not reporting: such a sentence is never a line.
-_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|\burl\(|@import\b", re.I)
+# A stylesheet's url() or @import in an article's sentence is page debris the ingest did not
+# strip, not reporting: such a sentence is never a line. (Other markup is shown as the words it
+# is, escaped, like any text.)
+_MARKUP = re.compile(r"\burl\(|@import\b", re.I)
 _OPENING = re.compile(r"^[“\"']*(\w+)(?:\s+(\w+))?")
 _ALSO_OPENING = re.compile(r"^(?:The|This|That|These|Those)\s+(?:\w+\s+){0,3}also\b")
 _PRONOUNS = {p.lower() for p in lexicon().pronouns.person} | {"it", "they", "its", "their"}
 
 
 def markup(text: str) -> bool:
-    """Does the text hold markup (a tag, a stylesheet's url() or @import)?"""
+    """Does the text hold a stylesheet's url() or @import?"""
     return bool(_MARKUP.search(text))
 
 

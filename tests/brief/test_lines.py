@@ -1,0 +1,62 @@
+"""A line reads alone: furniture cut, shortened only at a clause, references to its own article."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.analyze import analyze
+from briefing.analyze.words import content_words
+from briefing.brief import lines, make_brief
+from briefing.ingest import load_all
+from tests.conftest import EXAMPLES, ROOT
+
+
+@pytest.fixture(scope="module")
+def analyses():
+    articles, errors = load_all([str(ROOT / "tests" / "data" / "morning"), str(EXAMPLES)])
+    assert not errors
+    return [analyze(a) for a in articles]
+
+
+def test_kickers_and_datelines_are_cut_and_captions_are_no_lines() -> None:
+    assert lines.strip_furniture("FIRST ON FOX: Chairman McCaul traveled to Kyiv.").startswith(
+        "Chairman McCaul"
+    )
+    assert lines.strip_furniture("SELMA, N.C.—Voters lined up early.") == "Voters lined up early."
+    assert lines.strip_furniture("NEW YORK - The founder was arrested.") == (
+        "The founder was arrested."
+    )
+    assert lines.caption('FILE Carlos Watson participates in "The Contenders" panel in 2016.')
+    assert not lines.caption("Watson was arrested on Thursday.")
+
+
+def test_a_long_sentence_is_cut_at_a_clause_and_keeps_its_hedge() -> None:
+    text = (
+        "Pyongyang has been supporting Russia's war in Ukraine and is believed to have been "
+        "supplying it with ballistic missiles in exchange for Moscow providing military "
+        "assistance in other areas, at a time when North Korea is focused on its weapons "
+        "programmes and has been testing missiles of every range at an unprecedented pace."
+    )
+    short = lines.shorten(text)
+    assert short is not None and short.endswith("other areas.")
+    assert "is believed to" in short
+    hedged_tail = "A court agreed to extend the detention of the four suspects for a month, " * 3
+    kept = lines.shorten(hedged_tail + "who are alleged to have formed a crime group.")
+    assert kept is None or "alleged" in kept
+
+
+def test_an_opening_pronoun_is_dangling() -> None:
+    assert lines.dangling("She also reminded the crowd of the stakes.")
+    assert lines.dangling("The private sector also agrees.")
+    assert not lines.dangling("Clinton reminded the crowd of the stakes.")
+
+
+def test_a_line_refers_first_to_the_article_its_words_come_from(analyses) -> None:
+    brief = make_brief(analyses)
+    by_id = {an.article.id: an for an in analyses}
+    for item in brief.bottom_line + brief.developments:
+        ref = item.refs[0]
+        sent = by_id[ref.article_id].sentence(ref.sentence_ids[0])
+        assert sent is not None
+        words = content_words(item.text)
+        assert len(words & content_words(sent.text)) >= 0.6 * len(words), item.text
