@@ -169,3 +169,24 @@ def test_citing_inside_a_report_is_not_a_trailing_source():
     a = _with_cue(text, "reported")
     assert a.source.text == "The Ledger"
     assert not any(a.source and a.source.text == "two aides" for a in _atts(text))
+
+
+# -- quotation marks written as two apostrophes ------------------------------------------------
+
+
+def test_a_quotation_in_doubled_apostrophes_closes_on_its_speaker():
+    text = "Rates rose again. ''This is no reform at all,'' said Mara Quill, a tax lawyer."
+    a = _with_cue(text, "said")
+    assert a.source.text.startswith("Mara Quill")
+    assert a.kind == "direct"
+    assert (a.content.start, a.content.end) == _span(text, "This is no reform at all")
+    assert not any(a.source and a.source.text.startswith("''") for a in _atts(text))
+
+
+def test_a_doubled_apostrophe_quotation_after_its_cue_runs_to_its_closing_pair():
+    text = "Dan Orr spoke last. He said, ''We will win the county. Nobody can stop us.''"
+    a = _with_cue(text, "said")
+    assert a.source.canonical == "Dan Orr"
+    assert (a.content.start, a.content.end) == _span(
+        text, "We will win the county. Nobody can stop us"
+    )

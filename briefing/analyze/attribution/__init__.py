@@ -41,7 +41,12 @@ from briefing.analyze.attribution.hedges import hedge_adverbs
 from briefing.analyze.attribution.interrupted import merge_interrupted
 from briefing.analyze.attribution.nested import nested_drafts
 from briefing.analyze.attribution.parsed import parse_sentences, parsed_drafts, trim_found
-from briefing.analyze.attribution.quotes import floating_quotes, quote_first, what_it_calls
+from briefing.analyze.attribution.quotes import (
+    doubled_quotes,
+    floating_quotes,
+    quote_first,
+    what_it_calls,
+)
 from briefing.analyze.attribution.trailing import leading_according, passive_by, trailing_source
 from briefing.analyze.coref import Coref, first_person, speaker
 from briefing.analyze.lexicon import registry
@@ -71,6 +76,7 @@ def find_attributions(
     reg = registry()
     quotes = find_quotes(text) if quotes is None else quotes
     docs = parse_sentences(sentences) if docs is None else docs
+    quotes = doubled_quotes(text, quotes)
     ctx = Context(
         text=text,
         sentences=sentences,

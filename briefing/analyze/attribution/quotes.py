@@ -22,6 +22,7 @@ from briefing.analyze.attribution.cues import addressee_via
 from briefing.analyze.attribution.spans import np_after, np_before
 from briefing.analyze.lexicon import lexicon, one_of
 from briefing.ingest.quotes import OPEN_MARKS, Quote
+from briefing.ingest.sentences import paragraph_spans
 from briefing.models import Sentence, Span
 
 _LEX = lexicon()
@@ -211,3 +212,56 @@ def floating_quotes(ctx: Context, idx: int, found: list[Draft]) -> list[Draft]:
             continue
         out.append(Draft(speaker.source, None, (cs, ce), list(speaker.via), 0))
     return out
+
+
+# Two apostrophes for a quotation mark (''We will,'' she said.), the convention of some news
+# archives; an opening pair follows a space or an opening bracket or dash, a closing pair does
+# not, and a quotation runs on into a paragraph that opens with a pair, as with other marks.
+_PAIR = re.compile(r"(?<!')''(?!')")
+_OPENS_AFTER = " \t\n\u00a0([{—–-:;/"
+
+
+def doubled_quotes(text: str, quotes: list[Quote]) -> list[Quote]:
+    """``quotes`` and the quotations marked with doubled apostrophes that overlap none of them,
+    in order."""
+    if "''" not in text:
+        return quotes
+    found: list[Quote] = []
+    paragraphs = paragraph_spans(text)
+    carried: int | None = None
+    for n, (pstart, pend) in enumerate(paragraphs):
+        open_at, carried = carried, None
+        first = pstart + 2 if open_at is not None else pstart
+        for m in _PAIR.finditer(text, first, pend):
+            i = m.start()
+            opens = (i == pstart or text[i - 1] in _OPENS_AFTER) and text[i + 2 : i + 3].strip()
+            if open_at is None:
+                if opens:
+                    open_at = i
+            elif not opens or i + 2 == pend:
+                found.append(
+                    Quote(
+                        start=open_at, end=i + 2, inner_start=open_at + 2, inner_end=i, closed=True
+                    )
+                )
+                open_at = None
+            else:
+                open_at = i  # a stray opening pair: restart from the newer one
+        if open_at is not None:
+            nxt = paragraphs[n + 1][0] if n + 1 < len(paragraphs) else None
+            if nxt is not None and text.startswith("''", nxt):
+                carried = open_at
+            else:
+                found.append(
+                    Quote(
+                        start=open_at,
+                        end=pend,
+                        inner_start=open_at + 2,
+                        inner_end=pend,
+                        closed=False,
+                    )
+                )
+    if not found:
+        return quotes
+    kept = [q for q in found if not any(q.start < o.end and o.start < q.end for o in quotes)]
+    return sorted([*quotes, *kept], key=lambda q: q.start)
