@@ -190,3 +190,16 @@ def test_a_doubled_apostrophe_quotation_after_its_cue_runs_to_its_closing_pair()
     assert (a.content.start, a.content.end) == _span(
         text, "We will win the county. Nobody can stop us"
     )
+
+
+def test_a_quotation_opened_after_its_cue_runs_over_its_sentences_when_found_by_the_parse():
+    text = (
+        "Hale spoke first. Mayor Ada Pryce, at a later briefing, said, “I have been told "
+        "about the fires. We need to do everything we can.”"
+    )
+    a = _with_cue(text, "said")
+    assert a.source.text == "Mayor Ada Pryce"
+    assert (a.content.start, a.content.end) == _span(
+        text, "I have been told about the fires. We need to do everything we can"
+    )
+    assert not any(x.cue is None for x in _atts(text))

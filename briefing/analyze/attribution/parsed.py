@@ -16,7 +16,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefing.analyze.attribution.context import Context, Draft, in_quote, source_at, trim
+from briefing.analyze.attribution.context import (
+    Context,
+    Draft,
+    in_quote,
+    quotes_between,
+    source_at,
+    trim,
+)
 from briefing.analyze.lexicon import lexicon, registry
 from briefing.models import Sentence, Span
 
@@ -384,6 +391,7 @@ def parsed_drafts(
         cue_at = base + cue_tok.idx
         if ce - cs < 3 or in_quote(ctx, cue_at):
             continue  # inside someone's quotation the quotation's speaker holds it
+        cs, ce = _whole_quote(ctx, cue_at, cs, ce)
         if any(_clash((cs, ce), cue_at, c, q) for c, q in taken):
             continue
         src = None
@@ -399,6 +407,16 @@ def parsed_drafts(
         out.append(Draft(src, cue, (cs, ce)))
         taken.append(((cs, ce), cue_at))
     return out
+
+
+def _whole_quote(ctx: Context, cue_at: int, cs: int, ce: int) -> tuple[int, int]:
+    """A content that opens on a quotation after its cue ('said, "We are ready. ..."') runs to
+    the quotation's end, over sentences, as the regular-expression rules read it; the parse of
+    one sentence ends it with the sentence."""
+    q = next((q for q in quotes_between(ctx, cs - 1, cs + 1) if cs - 1 <= q.start <= cs), None)
+    if q is None or q.start < cue_at or q.end <= ce:
+        return cs, ce
+    return trim(ctx.text, q.inner_start, q.inner_end, _PUNCT)
 
 
 def _clash(
