@@ -29,6 +29,7 @@ from briefing.analyze.lexicon_schema import (
     Abbreviations,
     Adverbials,
     Boilerplate,
+    BriefLines,
     Calendar,
     Characterization,
     Characterizations,
@@ -70,6 +71,7 @@ class Lexicon:
     abbreviations: Abbreviations
     adverbials: Adverbials
     boilerplate: Boilerplate
+    brief_lines: BriefLines
     calendar: Calendar
     characterizations: Characterizations
     coref: Coref

@@ -144,6 +144,11 @@ class Boilerplate(DataFile):
         return re.compile("|".join(self.patterns), re.IGNORECASE)
 
 
+class BriefLines(DataFile):
+    plain_cues: LowerSet
+    clause_openers: Texts
+
+
 class Calendar(DataFile):
     weekdays: Words
     months: Annotated[tuple[Annotated[tuple[Word, ...], *_Listed], ...], *_Listed]

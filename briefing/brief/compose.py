@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from briefing import __version__
-from briefing.analyze.lexicon import registry
+from briefing.analyze.lexicon import lexicon, registry
 from briefing.analyze.sources import is_pronoun
 from briefing.brief import lines, rank
 from briefing.brief.gate import gate, said_text
@@ -125,23 +125,9 @@ def according_to(att: Attribution, text: str) -> str:
     return src + (f", as reported by {' and '.join(chain)}" if chain else "")
 
 
-# Reporting words a row shows as "Speaker: words"; with any other cue ("called on", "expressed",
-# "warned") the row keeps the cue, which says what kind of statement it was.
-_PLAIN_CUES = {
-    "said",
-    "says",
-    "say",
-    "told",
-    "tells",
-    "according to",
-    "reported",
-    "reports",
-    "stated",
-    "added",
-    "noted",
-    "wrote",
-    "writes",
-}
+# Reporting words a row shows as "Speaker: words" (``brief_lines.yaml``); with any other cue the
+# row keeps the cue, which says what kind of statement it was.
+_PLAIN_CUES = lexicon().brief_lines.plain_cues
 # A statement of fewer words than this ("their futures", "that assessment") says nothing alone.
 _MIN_SAID_WORDS = 4
 

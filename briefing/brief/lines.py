@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from briefing.analyze.grounding import has_hedge
-from briefing.analyze.lexicon import lexicon
+from briefing.analyze.lexicon import lexicon, one_of
 from briefing.models import Analysis, Sentence
 
 # A line longer than this is shortened at a clause boundary where one keeps what matters ...
@@ -41,8 +41,9 @@ _CAPTION = re.compile(
 # Where a sentence may be shortened: a semicolon or a dash, and a comma before a clause that
 # adds to what precedes it (background, not the claim).
 _BOUNDARY = re.compile(
-    r";\s|\s[-–—]{1,2}\s|—|,\s(?=(?:which|who|whose|where|while|as|after|before|since|but|"
-    r"and|including|amid|when|although|though|with|in a|at a time)\b)"
+    r";\s|\s[-–—]{1,2}\s|—|,\s(?=(?:"
+    + one_of(re.escape(w) for w in lexicon().brief_lines.clause_openers)
+    + r")\b)"
 )
 # A stylesheet's url() or @import in an article's sentence is page debris the ingest did not
 # strip, not reporting: such a sentence is never a line. (Other markup is shown as the words it

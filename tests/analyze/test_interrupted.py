@@ -182,7 +182,8 @@ def test_the_brief_quotes_the_pieces_not_the_interruption():
     assert said, brief.who_said_what
     for s in said:
         assert "told reporters" not in s.claim
-        assert s.claim == "“We will win this election … and we will win it by a wide margin”"
+        # each piece quoted as it stands in the article, the interruption left out between them
+        assert s.claim == "“We will win this election” … “and we will win it by a wide margin”"
     for item in brief.bottom_line + brief.developments:
         assert "win this election,” Smith told" not in item.text
 
