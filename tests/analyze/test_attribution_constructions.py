@@ -203,3 +203,26 @@ def test_a_quotation_opened_after_its_cue_runs_over_its_sentences_when_found_by_
         text, "I have been told about the fires. We need to do everything we can"
     )
     assert not any(x.cue is None for x in _atts(text))
+
+
+# -- a quotation that continues its speaker's words after the cue -------------------------------
+
+
+def test_the_second_piece_of_an_interrupted_quotation_is_its_own_speakers():
+    text = (
+        "Ms. Lark spoke first. “We will win,” she said. "
+        "“It is a good day,” Tom Reyes told reporters, “for all of us.”"
+    )
+    holders = [a for a in _atts(text) if "for all of us" in a.content.text]
+    assert holders and all(a.source.canonical == "Tom Reyes" for a in holders)
+    told = _with_cue(text, "told")
+    assert told.content.parts and told.content.parts[-1].text == "for all of us"
+
+
+def test_a_quotation_after_a_word_of_the_writers_clause_is_not_taken_as_continued():
+    text = (
+        "The agency said the talks went well. Both sides shared their concern “over the "
+        "tests,” and agreed to act “through close cooperation.”"
+    )
+    holders = [a for a in _atts(text) if a.content.text == "through close cooperation"]
+    assert holders and all(a.source.text == "The agency" for a in holders)

@@ -174,6 +174,24 @@ def what_it_calls(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
     return out
 
 
+# between a speaker's cue (or the speaker after it) and the quotation that continues their words:
+# at most this many words (an addressee, a time), then a comma or colon
+_CONTINUES = re.compile(r"(?:\s*[\w’'.-]+){0,4}\s*[,:]\s*$")
+
+
+def _continued(ctx: Context, q: Quote, found: list[Draft]) -> Draft | None:
+    """The draft of this sentence whose cue the quotation ``q`` continues after a comma or colon:
+    '"A," Jones told reporters, "B."', '"A," said Jones, "B."'; not a quotation that follows a
+    word of the writer's clause ('... and agreed to act "through close cooperation."')."""
+    for d in reversed(found):
+        if d.source is None or d.cue is None or d.depth > 0 or d.cue.end > q.start:
+            continue
+        end = max(d.cue.end, d.source.end or 0)
+        if end <= q.start and _CONTINUES.fullmatch(ctx.text, end, q.start):
+            return d
+    return None
+
+
 def floating_quotes(ctx: Context, idx: int, found: list[Draft]) -> list[Draft]:
     """Quotes in this sentence that no attribution covers go to the latest speaker."""
     sent = ctx.sentences[idx]
@@ -198,9 +216,10 @@ def floating_quotes(ctx: Context, idx: int, found: list[Draft]) -> list[Draft]:
             # movement, CBS's "Face the Nation"), not a piece of someone's speech; one that
             # closes the sentence ('agreed to act "through close cooperation."') may be
             continue
-        # the latest named speaker in this sentence or within the two before it
-        speaker = None
-        for d in reversed(found + ctx.drafts):
+        # the speaker whose cue it continues ('"A," Jones told reporters, "B."'), else the
+        # latest named speaker in this sentence or within the two before it
+        speaker = _continued(ctx, q, found)
+        for d in [] if speaker is not None else reversed(found + ctx.drafts):
             if d.source is None or d.depth > 0:
                 continue
             d_idx = sentence_of(ctx, d.source.start) if d.source.start is not None else -99
