@@ -222,6 +222,7 @@ class CueRules(DataFile):
     statement_verbs: LowerWords
     statement_nouns: LowerWords
     evidence_nouns: Fragments
+    phrasal: dict[LowerWord, LowerSet]
 
 
 class ParseCues(DataFile):

@@ -226,3 +226,18 @@ def test_a_quotation_after_a_word_of_the_writers_clause_is_not_taken_as_continue
     )
     holders = [a for a in _atts(text) if a.content.text == "through close cooperation"]
     assert holders and all(a.source.text == "The agency" for a in holders)
+
+
+# -- a cue verb with a particle that makes another verb of it ----------------------------------
+
+
+def test_a_cue_verb_with_a_particle_of_another_verb_is_no_cue():
+    text = 'The ministry said: "We will not back down. We will win." Lee backed down on Tuesday.'
+    said = _with_cue(text, "said")
+    assert said.content.text == "We will not back down. We will win"
+    assert not any(a.cue and a.cue.text in {"back", "backed"} for a in _atts(text))
+
+
+def test_a_cue_word_used_as_a_particle_is_no_cue():
+    text = "The fight was set back by the rulings, the judge said. Ray Olin backed the plan."
+    assert [a.cue.text for a in _atts(text) if a.cue] == ["said", "backed"]

@@ -56,6 +56,10 @@ def cue_ok(
     lemma = reg.cue_lemma.get(form, form)
     cls = reg.cue_forms.get(form)
     after_l = after.lstrip().lower()
+    if after_l.split(maxsplit=1)[:1] and after_l.split(maxsplit=1)[0].strip(".,;:") in (
+        _CUES.phrasal.get(lemma, ())
+    ):
+        return False  # "will not back down": another verb
     if (
         form in _NOUN_AMBIGUOUS
         and form.endswith("s")

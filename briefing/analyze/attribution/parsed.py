@@ -38,6 +38,7 @@ _VERBS = _BASE_VERBS | _P.speech | _P.belief | _P.intention
 _ADDRESSEE = _LEX.cue_rules.addressee | _LEX.cue_rules.object_before_that
 _CLAUSE_ONLY = _P.clause_only | _ADDRESSEE
 _STANCE = _LEX.cue_rules.stance_required
+_PHRASAL = _LEX.cue_rules.phrasal
 _NEEDS_THAT = _LEX.cue_rules.needs_that
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
 _CLAUSES = {"ccomp", "xcomp", "csubj"}
@@ -238,6 +239,8 @@ def _prep_object(tok: Token, lemma: str) -> tuple[Token, tuple[int, int]] | None
 
 
 def _verb(tok: Token, lemma: str) -> _Pred | None:
+    if any(c.dep_ == "prt" and c.lower_ in _PHRASAL.get(lemma, ()) for c in tok.children):
+        return None  # "backed down", "called off": another verb
     passive = (
         any(c.dep_ == "nsubjpass" for c in tok.children)
         or tok.tag_ == "VBN"
@@ -464,7 +467,7 @@ def parse_sentences(sentences: list[Sentence]) -> dict[int, Doc]:
 
 # what hangs on a cue verb after its content and is not part of it: "claimed that X, although
 # he refused ...", "urged Y, although they say ...", "blasted Clinton Wednesday on the show"
-_NOT_VERB = ("NN", "JJ", "RB", "IN", "DT", "CD")
+_NOT_VERB = ("NN", "JJ", "RB", "RP", "IN", "DT", "CD")
 _AFTER_CONTENT = {"advcl", "conj", "cc", "parataxis"}
 
 
