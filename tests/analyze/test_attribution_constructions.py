@@ -241,3 +241,8 @@ def test_a_cue_verb_with_a_particle_of_another_verb_is_no_cue():
 def test_a_cue_word_used_as_a_particle_is_no_cue():
     text = "The fight was set back by the rulings, the judge said. Ray Olin backed the plan."
     assert [a.cue.text for a in _atts(text) if a.cue] == ["said", "backed"]
+
+
+def test_an_effort_or_a_bid_is_no_attribution():
+    text = "The senator, in an effort to win back voters, opened an office in May. His bid to lead failed."
+    assert not any(a.cue and a.cue.text in {"effort", "bid"} for a in _atts(text))
