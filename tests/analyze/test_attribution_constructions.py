@@ -246,3 +246,29 @@ def test_a_cue_word_used_as_a_particle_is_no_cue():
 def test_an_effort_or_a_bid_is_no_attribution():
     text = "The senator, in an effort to win back voters, opened an office in May. His bid to lead failed."
     assert not any(a.cue and a.cue.text in {"effort", "bid"} for a in _atts(text))
+
+
+# -- "according to" a source in lowercase, and after a dash ------------------------------------
+
+
+def test_according_to_a_lowercase_source():
+    text = "Rain fell. The officer wore a body camera, according to attorneys for the family."
+    a = _with_cue(text, "according to")
+    assert _spans(a) == (
+        _span(text, "attorneys for the family"),
+        _span(text, "according to"),
+        _span(text, "The officer wore a body camera"),
+    )
+    lead = "Rain fell. According to exit polls, Ms. Ruiz led among young voters."
+    b = _with_cue(lead, "According to")
+    assert b.source.text == "exit polls"
+    assert b.content.text == "Ms. Ruiz led among young voters"
+
+
+def test_according_to_after_a_dash():
+    text = (
+        "Rain fell. Half of the advice is wrong — or at best unproven — according to the journal."
+    )
+    a = _with_cue(text, "according to")
+    assert a.source.text == "the journal"
+    assert a.content.text == "Half of the advice is wrong — or at best unproven"

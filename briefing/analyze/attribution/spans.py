@@ -46,7 +46,9 @@ _STATEMENT_SUBJECT = re.compile(
 )
 
 
-def valid_np(np: str, allow_comma: bool = True) -> bool:
+def valid_np(np: str, allow_comma: bool = True, lower_ok: bool = False) -> bool:
+    """Whether a stretch reads as a source noun phrase; ``lower_ok``: one that opens on any
+    lowercase word may (after "according to": "attorneys for the family", "exit polls")."""
     np = np.strip().rstrip(",")
     words = words_of(np)
     if not words or len(words) > _MAX_NP_WORDS:
@@ -60,6 +62,7 @@ def valid_np(np: str, allow_comma: bool = True) -> bool:
         return False
     if (
         words[0][0].islower()
+        and not lower_ok
         and lw[0] not in _NP_LOWER_START
         and not re.search(r"\b[A-Z][a-z]+", np)
     ):
@@ -71,7 +74,7 @@ def valid_np(np: str, allow_comma: bool = True) -> bool:
     if re.search(r"\b[a-z]+ed\s+(?:a|an|the|its|his|her|their|to)\b", np):
         return False  # "Eli Cohen also released a statement calling ...": a clause, not a name
     # something nominal: a capitalised word, a pronoun, or a determiner/plural noun phrase
-    return bool(re.search(r"[A-Z]", np)) or lw[0] in _NP_LOWER_START
+    return bool(re.search(r"[A-Z]", np)) or lw[0] in _NP_LOWER_START or lower_ok
 
 
 def np_before(ctx: Context, lo: int, cue_start: int) -> tuple[int, int] | None:
@@ -160,18 +163,22 @@ def np_before(ctx: Context, lo: int, cue_start: int) -> tuple[int, int] | None:
     return s, e
 
 
-def np_after(ctx: Context, start: int, hi: int) -> tuple[int, int] | None:
+def np_after(ctx: Context, start: int, hi: int, lower_ok: bool = False) -> tuple[int, int] | None:
     """A source noun phrase right after an inverted cue: '..., said Breon Peace, the U.S.
     Attorney ...'.
 
     The phrase may carry an appositive and then trailing matter ("..., speaking at a conference");
-    the longest valid candidate ending at a comma or at the end wins.
+    the longest valid candidate ending at a comma or at the end wins; ``lower_ok`` as in
+    :func:`valid_np`.
     """
     text = ctx.text
     e = strip_final_punct(text, start, hi)
     s, e = trim(text, start, e)
     if s >= e:
         return None
+    dash = re.search(r"\s[-–—]{1,2}\s", text[s:e])
+    if dash:
+        e = s + dash.start()  # "according to the Tax Policy Center - half a point of GDP"
     ends = (
         [e]
         + [s + m.start() for m in re.finditer(r",", text[s:e])][::-1][:0]
@@ -185,7 +192,11 @@ def np_after(ctx: Context, start: int, hi: int) -> tuple[int, int] | None:
         if m and m.start() > 0 and len(words_of(m.group(0))) <= 6 and valid_np(np[: m.start()]):
             cs, ce = trim(text, cs, cs + m.start())
             np = text[cs:ce]
-        if valid_np(np) and len(words_of(np.split(",")[0])) <= 10 and np.count(",") <= 1:
+        if (
+            valid_np(np, lower_ok=lower_ok)
+            and len(words_of(np.split(",")[0])) <= 10
+            and np.count(",") <= 1
+        ):
             return cs, ce
     return None
 

@@ -45,7 +45,12 @@ def trailing_source(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
     text = ctx.text
     end = strip_final_punct(text, sent.start, sent.end)
     for b in reversed(
-        list(re.finditer(r",[”\"]?\s+|[”\"]\s+(?=[a-z])|[”\"],?\s+", text[sent.start : end]))
+        list(
+            re.finditer(
+                r",[”\"]?\s+|[”\"]\s+(?=[a-z])|[”\"],?\s+|\s[-–—]{1,2}\s+(?=according to\b)",
+                text[sent.start : end],
+            )
+        )
     ):
         bs, be = sent.start + b.start(), sent.start + b.end()
         if in_quote(ctx, be) or be >= end:
@@ -67,7 +72,7 @@ def trailing_source(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
             # "The Post reported, citing a source, that ...": the report goes on past the source
             continue
         if pm:
-            np = np_after(ctx, be + pm.end(), end)
+            np = np_after(ctx, be + pm.end(), end, lower_ok=True)
             if np:
                 cue = Span(
                     text=text[be : be + pm.end()].strip(), start=be, end=be + len(pm.group(1))
@@ -136,7 +141,7 @@ def leading_according(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
     ):
         if in_quote(ctx, sent.start + m.start(1)):
             continue
-        np = np_after(ctx, sent.start + m.start(2), sent.start + m.end(2))
+        np = np_after(ctx, sent.start + m.start(2), sent.start + m.end(2), lower_ok=True)
         if not np:
             continue
         cue = Span(text=m.group(1), start=sent.start + m.start(1), end=sent.start + m.end(1))
