@@ -42,29 +42,36 @@ def _targets(
 def _lexical(
     kind: CaveatKind,
     patterns: list[re.Pattern[str]],
+    text: str,
     sentences: list[Sentence],
     attributions: list[Attribution],
     events: list[Event],
     note: str,
 ) -> list[Caveat]:
+    """Each match of a caveat list that lies within one sentence, the longest first where
+    matches overlap. Each pattern runs over the whole text once: run sentence by sentence, the
+    call overhead cost more than the matching."""
+    starts = [s.start for s in sentences]
+    hits: dict[int, list[re.Match[str]]] = {}
+    for p in patterns:
+        for m in p.finditer(text):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i >= 0 and m.end() <= sentences[i].end:
+                hits.setdefault(i, []).append(m)
     out = []
-    for sent in sentences:
+    for i in sorted(hits):
+        sent = sentences[i]
         taken: list[tuple[int, int]] = []
-        hits = sorted(
-            (m for p in patterns for m in p.finditer(sent.text)),
-            key=lambda m: (m.start(), -(m.end() - m.start())),
-        )
-        for m in hits:
+        for m in sorted(hits[i], key=lambda m: (m.start(), -(m.end() - m.start()))):
             if any(m.start() < te and ts < m.end() for ts, te in taken):
                 continue
             taken.append((m.start(), m.end()))
-            span = (sent.start + m.start(), sent.start + m.end())
             out.append(
                 Caveat(
                     id="",
                     kind=kind,
                     text=m.group(0).strip(),
-                    applies_to=_targets(sent.id, span, attributions, events),
+                    applies_to=_targets(sent.id, (m.start(), m.end()), attributions, events),
                     sentence_ids=[sent.id],
                     note=note,
                 )
@@ -236,6 +243,7 @@ def find_caveats(
         _lexical(
             "hedge",
             reg.hedges,
+            text,
             sentences,
             attributions,
             events,
@@ -244,13 +252,14 @@ def find_caveats(
         + _lexical(
             "unverified",
             reg.unverified,
+            text,
             sentences,
             attributions,
             events,
             "The article says this has not been verified",
         )
         + _lexical(
-            "disputed", reg.disputed, sentences, attributions, events, "A party disputes this"
+            "disputed", reg.disputed, text, sentences, attributions, events, "A party disputes this"
         )
         + _characterizations(
             text,

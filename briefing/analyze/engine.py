@@ -61,7 +61,11 @@ def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
 def _parse_chunk(chunk: list[Article]) -> list[dict[int, Doc]]:
     from briefing.analyze.parse import parse
 
-    chosen = [(i, s) for i, a in enumerate(chunk) for s in to_parse(split_sentences(a.text))]
+    chosen = [
+        (i, s)
+        for i, a in enumerate(chunk)
+        for s in to_parse(split_sentences(a.text), find_quotes(a.text))
+    ]
     docs: list[dict[int, Doc]] = [{} for _ in chunk]
     for (i, s), doc in zip(chosen, parse(s.text for _, s in chosen), strict=True):
         docs[i][s.start] = doc

@@ -171,6 +171,10 @@ class Country:
     metonyms: tuple[str, ...]
 
 
+# how many names ``Registry.place_or_outlet`` remembers: far more than a day's news has
+_REMEMBERED_NAMES = 100_000
+
+
 @dataclass
 class Registry:
     """Sources and lexicons, with the regular expressions built from them once."""
@@ -198,6 +202,7 @@ class Registry:
     role_patterns: dict[str, re.Pattern[str]] = field(init=False)  # kind -> any of its words
     # one per characterization, matched in lowercased text
     term_patterns: list[re.Pattern[str]] = field(init=False)
+    _place_or_outlet: dict[str, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._by_name = {o.name: o for o in reversed(self.outlets)}  # the first entry wins
@@ -221,6 +226,17 @@ class Registry:
     def find_places(self, text: str) -> list[tuple[Country, re.Match[str]]]:
         """Countries named in ``text`` by name, demonym or metonym ("Pyongyang", "the Kremlin")."""
         return [(self._place_map[m.group(0).lower()], m) for m in self._place_re.finditer(text)]
+
+    def place_or_outlet(self, name: str) -> bool:
+        """Whether a name run is an outlet's, or is itself a place's name ("Israel", not
+        "Israel Katz"): no person. Remembered per name, since an article repeats its names."""
+        known = self._place_or_outlet.get(name)
+        if known is None:
+            places = self.find_places(name)
+            known = bool(self.find_outlets(name)) or bool(places and places[0][1].group(0) == name)
+            if len(self._place_or_outlet) < _REMEMBERED_NAMES:
+                self._place_or_outlet[name] = known
+        return known
 
     def country(self, name: str) -> Country | None:
         return next((c for c in self.countries if c.name == name), None)

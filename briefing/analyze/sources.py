@@ -77,9 +77,7 @@ def _person_names(text: str, reg: Registry) -> list[tuple[str, int, int]]:
             continue
         if any(t.strip(".,’'") in ORG_WORDS for t in stripped):
             continue  # "Civil Aviation Authority", "Lordstown Motors": an organisation
-        if reg.find_outlets(name) or (
-            reg.find_places(name) and reg.find_places(name)[0][1].group(0) == name
-        ):
+        if reg.place_or_outlet(name):
             continue
         if len(stripped) == 1 and len(tokens) == 1 and m.start() == 0:
             continue  # a capitalised first word on its own is usually not a name

@@ -75,7 +75,7 @@ def find_attributions(
     """
     reg = registry()
     quotes = find_quotes(text) if quotes is None else quotes
-    docs = parse_sentences(sentences) if docs is None else docs
+    docs = parse_sentences(sentences, quotes) if docs is None else docs
     quotes = doubled_quotes(text, quotes)
     ctx = Context(
         text=text,

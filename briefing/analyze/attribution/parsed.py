@@ -12,6 +12,8 @@ what is nested inside their content is left to ``nested``.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,7 +27,7 @@ from briefing.analyze.attribution.context import (
     trim,
 )
 from briefing.analyze.lexicon import lexicon, registry
-from briefing.models import Sentence, Span
+from briefing.models import Quote, Sentence, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -60,10 +62,15 @@ _KNOWN = _VERBS | _P.sourceless | _P.nouns | _P.sourceless_passive | set(_PREP_O
 
 
 def _lemma(tok: Token) -> str:
-    """The lemma of a token among the predicates' lemmas: the form itself, an irregular form's
-    lemma, or the form without its ending (-s, -es, -ies, -ed, -ied, -d, -ing, a doubled
-    consonant); the lowercased form when none is known."""
-    form = tok.lower_
+    """The lemma of a token among the predicates' lemmas (see ``_form_lemma``)."""
+    return _form_lemma(tok.lower_)
+
+
+@functools.lru_cache(maxsize=65536)
+def _form_lemma(form: str) -> str:
+    """The lemma of a lowercase word among the predicates' lemmas: the form itself, an
+    irregular form's lemma, or the form without its ending (-s, -es, -ies, -ed, -ied, -d, -ing,
+    a doubled consonant); the form itself when none is known."""
     if form in _KNOWN:
         return form
     if form in _IRREGULAR:
@@ -88,27 +95,16 @@ def _lemma(tok: Token) -> str:
     return form
 
 
-def _stem(lemma: str) -> str:
-    """What every form of a lemma starts with: 'believ' for believe, 'worr' for worry."""
-    if lemma.endswith("e") or lemma.endswith("y") and len(lemma) > 3:
-        return lemma[:-1]
-    return lemma
+# What the parse can act on: a verb or noun whose lemma is a predicate's (``_predicates``), an
+# adjective of attitude, or a cue form the regular-expression drafts may have (``trim_found``).
+_TRIGGER_LEMMAS = frozenset(w for w in _PREDICATES | _P.nouns if " " not in w)
+_TRIGGER_FORMS = frozenset(_P.adjectives) | frozenset(f for f in _REG.cue_forms if " " not in f)
+_WORD = re.compile(r"[A-Za-z]+")
 
 
-_CANDIDATE = re.compile(
-    r"\b(?:"
-    + "|".join(
-        sorted(
-            {re.escape(_stem(w)) for w in _VERBS | _P.sourceless | _P.nouns if " " not in w}
-            | {re.escape(w) for w in _P.adjectives}
-            | {re.escape(f) for forms in _P.irregular.values() for f in forms},
-            key=len,
-            reverse=True,
-        )
-    )
-    + r")\w{0,4}\b",
-    re.IGNORECASE,
-)
+def _trigger(word: str) -> bool:
+    form = word.lower()
+    return form in _TRIGGER_FORMS or _form_lemma(form) in _TRIGGER_LEMMAS
 
 
 @dataclass
@@ -444,24 +440,35 @@ MIN_LETTER_SHARE = 0.5
 MAX_PARSED_SENTENCES = 300
 
 
-def wanted(text: str) -> bool:
-    """Whether a sentence may hold an attribution the parse can find: it has a candidate word,
-    and it reads like a sentence."""
-    if len(text) > MAX_PARSE_CHARS or _CANDIDATE.search(text) is None:
+def wanted(sent: Sentence, quotes: list[Quote], quote_starts: list[int]) -> bool:
+    """Whether a sentence may hold an attribution the parse can find or bound: a word the parse
+    rules act on stands outside quotation marks (inside them the quotation's speaker holds what
+    is said, and neither rule drafts there), and the sentence reads like a sentence."""
+    text = sent.text
+    if len(text) > MAX_PARSE_CHARS:
         return False
-    return sum(c.isalpha() for c in text) >= MIN_LETTER_SHARE * len(text)
+    if sum(c.isalpha() for c in text) < MIN_LETTER_SHARE * len(text):
+        return False
+    for m in _WORD.finditer(text):
+        if _trigger(m.group(0)):
+            pos = sent.start + m.start()
+            i = bisect.bisect_left(quote_starts, pos) - 1
+            if not (i >= 0 and quotes[i].start < pos < quotes[i].end):
+                return True
+    return False
 
 
-def to_parse(sentences: list[Sentence]) -> list[Sentence]:
-    """The sentences of an article that are parsed."""
-    return [s for s in sentences if wanted(s.text)][:MAX_PARSED_SENTENCES]
+def to_parse(sentences: list[Sentence], quotes: list[Quote]) -> list[Sentence]:
+    """The sentences of an article that are parsed (``quotes``: the article's quotations)."""
+    starts = [q.start for q in quotes]
+    return [s for s in sentences if wanted(s, quotes, starts)][:MAX_PARSED_SENTENCES]
 
 
-def parse_sentences(sentences: list[Sentence]) -> dict[int, Doc]:
+def parse_sentences(sentences: list[Sentence], quotes: list[Quote]) -> dict[int, Doc]:
     """The parses of the sentences that may hold an attribution, by sentence start."""
     from briefing.analyze.parse import parse
 
-    chosen = to_parse(sentences)
+    chosen = to_parse(sentences, quotes)
     return {s.start: doc for s, doc in zip(chosen, parse(s.text for s in chosen), strict=True)}
 
 
