@@ -244,7 +244,7 @@ def test_a_cue_word_used_as_a_particle_is_no_cue():
 
 
 def test_an_effort_or_a_bid_is_no_attribution():
-    text = "The senator, in an effort to win back voters, opened an office in May. His bid to lead failed."
+    text = "The senator, in an effort to win back voters, opened an office. His bid to lead failed."
     assert not any(a.cue and a.cue.text in {"effort", "bid"} for a in _atts(text))
 
 
@@ -272,3 +272,27 @@ def test_according_to_after_a_dash():
     a = _with_cue(text, "according to")
     assert a.source.text == "the journal"
     assert a.content.text == "Half of the advice is wrong — or at best unproven"
+
+
+# -- a transcript: turns that open on a speaker's name in capitals ------------------------------
+
+
+def test_a_transcripts_turns_are_their_speakers_and_the_quotation_around_them_is_no_ones():
+    text = (
+        "Mike Pence spoke to Chris Wallace on Sunday.\n\n"
+        '"WALLACE: Let us start with the debate. Why would he do that?\n\n'
+        '"PENCE: Well, look, this is serious business. We will win."'
+    )
+    turns = [a for a in _atts(text) if a.cue and a.cue.text == ":"]
+    assert [(a.source.text, a.content.text) for a in turns] == [
+        ("WALLACE", "Let us start with the debate. Why would he do that"),
+        ("PENCE", "Well, look, this is serious business. We will win"),
+    ]
+    assert not any(a.content.text.startswith("WALLACE") for a in _atts(text))
+
+
+def test_a_headline_that_opens_on_a_surname_the_article_names_in_full():
+    text = "Pence: Flowers Will Not Be at Debate.\n\nMike Pence said that she would not come."
+    a = _with_cue(text, ":")
+    assert (a.source.text, a.source.canonical) == ("Pence", "Mike Pence")
+    assert a.content.text == "Flowers Will Not Be at Debate"

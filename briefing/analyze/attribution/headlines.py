@@ -120,11 +120,16 @@ def name_colon(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
     text = ctx.text
     if sent.start > 0 and text[sent.start - 1] != "\n":
         return []
-    m = _NAME_COLON.match(text, sent.start, sent.end)
+    # a transcript's paragraph may open on a quotation mark: '"PENCE: Well, ...'
+    start = sent.start + (1 if text[sent.start : sent.start + 1] in '"“' else 0)
+    m = _NAME_COLON.match(text, start, sent.end)
     if m is None:
         return []
     ns, ne = m.span("name")
-    names = person_names(m.group("name").title() if m.group("name").isupper() else m.group("name"))
+    name = m.group("name").title() if m.group("name").isupper() else m.group("name")
+    names = person_names(name)
+    if not names and name in ctx.book.by_surname and name not in ctx.book.shared:
+        names = [(name, 0, len(name))]  # "PENCE:" where the article names Mike Pence
     if len(names) != 1 or names[0][2] != ne - ns:
         return []
     last = names[0][0].split()[-1]
@@ -135,7 +140,15 @@ def name_colon(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
         not (sent.start <= w.start() < sent.end) for w in again.finditer(text, 0, len(text))
     ):
         return []
-    cs, ce = trim(text, m.end(), strip_final_punct(text, m.end(), sent.end))
+    end = sent.end
+    if start > sent.start and m.group("name").isupper():
+        # a speaker's turn in a transcript runs to the end of its paragraph
+        para = text.find("\n", sent.start)
+        end = len(text) if para < 0 else para
+    cs, ce = trim(text, m.end(), strip_final_punct(text, m.end(), end))
+    if start > sent.start:
+        cs, ce = trim(text, cs, strip_final_punct(text, cs, ce), ' \t\n\u00a0"”')
+        ce = strip_final_punct(text, cs, ce)
     if ce - cs > 2 and text[cs] in _OPENING and text[ce - 1] in _CLOSING:
         cs, ce = trim(text, cs + 1, ce - 1, " \t\n\u00a0,.")  # "Reid: 'Never underestimate him.'"
     if len(words_of(text[cs:ce])) < 2:

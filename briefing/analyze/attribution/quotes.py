@@ -201,6 +201,10 @@ def floating_quotes(ctx: Context, idx: int, found: list[Draft]) -> list[Draft]:
             continue
         if any(d.content[0] <= q.inner_start and q.inner_end <= d.content[1] + 1 for d in found):
             continue
+        if any(
+            d.cue is not None and d.cue.text == ":" and q.start < d.cue.start < q.end for d in found
+        ):
+            continue  # a transcript's turns in one quotation ('"PENCE: ...'): each has its speaker
         if _closed_later_by_speaker(ctx, q, idx):
             continue
         cs, ce = trim(ctx.text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
