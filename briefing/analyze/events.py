@@ -12,6 +12,7 @@ import re
 
 from briefing.analyze.lexicon import lexicon, one_of, registry
 from briefing.analyze.sources import NameBook, person_names
+from briefing.analyze.words import capitals
 from briefing.models import Attribution, Event, Sentence
 
 _CALENDAR = lexicon().calendar
@@ -38,8 +39,8 @@ def is_boilerplate(sentence: Sentence) -> bool:
     later question about boilerplate reads that flag.
     """
     t = sentence.text
-    letters = [c for c in t if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 8:
+    letters, caps = capitals(t)
+    if letters > 8 and caps / letters > 0.8:
         return True
     return bool(_BOILERPLATE.search(t))
 

@@ -15,6 +15,13 @@ from briefing.analyze.lexicon import lexicon
 _STOP = lexicon().stopwords.words
 
 
+def capitals(text: str) -> tuple[int, int]:
+    """(letters, capital letters) in a text: a headline or kicker set in capitals has nearly
+    every letter a capital. Counted with ``map`` over the string's own methods, since every
+    sentence of every article is asked."""
+    return sum(map(str.isalpha, text)), sum(map(str.isupper, text))
+
+
 def stem(word: str) -> str:
     """The crude stem two forms of a word share: "supplies", "supplying", "supplied"."""
     w = word.lower().strip("’'")

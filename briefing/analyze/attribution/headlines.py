@@ -18,6 +18,7 @@ from briefing.analyze.attribution.context import (
     words_of,
 )
 from briefing.analyze.sources import person_names
+from briefing.analyze.words import capitals
 from briefing.models import Sentence, Span
 
 
@@ -25,8 +26,8 @@ def caps_headline(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
     """Kicker headlines in capitals: 'BIDEN ANNOUNCES ...', '...: REPORTS',
     "...: 'THEY CAN KEEP HIM!'"."""
     text = ctx.text
-    letters = [c for c in sent.text if c.isalpha()]
-    if len(letters) < 8 or sum(c.isupper() for c in letters) / len(letters) < 0.8:
+    letters, caps = capitals(sent.text)
+    if letters < 8 or caps / letters < 0.8:
         return []
     lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text[sent.start : sent.end])
     out: list[Draft] = []
