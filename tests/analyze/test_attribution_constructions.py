@@ -296,3 +296,10 @@ def test_a_headline_that_opens_on_a_surname_the_article_names_in_full():
     a = _with_cue(text, ":")
     assert (a.source.text, a.source.canonical) == ("Pence", "Mike Pence")
     assert a.content.text == "Flowers Will Not Be at Debate"
+
+
+def test_asked_someone_about_takes_the_object_of_about():
+    text = "Rain fell. In the debate, moderator Ann Cole asked Carson about his ties to a firm."
+    a = _with_cue(text, "asked")
+    assert a.source.canonical == "Ann Cole"
+    assert (a.content.start, a.content.end) == _span(text, "his ties to a firm")

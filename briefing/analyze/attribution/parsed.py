@@ -193,6 +193,21 @@ def _content_of(tok: Token, lemma: str) -> tuple[int, int] | None:
         t.lower_ in _REG.attitude_objects for t in tok.doc[obj.left_edge.i : obj.right_edge.i + 1]
     ):
         return None
+    about = next(
+        (
+            c
+            for c in kids
+            if c.dep_ == "prep"
+            and c.lower_ == "about"
+            and "about" in _PREP_OF.get(lemma, ())
+            and c.i == obj.right_edge.i + 1
+            and obj.tag_ in {"NNP", "NNPS", "PRP", "NNS"}
+        ),
+        None,
+    )
+    pobj = next((g for g in about.children if g.dep_ == "pobj"), None) if about else None
+    if pobj is not None:
+        return _np(pobj)  # "asked Carson about his ties": Carson is who was asked
     lo, hi = _span(obj)
     for c in kids:
         # "praised Clinton for her ...", "described it as ..."
@@ -215,16 +230,29 @@ def _parataxis_content(tok: Token) -> tuple[int, int] | None:
     return lo, hi
 
 
+# the prepositions whose object is a verb's content after the person it addresses
+_ADDRESSED_PREPS = {"about", "for", "against"}
+
+
 def _prep_object(tok: Token, lemma: str) -> tuple[Token, tuple[int, int]] | None:
     """'talked about the wall', 'called for a ban', 'railed against the deal': the preposition
     the verb takes (``parse_cues.yaml``: prepositional) and its object, without the object's
-    relative clause or appositive. The preposition follows the verb, or one adverb or particle
-    after it."""
+    relative clause or appositive. The preposition follows the verb, one adverb or particle
+    after it, or for "about", "for" and "against" the person addressed ("asked Carson about his
+    ties", "warned voters against it")."""
     preps = _PREP_OF.get(lemma)
     if not preps:
         return None
+    addressee = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
     for c in tok.children:
         between = tok.doc[tok.i + 1 : c.i]
+        if (
+            addressee is not None
+            and c.lower_ in _ADDRESSED_PREPS
+            and addressee.right_edge.i == c.i - 1
+            and addressee.tag_ in {"NNP", "NNPS", "PRP", "NNS"}
+        ):
+            between = between[:0]
         if len(between) > 1 or any(t.tag_ not in {"RB", "RP"} for t in between):
             continue  # "spoke out about", not "talked with police leaders about"
         if c.dep_ == "prep" and c.lower_ in preps:
@@ -249,7 +277,9 @@ def _verb(tok: Token, lemma: str) -> _Pred | None:
     if content is None and not passive:
         found = _prep_object(tok, lemma)
         if found is not None:
-            cue, content = (tok.i, found[0].i), found[1]
+            # the verb and its preposition, or the verb alone when its addressee comes between
+            cue = (tok.i, found[0].i) if found[0].i <= tok.i + 2 else (tok.i, tok.i)
+            content = found[1]
     if passive:
         subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
         agent = _agent(tok)
