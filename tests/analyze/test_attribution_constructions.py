@@ -303,3 +303,26 @@ def test_asked_someone_about_takes_the_object_of_about():
     a = _with_cue(text, "asked")
     assert a.source.canonical == "Ann Cole"
     assert (a.content.start, a.content.end) == _span(text, "his ties to a firm")
+
+
+# -- a relative clause before the cue: the speaker is before it --------------------------------
+
+
+def test_a_name_with_its_age_and_town_and_a_relative_clause_before_said():
+    text = (
+        "Rain fell. Mary Olin, 59, of Ashton, Md., who watched on a screen, said the event "
+        "brought back memories of her father."
+    )
+    said = _with_cue(text, "said")
+    assert said.source.canonical == "Mary Olin"
+    assert said.content.text == "the event brought back memories of her father"
+    assert not any(a.cue and a.cue.text == "back" for a in _atts(text))
+
+
+def test_a_relative_clause_on_a_noun_said_of_a_named_subject_stands_for_the_subject():
+    text = (
+        "Rain fell.\n\nNote: Jon Pratt often shouts and is a liar, bully, crank and braggart "
+        "who has repeatedly pledged to close the border to everyone."
+    )
+    a = _with_cue(text, "pledged")
+    assert a.source.canonical == "Jon Pratt"

@@ -105,6 +105,8 @@ def find_attributions(
             found = found + parsed_drafts(ctx, sent, idx, doc, found)
         found = [x for d in found for x in split_participle(ctx, d)]
         nested = [n for d in found for n in nested_drafts(ctx, d, idx)]
+        if doc is not None and nested:
+            nested = trim_found(ctx, sent, doc, nested)
         found = found + nested + what_it_calls(ctx, sent, idx)
         floating = floating_quotes(ctx, idx, found)
         found += floating + [n for d in floating for n in nested_drafts(ctx, d, idx)]

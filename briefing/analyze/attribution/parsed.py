@@ -156,7 +156,7 @@ def _antecedent(src: Token) -> Token:
     if src.lower_ in _RELATIVE and src.tag_ in {"WP", "WDT"}:
         clause = src.head
         if clause.dep_ == "relcl":
-            return clause.head
+            return _predicated(clause.head)
         # the parse missed the relative clause ("heard from Sen. Morrow of Ohio, who has said"):
         # the noun just before the comma, or the noun its prepositional phrase modifies
         prev = src.doc[src.i - 2] if src.i >= 2 and src.doc[src.i - 1].text == "," else None
@@ -165,6 +165,21 @@ def _antecedent(src: Token) -> Token:
         if prev is not None and prev.tag_.startswith("NN"):
             return prev
     return src
+
+
+def _predicated(noun: Token) -> Token:
+    """'Trump is a liar, xenophobe and birther who has pledged': a noun said of a subject (or one
+    of a list of them) stands for that subject."""
+    head = noun
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    if head.dep_ == "attr" and head.head.lower_ in _BE:
+        subj = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            subj = _subject(head.head)
+        if subj is not None and subj.tag_ in {"NNP", "NNPS"}:
+            return subj
+    return noun
 
 
 def _content_of(tok: Token, lemma: str) -> tuple[int, int] | None:
@@ -509,13 +524,14 @@ _AFTER_CONTENT = {"advcl", "conj", "cc", "parataxis"}
 
 
 def trim_found(ctx: Context, sent: Sentence, doc: Doc, found: list[Draft]) -> list[Draft]:
-    """The regular-expression drafts of a sentence with each content cut where the parse ends
-    the clause its cue verb governs: what follows and hangs on the cue is no part of it."""
+    """The regular-expression drafts of a sentence without those whose cue word is no verb here,
+    and with each outer content cut where the parse ends the clause its cue verb governs: what
+    follows and hangs on the cue is no part of it."""
     base = sent.start
     by_start = {base + t.idx: t for t in doc}
     out = []
     for d in found:
-        tok = by_start.get(d.cue.start) if d.cue is not None and d.depth == 0 else None
+        tok = by_start.get(d.cue.start) if d.cue is not None else None
         if (
             tok is not None
             and tok.text == d.cue.text
@@ -524,7 +540,7 @@ def trim_found(ctx: Context, sent: Sentence, doc: Doc, found: list[Draft]) -> li
         ):
             continue  # "his home state of Vermont", "a back door": the cue word is no verb here
         cs, ce = d.content
-        if tok is not None and tok.tag_.startswith("VB") and cs > d.cue.start:
+        if tok is not None and d.depth == 0 and tok.tag_.startswith("VB") and cs > d.cue.start:
             stops = [
                 base + c.left_edge.idx
                 for c in tok.children

@@ -46,6 +46,10 @@ _STATEMENT_SUBJECT = re.compile(
 )
 
 
+# what may stand between a name and its relative clause: an age, a town, a state's abbreviation
+_DESCRIPTOR = re.compile(r"\d{1,3}|of [A-Z][\w.’' -]*|[A-Z][a-z]{1,3}\.|[A-Z]\.[A-Z]\.")
+
+
 def valid_np(np: str, allow_comma: bool = True, lower_ok: bool = False) -> bool:
     """Whether a stretch reads as a source noun phrase; ``lower_ok``: one that opens on any
     lowercase word may (after "according to": "attorneys for the family", "exit polls")."""
@@ -96,7 +100,14 @@ def np_before(ctx: Context, lo: int, cue_start: int) -> tuple[int, int] | None:
     if rel:
         # "Smith, who chairs the committee, said": the name and its relative clause
         before = list(re.finditer(r",\s+|[:;]\s+|[”\"]\s+", rel.group(1)))
-        rs, rend = trim(text, lo + (before[-1].end() if before else 0), end)
+        starts = [0] + [b.end() for b in before]
+        ends = [b.start() for b in before] + [len(rel.group(1))]
+        k = len(starts) - 1
+        while k > 0 and _DESCRIPTOR.fullmatch(rel.group(1)[starts[k] : ends[k]]):
+            k -= 1  # "Mary Rawlings, 59, of Ashton, Md., who ...": her age and her town
+        if k == len(starts) - 1 or not person_names(rel.group(1)[starts[k] : ends[k]]):
+            k = len(starts) - 1
+        rs, rend = trim(text, lo + starts[k], end)
         if valid_np(text[rs : lo + rel.end(1)]):
             return rs, rend
     # clause boundaries: the NP starts after the last one

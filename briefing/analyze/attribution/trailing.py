@@ -34,6 +34,10 @@ _PASSIVE_BY = re.compile(
 )
 
 
+# a relative clause that closes the stretch before a comma: ", who studies tax policy"
+_RELATIVE_BEFORE = re.compile(r",\s+(?:who|which)\s[^,;:”\"]*$")
+
+
 def _ends_on_cue(ctx: Context, span: tuple[int, int]) -> bool:
     """Whether a stretch of text ends on a reporting cue ("The Post reported")."""
     s, e = span
@@ -80,6 +84,9 @@ def trailing_source(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
                 return [Draft(source_at(ctx, np[0], np[1], idx), cue, content)]
             continue
         inv = ctx.cue_re.match(text, be)
+        if inv and _RELATIVE_BEFORE.search(text, sent.start, bs):
+            # "Ann Cole, who studies taxes, said the plan fails": the speaker is before the cue
+            continue
         if inv and ctx.reg.cue_lemma.get(inv.group(1)) in _TAIL_LEMMAS - _ADDRESSEE_LEMMAS:
             np = np_after(ctx, inv.end(), end)
             if np:
