@@ -134,15 +134,8 @@ def stream(
     ``load`` lists the articles the engine failed on after every unreadable file, and here each
     comes where it occurs. The analyses are :func:`load`'s: the same ids, the same engine.
     """
-    from briefing.analyze.parse import memory_zone
-
     for item in read(paths, stdin=stdin):
-        if isinstance(item, InputError):
-            yield item
-            continue
-        with memory_zone():  # the article's parses, and words new to the parser, freed after it
-            analysis = analyze_one(item)
-        yield analysis
+        yield item if isinstance(item, InputError) else analyze_one(item)
 
 
 def read(

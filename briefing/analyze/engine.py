@@ -76,13 +76,9 @@ def parse_ahead(articles: Iterable[Article]) -> Iterator[tuple[Article, dict[int
     """Each article with the parses of its sentences (by start offset), parsed a chunk of
     articles at a time so that the parser works on many sentences at once. (Parsing a chunk
     ahead in a second thread was slower on two busy cores: the rules and the parser contend
-    for the interpreter lock.) A chunk's parses are freed once its articles are analysed, so
-    the caller must not keep them."""
-    from briefing.analyze.parse import memory_zone
-
+    for the interpreter lock.)"""
     for chunk in _chunks(articles):
-        with memory_zone():  # the chunk's parses live until its last article is analysed
-            yield from zip(chunk, _parse_chunk(chunk), strict=True)
+        yield from zip(chunk, _parse_chunk(chunk), strict=True)
 
 
 def analyze_many(articles: Iterable[Article]) -> Iterator[Analysis]:

@@ -13,7 +13,6 @@ sentence, many at a time through ``nlp.pipe``.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib
 from collections.abc import Iterable, Iterator
@@ -66,16 +65,3 @@ def nlp() -> Language:
 def parse(texts: Iterable[str]) -> Iterator[Doc]:
     """One parsed document per text, in order, parsed in batches."""
     return nlp().pipe(texts, batch_size=BATCH_SIZE)
-
-
-@contextlib.contextmanager
-def memory_zone() -> Iterator[None]:
-    """A block whose parses, and the words first seen in them, are freed when it ends.
-
-    Without it the parser's vocabulary and tokenizer cache keep every new word of every article,
-    so memory grows with the number of articles read. No parse made inside the block may be used
-    after it: analyse the articles inside it and keep only the analyses, which hold text, not
-    parses.
-    """
-    with nlp().memory_zone():
-        yield
