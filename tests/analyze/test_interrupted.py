@@ -61,6 +61,19 @@ def test_interrupted_across_sentences():
     assert a.content.said == "We will win … And we will do it soon"
 
 
+def test_interrupted_by_a_speaker_with_a_relative_clause_that_holds_a_cue():
+    text = (
+        '"He tried to scare me," said Ann Lee, who wrote about the visit in her book. '
+        '"Thank goodness, none of it worked."'
+    )
+    quoted = [a for a in _atts(text) if a.content.parts]
+    assert len(quoted) == 1 and quoted[0].source.canonical == "Ann Lee"
+    assert [p.text for p in quoted[0].content.parts] == [
+        "He tried to scare me",
+        "Thank goodness, none of it worked",
+    ]
+
+
 def test_three_pieces_chain():
     text = "“We will win,” Smith said. “And soon.” “Very soon.”"
     (a,) = _atts(text)

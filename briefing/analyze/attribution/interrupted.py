@@ -22,6 +22,8 @@ attribution with a cue of its own claiming the second piece. Several pieces chai
 
 from __future__ import annotations
 
+import re
+
 from briefing.analyze.attribution.context import (
     QUOTE_CHARS,
     Context,
@@ -39,6 +41,9 @@ MAX_INTERRUPTION_WORDS = 25
 _PUNCT = QUOTE_CHARS + " \t\n\u00a0,.;:!?…—–-"
 # what ends an interruption before the quotation resumes: '"A," X said, "B."' / 'X said. "B."'
 _RESUME = ",.:;—–"
+# a relative clause on the source in the interruption ('said Ann Lee, who wrote about it, "B."'):
+# its cue is the source's description, not a cue of the interruption
+_RELATIVE = re.compile(r",\s+(?:who|which)\s[^,.;:]*")
 
 
 def merge_interrupted(ctx: Context, attributions: list[Attribution]) -> list[Attribution]:
@@ -64,7 +69,11 @@ def _host(
     """The index in ``out`` of the attribution whose quotation ``a`` continues, if one does."""
     if a.cue is not None or a.source is None or a.kind != "direct":
         return None
-    before = [i for i, q in enumerate(out) if q.content.end <= a.content.start]
+    # the nearest quotation before it: an attribution inside the interruption ('said Ann Lee,
+    # who wrote about it, "B."') is not one
+    before = [
+        i for i, q in enumerate(out) if q.content.end <= a.content.start and q.kind == "direct"
+    ]
     if not before:
         return None
     nearest = max(out[i].content.end for i in before)
@@ -122,7 +131,7 @@ def _interruption(ctx: Context, q: Attribution, start: int, end: int) -> bool:
         rest += ctx.text[pos:s] + " "
         pos = max(pos, e)
     rest += ctx.text[pos:end]
-    if ctx.cue_re.search(rest):
+    if ctx.cue_re.search(_RELATIVE.sub(" ", rest)):
         return False
     return sum(any(c.isalnum() for c in w) for w in words_of(rest)) <= MAX_INTERRUPTION_WORDS
 
