@@ -7,31 +7,62 @@ from pathlib import Path
 
 import click
 
-from briefing.cli.options import EXIT_FINDINGS, EXIT_OK, fail
+from briefing.cli.options import EXIT_FINDINGS, EXIT_OK, GateCommand, fail
 from briefing.errors import BriefingError
 
-# A --summary longer than this, or with a line break, is the text itself, never a path.
-_MAX_PATH = 4096
+# A file's name: one word, a suffix a summary file has. ``--summary`` reads such a value as a path
+# only for the form earlier releases took (an existing file), and says to use --summary-file.
+_FILE_SUFFIXES = frozenset({".txt", ".md"})
+_MAX_NAME = 255
 
 
-def summary_text(summary: str) -> str:
-    """``--summary`` is a file if one exists at that path, ``-`` for stdin, else the text."""
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BriefingError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise BriefingError(f"{path}: is a folder, not a summary file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise BriefingError(f"{path}: cannot be read: {e}") from None
+
+
+def _looks_like_a_file(value: str) -> bool:
+    """One word that names a file: an existing one, or one with a summary file's suffix."""
+    if not value or len(value.encode()) > _MAX_NAME or any(c.isspace() for c in value):
+        return False
+    p = Path(value)
+    try:
+        return p.is_file() or p.suffix.lower() in _FILE_SUFFIXES
+    except OSError:  # not a name the file system takes: text
+        return False
+
+
+def summary_text(summary: str | None, summary_file: str | None) -> str:
+    """The summary: ``--summary`` is the text itself whatever its length, ``--summary-file`` a
+    file or ``-`` for stdin. For compatibility, ``--summary -`` still reads stdin and
+    ``--summary PATH`` (one word naming an existing file) still reads the file, with a warning."""
+    if (summary is None) == (summary_file is None):
+        raise click.UsageError("give one of --summary TEXT or --summary-file PATH (- for stdin)")
+    if summary_file is not None:
+        return _read(summary_file)
+    assert summary is not None
     if summary == "-":
         return sys.stdin.read()
-    if len(summary) >= _MAX_PATH or "\n" in summary:
-        return summary
-    p = Path(summary)
-    try:
-        exists, is_file = p.exists(), p.is_file()
-    except OSError:  # a name too long for the file system, and the like: text, not a path
-        return summary
-    if p.suffix in {".txt", ".md"} and not exists:
-        raise BriefingError(f"{summary}: no such file")
-    if is_file:
-        try:
-            return p.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise BriefingError(f"{summary}: cannot be read: {e}") from None
+    if _looks_like_a_file(summary):
+        if not Path(summary).is_file():
+            raise BriefingError(
+                f"{summary}: no such file (--summary-file names a file, --summary takes text)"
+            )
+        click.echo(
+            f"briefing: warning: --summary {summary}: reading the file; use --summary-file for "
+            "a file (--summary will take only text)",
+            err=True,
+        )
+        return _read(summary)
     return summary
 
 
@@ -41,27 +72,41 @@ def summary_text(summary: str) -> str:
 Examples:
   briefing check --article examples/articles/kcna-putin-pyongyang.txt \\
     --summary "Putin said he will visit soon."
-  briefing check --article article.html --summary summary.txt --format json
-"""
+  briefing check --article article.html --summary-file summary.txt --format json
+  model-cli summarise article.txt | briefing check --article article.txt --summary-file -
+
+\b
+Exit codes: 0 passed, 1 findings, 2 bad usage or unreadable input,
+3 internal error, 130 interrupted.
+""",
+    cls=GateCommand,
 )
 @click.option("--article", required=True, help="The article the summary claims to summarise.")
+@click.option("--summary", default=None, help="The summary's text, of any length.")
 @click.option(
-    "--summary", required=True, help="The summary: a file, - for stdin, or the text itself."
+    "--summary-file",
+    default=None,
+    help="A file holding the summary (UTF-8), or - for standard input.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def check(article: str, summary: str, fmt: str) -> None:
+def check(article: str, summary: str | None, summary_file: str | None, fmt: str) -> None:
     """Find misattribution and misstated facts in a summary of an article. Exit 1 on errors."""
     from briefing import pipeline
     from briefing.ingest import load_article
 
+    if article == "-" and "-" in (summary, summary_file):
+        raise click.UsageError("the article and the summary cannot both be standard input")
+    if (summary is None) == (summary_file is None):
+        raise click.UsageError("give one of --summary TEXT or --summary-file PATH (- for stdin)")
     try:
         art = load_article(article)
-        text = summary_text(summary)
+        text = summary_text(summary, summary_file)
         if not text.strip():
+            where = summary_file if summary_file is not None else summary
             raise BriefingError(
-                f"{summary if len(summary) < 80 else 'summary'}: the summary is empty"
+                f"{where if where and len(where) < 80 else 'summary'}: the summary is empty"
             )
     except BriefingError as e:
         fail(str(e))

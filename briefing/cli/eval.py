@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from briefing.cli.options import EXIT_FINDINGS, EXIT_OK, fail
+from briefing.cli.options import EXIT_FINDINGS, EXIT_OK, GateGroup, fail
 from briefing.errors import BriefingError
 
 
-class _EvalGroup(click.Group):
+class _EvalGroup(GateGroup):
     """``briefing eval SUITE.yaml...`` runs suites; ``briefing eval perturb ...`` builds one."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:

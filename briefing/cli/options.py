@@ -1,12 +1,14 @@
 """What every command shares: exit codes, the model options, loading inputs, and error lines.
 
 Exit codes (GUIDE section 3) mean one thing each: 0 success, 1 a check found errors, 2 bad usage
-or unreadable input. Bad input is reported as one line per file on stderr, never as a traceback;
-in a batch the bad file is skipped and listed, and the rest goes on.
+or unreadable input, 3 an internal error (a bug: one line, never a traceback), 130 interrupted
+(Ctrl-C). Bad input is reported as one line per file on stderr, never as a traceback; in a batch
+the bad file is skipped and listed, and the rest goes on.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from briefing.llm.settings import Settings
     from briefing.pipeline import Loaded, ModelRun
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,6 +31,38 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """One line on stderr, then exit with ``code``."""
     click.echo(f"briefing: error: {message}", err=True)
     raise click.exceptions.Exit(code)
+
+
+class GateMixin:
+    """For the commands CI gates on (``check``, ``eval``): Ctrl-C exits 130 and an unexpected
+    error exits 3, each with one line on stderr, so that no exit code but 1 means "findings" and
+    no traceback reaches a CI log. Set ``BRIEFING_TRACEBACK=1`` to see the traceback of a bug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)  # type: ignore[misc]
+        except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
+            raise
+        except KeyboardInterrupt:
+            click.echo("briefing: interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except Exception as e:
+            if os.environ.get("BRIEFING_TRACEBACK"):
+                raise
+            click.echo(
+                f"briefing: internal error: {type(e).__name__}: {e} "
+                "(a bug; BRIEFING_TRACEBACK=1 shows where)",
+                err=True,
+            )
+            raise click.exceptions.Exit(EXIT_INTERNAL) from None
+
+
+class GateCommand(GateMixin, click.Command):
+    pass
+
+
+class GateGroup(GateMixin, click.Group):
+    pass
 
 
 def model_options(backend_help: str, model_help: str, base_url_help: str) -> Callable[[F], F]:
