@@ -326,3 +326,38 @@ def test_a_relative_clause_on_a_noun_said_of_a_named_subject_stands_for_the_subj
     )
     a = _with_cue(text, "pledged")
     assert a.source.canonical == "Jon Pratt"
+
+
+# -- a quotation with no cue of its own: the subject of the clause it stands in -----------------
+
+
+def test_a_quotation_goes_to_the_subject_of_the_clause_it_stands_in_not_the_last_speaker():
+    text = (
+        "“We will win,” Ann Lee said. Band member Flea shared the news on social media last "
+        "week, writing “Feels great to back someone I believe in.”"
+    )
+    held = [a for a in _atts(text) if a.content.text.startswith("Feels great")]
+    assert held and all(a.source.canonical == "Flea" for a in held)
+
+
+def _holder(text: str, quoted: str):
+    from briefing.analyze.attribution.parsed import quote_holder
+    from briefing.analyze.parse import parse
+    from briefing.models import Quote, Sentence
+
+    (doc,) = parse([text])
+    s = text.index(quoted)
+    q = Quote(
+        start=s - 1, end=s + len(quoted) + 1, inner_start=s, inner_end=s + len(quoted), closed=True
+    )
+    held = quote_holder(Sentence(id="s1", start=0, end=len(text), text=text), doc, q)
+    return text[held[0] : held[1]] if isinstance(held, tuple) else held
+
+
+def test_the_holder_of_a_quotation_is_within_one_clause_of_it_and_never_a_copulas_subject():
+    assert _holder("Cruz made a call, calling them “corporate welfare.”", "corporate welfare.") == (
+        "Cruz"
+    )
+    assert _holder("The extract was a “magic cure for every body type.”", "magic cure") is False
+    both = "Both sides shared their worry and agreed to deal with it “through close cooperation.”"
+    assert _holder(both, "through close cooperation.") is None

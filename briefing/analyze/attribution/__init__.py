@@ -108,7 +108,7 @@ def find_attributions(
         if doc is not None and nested:
             nested = trim_found(ctx, sent, doc, nested)
         found = found + nested + what_it_calls(ctx, sent, idx)
-        floating = floating_quotes(ctx, idx, found)
+        floating = floating_quotes(ctx, idx, found, doc)
         found += floating + [n for d in floating for n in nested_drafts(ctx, d, idx)]
         found += hedge_adverbs(ctx, sent, idx, found)
         ctx.history.extend((idx, d.source) for d in found if speaker(d.source, d.depth))

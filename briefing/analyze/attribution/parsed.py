@@ -556,3 +556,52 @@ def trim_found(ctx: Context, sent: Sentence, doc: Doc, found: list[Draft]) -> li
                     d = Draft(d.source, d.cue, cut, d.via, d.depth)
         out.append(d)
     return out
+
+
+# subjects that name no holder of the words quoted in their clause
+_NO_HOLDER = {"it", "this", "that", "there", "these", "those", "what"}
+
+
+def quote_holder(sent: Sentence, doc: Doc, q: Quote) -> tuple[int, int] | None | bool:
+    """The subject of the clause a quotation stands in, as offsets ('Flea shared the news,
+    writing "Feels great."', 'Cruz ..., calling them "corporate welfare."', 'The ad targets a
+    "corrupt political system."'): of the verb the quotation hangs on, or the verb that one hangs
+    on. False where that clause says the quotation of its subject, not by it (a copula's or a
+    passive's subject: 'the claim was "true."') or its subject names no one; None where the parse
+    does not tell."""
+    base = sent.start
+    inside = [t for t in doc if q.inner_start <= base + t.idx < q.inner_end]
+    if not inside:
+        return None
+    tok = inside[0]
+    for _ in range(len(inside)):
+        if not (q.start <= base + tok.head.idx < q.end) or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    # a clause of its own ('..., and "I had to think."') is speech even beside a copula
+    clause = any(c.dep_ in _SUBJECTS and c in inside for c in tok.children)
+    verb = tok.head
+    for _ in range(3):
+        if verb.tag_.startswith("VB") or verb.dep_ == "ROOT":
+            break
+        verb = verb.head
+    if not verb.tag_.startswith("VB") or base + verb.idx >= q.start:
+        return None
+    if verb.lower_ in _BE or any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+        # 'the claim was "true."': said of the subject, not by it
+        return None if clause else False
+    # the verb's own subject, or that of the verb it hangs on ('..., calling them "X"'); no
+    # further ('Both sides shared X and agreed to deal with it "through cooperation"')
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None and verb.dep_ in _INHERITS and verb.head.i != verb.i:
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if subj is None or base + subj.idx >= q.start:
+        return None
+    if subj.lower_ in _NO_HOLDER | _RELATIVE or not subj.tag_.startswith(("NN", "PRP")):
+        return False
+    lo, hi = _np(subj)
+    ss = base + doc[lo].idx
+    se = base + doc[hi].idx + len(doc[hi])
+    if se > q.start or "\n" in sent.text[ss - base : q.start - base]:
+        return None
+    return ss, se

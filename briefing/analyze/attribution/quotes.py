@@ -6,6 +6,7 @@ with no speaker of their own go to the latest speaker).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from briefing.analyze.attribution.context import (
     Context,
@@ -19,11 +20,15 @@ from briefing.analyze.attribution.context import (
     words_of,
 )
 from briefing.analyze.attribution.cues import addressee_via
+from briefing.analyze.attribution.parsed import quote_holder
 from briefing.analyze.attribution.spans import np_after, np_before
 from briefing.analyze.lexicon import lexicon, one_of
 from briefing.ingest.quotes import OPEN_MARKS, Quote
 from briefing.ingest.sentences import paragraph_spans
 from briefing.models import Sentence, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _LEX = lexicon()
 _CUES = _LEX.cue_rules
@@ -192,8 +197,12 @@ def _continued(ctx: Context, q: Quote, found: list[Draft]) -> Draft | None:
     return None
 
 
-def floating_quotes(ctx: Context, idx: int, found: list[Draft]) -> list[Draft]:
-    """Quotes in this sentence that no attribution covers go to the latest speaker."""
+def floating_quotes(
+    ctx: Context, idx: int, found: list[Draft], doc: Doc | None = None
+) -> list[Draft]:
+    """Quotes in this sentence that no attribution covers go to the speaker whose words they
+    continue, else to the subject of the clause they stand in (``doc``: the sentence's parse),
+    else to the latest speaker."""
     sent = ctx.sentences[idx]
     out = []
     for q in quotes_between(ctx, sent.start, sent.end):
@@ -223,6 +232,13 @@ def floating_quotes(ctx: Context, idx: int, found: list[Draft]) -> list[Draft]:
         # the speaker whose cue it continues ('"A," Jones told reporters, "B."'), else the
         # latest named speaker in this sentence or within the two before it
         speaker = _continued(ctx, q, found)
+        held = quote_holder(sent, doc, q) if speaker is None and doc is not None else None
+        if held is False:
+            continue  # the clause it stands in has a subject that does not say it
+        if isinstance(held, tuple):
+            src = source_at(ctx, held[0], held[1], idx)
+            out.append(Draft(src, None, (cs, ce), [], 0))
+            continue
         for d in [] if speaker is not None else reversed(found + ctx.drafts):
             if d.source is None or d.depth > 0:
                 continue
