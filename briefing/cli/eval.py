@@ -26,11 +26,54 @@ class _EvalGroup(GateGroup):
 \b
 Examples:
   briefing eval evals/*.yaml --min-pass-rate 1.0 --junit report.xml
+  briefing eval evals/ --max-rate misattributed_speaker=0 --html report.html
   briefing eval perturb tests/data/attribution/*.json -o evals/perturbations.yaml
 """,
 )
 def eval_group() -> None:
     """Run eval suites (YAML) of summaries and what check must find in them."""
+
+
+def suite_paths(args: tuple[str, ...]) -> list[Path]:
+    """SUITES as given, a folder standing for every ``*.yaml``/``*.yml`` file directly in it (in
+    name order)."""
+    out: list[Path] = []
+    for a in args:
+        p = Path(a)
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.suffix in {".yaml", ".yml"} and q.is_file())
+            if not found:
+                fail(f"{a}: no suites (*.yaml, *.yml) in this folder")
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def _max_rates(values: tuple[str, ...]) -> dict[str, float]:
+    """``TYPE=RATE`` (a share, 0.05, or a percentage, 5%) for each ``--max-rate``."""
+    from briefing.evals.check import FINDING_TYPES
+
+    rates: dict[str, float] = {}
+    for v in values:
+        kind, sep, raw = v.partition("=")
+        kind, raw = kind.strip(), raw.strip()
+        if not sep or kind not in FINDING_TYPES:
+            raise click.BadParameter(
+                f"{v!r}: give TYPE=RATE with TYPE one of {', '.join(FINDING_TYPES)}",
+                param_hint="--max-rate",
+            )
+        try:
+            rate = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+        except ValueError:
+            rate = -1.0
+        if not 0.0 <= rate <= 1.0:
+            raise click.BadParameter(
+                f"{v!r}: the rate is a share from 0 to 1 (0.05) or a percentage (5%)",
+                param_hint="--max-rate",
+            )
+        rates[kind] = rate
+    return rates
 
 
 @eval_group.command("run")
@@ -42,51 +85,54 @@ def eval_group() -> None:
 )
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write a JSON report.")
 @click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False),
+    help="Write an HTML report: one self-contained file, every case with its findings beside "
+    "the article's sentences.",
+)
+@click.option(
     "--min-pass-rate",
     type=click.FloatRange(0, 1),
     default=None,
     help="Exit 1 when fewer cases pass than this share, over all suites. "
     "Default: each suite's own min_pass_rate (1 unless the suite says otherwise).",
 )
+@click.option(
+    "--max-rate",
+    "max_rate",
+    multiple=True,
+    metavar="TYPE=RATE",
+    help="Exit 1 when more than RATE (0.05 or 5%) of all cases have a finding of TYPE, e.g. "
+    "misattributed_speaker=0. Repeatable, one per finding type.",
+)
 @click.option("--quiet", is_flag=True, help="Only the summary line.")
 def eval_run(
     suites: tuple[str, ...],
     junit: str | None,
     json_out: str | None,
+    html_out: str | None,
     min_pass_rate: float | None,
+    max_rate: tuple[str, ...],
     quiet: bool,
 ) -> None:
-    """Run SUITES and report; the exit code follows --min-pass-rate."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from briefing.evals.reports import junit_xml, report_json
+    """Run SUITES (files, or folders of them) and report; the exit code follows --min-pass-rate
+    and --max-rate: 0 met, 1 not met, 2 bad usage or a suite that cannot be read."""
+    from briefing.evals.reports import html_report, junit_xml, report_json
     from briefing.evals.suites import Runner
 
+    gates = _max_rates(max_rate)
     runner, runs = Runner(), []
-    for s in suites:
+    for s in suite_paths(suites):
         try:
-            runs.append(runner.run(Path(s)))
+            runs.append(runner.run(s))
         except BriefingError as e:
             fail(str(e))
     cases = [r for run in runs for r in run.results]
     passed = sum(r.passed for r in cases)
     rate = passed / len(cases) if cases else 0.0
-    console = Console(stderr=False, highlight=False, soft_wrap=True)
     if not quiet:
-        table = Table(title="briefing eval", show_lines=False)
-        for col in ("suite", "case", "result", "findings", "problems"):
-            table.add_column(col, overflow="fold")
-        for run in runs:
-            for r in run.results:
-                table.add_row(
-                    run.name,
-                    r.case.id,
-                    "pass" if r.passed else "FAIL",
-                    ", ".join(r.found) or "-",
-                    "; ".join(r.problems) or "-",
-                )
-        console.print(table)
+        _print_cases(runs)
     if min_pass_rate is None:
         ok = all(
             (sum(r.passed for r in run.results) / len(run.results)) >= run.min_pass_rate
@@ -96,17 +142,61 @@ def eval_run(
     else:
         ok = rate >= min_pass_rate
         threshold = f"threshold {min_pass_rate:.0%}"
-    console.print(
+    click.echo(
         f"{passed} passed, {len(cases) - passed} failed "
         f"({rate:.1%}; {threshold}: {'met' if ok else 'NOT met'})"
     )
+    for kind, most in gates.items():
+        n = sum(kind in r.found for r in cases)
+        share = n / len(cases) if cases else 0.0
+        if share > most:
+            ok = False
+            click.echo(
+                f"briefing: gate: {kind} in {n} of {len(cases)} cases ({share:.1%}), "
+                f"more than --max-rate {kind}={most:g}",
+                err=True,
+            )
     if junit:
         Path(junit).write_text(junit_xml(runs), encoding="utf-8")
     if json_out:
         Path(json_out).write_text(
             json.dumps(report_json(runs), indent=2, ensure_ascii=False), encoding="utf-8"
         )
+    if html_out:
+        Path(html_out).write_text(html_report(runs), encoding="utf-8")
     raise click.exceptions.Exit(EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _print_cases(runs: list) -> None:
+    """A table on a terminal; elsewhere (CI logs, pipes) one plain line a case, never wrapped:
+    ``pass|FAIL<TAB>suite<TAB>case<TAB>findings<TAB>problems``."""
+    import sys
+
+    rows = [
+        (
+            "pass" if r.passed else "FAIL",
+            run.name,
+            r.case.id,
+            ", ".join(r.found) or "-",
+            "; ".join(r.problems) or "-",
+        )
+        for run in runs
+        for r in run.results
+    ]
+    if not sys.stdout.isatty():
+        for row in rows:
+            click.echo("\t".join(" ".join(c.split()) for c in row))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="briefing eval", show_lines=False)
+    for col in ("result", "suite", "case", "findings", "problems"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(c) for c in row))  # text, never markup
+    Console(highlight=False, soft_wrap=True).print(table)
 
 
 @eval_group.command("perturb")

@@ -103,6 +103,8 @@ class CaseResult:
     result: CheckResult | None
     seconds: float
     summary: str = ""
+    # the article sentences the findings cite, by id: what a report shows beside each finding
+    sentences: dict[str, str] = field(default_factory=dict)
 
     @property
     def found(self) -> list[str]:
@@ -209,8 +211,14 @@ class Runner:
                 f"expected the check to {'pass' if case.expect.passed else 'fail'}, "
                 f"it {'passed' if result.passed else 'failed'}"
             )
+        cited = {sid for f in result.findings for sid in f.evidence_sentence_ids}
+        sentences = {
+            sid: sent.text
+            for sid in sorted(cited, key=_sentence_order)
+            if (sent := ck.an.sentence(sid))
+        }
         return CaseResult(
-            name, case, not problems, problems, result, time.perf_counter() - t0, summary
+            name, case, not problems, problems, result, time.perf_counter() - t0, summary, sentences
         )
 
     def run(self, path: Path) -> SuiteRun:
@@ -219,6 +227,12 @@ class Runner:
         for case in suite.cases:
             run.results.append(self.run_case(suite, case, path))
         return run
+
+
+def _sentence_order(sid: str) -> tuple[int, str]:
+    """``s2`` before ``s10``."""
+    digits = sid.lstrip("s")
+    return (int(digits), sid) if digits.isdigit() else (1 << 30, sid)
 
 
 def generate_offline(checker: Checker) -> str:
