@@ -33,7 +33,7 @@ WSW_TARGET = polnear.GOAL_WSW  # 0.60
 
 # the dev figures when these floors were set, less MARGIN; raise them as the engine improves
 MARGIN = 0.02
-SOURCE_MEASURED, CONTENT_MEASURED, WSW_MEASURED = 0.774, 0.651, 0.591  # at 17ca7c0
+SOURCE_MEASURED, CONTENT_MEASURED, WSW_MEASURED = 0.786, 0.672, 0.620  # at a6025e7
 SOURCE_REGRESSION = SOURCE_MEASURED - MARGIN
 CONTENT_REGRESSION = CONTENT_MEASURED - MARGIN
 WSW_REGRESSION = WSW_MEASURED - MARGIN
@@ -62,9 +62,9 @@ def test_the_dev_split_is_all_there(dev):
 @pytest.mark.parametrize(
     "figure, target, regression, met",
     [
-        ("source", SOURCE_TARGET, SOURCE_REGRESSION, False),
+        ("source", SOURCE_TARGET, SOURCE_REGRESSION, True),
         ("content", CONTENT_TARGET, CONTENT_REGRESSION, True),
-        ("who-said-what", WSW_TARGET, WSW_REGRESSION, False),
+        ("who-said-what", WSW_TARGET, WSW_REGRESSION, True),
     ],
     ids=["source", "content", "who-said-what"],
 )
