@@ -1,27 +1,89 @@
-"""pytest collects eval suites: ``pytest evals/`` runs every case of every suite as a test.
+"""pytest runs eval suites: every case of every suite the project names is a test.
 
-Registered as a pytest plugin (entry point ``pytest11``), it collects YAML files that sit in a
-folder named ``evals`` and hold a ``cases`` list, so it never touches other YAML. A suite whose
-``min_pass_rate`` is below 1 is one test that holds the rate; otherwise each case is a test.
+Registered as a pytest plugin (entry point ``pytest11``), it collects only the files that the
+project's configuration names, never YAML it merely finds::
+
+    # pyproject.toml (beside it, or the one pytest takes its configuration from)
+    [tool.briefing]
+    eval-suites = ["evals/*.yaml"]     # files or globs, relative to pyproject.toml
+
+``pytest --briefing-suites PATH`` (repeatable, relative to the working directory) takes the place
+of that list. An entry that matches no file stops the run with a usage error, so that a renamed
+suite cannot silently stop being run. A named file is collected where pytest's collection
+reaches it (the paths given to pytest, or ``testpaths``). A suite whose ``min_pass_rate`` is
+below 1 is one test that holds the rate; otherwise each case is a test.
 """
 
 from __future__ import annotations
 
+import glob
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+
+_SUITES = pytest.StashKey[frozenset[Path]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("briefing").addoption(
+        "--briefing-suites",
+        action="append",
+        default=None,
+        metavar="PATH",
+        help="An eval suite (file or glob) to run as tests, instead of the list in "
+        "pyproject.toml's [tool.briefing] eval-suites. Repeatable.",
+    )
+
+
+def _pyproject(config: pytest.Config) -> Path | None:
+    if config.inipath is not None and config.inipath.name == "pyproject.toml":
+        return config.inipath
+    p = config.rootpath / "pyproject.toml"
+    return p if p.is_file() else None
+
+
+def _expand(entries: list[str], base: Path, where: str) -> frozenset[Path]:
+    found: set[Path] = set()
+    for entry in entries:
+        pattern = entry if Path(entry).is_absolute() else str(base / entry)
+        matches = [Path(m) for m in glob.glob(pattern, recursive=True) if Path(m).is_file()]
+        if not matches:
+            raise pytest.UsageError(f"briefing: {where}: {entry!r} names no file")
+        found.update(m.resolve() for m in matches)
+    return frozenset(found)
+
+
+def configured_suites(config: pytest.Config) -> frozenset[Path]:
+    """The suites to collect: ``--briefing-suites``, else ``[tool.briefing] eval-suites``."""
+    given = config.getoption("briefing_suites", default=None)
+    if given:
+        return _expand(given, config.invocation_params.dir, "--briefing-suites")
+    pyproject = _pyproject(config)
+    if pyproject is None:
+        return frozenset()
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return frozenset()  # pytest and the build tools say what is wrong with the file
+    entries = data.get("tool", {}).get("briefing", {}).get("eval-suites")
+    if entries is None:
+        return frozenset()
+    where = f"{pyproject}: [tool.briefing] eval-suites"
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        raise pytest.UsageError(f"briefing: {where}: give a list of paths or globs")
+    return _expand(entries, pyproject.parent, where)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_SUITES] = configured_suites(config)
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.File | None:
-    if file_path.suffix in {".yaml", ".yml"} and "evals" in file_path.parts:
-        try:
-            head = yaml.safe_load(file_path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError):
-            head = {"cases": []}  # let the suite loader report it, as a failing test
-        if isinstance(head, dict) and "cases" in head:
-            return SuiteFile.from_parent(parent, path=file_path)
+    suites = parent.config.stash.get(_SUITES, frozenset())
+    if suites and file_path.suffix in {".yaml", ".yml"} and file_path.resolve() in suites:
+        return SuiteFile.from_parent(parent, path=file_path)
     return None
 
 

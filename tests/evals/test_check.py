@@ -4,8 +4,6 @@ input."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -238,34 +236,6 @@ def test_perturb_builds_a_suite_with_every_kind(tmp_path):
     } <= {k for c in suite["cases"] for k in [c["id"]] for k in kinds if f"-{k}-" in c["id"]}
     r = CliRunner().invoke(main, ["eval", str(out), "--quiet"])
     assert r.exit_code == 0, r.stdout
-
-
-def test_pytest_collects_the_suites(tmp_path):
-    p = _suite(
-        tmp_path,
-        """
-article: SEED
-cases:
-  - id: trap
-    summary: Putin said he will visit Pyongyang soon.
-    expect: {find: [dropped_intermediary]}
-  - id: wrong
-    summary: Putin said he will visit Pyongyang soon.
-    expect: {passed: true}
-""",
-    )
-    r = subprocess.run(
-        [sys.executable, "-m", "pytest", str(p.parent), "-q", "-p", "no:cacheprovider"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert "1 failed, 1 passed" in r.stdout, r.stdout
-    assert (
-        "wrong: expected the check to pass, it failed (findings: dropped_intermediary)" in r.stdout
-    )
-    assert "Traceback" not in r.stdout
 
 
 def test_generate_uses_the_configured_llm_backend(tmp_path, monkeypatch):
