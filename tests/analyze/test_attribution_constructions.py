@@ -361,3 +361,14 @@ def test_the_holder_of_a_quotation_is_within_one_clause_of_it_and_never_a_copula
     assert _holder("The extract was a “magic cure for every body type.”", "magic cure") is False
     both = "Both sides shared their worry and agreed to deal with it “through close cooperation.”"
     assert _holder(both, "through close cooperation.") is None
+
+
+def test_a_relative_clause_whose_verb_is_the_cue_is_not_the_source_phrase():
+    text = (
+        "Rain fell. The extract, which the show once praised, was a hit. "
+        "He attacked the donations, which he said were tied to favors."
+    )
+    assert not any(a.cue and a.cue.text == "praised" for a in _atts(text))
+    said = _with_cue(text, "said")
+    assert said.source.text == "he"
+    assert said.content.text == "were tied to favors"

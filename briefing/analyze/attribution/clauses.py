@@ -126,6 +126,10 @@ def find_cue_clause(
             continue
         if passive:
             continue
+        if re.search(r"\b(?:which|whom)\s+$", text[max(lo, np[0] - 8) : np[0]]) and re.match(
+            r"\s*[,;:—–]", after
+        ):
+            continue  # "the extract, which the show praised, was ...": what it praised is before
         content = content_after(ctx, lemma, m.end(), hi)
         if content is None:
             continue

@@ -97,7 +97,9 @@ def np_before(ctx: Context, lo: int, cue_start: int) -> tuple[int, int] | None:
     _, end = trim(text, lo, end)
     head = text[lo:end]
     rel = re.match(r"(.*?\S),\s+(?:who|which)\s[^,]*$", head)
-    if rel:
+    if rel and "," in text[end:cue_start]:
+        # the relative clause closes before the cue; without the comma the cue is its verb
+        # ("the extract, which the show praised, was ...")
         # "Smith, who chairs the committee, said": the name and its relative clause
         before = list(re.finditer(r",\s+|[:;]\s+|[”\"]\s+", rel.group(1)))
         starts = [0] + [b.end() for b in before]
