@@ -372,3 +372,13 @@ def test_a_relative_clause_whose_verb_is_the_cue_is_not_the_source_phrase():
     said = _with_cue(text, "said")
     assert said.source.text == "he"
     assert said.content.text == "were tied to favors"
+
+
+def test_called_for_takes_its_preposition_into_the_cue_and_leaves_how_it_was_said_out():
+    text = "Rain fell. The union called for more school funding in a statement on Thursday."
+    a = _with_cue(text, "called for")
+    assert _spans(a) == (
+        _span(text, "The union"),
+        _span(text, "called for"),
+        _span(text, "more school funding"),
+    )

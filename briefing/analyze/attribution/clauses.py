@@ -21,6 +21,7 @@ from briefing.analyze.attribution.spans import np_before, statement_subject, val
 from briefing.analyze.lexicon import lexicon, one_of
 from briefing.models import Span, Via
 
+_PREPOSITIONAL = lexicon().parse_cues.prepositional
 _PARTICIPLE = re.compile(rf",\s+({one_of(lexicon().cue_rules.participles)})\b")
 
 
@@ -136,6 +137,19 @@ def find_cue_clause(
         content = _cut_at_next_clause(ctx, content, depth)
         src = source_at(ctx, np[0], np[1], sent_idx)
         cue = Span(text=text[m.start() : m.end()], start=m.start(), end=m.end())
+        prep = re.match(r"(\w+)\s+", text[content[0] : content[1]])
+        if (
+            prep
+            and lemma in _PREPOSITIONAL.get(prep.group(1), ())
+            and not text[m.end() : content[0]].strip()
+        ):
+            # "called for more funding": the preposition the verb takes is the cue's
+            cue = Span(
+                text=text[m.start() : content[0] + len(prep.group(1))],
+                start=m.start(),
+                end=content[0] + len(prep.group(1)),
+            )
+            content = (content[0] + prep.end(), content[1])
         via = addressee_via(ctx, form, m.end(), content[0]) + list(via)
         # "expressed deep thanks ... and expressed his willingness ...": one source, two cues
         cs, ce = content

@@ -43,6 +43,11 @@ _CLAUSE_AFTER_OBJECT = re.compile(
     r",?\s+(?=to which\b)|,?\s+and\s+(?=[a-z]+ed\b)"
     r"|,\s+(?=which\b|who\b|a (?:phrase|term|move|step|word)\b)"
 )
+# "called for more funding in a statement on Thursday": how it was said, after the content
+_TRAILING_STATEMENT = re.compile(
+    r"\s+(?:in|on|during)\s+(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,3}?"
+    rf"(?:{one_of(_ADV.statements)})(?:\s+(?:on|last|this)\s+\w+)?\s*$"
+)
 _ADVERBIAL_CLAUSE = re.compile(rf",\s+(?=(?:{one_of(_ADV.clause_openers)})\b)")
 # "the earnings report showed a company taking shape": evidence, not a stance
 _EVIDENCE_SHOWED = re.compile(rf"\b(?:{one_of(_CUES.evidence_nouns)})\s*$")
@@ -167,6 +172,9 @@ def content_after(ctx: Context, lemma: str, cue_end: int, hi: int) -> tuple[int,
         if stop:
             e = stop.start()
     s, e = trim(text, s, e)
+    tail = _TRAILING_STATEMENT.search(text, s, e)
+    if tail and not in_quote(ctx, tail.start()) and tail.start() - s > 10:
+        s, e = trim(text, s, tail.start())
     if text[s : s + 1] in "'‘":
         close = re.search(r"[’'](?![A-Za-z])|(?<=[?!.])\s", text[s + 1 : e])
         if close:
