@@ -382,3 +382,9 @@ def test_called_for_takes_its_preposition_into_the_cue_and_leaves_how_it_was_sai
         _span(text, "called for"),
         _span(text, "more school funding"),
     )
+
+
+def test_argues_for_someone_to_act_keeps_for_in_the_content():
+    text = "Rain fell. The report argues for the government to take a larger role."
+    a = _with_cue(text, "argues")
+    assert a.content.text == "for the government to take a larger role"

@@ -22,6 +22,8 @@ from briefing.analyze.lexicon import lexicon, one_of
 from briefing.models import Span, Via
 
 _PREPOSITIONAL = lexicon().parse_cues.prepositional
+# "argues for government to take a role": a clause with its own subject, not the object of "for"
+_FOR_TO = re.compile(r"for\s+(?:[\w’'-]+\s+){1,4}to\s+[a-z]")
 _PARTICIPLE = re.compile(rf",\s+({one_of(lexicon().cue_rules.participles)})\b")
 
 
@@ -142,6 +144,7 @@ def find_cue_clause(
             prep
             and lemma in _PREPOSITIONAL.get(prep.group(1), ())
             and not text[m.end() : content[0]].strip()
+            and not _FOR_TO.match(text, content[0], content[1])
         ):
             # "called for more funding": the preposition the verb takes is the cue's
             cue = Span(
