@@ -388,3 +388,17 @@ def test_argues_for_someone_to_act_keeps_for_in_the_content():
     text = "Rain fell. The report argues for the government to take a larger role."
     a = _with_cue(text, "argues")
     assert a.content.text == "for the government to take a larger role"
+
+
+def test_appeared_to_with_a_verb_of_saying_is_the_subjects():
+    text = (
+        "Rain fell. Stumpf appeared to blame the workers for the scheme. The economy seems to slow."
+    )
+    a = _with_cue(text, "appeared to blame")
+    assert _spans(a) == (
+        _span(text, "Stumpf"),
+        _span(text, "appeared to blame"),
+        _span(text, "the workers for the scheme"),
+    )
+    seems = _with_cue(text, "seems")
+    assert seems.source is None and seems.content.text == "The economy seems to slow"

@@ -316,6 +316,17 @@ def _verb(tok: Token, lemma: str) -> _Pred | None:
         return _Pred(cue, None, content)
     if lemma in _P.sourceless:
         subj = next((c for c in tok.children if c.dep_ in {"nsubj", "expl"}), None)
+        inner = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
+        said = _content_of(inner, _lemma(inner)) if inner is not None else None
+        if (
+            said is not None
+            and subj is not None
+            and subj.dep_ == "nsubj"
+            and subj.lower_ not in {"it", "this", "that", "there"}
+            and _lemma(inner) in _VERBS
+        ):
+            # "Stumpf appeared to blame the workers": the subject's words, seen as they seemed
+            return _Pred((tok.i, inner.i), _np(_antecedent(subj)), said)
         if subj is not None and subj.dep_ == "nsubj":
             content = min(content[0], subj.left_edge.i), content[1]
         return _Pred((tok.i, tok.i), None, content)
