@@ -9,7 +9,15 @@ import time
 
 import click
 
-from briefing.cli.options import BACKEND_HELP, EXIT_USAGE, MODEL_HELP, fail, load, model_options
+from briefing.cli.options import (
+    BACKEND_HELP,
+    EXIT_USAGE,
+    MODEL_HELP,
+    GateCommand,
+    fail,
+    load,
+    model_options,
+)
 from briefing.cli.options import model_run as run_model
 from briefing.cli.options import settings as load_settings
 from briefing.errors import BriefingError
@@ -26,7 +34,7 @@ Examples:
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-@click.command(epilog=_EXAMPLES)
+@click.command(epilog=_EXAMPLES, cls=GateCommand)
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "-o",

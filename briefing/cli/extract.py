@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from briefing.cli.options import EXIT_USAGE, load, model_options
+from briefing.cli.options import EXIT_USAGE, GateCommand, load, model_options
 from briefing.cli.options import model_run as run_model
 from briefing.cli.options import settings as load_settings
 from briefing.errors import InputError
@@ -20,7 +20,7 @@ Examples:
 """
 
 
-@click.command(epilog=_EXAMPLES)
+@click.command(epilog=_EXAMPLES, cls=GateCommand)
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--format",

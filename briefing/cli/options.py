@@ -34,9 +34,10 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 class GateMixin:
-    """For the commands CI gates on (``check``, ``eval``): Ctrl-C exits 130 and an unexpected
-    error exits 3, each with one line on stderr, so that no exit code but 1 means "findings" and
-    no traceback reaches a CI log. Set ``BRIEFING_TRACEBACK=1`` to see the traceback of a bug."""
+    """For every command (CI gates on ``check`` and ``eval``; cron runs ``build``): Ctrl-C exits
+    130 and an unexpected error exits 3, each with one line on stderr, so that no exit code but
+    1 means "findings" and no traceback reaches a log. Set ``BRIEFING_TRACEBACK=1`` to see the
+    traceback of a bug."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -4,6 +4,7 @@ reaches standard error."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -137,5 +138,27 @@ def test_ctrl_c_during_a_long_eval_exits_130_without_a_traceback(tmp_path: Path)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == "briefing: interrupted"
+
+
+def test_ctrl_c_during_a_long_extract_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    examples = sorted((Path(__file__).resolve().parents[2] / "examples" / "articles").glob("*.txt"))
+    for i in range(300):
+        shutil.copy(examples[i % len(examples)], tmp_path / f"a{i:03d}.txt")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("BRIEFING_TRACEBACK", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefing", "extract", str(tmp_path), "--format", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()  # the first article is out: the run is under way
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1] == "briefing: interrupted"
