@@ -402,3 +402,13 @@ def test_appeared_to_with_a_verb_of_saying_is_the_subjects():
     )
     seems = _with_cue(text, "seems")
     assert seems.source is None and seems.content.text == "The economy seems to slow"
+
+
+def test_a_quote_tail_only_cue_before_its_quotation():
+    text = "Rain fell. Ann Lee continued: “They are demanding this of us.” The rally continued."
+    a = _with_cue(text, "continued")
+    assert _spans(a) == (
+        _span(text, "Ann Lee"),
+        _span(text, "continued"),
+        _span(text, "They are demanding this of us"),
+    )

@@ -45,6 +45,7 @@ from briefing.analyze.attribution.quotes import (
     doubled_quotes,
     floating_quotes,
     quote_first,
+    tail_only_lead,
     what_it_calls,
 )
 from briefing.analyze.attribution.trailing import leading_according, passive_by, trailing_source
@@ -91,7 +92,7 @@ def find_attributions(
     for idx, sent in enumerate(sentences):
         found: list[Draft] = []
         rules = (caps_headline, name_colon, quote_first, trailing_source, leading_according)
-        for rule in (*rules, passive_by):
+        for rule in (*rules, passive_by, tail_only_lead):
             found = rule(ctx, sent, idx)
             if found:
                 break

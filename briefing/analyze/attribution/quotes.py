@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from briefing.analyze.attribution.context import (
     Context,
     Draft,
+    in_quote,
     opens_sentence,
     quotes_between,
     sentence_of,
@@ -163,6 +164,30 @@ def _closed_later_by_speaker(ctx: Context, q: Quote, idx: int) -> bool:
         return False
     j = sentence_of(ctx, q.end - 1)
     return j > idx and q.end < ctx.sentences[j].end and quote_tail(ctx, q, j) is not None
+
+
+def tail_only_lead(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
+    """'Limbaugh continued: "..."', 'She asked, "..."': a form that is a cue only next to a
+    quotation (``cue_rules.yaml``: quote_tail_only), after its speaker and before the quotation,
+    with only a comma or colon between; the content is the whole quotation."""
+    text = ctx.text
+    for m in _TAIL_ONLY.finditer(text, sent.start, sent.end):
+        if in_quote(ctx, m.start()):
+            continue
+        lead = re.match(r"\s*[,:]\s*", text[m.end() : sent.end])
+        if lead is None:
+            continue
+        at = m.end() + lead.end()
+        q = next((q for q in quotes_between(ctx, at, at + 1) if q.start == at), None)
+        np = np_before(ctx, sent.start, m.start()) if q is not None else None
+        if q is None or np is None or text[sent.start : np[0]].strip():
+            continue
+        cs, ce = trim(text, q.inner_start, q.inner_end, " \t\n\u00a0,.")
+        if ce - cs < 3:
+            continue
+        cue = Span(text=m.group(1), start=m.start(), end=m.end())
+        return [Draft(source_at(ctx, np[0], np[1], idx), cue, (cs, ce))]
+    return []
 
 
 def what_it_calls(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
