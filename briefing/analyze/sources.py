@@ -241,7 +241,10 @@ def classify(
             return country.name, "government"
         if role:
             return None, role
-        return country.name, "government"
+        # a place inside another description ("the top British medical journal", "a Russian
+        # analyst") names where the source is from, not the source: no name, rather than the
+        # wrong one
+        return None, "other"
 
     if role:
         return None, role

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from briefing.analyze import analyze
 from briefing.models import Article, ArticleMeta
 
@@ -243,3 +245,18 @@ def test_registry_keeps_state_media_and_public_broadcasters_apart():
     assert types["Reuters"] == types["Associated Press"] == "wire"
     aliases = [a for o in reg.outlets for a in o.aliases]
     assert len(aliases) == len(set(aliases)), "an alias names two outlets"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The top British medical journal said the claims were false.",
+        "China and Russia said the resolution went too far.",
+    ],
+)
+def test_a_place_inside_a_description_is_not_the_source(text):
+    # the journal is British, not the British government; two countries are not one of them
+    an = analyze(Article(meta=ArticleMeta(id="t", path="t.txt"), text=text))
+    sources = [a.source for a in an.attributions if a.source is not None]
+    assert sources, an.attributions
+    assert all(s.canonical not in ("United Kingdom", "China", "Russia") for s in sources)
