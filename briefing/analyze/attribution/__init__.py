@@ -16,7 +16,9 @@ Offsets are absolute into the article text throughout.
 
 Each construction family has its module: ``quotes`` (1 and 6, and "what it calls '...'"),
 ``trailing`` (2, 3 and "was reported by X"), ``clauses`` (4), ``nested`` (5), ``headlines``
-(kickers in capitals) and ``hedges`` ("reportedly": a claim with no named source). They share
+(kickers in capitals), ``hedges`` ("reportedly": a claim with no named source) and
+``interrupted`` (one quotation in pieces). Over the dependency parse, ``predicates`` finds the
+reporting predicates and ``parsed`` makes them drafts and bounds the others'. They share
 ``spans`` (the source noun phrase), ``cues`` (whether a cue word is a cue here, and its content)
 and ``context`` (the draft attributions and the article they are read from). The word lists the
 rules consult are in ``briefing/data`` (``cue_rules.yaml``, ``source_phrases.yaml``,
