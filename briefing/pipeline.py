@@ -13,6 +13,7 @@ command should not pay for what it does not use.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,16 +127,31 @@ def load(
 def stream(
     paths: Sequence[str | Path], *, stdin: IO[Any] | None = None
 ) -> Iterator[Analysis | InputError]:
-    """Read and analyse the inputs one at a time, yielding each article's analysis, or the error
-    that kept it out, in input order: the first is out before the second is read, and only the
-    article at hand is held, so memory stays flat however many articles there are.
+    """Read and analyse the inputs, yielding each article's analysis, or the error that kept it
+    out, in input order, as soon as it is done: only the articles of one parse chunk
+    (``engine.PARSE_CHUNK``, parsed together because the parser is faster over many sentences at
+    once) are held, so memory stays flat however many articles there are.
 
     What it yields is what :func:`load` collects, in the same order, with one difference:
     ``load`` lists the articles the engine failed on after every unreadable file, and here each
     comes where it occurs. The analyses are :func:`load`'s: the same ids, the same engine.
     """
-    for item in read(paths, stdin=stdin):
-        yield item if isinstance(item, InputError) else analyze_one(item)
+    from briefing.analyze import parse_ahead
+
+    read_so_far: deque[Article | InputError] = deque()  # in input order, not yet yielded
+
+    def articles() -> Iterator[Article]:
+        for item in read(paths, stdin=stdin):
+            read_so_far.append(item)
+            if not isinstance(item, InputError):
+                yield item
+
+    for art, docs in parse_ahead(articles()):
+        while isinstance(read_so_far[0], InputError):
+            yield read_so_far.popleft()  # type: ignore[misc]
+        read_so_far.popleft()
+        yield analyze_one(art, docs)
+    yield from read_so_far  # errors after the last article
 
 
 def read(
