@@ -9,7 +9,7 @@ in focus:
 - agreement: "he" and "she" are people of that gender or of a gender the article does not show
   (titles "Mr."/"Mrs.", a first name in ``first_names.yaml``, "spokeswoman"); "it" is an
   organisation, never a person; "they" an organisation or group named as a source just before;
-  "I" and "we" are the speaker of the quotation they stand in (see :func:`first_person`);
+  "I" and "we" are the speaker of the quotation they stand in (``quotes.first_person``);
 - focus: the latest sentence before the pronoun that mentions a fitting candidate. Names inside
   quotations are what a speaker talks about, not who speaks, so they do not count, and sentences
   that are only quotation are passed over: a quotation paragraph continues the speaker before it;
@@ -27,7 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Literal
 
 from briefing.analyze.lexicon import Registry, lexicon
 from briefing.analyze.sources import (
@@ -463,32 +463,6 @@ def speaker(src: Source | None, depth: int) -> bool:
     if src is None or agreement(src.text) == "first":
         return False
     return depth == 0 or src.canonical is not None
-
-
-def first_person(drafts: list[Any], coref: Coref | None) -> list[Any]:
-    """ "I" inside a quotation is its speaker: the named person whose attribution's content holds
-    it ("“Yes, I support Ted Cruz,” Brent Bozell said"). "We" is the speaker's side, which has no
-    name, and "I" outside quotation marks is the writer: those stay unnamed. ``drafts`` are the
-    attribution rules' drafts (``source``, ``content`` and ``depth``)."""
-    if coref is None:
-        return drafts
-    outer = [d for d in drafts if d.depth == 0 and d.source is not None and d.source.canonical]
-    out = []
-    for d in drafts:
-        src = d.source
-        if src is not None and src.text.strip().lower() in _PRONOUNS.singular_first:
-            holders = {
-                (o.source.canonical, o.source.type)
-                for o in outer
-                if o.content[0] <= src.start < o.content[1]
-                and agreement(o.source.text) != "first"
-                and coref.named_person(o.source)
-            }
-            if coref.in_quote(src.start) and len(holders) == 1:
-                canonical, kind = holders.pop()
-                d = replace(d, source=src.model_copy(update={"canonical": canonical, "type": kind}))
-        out.append(d)
-    return out
 
 
 def _without_function_words(name: str) -> str:

@@ -19,14 +19,13 @@ any number of claims; everything here is regular expressions and sets, no parse.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from dataclasses import dataclass, field
 
+from briefing.analyze.figures import Number, Token, key, numbers, tokens
 from briefing.analyze.grounding import Claim, Problem, containment
 from briefing.analyze.lexicon import lexicon, registry
-from briefing.analyze.words import stem
 from briefing.ingest.sentences import split_sentences
 from briefing.models import Sentence
 
@@ -58,145 +57,16 @@ ROUNDING = 0.1
 # Shortest root that a demonym and its country must share ("Israel" in "Israeli").
 MIN_ROOT = 4
 
-# Words, with "didn't" read as "did" and "n't", and "U.S." as one word.
-_TOKEN = re.compile(
-    r"(?:[A-Z]\.){2,}|n[’']t\b|[A-Za-z]+(?=n[’']t\b)|[A-Za-z][\w’'&]*(?:-[\w’'&]+)*"
-)
-# A number in digits, with a currency sign before it; what follows is read by ``_number_at``.
-_DIGITS = re.compile(
-    r"(?<![\w.,/:])(?<![A-Za-z]-)([$€£]\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d,]\d)"
-)
-_ATTACHED = re.compile(r"[A-Za-z]+\b|\s?%")
-_NEXT_WORD = re.compile(r"\s+(?:of\s+)?([A-Za-z]+(?:\s(?:cent|points))?)")
-_ORDINAL_SUFFIX = ("st", "nd", "rd", "th")
 _CLAUSE_CUT = re.compile(r"[,;:]\s|\s[-–—]\s|\s(?=(?:but|while|whereas|although|because)\s)")
 _ABOUT_ARTICLE = re.compile(r"\b(?:the|this) (?:article|account|report|story)\b", re.IGNORECASE)
-_KEEP_DOUBLE = "aeioulsdfz"  # "added", "calling", "passed": the double letter is the word's
 _OPENERS = ".!?:;\"“‘'(–—-"
 _DEMONYM_SUFFIXES = ("ians", "ian", "eans", "ean", "ans", "an", "ese", "ish", "is", "i", "n", "s")
 _ANTONYMS: dict[str, set[str]] = {}
 
 
-@functools.cache
-def key(word: str) -> str:
-    """The form two spellings of a word are compared in: its stem without a final "e"
-    ("close", "closing", "closed" -> "clos")."""
-    low = word.lower()
-    k = stem(low)
-    if k != low and len(k) > 3 and k[-1] == k[-2] and k[-1] not in _KEEP_DOUBLE:
-        return k[:-1]  # "cutting" -> "cut", "stopped" -> "stop"
-    return k[:-1] if len(k) > 3 and k.endswith("e") else k
-
-
 for _a, _b in _LEX.polarity.antonyms:
     _ANTONYMS.setdefault(key(_a), set()).add(key(_b))
     _ANTONYMS.setdefault(key(_b), set()).add(key(_a))
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
-
-    @property
-    def low(self) -> str:
-        return re.sub(r"(?:[’']s?)$", "", self.text.lower())
-
-    @property
-    def key(self) -> str:
-        return key(self.low)
-
-    @property
-    def capital(self) -> bool:
-        return self.text[0].isupper()
-
-    @property
-    def content(self) -> bool:
-        return self.low not in _STOP and self.low not in _NEGATORS and len(self.low) > 1
-
-
-def tokens(text: str, base: int = 0) -> list[Token]:
-    return [Token(m.group(0), base + m.start(), base + m.end()) for m in _TOKEN.finditer(text)]
-
-
-@dataclass(frozen=True)
-class Number:
-    """A number as written (``text``) and as compared (``value``; an ordinal apart)."""
-
-    value: float
-    figure: float  # the value as written, before its magnitude: 5 of "5 billion"
-    ordinal: bool
-    start: int
-    end: int
-    text: str
-    digits: bool  # written in digits (a digit ordinal may stand for a day or a cardinal)
-
-    @property
-    def significant(self) -> int:
-        """Significant digits: 32,000 has 2, 32,500 has 3."""
-        n = f"{self.value:.6g}".replace(".", "").replace("-", "").lstrip("0").split("e")[0]
-        return len(n.rstrip("0")) or 1
-
-
-def _scale(text: str, pos: int) -> tuple[float, int, str]:
-    """The magnitude or percent written after ``pos`` ("5 million", "5bn", "5%"), as
-    (factor, end, unit); a factor of 0 for letters that make the number a code ("5G")."""
-    m = _ATTACHED.match(text, pos)
-    if m:
-        word = m.group(0).strip().lower()
-        if word == "%":
-            return 1.0, m.end(), "%"
-        if word in _ORDINAL_SUFFIX:
-            return 1.0, m.end(), "ordinal"
-        if word in _NUMBERS.magnitudes:
-            return float(_NUMBERS.magnitudes[word]), m.end(), word
-        return 0.0, m.end(), ""
-    m = _NEXT_WORD.match(text, pos)
-    if m:
-        word = m.group(1).lower()
-        if word in _NUMBERS.magnitudes:
-            return float(_NUMBERS.magnitudes[word]), m.end(), word
-        if word in _NUMBERS.percent or word.split()[0] in _NUMBERS.percent:
-            return 1.0, m.end(), "%"
-    return 1.0, pos, ""
-
-
-def numbers(text: str, base: int = 0) -> list[Number]:
-    """Every number in ``text``: digits ("32,000", "$5bn", "4th", "40%") and words ("five",
-    "twenty-five", "fourth")."""
-    out: list[Number] = []
-    for m in _DIGITS.finditer(text):
-        value = float(m.group(2).replace(",", "") + (m.group(3) or ""))
-        factor, end, unit = _scale(text, m.end())
-        if factor == 0.0:
-            continue
-        out.append(
-            Number(
-                value * factor,
-                value,
-                unit == "ordinal",
-                base + m.start(),
-                base + end,
-                text[m.start() : end],
-                True,
-            )
-        )
-    for t in tokens(text):
-        parts = t.low.split("-")
-        if all(p in _NUMBERS.cardinals for p in parts):
-            value = float(sum(_NUMBERS.cardinals[p] for p in parts))
-            factor, end, _ = _scale(text, t.end)
-            span = text[t.start : end]
-            out.append(
-                Number(
-                    value * (factor or 1.0), value, False, base + t.start, base + end, span, False
-                )
-            )
-        elif t.low in _NUMBERS.ordinals:
-            value = float(_NUMBERS.ordinals[t.low])
-            out.append(Number(value, value, True, base + t.start, base + t.end, t.text, False))
-    return sorted(out, key=lambda n: n.start)
 
 
 def clauses(sentence: Sentence) -> list[tuple[int, int]]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.analyze.facts import Facts, key, numbers
+from briefing.analyze.facts import Facts
+from briefing.analyze.figures import key, numbers
 from briefing.evals.check import Checker
 from briefing.models import Article, ArticleMeta
 from tests.conftest import ROOT

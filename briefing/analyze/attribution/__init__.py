@@ -45,13 +45,14 @@ from briefing.analyze.attribution.nested import nested_drafts
 from briefing.analyze.attribution.parsed import parse_sentences, parsed_drafts, trim_found
 from briefing.analyze.attribution.quotes import (
     doubled_quotes,
+    first_person,
     floating_quotes,
     quote_first,
     tail_only_lead,
     what_it_calls,
 )
 from briefing.analyze.attribution.trailing import leading_according, passive_by, trailing_source
-from briefing.analyze.coref import Coref, first_person, speaker
+from briefing.analyze.coref import Coref, speaker
 from briefing.analyze.lexicon import registry
 from briefing.analyze.sources import NameBook
 from briefing.ingest.quotes import find_quotes

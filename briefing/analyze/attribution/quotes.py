@@ -6,7 +6,8 @@ with no speaker of their own go to the latest speaker).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from briefing.analyze.attribution.context import (
     Context,
@@ -23,6 +24,7 @@ from briefing.analyze.attribution.context import (
 from briefing.analyze.attribution.cues import addressee_via
 from briefing.analyze.attribution.parsed import quote_holder
 from briefing.analyze.attribution.spans import np_after, np_before
+from briefing.analyze.coref import Coref, agreement
 from briefing.analyze.lexicon import lexicon, one_of
 from briefing.ingest.quotes import OPEN_MARKS, Quote
 from briefing.ingest.sentences import paragraph_spans
@@ -329,3 +331,29 @@ def doubled_quotes(text: str, quotes: list[Quote]) -> list[Quote]:
         return quotes
     kept = [q for q in found if not any(q.start < o.end and o.start < q.end for o in quotes)]
     return sorted([*quotes, *kept], key=lambda q: q.start)
+
+
+def first_person(drafts: list[Any], coref: Coref | None) -> list[Any]:
+    """ "I" inside a quotation is its speaker: the named person whose attribution's content holds
+    it ("“Yes, I support Ted Cruz,” Brent Bozell said"). "We" is the speaker's side, which has no
+    name, and "I" outside quotation marks is the writer: those stay unnamed. ``drafts`` are the
+    attribution rules' drafts (``source``, ``content`` and ``depth``)."""
+    if coref is None:
+        return drafts
+    outer = [d for d in drafts if d.depth == 0 and d.source is not None and d.source.canonical]
+    out = []
+    for d in drafts:
+        src = d.source
+        if src is not None and src.text.strip().lower() in lexicon().pronouns.singular_first:
+            holders = {
+                (o.source.canonical, o.source.type)
+                for o in outer
+                if o.content[0] <= src.start < o.content[1]
+                and agreement(o.source.text) != "first"
+                and coref.named_person(o.source)
+            }
+            if coref.in_quote(src.start) and len(holders) == 1:
+                canonical, kind = holders.pop()
+                d = replace(d, source=src.model_copy(update={"canonical": canonical, "type": kind}))
+        out.append(d)
+    return out

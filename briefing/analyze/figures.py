@@ -1,0 +1,151 @@
+"""Words and numbers as the fact checks compare them.
+
+``facts`` asks whether a claim keeps the article's names, numbers and polarity; it compares
+words by a key that two spellings share ("closing", "closed" -> "clos") and numbers by value,
+whatever way they are written ("5bn", "5 billion", "5,000,000,000"; "fourth", "4th"). Reading
+them is here, apart from the judgements.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from briefing.analyze.lexicon import lexicon
+from briefing.analyze.words import stem
+
+_LEX = lexicon()
+_NUMBERS = _LEX.numbers
+_NEGATORS = _LEX.polarity.negators
+_STOP = _LEX.stopwords.words
+_KEEP_DOUBLE = "aeioulsdfz"  # "added", "calling", "passed": the double letter is the word's
+
+# Words, with "didn't" read as "did" and "n't", and "U.S." as one word.
+_TOKEN = re.compile(
+    r"(?:[A-Z]\.){2,}|n[’']t\b|[A-Za-z]+(?=n[’']t\b)|[A-Za-z][\w’'&]*(?:-[\w’'&]+)*"
+)
+# A number in digits, with a currency sign before it; what follows is read by ``_number_at``.
+_DIGITS = re.compile(
+    r"(?<![\w.,/:])(?<![A-Za-z]-)([$€£]\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d,]\d)"
+)
+_ATTACHED = re.compile(r"[A-Za-z]+\b|\s?%")
+_NEXT_WORD = re.compile(r"\s+(?:of\s+)?([A-Za-z]+(?:\s(?:cent|points))?)")
+_ORDINAL_SUFFIX = ("st", "nd", "rd", "th")
+
+
+@functools.cache
+def key(word: str) -> str:
+    """The form two spellings of a word are compared in: its stem without a final "e"
+    ("close", "closing", "closed" -> "clos")."""
+    low = word.lower()
+    k = stem(low)
+    if k != low and len(k) > 3 and k[-1] == k[-2] and k[-1] not in _KEEP_DOUBLE:
+        return k[:-1]  # "cutting" -> "cut", "stopped" -> "stop"
+    return k[:-1] if len(k) > 3 and k.endswith("e") else k
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return re.sub(r"(?:[’']s?)$", "", self.text.lower())
+
+    @property
+    def key(self) -> str:
+        return key(self.low)
+
+    @property
+    def capital(self) -> bool:
+        return self.text[0].isupper()
+
+    @property
+    def content(self) -> bool:
+        return self.low not in _STOP and self.low not in _NEGATORS and len(self.low) > 1
+
+
+def tokens(text: str, base: int = 0) -> list[Token]:
+    return [Token(m.group(0), base + m.start(), base + m.end()) for m in _TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as written (``text``) and as compared (``value``; an ordinal apart)."""
+
+    value: float
+    figure: float  # the value as written, before its magnitude: 5 of "5 billion"
+    ordinal: bool
+    start: int
+    end: int
+    text: str
+    digits: bool  # written in digits (a digit ordinal may stand for a day or a cardinal)
+
+    @property
+    def significant(self) -> int:
+        """Significant digits: 32,000 has 2, 32,500 has 3."""
+        n = f"{self.value:.6g}".replace(".", "").replace("-", "").lstrip("0").split("e")[0]
+        return len(n.rstrip("0")) or 1
+
+
+def _scale(text: str, pos: int) -> tuple[float, int, str]:
+    """The magnitude or percent written after ``pos`` ("5 million", "5bn", "5%"), as
+    (factor, end, unit); a factor of 0 for letters that make the number a code ("5G")."""
+    m = _ATTACHED.match(text, pos)
+    if m:
+        word = m.group(0).strip().lower()
+        if word == "%":
+            return 1.0, m.end(), "%"
+        if word in _ORDINAL_SUFFIX:
+            return 1.0, m.end(), "ordinal"
+        if word in _NUMBERS.magnitudes:
+            return float(_NUMBERS.magnitudes[word]), m.end(), word
+        return 0.0, m.end(), ""
+    m = _NEXT_WORD.match(text, pos)
+    if m:
+        word = m.group(1).lower()
+        if word in _NUMBERS.magnitudes:
+            return float(_NUMBERS.magnitudes[word]), m.end(), word
+        if word in _NUMBERS.percent or word.split()[0] in _NUMBERS.percent:
+            return 1.0, m.end(), "%"
+    return 1.0, pos, ""
+
+
+def numbers(text: str, base: int = 0) -> list[Number]:
+    """Every number in ``text``: digits ("32,000", "$5bn", "4th", "40%") and words ("five",
+    "twenty-five", "fourth")."""
+    out: list[Number] = []
+    for m in _DIGITS.finditer(text):
+        value = float(m.group(2).replace(",", "") + (m.group(3) or ""))
+        factor, end, unit = _scale(text, m.end())
+        if factor == 0.0:
+            continue
+        out.append(
+            Number(
+                value * factor,
+                value,
+                unit == "ordinal",
+                base + m.start(),
+                base + end,
+                text[m.start() : end],
+                True,
+            )
+        )
+    for t in tokens(text):
+        parts = t.low.split("-")
+        if all(p in _NUMBERS.cardinals for p in parts):
+            value = float(sum(_NUMBERS.cardinals[p] for p in parts))
+            factor, end, _ = _scale(text, t.end)
+            span = text[t.start : end]
+            out.append(
+                Number(
+                    value * (factor or 1.0), value, False, base + t.start, base + end, span, False
+                )
+            )
+        elif t.low in _NUMBERS.ordinals:
+            value = float(_NUMBERS.ordinals[t.low])
+            out.append(Number(value, value, True, base + t.start, base + t.end, t.text, False))
+    return sorted(out, key=lambda n: n.start)
