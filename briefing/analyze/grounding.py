@@ -432,7 +432,8 @@ class Grounding:
             m = re.search(rf"(?<![\w-]){re.escape(term.term)}(?![\w-])", text, re.IGNORECASE)
             if not m or quoted_at(text, m.start()):
                 continue
-            if said_by is not None and self.same(said_by, term.by):
+            owners = re.split(r",\s*|\s+and\s+", term.by)  # "Pyongyang and Moscow": each
+            if said_by is not None and any(self.same(said_by, o) for o in owners):
                 continue
             out.append(
                 Problem(

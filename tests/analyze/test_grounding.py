@@ -83,6 +83,21 @@ def test_a_faithful_line_passes_both(seed: Analysis) -> None:
     assert _verify_line(seed, text, ["s4"]).withheld == []
 
 
+def test_a_term_two_sides_share_is_each_sides_to_use(seed: Analysis) -> None:
+    # "multi-polarized international order" is Pyongyang's and Moscow's term: given to North
+    # Korea, it is attributed, not adopted
+    text = (
+        "North Korea said both sides are committed to establishing a new multi-polarized "
+        "international order."
+    )
+    types = [f.type for f in check(seed, text).findings]
+    assert "characterization_adopted" not in types
+    assert "characterization_adopted" in [
+        f.type
+        for f in check(seed, "Both sides want a new multi-polarized international order.").findings
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "side"),
     [
