@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from briefing.analyze.lexicon import Registry, lexicon, one_of, registry
+from briefing.analyze.lexicon_schema import WORD_START
 from briefing.analyze.provenance import origin
 from briefing.ingest.quotes import find_quotes
 from briefing.models import Attribution, Caveat, CaveatKind, Event, Quote, Sentence
@@ -41,16 +42,13 @@ def _targets(
     return inside + [ev.id for ev in events if sid in ev.sentence_ids]
 
 
-_WORD_START = r"(?<![\w-])"  # how the data files' word patterns open (lexicon_schema._bounded)
-
-
 @functools.cache
 def _scanner(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """The pattern without its opening look-behind, which keeps the matcher from skipping
     ahead to where the pattern's first word could start: a fast first pass."""
-    if not pattern.pattern.startswith(_WORD_START):
+    if not pattern.pattern.startswith(WORD_START):
         return None
-    return re.compile(pattern.pattern[len(_WORD_START) :], pattern.flags)
+    return re.compile(pattern.pattern[len(WORD_START) :], pattern.flags)
 
 
 def _word_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:

@@ -428,8 +428,8 @@ class Grounding:
         """A side's own loaded term used in the claim's own words, neither quoted nor given to
         the side whose term it is ("Moscow calls it a special military operation" is fine)."""
         out = []
-        for term in self.reg.characterizations:
-            m = re.search(rf"(?<![\w-]){re.escape(term.term)}(?![\w-])", text, re.IGNORECASE)
+        for term, pattern in zip(self.reg.characterizations, self.reg.term_patterns, strict=True):
+            m = pattern.search(text)
             if not m or quoted_at(text, m.start()):
                 continue
             owners = re.split(r",\s*|\s+and\s+", term.by)  # "Pyongyang and Moscow": each

@@ -26,6 +26,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from briefing.analyze.lexicon_schema import (
+    WORD_END,
+    WORD_START,
     Abbreviations,
     Adverbials,
     Boilerplate,
@@ -200,7 +202,7 @@ class Registry:
     _by_name: dict[str, Outlet] = field(init=False)
     demonym_words: frozenset[str] = field(init=False)  # lowercase: "russian", "north korean"
     role_patterns: dict[str, re.Pattern[str]] = field(init=False)  # kind -> any of its words
-    # one per characterization, matched in lowercased text
+    # one per characterization, in its order
     term_patterns: list[re.Pattern[str]] = field(init=False)
     _place_or_outlet: dict[str, bool] = field(init=False, default_factory=dict)
 
@@ -255,8 +257,8 @@ class Registry:
 
 
 def _word(phrase: str) -> re.Pattern[str]:
-    """A phrase as a whole word: no letter, digit or hyphen either side."""
-    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
+    """A phrase as a whole word, in any case: no letter, digit or hyphen either side."""
+    return re.compile(f"{WORD_START}{re.escape(phrase)}{WORD_END}", re.IGNORECASE)
 
 
 def _alternation(words: dict[str, Any], flags: int) -> re.Pattern[str]:

@@ -67,12 +67,16 @@ def _compiles(value: str) -> str:
     return value
 
 
+# how a word pattern is bounded: no letter, digit or hyphen either side of it
+WORD_START, WORD_END = r"(?<![\w-])", r"(?![\w-])"
+
+
 def _bounded(value: Any) -> Any:
     """A pattern matched case-insensitively as whole words, not inside a word or a compound."""
     if not isinstance(value, str):
         return value  # not text: the pattern type reports it
     body = _compiles(value.strip())  # first on its own, so an error's position is the entry's
-    return _compiled(rf"(?<![\w-]){body}(?![\w-])", re.IGNORECASE)
+    return _compiled(f"{WORD_START}{body}{WORD_END}", re.IGNORECASE)
 
 
 def _ignoring_case(value: Any) -> Any:
