@@ -173,8 +173,9 @@ class Country:
     metonyms: tuple[str, ...]
 
 
-# how many names ``Registry.place_or_outlet`` remembers: far more than a day's news has
-_REMEMBERED_NAMES = 100_000
+# how many names ``Registry.place_or_outlet`` remembers: more than a day's news has, and few enough
+# that memory stays flat over a long run
+_REMEMBERED_NAMES = 16_384
 
 
 @dataclass
