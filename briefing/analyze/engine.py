@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 
 # articles parsed together: one ``nlp.pipe`` call over all their sentences that need a parse
 PARSE_CHUNK = 16
-# new words a memory zone of parses may hold before it is renewed (see ``parse_ahead``): the 84
-# PolNeAR dev articles add about 6,000; the 840 train articles about 40,000
-ZONE_STRINGS = 20_000
+# new strings a memory zone of parses may hold before it is renewed (see ``parse_ahead``): the 84
+# PolNeAR dev articles add about 1,200 in all, the 840 train articles 9,500 (a renewal every 150
+# or so articles of news)
+ZONE_STRINGS = 2_000
 
 
 def own_outlets(article: Article, sentences: list[Sentence]) -> set[str]:
@@ -117,17 +118,18 @@ def analyze_many(articles: Iterable[Article]) -> Iterator[Analysis]:
         yield analyze(art, prepared)
 
 
-def analyze(article: Article, prepared: Prepared | None = None) -> Analysis:
+def analyze(article: Article, prepared: Prepared | None = None, *, parse: bool = True) -> Analysis:
     """Split, then find who said what, what happened, and what to be careful about.
 
     ``prepared``: the article's sentences, quotations and parses when ``parse_ahead`` has
-    made them.
+    made them. ``parse=False`` reads the article with the regular-expression rules alone (a
+    summary checked against its article is short and plain, and is read thousands of times).
     What is judged here once (boilerplate, quotations, the name book) travels on the analysis,
     so later stages reuse it instead of judging it again.
     """
     text = article.text
     if prepared is None:
-        sentences, quotes, docs = _sentences(text), find_quotes(text), None
+        sentences, quotes, docs = _sentences(text), find_quotes(text), None if parse else {}
     else:
         sentences, quotes, docs = prepared.sentences, prepared.quotes, prepared.docs
     book = NameBook.from_text(text)
