@@ -10,7 +10,8 @@ reach the brief. :func:`run` strings the pieces together:
    to the cache as it arrives, so a rerun, or a run resumed after a crash, repeats no finished
    call;
 4. give an answer that did not fit the schema one more try, with the validation error shown to
-   the model (rather than patching the answer silently);
+   the model (rather than patching the answer silently); a cut-off or looping answer gets none,
+   and a model that keeps failing on short articles is not asked about the rest of the batch;
 5. turn the answers back into one result per article (split, merged, usage shared out). An
    article with no good answer has ``extraction`` None and the offline engine writes it.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from briefing.llm.answers import CUT_OFF, REPETITIVE, SCHEMA
 from briefing.llm.cache import Cache
 from briefing.llm.planning import Job, estimate, merge, plan, share, split
 from briefing.llm.pricing import cost, priced
@@ -40,6 +42,11 @@ __all__ = [
 ]
 
 
+GIVE_UP_AFTER = 2  # failures of the model on short articles after which it is asked no more
+MODEL_FAILURES = (SCHEMA, CUT_OFF, REPETITIVE)
+SKIPPED = "skipped"  # the kind of a job not asked because the model had failed too often
+
+
 @dataclass
 class LLMResult:
     """The model's answer for one article, merged over its windows, or why there is none."""
@@ -49,6 +56,7 @@ class LLMResult:
     usage: Usage
     error: str | None = None
     method: str | None = None
+    kind: str | None = None  # the kind of failure (answers.SCHEMA ..., SKIPPED), or None
 
 
 def run(
@@ -61,21 +69,35 @@ def run(
     """Ask the model about every article; results by article id (``extraction`` None on failure).
 
     ``provider`` defaults to the one registered as ``settings.backend``; ``on_done`` is told each
-    article id as its result is ready.
+    article id as its result is ready. Calls go ``max_concurrency`` at a time, each round's
+    off-schema answers retried once with their errors shown; once the model has failed
+    :data:`GIVE_UP_AFTER` times on short articles (off-schema, cut off or looping), it is not
+    asked about the rest, which go to the offline engine at once with that one reason.
     """
     cache = cache or Cache(settings.cache_path, settings.cache_days)
     provider = provider or get_provider(settings.backend)(settings, cache)
     jobs = plan(analyses, settings)
     pending = [job for job in jobs if not _from_cache(job, cache)]
 
-    feedback: dict[str, str] = {}
-    for answer in provider.answer(pending, {}):
-        if _settle(answer, settings, cache):
-            feedback[answer.job.key] = answer.error or ""
-    retry = [job for job in pending if job.key in feedback]
-    if retry:  # one more try, told what was wrong
-        for answer in provider.answer(retry, feedback):
-            _settle(answer, settings, cache)
+    strikes: list[Job] = []
+    size = max(1, settings.max_concurrency)
+    for start in range(0, len(pending), size):
+        chunk = pending[start : start + size]
+        if len(strikes) >= GIVE_UP_AFTER:
+            reason = _gave_up(strikes)
+            for job in chunk:
+                job.error, job.kind = reason, SKIPPED
+            continue
+        feedback: dict[str, str] = {}
+        for answer in provider.answer(chunk, {}):
+            if _settle(answer, settings, cache):
+                feedback[answer.job.key] = answer.error or ""
+            _strike(answer, strikes)
+        retry = [job for job in chunk if job.key in feedback]
+        if retry:  # one more try, told what was wrong
+            for answer in provider.answer(retry, feedback):
+                _settle(answer, settings, cache)
+                _strike(answer, strikes)
 
     results: dict[str, LLMResult] = {}
     for an in analyses:
@@ -84,6 +106,22 @@ def run(
         if on_done:
             on_done(aid)
     return results
+
+
+def _strike(answer: Answer, strikes: list[Job]) -> None:
+    """Count an answer against the model when it failed on a short article in a way that says
+    the model cannot do the task (not a passing fault such as a timeout)."""
+    if answer.kind in MODEL_FAILURES and not answer.job.windowed:
+        strikes.append(answer.job)
+
+
+def _gave_up(strikes: list[Job]) -> str:
+    """The one reason every article left unasked is given."""
+    last = strikes[-1]
+    return (
+        f"not asked: the model failed {len(strikes)} times on short articles "
+        f"(last: {last.error or last.kind})"
+    )
 
 
 def _from_cache(job: Job, cache: Cache) -> bool:
@@ -112,7 +150,7 @@ def _settle(answer: Answer, settings: Settings, cache: Cache) -> bool:
             job.usage.output_tokens,
         )
         return False
-    job.error = answer.error
+    job.error, job.kind = answer.error, answer.kind
     return answer.retry
 
 
@@ -124,6 +162,7 @@ def _result(article_id: str, jobs: list[Job], method: str | None) -> LLMResult:
         usage = usage.add(share(j.usage, len(j.members), j.members.index(article_id) == 0))
     failed = [j for j in jobs if j.result is None]
     if failed:
-        return LLMResult(article_id, None, usage, failed[0].error or "no answer", method)
+        first = failed[0]
+        return LLMResult(article_id, None, usage, first.error or "no answer", method, first.kind)
     parts = [split(j.result, j.members)[article_id] for j in jobs if j.result is not None]
     return LLMResult(article_id, merge(parts), usage, None, method)

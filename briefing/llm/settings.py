@@ -45,6 +45,14 @@ class Settings:
     def endpoint(self) -> str:
         return self.base_url or "https://api.openai.com/v1"
 
+    @property
+    def is_openai(self) -> bool:
+        """Whether the endpoint is OpenAI's own (whose strict schemas and token parameters
+        differ from those of the compatible servers)."""
+        from urllib.parse import urlsplit
+
+        return (urlsplit(self.endpoint).hostname or "") == "api.openai.com"
+
     def require_key(self) -> SecretStr:
         if self.api_key is None or not self.api_key.get_secret_value():
             raise UsageError(
