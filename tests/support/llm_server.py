@@ -30,6 +30,8 @@ Steps (plain dicts; the helper functions below build the same dicts):
 - ``{"kind": "sleep", "seconds": float, "then": step}``: wait, then answer with ``then``. The wait
   ends early when the server shuts down, so a test never waits for it.
 - ``{"kind": "cut"}``: send the headers and part of the body, then close the connection.
+- ``{"kind": "raw", "body": dict}``: HTTP 200 with ``body`` verbatim, e.g. a real server's
+  response replayed from a recording (:func:`recorded_step`).
 
 ``json``/``tool``/``auto`` steps also take ``usage`` (overrides), ``finish_reason`` (e.g.
 ``"length"``) and ``refusal`` (a refusal text; the content is then null).
@@ -44,6 +46,7 @@ from __future__ import annotations
 import collections
 import itertools
 import json
+import os
 import socket
 import threading
 import time
@@ -98,6 +101,16 @@ def sleep_step(seconds: float, then: dict | None = None) -> dict:
 
 def cut_step() -> dict:
     return {"kind": "cut"}
+
+
+def raw_step(body: dict) -> dict:
+    return {"kind": "raw", "body": body}
+
+
+def recorded_step(path: str | os.PathLike[str]) -> dict:
+    """The response of a recorded exchange (``{"request", "response", ...}`` JSON), replayed."""
+    with open(path, encoding="utf-8") as f:
+        return raw_step(json.load(f)["response"])
 
 
 def _text(value: Any) -> str:
@@ -220,6 +233,8 @@ class _Handler(BaseHTTPRequestHandler):
                 headers.setdefault("retry-after", "0")
                 headers.setdefault("retry-after-ms", "1")
             self._send_json(code, step.get("body") or _error_body(code), headers)
+        elif kind == "raw":
+            self._send_json(200, step["body"])
         elif kind == "cut":
             completion = _completion(request, content="{" + '"x": 1, ' * 64 + '"y": 2}')
             data = json.dumps(completion).encode()
