@@ -265,3 +265,48 @@ def test_citing_more_sentences_changes_no_judgement(name, env, server):
             (len(v.bottom_line) + len(v.events), [w.reason for w in v.withheld]) for v in judged
         ]
         assert outcome[0] == outcome[1], (item["text"], outcome)
+
+
+def test_modal_hedges_are_kept_or_the_line_is_withheld(env, server, tmp_path):
+    """ "may reach" and "could collapse" hedge a claim: a line dropping them is withheld."""
+    rec = recorded.load("0029.json")
+    answer = {
+        "bottom_line": [
+            {"text": "Forecasters said winds will reach 60 mph.", "ids": ["s3"]},
+            {"text": "Forecasters said winds may reach 60 mph.", "ids": ["s3"]},
+        ],
+        "events": [],
+        "attributions": [],
+        "caveats": [],
+    }
+    server.script(json_step(answer))
+    r = cli(server, "extract", recorded.article_path(rec, env))
+    llm = json.loads(r.stdout)["llm"]
+    assert _kept(llm) == ["Forecasters said winds may reach 60 mph."]
+    assert _withheld(llm, "Forecasters said winds will") == (
+        "States as certain what the article hedges (“may”)"
+    )
+    article = tmp_path / "bridge.txt"
+    article.write_text(
+        "Old bridge closed\n\nEngineers said on Monday that the old river bridge could collapse "
+        "under heavy trucks.\n",
+        encoding="utf-8",
+    )
+    server.script(
+        json_step(
+            dict(
+                answer,
+                bottom_line=[
+                    {
+                        "text": "Engineers said the old river bridge will collapse under "
+                        "heavy trucks.",
+                        "ids": ["s2"],
+                    }
+                ],
+            )
+        )
+    )
+    r = cli(server, "extract", article)
+    llm = json.loads(r.stdout)["llm"]
+    assert _kept(llm) == []
+    assert "hedges (“could”)" in llm["withheld"][0]["reason"]
