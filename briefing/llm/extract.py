@@ -27,6 +27,7 @@ from briefing.llm.planning import Job, estimate, merge, plan, share, split
 from briefing.llm.pricing import cost, priced
 from briefing.llm.prompts import prompt_template, prompt_version
 from briefing.llm.providers import Answer, Provider, get_provider
+from briefing.llm.providers.base import TIMEOUT
 from briefing.llm.settings import Settings
 from briefing.models import Analysis, LLMExtraction, Usage
 
@@ -43,7 +44,9 @@ __all__ = [
 
 
 GIVE_UP_AFTER = 2  # failures of the model on short articles after which it is asked no more
-MODEL_FAILURES = (SCHEMA, CUT_OFF, REPETITIVE)
+# what counts against the model: answers it could not shape, and calls it could not finish in
+# time (a model too slow for a short article is too slow for the rest of the batch)
+MODEL_FAILURES = (SCHEMA, CUT_OFF, REPETITIVE, TIMEOUT)
 SKIPPED = "skipped"  # the kind of a job not asked because the model had failed too often
 
 
@@ -71,8 +74,8 @@ def run(
     ``provider`` defaults to the one registered as ``settings.backend``; ``on_done`` is told each
     article id as its result is ready. Calls go ``max_concurrency`` at a time, each round's
     off-schema answers retried once with their errors shown; once the model has failed
-    :data:`GIVE_UP_AFTER` times on short articles (off-schema, cut off or looping), it is not
-    asked about the rest, which go to the offline engine at once with that one reason.
+    :data:`GIVE_UP_AFTER` times on short articles (off-schema, cut off, looping or timed out),
+    it is not asked about the rest, which go to the offline engine at once with that one reason.
     """
     cache = cache or Cache(settings.cache_path, settings.cache_days)
     provider = provider or get_provider(settings.backend)(settings, cache)

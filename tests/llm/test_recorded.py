@@ -310,3 +310,15 @@ def test_modal_hedges_are_kept_or_the_line_is_withheld(env, server, tmp_path):
     llm = json.loads(r.stdout)["llm"]
     assert _kept(llm) == []
     assert "hedges (“could”)" in llm["withheld"][0]["reason"]
+
+
+def test_a_model_too_slow_for_two_short_articles_is_not_waited_on_for_the_rest(env, server):
+    Path("briefing.toml").write_text(
+        "[llm]\npack_articles = 1\nmax_concurrency = 1\ntimeout = 0.5\nmax_retries = 0\n"
+    )
+    server.default = sleep_step(3, step("0013.json"))
+    r = cli(server, "build", *sorted(EXAMPLES.glob("*.txt"))[:3])
+    assert r.exit_code == 0, r.output
+    assert server.calls == 2
+    assert "1 articles" not in r.stderr and "not asked" in r.stderr
+    assert "LLM usage: 2 call(s) (2 failed)" in r.stderr

@@ -23,6 +23,7 @@ from briefing.models import LLMExtraction, Usage
 MAX_ERROR = 300  # characters of an error message shown to the user
 MAX_FEEDBACK = 600  # characters of a validation error shown to the model on the retry
 CALL = "call"  # the kind of failure of a call that brought no answer back
+TIMEOUT = "timeout"  # a call that brought nothing back in time (after the client's retries)
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,11 @@ def schema_error(job: Job, detail: object, usage: Usage, settings: Settings) -> 
     return Answer(job, None, _failed(usage), redact(message, settings), retry=True, kind=SCHEMA)
 
 
-def call_error(job: Job, exc: BaseException, usage: Usage, settings: Settings) -> Answer:
+def call_error(
+    job: Job, exc: BaseException, usage: Usage, settings: Settings, kind: str = CALL
+) -> Answer:
     """A call that failed (refused, timed out, cut): final for this run, counted all the same."""
-    return Answer(job, None, _failed(usage), describe(exc, settings), kind=CALL)
+    return Answer(job, None, _failed(usage), describe(exc, settings), kind=kind)
 
 
 def settle(job: Job, reading: Reading, usage: Usage, settings: Settings) -> Answer:

@@ -31,7 +31,15 @@ from briefing.llm.cache import Cache
 from briefing.llm.planning import Job
 from briefing.llm.pricing import cost
 from briefing.llm.prompts import prompt_template
-from briefing.llm.providers.base import Answer, call_error, register, schema_error, settle
+from briefing.llm.providers.base import (
+    CALL,
+    TIMEOUT,
+    Answer,
+    call_error,
+    register,
+    schema_error,
+    settle,
+)
 from briefing.llm.settings import Settings
 from briefing.models import Usage
 
@@ -127,7 +135,10 @@ def _payload(message: Any, method: str) -> tuple[str | dict[str, Any] | None, st
 def _answer(job: Job, out: Any, seconds: float, method: str, settings: Settings) -> Answer:
     """What one call gave for one job, as an :class:`Answer` that counts the call."""
     if isinstance(out, BaseException):
-        return call_error(job, out, Usage(calls=1, seconds=seconds), settings)
+        import openai
+
+        kind = TIMEOUT if isinstance(out, openai.APITimeoutError) else CALL
+        return call_error(job, out, Usage(calls=1, seconds=seconds), settings, kind)
     usage = _usage_of(out, settings.model, seconds)
     finish = (getattr(out, "response_metadata", None) or {}).get("finish_reason")
     payload, problem = _payload(out, method)
