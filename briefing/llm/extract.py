@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 
-GIVE_UP_AFTER = 2  # failures of the model on short articles after which it is asked no more
+GIVE_UP_AFTER = 2  # short articles failed in a row after which the model is asked no more
 # what counts against the model: answers it could not shape, and calls it could not finish in
 # time (a model too slow for a short article is too slow for the rest of the batch)
 MODEL_FAILURES = (SCHEMA, CUT_OFF, REPETITIVE, TIMEOUT)
@@ -73,9 +73,10 @@ def run(
 
     ``provider`` defaults to the one registered as ``settings.backend``; ``on_done`` is told each
     article id as its result is ready. Calls go ``max_concurrency`` at a time, each round's
-    off-schema answers retried once with their errors shown; once the model has failed
-    :data:`GIVE_UP_AFTER` times on short articles (off-schema, cut off, looping or timed out),
-    it is not asked about the rest, which go to the offline engine at once with that one reason.
+    off-schema answers retried once with their errors shown; once the model has failed on
+    :data:`GIVE_UP_AFTER` short articles in a row (off-schema twice, cut off, looping or timed
+    out), it is not asked about the rest, which go to the offline engine at once with that one
+    reason.
     """
     cache = cache or Cache(settings.cache_path, settings.cache_days)
     provider = provider or get_provider(settings.backend)(settings, cache)
@@ -112,9 +113,12 @@ def run(
 
 
 def _strike(answer: Answer, strikes: list[Job]) -> None:
-    """Count an answer against the model when it failed on a short article in a way that says
-    the model cannot do the task (not a passing fault such as a timeout)."""
-    if answer.kind in MODEL_FAILURES and not answer.job.windowed:
+    """Count a short article's final failure against the model when it says the model cannot
+    do the task (not a passing fault such as a refused call); a good answer clears the count,
+    so only a model that keeps failing is given up on, not one that meets a bad moment."""
+    if answer.extraction is not None:
+        strikes.clear()
+    elif answer.kind in MODEL_FAILURES and not answer.retry and not answer.job.windowed:
         strikes.append(answer.job)
 
 
@@ -122,7 +126,7 @@ def _gave_up(strikes: list[Job]) -> str:
     """The one reason every article left unasked is given."""
     last = strikes[-1]
     return (
-        f"not asked: the model failed {len(strikes)} times on short articles "
+        f"not asked: the model failed on {len(strikes)} short articles in a row "
         f"(last: {last.error or last.kind})"
     )
 
