@@ -351,6 +351,10 @@ class LLMAttribution(_LLMModel):
     quote: str | None
     kind: AttributionKind
     sentence_ids: list[str] = Field(alias="ids")
+    # the PARC triple copied verbatim from one cited sentence, for verify to locate as spans
+    source: str | None = None
+    cue: str | None = None
+    content: str | None = None
 
 
 class LLMCaveat(_LLMModel):

@@ -56,11 +56,8 @@ def validation_summary(exc: ValidationError) -> str:
 
 
 def _key(item: Any) -> str:
-    """What makes two items the same item: their text (an attribution: speaker and claim)."""
-    text = getattr(item, "text", None)
-    if text is None:
-        text = f"{getattr(item, 'speaker', '')}|{getattr(item, 'claim', '')}"
-    return " ".join(text.lower().split())
+    """What makes two items the same item: all they say, case and spacing aside."""
+    return " ".join(json.dumps(item.model_dump(), sort_keys=True).lower().split())
 
 
 def _repeated_phrase(text: str) -> str | None:

@@ -25,13 +25,14 @@ from typing import Any
 
 from briefing.models import LLMExtraction
 
-SCHEMA_VERSION = "bounded-2"  # part of the prompt version: a change of bounds makes fresh keys
+SCHEMA_VERSION = "bounded-3"  # part of the prompt version: a change of bounds makes fresh keys
 
 # Items per article in each list, at most (fewer when the article has fewer sentences).
 PER_ARTICLE_ITEMS = {"bottom_line": 3, "events": 5, "attributions": 6, "caveats": 3}
 IDS_PER_ITEM = 4  # sentence ids an item may cite
 VIA_ITEMS = 3  # intermediaries in a chain
 NAME_LENGTH = 80  # characters of a speaker's or an intermediary's name
+CUE_LENGTH = 40  # characters of a reporting expression ("said", "according to")
 CAVEAT_LENGTH = 160  # characters of a caveat's text
 LINE_MIN, LINE_MAX = 60, 300  # a line's length: the longest sentence shown, within these
 # Tokens, for max_tokens: a JSON string's characters per token (low: escapes, names, numbers),
@@ -72,11 +73,12 @@ def bounds_for(articles: list[dict[str, Any]]) -> Bounds:
 
 @functools.cache
 def _base_schema() -> dict[str, Any]:
-    """The answer models' schema, titles dropped (they cost tokens and say nothing)."""
+    """The answer models' schema, titles and defaults dropped (they cost tokens, say nothing
+    to the model, and strict mode refuses defaults)."""
 
     def strip(node: Any) -> Any:
         if isinstance(node, dict):
-            return {k: strip(v) for k, v in node.items() if k != "title"}
+            return {k: strip(v) for k, v in node.items() if k not in ("title", "default")}
         if isinstance(node, list):
             return [strip(v) for v in node]
         return node
@@ -102,12 +104,16 @@ def bounded_schema(bounds: Bounds, *, lengths: bool = True) -> dict[str, Any]:
     ids = {"type": "string", "enum": list(bounds.ids)} if bounds.ids else {"type": "string"}
     text_length = {
         "speaker": NAME_LENGTH,
+        "source": NAME_LENGTH,
+        "cue": CUE_LENGTH,
+        "content": bounds.line_length,
         "claim": bounds.line_length,
         "quote": bounds.line_length,
         "text": bounds.line_length,
     }
     for name, model in schema["$defs"].items():
         props = model["properties"]
+        model["required"] = list(props)  # strict mode wants every key, nullable or not
         props["ids"]["items"] = dict(ids)
         props["ids"]["maxItems"] = bounds.ids_per_item
         for key, length in text_length.items():
@@ -136,7 +142,11 @@ def max_tokens(bounds: Bounds) -> int:
         "events": line + ids,
         "caveats": _string_tokens(CAVEAT_LENGTH) + ids + STRING_OVERHEAD,
         "attributions": (
-            _string_tokens(NAME_LENGTH) * (1 + VIA_ITEMS) + 2 * line + ids + STRING_OVERHEAD
+            _string_tokens(NAME_LENGTH) * (2 + VIA_ITEMS)
+            + _string_tokens(CUE_LENGTH)
+            + 3 * line
+            + ids
+            + STRING_OVERHEAD
         ),
     }
     return ANSWER_OVERHEAD + sum(

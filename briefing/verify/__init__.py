@@ -15,7 +15,9 @@ particular to a model's answer is judged here:
 - every quotation is verbatim in the cited sentences;
 - an attribution names a speaker the engine finds in the cited sentences, and every
   intermediary it adds is named in the article; where the engine's chain has an intermediary the
-  model dropped, the engine's chain wins (counted as a disagreement).
+  model dropped, the engine's chain wins (counted as a disagreement). An attribution given as
+  verbatim source, cue and content is located as spans and grounded on its own, found by the
+  engine or not (:mod:`briefing.verify.spans`).
 
 What a line claims about who said what is judged by ``analyze.grounding``, the same judgements
 ``briefing check`` makes: speaker and reporting chain kept, attribution kept, hedge kept,
@@ -38,6 +40,7 @@ from briefing.analyze.grounding import Claim, Grounding, normalise
 from briefing.analyze.lexicon import lexicon
 from briefing.analyze.words import content_words
 from briefing.models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine
+from briefing.verify.spans import SpanJudge
 
 _QUOTED = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 # Text that addresses a model rather than reporting (data/injection.yaml)
@@ -86,6 +89,10 @@ class Verified:
     attributions: list[LLMAttribution] = field(default_factory=list)
     withheld: list[Withheld] = field(default_factory=list)
     disagreements: int = 0
+    # model attributions located as spans and grounded that the engine did not find, and the
+    # engine's that the model found too (ids): what ``spans.reconcile`` marks found_by
+    found: list[Attribution] = field(default_factory=list)
+    confirmed: set[str] = field(default_factory=set)
 
 
 class _Judge:
@@ -294,7 +301,11 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
                 out.withheld.append(Withheld(kind, item.text, reason))
             else:
                 kept.append(item)
+    spans = SpanJudge(analysis, judge.ground)
     for att in extraction.attributions:
+        if att.content is not None:
+            _span_attribution(att, spans, out)
+            continue
         ids = judge.supporting(" ".join([att.claim, att.quote or ""]), att.sentence_ids)
         att = att.model_copy(update={"sentence_ids": ids})
         reason, match = judge.attribution(att)
@@ -311,3 +322,22 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
             out.disagreements += 1
         out.attributions.append(att)
     return out
+
+
+def _span_attribution(att: LLMAttribution, spans: SpanJudge, out: Verified) -> None:
+    """A model attribution given as verbatim strings: located, grounded, reconciled."""
+    located = spans.judge(att)
+    if located.reason or located.disagrees:
+        reason = (
+            located.reason
+            or f"the engine has these words from another source ({located.engine_id})"
+        )
+        out.disagreements += located.disagrees
+        out.withheld.append(Withheld("attribution", f"{att.speaker}: {att.content}", reason))
+        return
+    if located.engine_id is not None:
+        out.confirmed.add(located.engine_id)
+    elif located.attribution is not None:
+        out.found.append(located.attribution)
+    ids = located.attribution.sentence_ids if located.attribution else att.sentence_ids
+    out.attributions.append(att.model_copy(update={"sentence_ids": ids}))
