@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from briefing.llm import planning
 from briefing.llm.answers import CUT_OFF, REPETITIVE, SCHEMA
 from briefing.llm.cache import Cache
-from briefing.llm.planning import Job, estimate, merge, plan, share, split
+from briefing.llm.planning import Job, merge, plan, share, split
 from briefing.llm.pricing import cost, priced
 from briefing.llm.prompts import prompt_template, prompt_version
 from briefing.llm.providers import Answer, Provider, get_provider
@@ -110,6 +112,19 @@ def run(
         if on_done:
             on_done(aid)
     return results
+
+
+def estimate(
+    analyses: list[Analysis], settings: Settings, cache: Cache | None = None
+) -> list[dict[str, Any]]:
+    """``--dry-run``: :func:`briefing.llm.planning.estimate` of the run, the calls the cache
+    already answered costing nothing (the cache is read only where it exists)."""
+    if cache is None and settings.cache_path.is_file():
+        cache = Cache(settings.cache_path, settings.cache_days)
+    cached = frozenset(
+        j.key for j in plan(analyses, settings) if cache is not None and cache.get(j.key)
+    )
+    return planning.estimate(analyses, settings, cached)
 
 
 def _strike(answer: Answer, strikes: list[Job]) -> None:

@@ -162,20 +162,25 @@ def _output_estimate(article_tokens: int) -> int:
     return min(OUTPUT_CAP, OUTPUT_BASE + article_tokens // 2)
 
 
-def estimate(analyses: list[Analysis], settings: Settings) -> list[dict[str, Any]]:
+def estimate(
+    analyses: list[Analysis], settings: Settings, cached: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
     """Per article: calls, input tokens and an output estimate, with cost. No call is made.
 
-    A shared call's calls, tokens and cost are split among its articles by article size; an
-    article in several windows sums over them.
+    The input is the real prompt of each call, its bounded schema included; the output is
+    never more than the call's ``max_tokens``. A call whose key is in ``cached`` (answered
+    before) costs nothing. A shared call's calls, tokens and cost are split among its articles
+    by article size; an article in several windows sums over them.
     """
     rows = []
     by_id = {an.article.id: an for an in analyses}
     for job in plan(analyses, settings):
-        inp = prompt_tokens(job.inputs, job.schema())
+        free = job.key in cached
+        inp = 0 if free else prompt_tokens(job.inputs, job.schema())
         tokens = [sum(count_tokens(s.text) for s in by_id[m].sentences) for m in job.members]
         for member, art_tokens in zip(job.members, tokens, strict=True):
-            share_of_call = art_tokens / max(1, sum(tokens))
-            out = _output_estimate(art_tokens)
+            share_of_call = 0.0 if free else art_tokens / max(1, sum(tokens))
+            out = 0 if free else min(_output_estimate(art_tokens), job.max_tokens)
             rows.append(
                 {
                     "article": member,

@@ -361,6 +361,18 @@ def test_dry_run_counts_tokens_and_calls_nothing(env, server):
     assert int(totals[3]) > int(totals[2])
 
 
+def test_dry_run_counts_a_call_the_cache_answered_as_free(env, server):
+    server.default = auto_step(SEED_ANSWER)
+    assert build(server, SEED).exit_code == 0
+    args = ["build", str(SEED), "-o", "x.html", "--dry-run", "--base-url", server.base_url]
+    args += ["--model", "gpt-4o-mini"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    row = next(line for line in r.stdout.splitlines() if line.startswith("kcna"))
+    assert row.split()[1:] == ["0", row.split()[2], "0", "0", "0.0000"]
+    assert server.calls == 1
+
+
 def test_the_key_appears_in_no_artefact(env, server):
     server.script(status_step(500), status_step(500), status_step(500), status_step(500))
     server.default = auto_step(SEED_ANSWER)
