@@ -33,6 +33,11 @@ REPEATS_TO_FAIL = 3  # copies of one item that make an answer a loop
 PHRASE_WORDS = 8  # words of a phrase that, repeated inside one string, make it a loop
 PHRASE_REPEATS = 3
 MAX_ERRORS = 3  # validation errors shown to the model on the retry
+STREAM_REPEATS = 6  # times a phrase must recur in a streamed answer for it to be cut short
+STREAM_CHECK_EVERY = 400  # characters a streamed answer grows between two looks at it
+_STRING_VALUE = re.compile(
+    r'"(?:text|claim|quote|content|speaker|source|cue)"\s*:\s*"((?:[^"\\]|\\.)*)'
+)
 FIELDS = ("bottom_line", "events", "attributions", "caveats")
 
 
@@ -60,16 +65,38 @@ def _key(item: Any) -> str:
     return " ".join(json.dumps(item.model_dump(), sort_keys=True).lower().split())
 
 
-def _repeated_phrase(text: str) -> str | None:
-    """A phrase of ``PHRASE_WORDS`` words that recurs ``PHRASE_REPEATS`` times in ``text``."""
+def _repeated_phrase(text: str, repeats: int = PHRASE_REPEATS) -> str | None:
+    """A phrase of ``PHRASE_WORDS`` words that recurs ``repeats`` times in ``text``."""
     words = text.lower().split()
-    if len(words) < PHRASE_WORDS * PHRASE_REPEATS:
+    if len(words) < PHRASE_WORDS * repeats:
         return None
     grams = Counter(
         " ".join(words[i : i + PHRASE_WORDS]) for i in range(len(words) - PHRASE_WORDS + 1)
     )
     phrase, count = grams.most_common(1)[0]
-    return phrase if count >= PHRASE_REPEATS else None
+    return phrase if count >= repeats else None
+
+
+class LoopWatch:
+    """Watches a streamed answer grow and says when it has begun to loop, so the stream can be
+    closed then rather than at the token cap, minutes later.
+
+    Only the answer's words are watched (the string values of its texts), never its ids or
+    keys: a good answer may cite the same ids in every item. A good answer may also give one
+    sentence as a bottom line, an event, a claim and a quote, so a phrase must come back
+    :data:`STREAM_REPEATS` times, which a looping answer passes within a few items.
+    """
+
+    def __init__(self) -> None:
+        self._checked = 0
+
+    def looping(self, partial: str) -> str | None:
+        if len(partial) - self._checked < STREAM_CHECK_EVERY:
+            return None
+        self._checked = len(partial)
+        words = " | ".join(m.group(1) for m in _STRING_VALUE.finditer(partial))
+        phrase = _repeated_phrase(words, STREAM_REPEATS)
+        return f"the answer began repeating “{phrase}”; stopped there" if phrase else None
 
 
 def repetition(extraction: LLMExtraction) -> str | None:

@@ -322,3 +322,47 @@ def test_a_model_too_slow_for_two_short_articles_is_not_waited_on_for_the_rest(e
     assert server.calls == 2
     assert "1 articles" not in r.stderr and "not asked" in r.stderr
     assert "LLM usage: 2 call(s) (2 failed)" in r.stderr
+
+
+def test_a_streamed_answer_that_loops_is_closed_as_it_begins_to(env):
+    """With ``stream = true`` the recorded loop (one claim repeated until the 1,536-token cap)
+    is cut off after a few repeats: the client hangs up and the server stops sending."""
+    Path("briefing.toml").write_text("[llm]\nstream = true\n")
+    rec = recorded.load("0029.json")
+    with FakeOpenAIServer(model=_model(), streaming=True) as server:
+        server.script(step("0029.json"))
+        r = cli(server, "build", recorded.article_path(rec, env))
+        assert r.exit_code == 0, r.output
+        assert server.bodies[0]["stream"] is True
+        ((sent, total),) = server.hung_up
+    assert sent < total / 2, (sent, total)
+    assert "the answer began repeating" in r.stderr and "using the offline engine" in r.stderr
+    usage = next(ln for ln in r.stderr.splitlines() if "LLM usage" in ln)
+    assert "1 call(s) (1 failed)" in usage
+    output = int(usage.split(" output tokens")[0].split()[-1])
+    assert 0 < output < 1536 / 2
+
+
+def test_a_streamed_answer_that_ends_is_read_whole(env):
+    from tests.llm.test_llm import SEED_ANSWER
+
+    Path("briefing.toml").write_text("[llm]\nstream = true\n")
+    with FakeOpenAIServer(streaming=True) as server:
+        server.default = {"kind": "auto", "payload": SEED_ANSWER}
+        r = cli(server, "build", SEED)
+        assert server.hung_up == []
+    assert r.exit_code == 0, r.output
+    assert "the model failed" not in r.stderr and "LLM usage: 1 call(s), 0 cached" in r.stderr
+    assert "Pyongyang is believed to have been supplying Russia" in read("brief.txt")
+
+
+def test_a_streamed_function_call_is_read_whole(env):
+    from tests.llm.test_llm import SEED_ANSWER
+
+    Path("briefing.toml").write_text("[llm]\nstream = true\n")
+    with FakeOpenAIServer(streaming=True, reject_json_schema=True) as server:
+        server.default = {"kind": "auto", "payload": SEED_ANSWER}
+        r = cli(server, "build", SEED)
+        assert [bool(b.get("tools")) for b in server.bodies] == [False, True]
+    assert r.exit_code == 0, r.output
+    assert "Pyongyang is believed to have been supplying Russia" in read("brief.txt")

@@ -10,6 +10,11 @@ exist and servers differ in which they take:
 - a server that refuses it (llama.cpp answers HTTP 500, others 400/404/422) is asked with
   function calling instead.
 
+With ``stream = true`` the answer is streamed and watched (:class:`~briefing.llm.answers.
+LoopWatch`): one that begins to loop is closed there, which stops a llama.cpp server generating,
+instead of running on to the cap; it counts as a looping answer, its tokens counted from what
+was sent and read.
+
 A method is remembered per endpoint and model in the cache only once an answer has come back
 with it: a probe that timed out or failed says nothing about the endpoint, and remembering it
 would settle the method for good on a passing fault.
@@ -24,13 +29,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from typing import Any
 
 from briefing.llm import answers
 from briefing.llm.cache import Cache
 from briefing.llm.planning import Job
 from briefing.llm.pricing import cost
-from briefing.llm.prompts import prompt_template
+from briefing.llm.prompts import prompt_template, prompt_tokens
 from briefing.llm.providers.base import (
     CALL,
     TIMEOUT,
@@ -41,6 +47,7 @@ from briefing.llm.providers.base import (
     settle,
 )
 from briefing.llm.settings import Settings
+from briefing.llm.tokens import count_tokens
 from briefing.models import Usage
 
 JSON_SCHEMA, FUNCTION_CALLING = "json_schema", "function_calling"
@@ -58,7 +65,40 @@ def _chat_model(settings: Settings, max_retries: int) -> Any:
         max_retries=max_retries,
         temperature=0,
         use_responses_api=False,
+        stream_usage=settings.stream,
     )
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A streamed answer closed early because it had begun to loop: what came, and why."""
+
+    text: str
+    reason: str
+
+
+def _partial(message: Any, method: str) -> str:
+    """The text of an answer so far: its content, or its tool call's arguments."""
+    if method == JSON_SCHEMA:
+        return message.content if isinstance(message.content, str) else ""
+    return "".join(c.get("args") or "" for c in getattr(message, "tool_call_chunks", []))
+
+
+def _streamed(chain: Any, inputs: dict[str, Any], method: str) -> Any:
+    """The answer, streamed and watched: the whole message, or :class:`Stopped` once it loops
+    (the stream is closed there, which stops a llama.cpp server generating)."""
+    watch = answers.LoopWatch()
+    stream = chain.stream(inputs)
+    message: Any = None
+    try:
+        for chunk in stream:
+            message = chunk if message is None else message + chunk
+            loop = watch.looping(_partial(message, method))
+            if loop:
+                return Stopped(_partial(message, method), loop)
+    finally:
+        stream.close()
+    return message
 
 
 def _bound(chat: Any, job: Job, method: str, settings: Settings) -> Any:
@@ -139,6 +179,11 @@ def _answer(job: Job, out: Any, seconds: float, method: str, settings: Settings)
 
         kind = TIMEOUT if isinstance(out, openai.APITimeoutError) else CALL
         return call_error(job, out, Usage(calls=1, seconds=seconds), settings, kind)
+    if isinstance(out, Stopped):  # no usage came back: counted from what was sent and read
+        i, o = prompt_tokens(dict(job.inputs, feedback="")), count_tokens(out.text)
+        usage = Usage(calls=1, input_tokens=i, output_tokens=o, cost_usd=cost(settings.model, i, o))
+        reading = answers.Reading(None, answers.REPETITIVE, out.reason)
+        return settle(job, reading, usage.model_copy(update={"seconds": seconds}), settings)
     usage = _usage_of(out, settings.model, seconds)
     finish = (getattr(out, "response_metadata", None) or {}).get("finish_reason")
     payload, problem = _payload(out, method)
@@ -225,7 +270,12 @@ class OpenAIProvider:
             start = time.monotonic()
             inputs = dict(job.inputs, feedback=feedback.get(job.key, ""))
             try:
-                out: Any = _bound(chat, job, method, self.settings).invoke(inputs)
+                chain = _bound(chat, job, method, self.settings)
+                out: Any = (
+                    _streamed(chain, inputs, method)
+                    if self.settings.stream
+                    else chain.invoke(inputs)
+                )
             except Exception as e:  # one failed call is that job's answer, not the run's end
                 out = e
             return job, out, time.monotonic() - start
