@@ -17,6 +17,8 @@ from briefing.cli.options import (
     fail,
     load,
     model_options,
+    web,
+    web_options,
 )
 from briefing.cli.options import model_run as run_model
 from briefing.cli.options import settings as load_settings
@@ -26,6 +28,8 @@ _EXAMPLES = """
 \b
 Examples:
   briefing build examples/articles -o brief.html
+  briefing build https://example.org/news/story -o brief.html
+  briefing build --feed https://example.org/rss --since 24h -o brief.pdf
   briefing build today/*.html -o brief.pdf --paper Letter
   briefing build today/ -o brief.eml --email-from 'Desk <desk@example.org>'
   briefing build today/ -o brief.md --pages 2
@@ -35,7 +39,7 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @click.command(epilog=_EXAMPLES, cls=GateCommand)
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "-o",
     "--output",
@@ -106,6 +110,7 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
     is_flag=True,
     help="Print tokens and estimated cost per article and in total; call nothing.",
 )
+@web_options
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary line; errors only.")
 @click.option(
     "--strict",
@@ -127,15 +132,23 @@ def build(
     base_url: str | None,
     max_concurrency: int | None,
     dry_run: bool,
+    feeds: tuple[str, ...],
+    since: str | None,
+    offline: bool,
+    fetch_cache: str | None,
     quiet: bool,
     strict: bool,
 ) -> None:
-    """Make the one-page brief from PATHS."""
+    """Make the one-page brief from PATHS (files, folders, - for stdin, or http(s) URLs) and
+    the feeds."""
     from briefing import pipeline
     from briefing.brief.mail import email_address
     from briefing.brief.render import PAGED_FORMATS, format_for, write
 
     settings = load_settings(backend, model, base_url, max_concurrency)
+    reading = web(feeds, since, offline, fetch_cache)
+    if not paths and not reading.feeds:
+        raise click.UsageError("give PATHS (files, folders, -, URLs) or a --feed")
     try:
         fmt = format_for(output)
     except BriefingError as e:
@@ -156,7 +169,7 @@ def build(
             fail(str(e))
     page = "A4" if paper.lower() == "a4" else "Letter"
     started = time.perf_counter()
-    loaded = load(paths, say_none=True, progress=not quiet, day=date)
+    loaded = load(paths, say_none=True, progress=not quiet, day=date, web=reading)
     if dry_run:
         _dry_run(loaded.analyses, settings)
         return
