@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 import time
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,6 +24,10 @@ from briefing.cli.options import (
 from briefing.cli.options import model_run as run_model
 from briefing.cli.options import settings as load_settings
 from briefing.errors import BriefingError
+
+if TYPE_CHECKING:
+    from briefing.ingest.web import WebOptions
+    from briefing.pipeline import Loaded
 
 _EXAMPLES = """
 \b
@@ -111,6 +116,17 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
     help="Print tokens and estimated cost per article and in total; call nothing.",
 )
 @web_options
+@click.option(
+    "--feeds-only",
+    is_flag=True,
+    help="Read the feeds alone (--feed and the [feeds] of briefing.toml); give no PATHS.",
+)
+@click.option(
+    "--since-last",
+    is_flag=True,
+    help="Feed items since the last brief built from the same feeds and inputs (the first "
+    "time: the last 24 hours), and say which articles are new, updated or unchanged since.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary line; errors only.")
 @click.option(
     "--strict",
@@ -136,6 +152,8 @@ def build(
     since: str | None,
     offline: bool,
     fetch_cache: str | None,
+    feeds_only: bool,
+    since_last: bool,
     quiet: bool,
     strict: bool,
 ) -> None:
@@ -147,8 +165,15 @@ def build(
 
     settings = load_settings(backend, model, base_url, max_concurrency)
     reading = web(feeds, since, offline, fetch_cache)
+    if feeds_only and paths:
+        raise click.UsageError("--feeds-only reads the feeds alone; give no PATHS")
+    if feeds_only and not reading.feeds:
+        fail("--feeds-only: no feeds; add --feed URL or a [feeds] list to briefing.toml")
     if not paths and not reading.feeds:
         raise click.UsageError("give PATHS (files, folders, -, URLs) or a --feed")
+    daily = _Daily(paths, reading, title) if since_last else None
+    if daily is not None and since is not None:
+        raise click.UsageError("--since and --since-last cannot be used together")
     try:
         fmt = format_for(output)
     except BriefingError as e:
@@ -170,6 +195,8 @@ def build(
     page = "A4" if paper.lower() == "a4" else "Letter"
     started = time.perf_counter()
     loaded = load(paths, say_none=True, progress=not quiet, day=date, web=reading)
+    if daily is not None:
+        daily.compare(loaded)
     if dry_run:
         _dry_run(loaded.analyses, settings)
         return
@@ -183,6 +210,8 @@ def build(
         out = write(brief, output, paper=page, sender=sender, to=recipients)
     except OSError as e:
         fail(f"cannot write {output}: {(e.strerror or str(e)).lower()}")
+    if daily is not None:
+        daily.record(loaded)
     if not quiet:
         kept = (
             f"{brief.omitted} item(s) left out to fit {limit} page(s)"
@@ -198,6 +227,49 @@ def build(
         )
     if loaded.errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
+
+
+class _Daily:
+    """``--since-last``: the window from the last brief of the same configuration, and what
+    is new since (``ingest.state``). The next window starts when this run started, so nothing
+    published while it ran is missed."""
+
+    def __init__(self, paths: tuple[str, ...], reading: WebOptions, title: str | None) -> None:
+        from briefing.ingest.state import RunState, config_key
+
+        self.started = dt.datetime.now(dt.UTC)
+        self.state = RunState(reading.cache_dir)
+        self.key = config_key(paths, reading.feeds, title)
+        last = self.state.last_built(self.key)
+        self.last = last
+        reading.since = last or self.started - dt.timedelta(hours=24)
+
+    def _read(self, loaded: Loaded) -> list:
+        return [(an.article, " ".join(s.text for s in an.sentences)) for an in loaded.analyses]
+
+    def compare(self, loaded: Loaded) -> None:
+        changes = self.state.changes(self.key, self._read(loaded))
+        counts = {c: sum(1 for v in changes.values() if v == c) for c in _CHANGES}
+        when = self.last.isoformat(timespec="minutes") if self.last else "none; the last 24 h"
+        click.echo(
+            f"briefing: since the last brief ({when}): "
+            + ", ".join(f"{counts[c]} {c}" for c in _CHANGES),
+            err=True,
+        )
+        unchanged = [
+            an.article.title or an.article.id
+            for an in loaded.analyses
+            if changes.get(an.article.id) == "unchanged"
+        ]
+        if unchanged:
+            click.echo(f"briefing: unchanged: {'; '.join(unchanged)}", err=True)
+
+    def record(self, loaded: Loaded) -> None:
+        self.state.record(self.key, self._read(loaded), self.started)
+        self.state.close()
+
+
+_CHANGES = ("new", "updated", "unchanged")
 
 
 def _day(value: str | None) -> str | None:

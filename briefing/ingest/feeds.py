@@ -34,6 +34,7 @@ class FeedItem:
     title: str | None
     published: str | None  # ISO 8601, UTC, where the feed dates the item
     summary: str | None  # the feed's own text, as plain text
+    updated: str | None = None  # ISO 8601, UTC: when the feed says the item last changed
 
 
 class FeedError(Exception):
@@ -65,8 +66,9 @@ def parse_feed(data: bytes, name: str) -> list[FeedItem]:
                 feed_title=feed_title,
                 link=link,
                 title=_clean(entry.get("title")),
-                published=_when(entry),
+                published=_when(entry, ("published_parsed", "created_parsed", "updated_parsed")),
                 summary=_plain(entry.get("summary") or _content(entry)),
+                updated=_when(entry, ("updated_parsed",)),
             )
         )
     return items
@@ -93,14 +95,16 @@ def since(value: str, now: dt.datetime | None = None) -> dt.datetime:
 
 
 def within(item: FeedItem, start: dt.datetime | None) -> bool:
-    """Whether the item is in the window: dated at or after ``start``, or not dated."""
-    if start is None or item.published is None:
+    """Whether the item is in the window: published or updated at or after ``start``, or not
+    dated (a story updated since is in: the daily run says what changed)."""
+    stamps = [s for s in (item.published, item.updated) if s]
+    if start is None or not stamps:
         return True
-    return dt.datetime.fromisoformat(item.published) >= start
+    return max(dt.datetime.fromisoformat(s) for s in stamps) >= start
 
 
-def _when(entry: dict) -> str | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+def _when(entry: dict, keys: tuple[str, ...]) -> str | None:
+    for key in keys:
         value = entry.get(key)
         if value:
             stamp = dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC)
