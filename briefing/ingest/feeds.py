@@ -105,7 +105,9 @@ def within(item: FeedItem, start: dt.datetime | None) -> bool:
 
 def _when(entry: dict, keys: tuple[str, ...]) -> str | None:
     for key in keys:
-        value = entry.get(key)
+        # dict.get, not feedparser's own: that maps a missing "updated" to "published" (with a
+        # deprecation warning), and an updated date must be the feed's own
+        value = dict.get(entry, key)
         if value:
             stamp = dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC)
             return stamp.isoformat()
