@@ -164,7 +164,7 @@ def build(
     from briefing.brief.render import PAGED_FORMATS, format_for, write
 
     settings = load_settings(backend, model, base_url, max_concurrency)
-    reading = web(feeds, since, offline, fetch_cache)
+    reading = web(feeds, since, offline, fetch_cache, configured=not paths)
     if feeds_only and paths:
         raise click.UsageError("--feeds-only reads the feeds alone; give no PATHS")
     if feeds_only and not reading.feeds:

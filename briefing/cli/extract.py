@@ -60,7 +60,7 @@ def extract(
     from briefing import pipeline
 
     settings = load_settings(backend, model, base_url)
-    reading = web(feeds, since, offline, fetch_cache)
+    reading = web(feeds, since, offline, fetch_cache, configured=not paths)
     if not paths and not reading.feeds:
         raise click.UsageError("give PATHS (files, folders, -, URLs) or a --feed")
     if settings.backend == "openai":

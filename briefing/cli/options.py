@@ -210,23 +210,33 @@ def web_options(f: F) -> F:
         "feeds",
         multiple=True,
         metavar="URL|FILE",
-        help="An RSS or Atom feed to read (repeatable), added to the [feeds] of briefing.toml; "
-        "each item's page is fetched, or the feed's summary read where it cannot be.",
+        help="An RSS or Atom feed to read (repeatable). With no PATHS, the [feeds] of "
+        "briefing.toml are read too. Each item's page is fetched, or the feed's summary read "
+        "where it cannot be.",
     )(f)
     return f
 
 
 def web(
-    feeds: tuple[str, ...], since: str | None, offline: bool, fetch_cache: str | None
+    feeds: tuple[str, ...],
+    since: str | None,
+    offline: bool,
+    fetch_cache: str | None,
+    *,
+    configured: bool = True,
 ) -> WebOptions:
-    """How URLs and feeds are read: the feeds named here, then those of ``briefing.toml``."""
+    """How URLs and feeds are read: the feeds named here, then, with ``configured`` (the
+    command names no PATHS), those of ``briefing.toml``: a command given files reads those
+    files, and fetches no feed it was not asked for."""
     from pathlib import Path
 
     from briefing.ingest.feeds import since as since_time
     from briefing.ingest.web import WebOptions, configured_feeds, configured_policy
 
     try:
-        listed = list(feeds) + [f for f in configured_feeds() if f not in feeds]
+        listed = list(feeds)
+        if configured:
+            listed += [f for f in configured_feeds() if f not in feeds]
         start = since_time(since) if since is not None else None
         policy = configured_policy()
     except BriefingError as e:

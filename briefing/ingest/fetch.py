@@ -8,6 +8,10 @@ for, a User-Agent that says what is asking, and a bounded number of fetches at o
 that is busy (429) or failing (5xx) is asked again after a backoff, or after the wait its
 ``Retry-After`` asks for; a wait longer than the policy allows is a failure, not an early retry.
 
+A page on a public host may not lead the program into a private network by redirecting there
+(a loopback, private, link-local or reserved address): the user named the public page, not
+the address it points at.
+
 Every failure is a :class:`FetchError` with a one-line reason, so one bad URL spoils one entry.
 """
 
@@ -15,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import ipaddress
 import math
+import socket
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -80,12 +86,31 @@ class FetchError(Exception):
         self.reason = reason
 
 
+def private_host(host: str) -> bool:
+    """Whether ``host`` is, or resolves to, an address outside the public internet (loopback,
+    private, link-local, reserved). A name that does not resolve is not private: its fetch
+    fails on its own."""
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        addresses = [ipaddress.ip_address(name)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(name, None)
+        except (OSError, UnicodeError):
+            return False
+        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return any(not a.is_global or a.is_multicast for a in addresses)
+
+
 @dataclass
 class Fetcher:
     """Fetches with one HTTP client (connections reused) under a :class:`FetchPolicy`."""
 
     policy: FetchPolicy = field(default_factory=FetchPolicy)
     sleep: Callable[[float], None] = time.sleep
+    is_private: Callable[[str], bool] = private_host
     _client: object | None = None
 
     def client(self):  # -> httpx.Client
@@ -109,6 +134,7 @@ class Fetcher:
         """One URL, following at most ``max_redirects`` redirects to http(s) only, retrying
         429 and 5xx. Raises :class:`FetchError`."""
         _check_scheme(url, url)
+        public = None  # whether the URL named is on a public host, asked at the first redirect
         current, seen = url, {url}
         for _hop in range(self.policy.max_redirects + 1):
             status, headers, body = self._get(url, current, accept)
@@ -119,6 +145,10 @@ class Fetcher:
                 raise FetchError(url, f"HTTP {status} redirect with no Location")
             target = urljoin(current, location)
             _check_scheme(url, target, redirect=True)
+            if public is None:
+                public = not self.is_private(urlsplit(url).hostname or "")
+            if public and self.is_private(urlsplit(target).hostname or ""):
+                raise FetchError(url, f"redirects to a private address ({target}); not fetched")
             if target in seen:
                 raise FetchError(url, f"redirect loop (back to {target})")
             seen.add(target)

@@ -90,6 +90,7 @@ class WebRemote:
         return article
 
     def extra(self, warn: Warn | None) -> Iterator[Article | InputError]:
+        self.prefetch([f for f in self.options.feeds if is_url(f)], FEED_TYPES)
         for feed in self.options.feeds:
             try:
                 items = self._feed(feed)
@@ -97,6 +98,7 @@ class WebRemote:
                 yield exc
                 continue
             items = [i for i in items if within(i, self.options.since)]  # type: ignore[arg-type]
+            items = self._public(feed, items)
             self.prefetch([i.link for i in items if i.link])
             for item in items:
                 try:
@@ -123,7 +125,10 @@ class WebRemote:
             data = got.body
         else:
             try:
-                data = Path(feed).read_bytes()
+                with open(feed, "rb") as handle:
+                    data = handle.read(self.options.policy.max_bytes + 1)
+                if len(data) > self.options.policy.max_bytes:
+                    raise InputError(feed, "is over the size limit of a feed (5 MB)")
             except FileNotFoundError:
                 raise InputError(feed, "no such feed file (a feed is a URL or a file)") from None
             except OSError as exc:
@@ -132,6 +137,19 @@ class WebRemote:
             return parse_feed(data, feed)
         except FeedError as exc:
             raise InputError(feed, exc.reason) from None
+
+    def _public(self, feed: str, items: list[FeedItem]) -> list[FeedItem]:
+        """A feed on a public host may not send the program into a private network: its item
+        links to private addresses are not fetched (the summary is read, where there is one).
+        A feed on a private host, or in a file, is the user's own and may link anywhere."""
+        if not is_url(feed) or self.fetcher.is_private(urlsplit(feed).hostname or ""):
+            return items
+        for item in items:
+            host = urlsplit(item.link).hostname if item.link else None
+            if item.link and host and self.fetcher.is_private(host):
+                reason = "is a private address, and the feed is public; not fetched"
+                self._got.setdefault(item.link, FetchError(item.link, reason))
+        return items
 
     def _item(self, item: FeedItem, warn: Warn | None) -> Article | None:
         if item.link is None:

@@ -15,6 +15,7 @@ from briefing.ingest.fetch import (
     Fetcher,
     FetchError,
     FetchPolicy,
+    private_host,
 )
 from tests.support.news_server import Answer, NewsServer, page, redirect, status
 
@@ -156,3 +157,36 @@ def test_concurrency_is_bounded(site):
     got = fetcher(concurrency=2).fetch_many(urls)
     assert all(not isinstance(v, FetchError) for v in got.values())
     assert site.max_in_flight == 2
+
+
+def test_a_public_page_may_not_redirect_into_a_private_network(site):
+    # 127.0.0.1 plays a public host here and "localhost" the private network
+    port = site.url("").rsplit(":", 1)[1]
+    inside = f"http://localhost:{port}/admin"
+    site.route("/out", redirect(inside))
+    site.route("/admin", page(HTML))
+    f = fetcher()
+    f.is_private = lambda host: host == "localhost"
+    assert failure(f, site.url("/out")) == f"redirects to a private address ({inside}); not fetched"
+    assert site.hits("/admin") == 0
+    # a private page (the user's own intranet) may redirect within it
+    f.is_private = lambda host: True
+    site.route("/out", redirect(inside))
+    assert f.fetch(site.url("/out")).final_url == inside
+
+
+@pytest.mark.parametrize(
+    ("host", "private"),
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("192.168.0.10", True),
+        ("169.254.169.254", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("93.184.216.34", False),
+        ("2606:4700::1111", False),
+    ],
+)
+def test_private_hosts(host, private):
+    assert private_host(host) is private

@@ -290,3 +290,33 @@ def test_fetch_limits_come_from_briefing_toml(tmp_path):
     config.write_text("[fetch]\nredirects = 50\n")
     with pytest.raises(UsageError, match=r"\[fetch\] redirects: unknown setting"):
         configured_policy(config)
+
+
+def test_a_public_feed_cannot_send_the_program_into_a_private_network(site, tmp_path):
+    from briefing.ingest import load_all
+
+    port = site.url("").rsplit(":", 1)[1]
+    inside = f"http://localhost:{port}/secret"
+    rss = RSS.format(base=site.url("")).replace(site.url("/putin?utm_source=rss"), inside)
+    site.route("/rss", feed(rss))
+    site.route("/secret", page(article_page(SEED)))
+    remote = WebRemote(WebOptions(feeds=[site.url("/rss")], cache_dir=tmp_path))
+    remote.fetcher.is_private = lambda host: host == "localhost"  # 127.0.0.1 plays public
+    heard: list[str] = []
+    articles, _ = load_all([], remote=remote, warn=heard.append)
+    assert site.hits("/secret") == 0
+    assert articles[0].meta.title == "Putin willing to visit (feed summary)"
+    assert f"{inside}: is a private address, and the feed is public; not fetched" in heard[0]
+
+
+def test_configured_feeds_are_not_read_by_a_command_given_files(site, tmp_path, monkeypatch):
+    _news(site)
+    config = tmp_path / "briefing.toml"
+    config.write_text(f'[llm]\nbackend = "offline"\n\n[feeds]\nurls = ["{site.url("/rss")}"]\n')
+    monkeypatch.setenv("BRIEFING_CONFIG", str(config))
+    code, out, err = run("extract", SEED, cache=tmp_path / "c")
+    assert code == 0, err
+    assert len(extracted(out)) == 1 and site.total == 0
+    code, out, err = run("extract", "--since", "2024-01-15", cache=tmp_path / "c")
+    assert code == 0, err
+    assert len(extracted(out)) == 2 and site.hits("/rss") == 1
