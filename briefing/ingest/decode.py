@@ -51,6 +51,16 @@ _PREFERRED = "cp1252"
 def decode(data: bytes, path: str, *, html: bool = False, warn: Warn | None = None) -> str:
     """The text of ``data``; raises :class:`InputError` when it is binary, empty or cannot be
     decoded. ``html``: trust a ``<meta charset>`` declaration before guessing."""
+    return decode_exact(data, path, html=html, warn=warn)[0]
+
+
+def decode_exact(
+    data: bytes, path: str, *, html: bool = False, warn: Warn | None = None
+) -> tuple[str, bool]:
+    """:func:`decode`, and whether the text is the file read as UTF-8 (or UTF-16 with a BOM),
+    so that a reader of the file's bytes finds the same offsets; when it is not, the caller
+    carries the text itself (``meta.text``)."""
+    exact = True
     if data.startswith(_UTF16_BOMS):
         try:
             text = data.decode("utf-16")
@@ -65,8 +75,9 @@ def decode(data: bytes, path: str, *, html: bool = False, warn: Warn | None = No
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             text = _not_utf8(data, path, exc, html=html, warn=warn)
+            exact = False
     check_text(text, path)
-    return text
+    return text, exact
 
 
 def _not_utf8(

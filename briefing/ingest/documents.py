@@ -79,11 +79,12 @@ def _layout_paragraphs(page: str) -> tuple[list[str], bool]:
 
 
 def _join(lines: list[str]) -> str:
-    """The lines of one paragraph as one line: a space between them, none after a hyphen that
-    breaks a word over the line ("Son-" "hui" is "Son-hui")."""
+    """The lines of one paragraph as one line: a space between them, none after a hyphen at
+    the end of a word ("Son-" "hui" is "Son-hui", "Russia-" "Ukraine" is "Russia-Ukraine"):
+    layout engines break lines after the hyphens a text has."""
     text = lines[0]
     for line in lines[1:]:
-        if re.search(r"\w-$", text) and line[:1].islower():
+        if re.search(r"\w-$", text):
             text += line
         else:
             text += " " + line

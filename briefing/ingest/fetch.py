@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import ipaddress
 import math
 import socket
@@ -86,6 +87,7 @@ class FetchError(Exception):
         self.reason = reason
 
 
+@functools.lru_cache(maxsize=1024)  # a feed's items mostly share one host: one lookup
 def private_host(host: str) -> bool:
     """Whether ``host`` is, or resolves to, an address outside the public internet (loopback,
     private, link-local, reserved). A name that does not resolve is not private: its fetch

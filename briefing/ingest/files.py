@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from briefing.errors import InputError
-from briefing.ingest.decode import Warn, check_text, decode
+from briefing.ingest.decode import Warn, check_text, decode_exact
 from briefing.ingest.formats import guess_format, parse_text
 from briefing.models import Article, InputFormat
 
@@ -115,7 +115,9 @@ def read_stdin(stream: IO[Any], path: str = STDIN_PATH, warn: Warn | None = None
     else:
         if len(raw) > MAX_BYTES:
             raise InputError(path, f"is over {_mb(MAX_BYTES)} MB; the limit is 2 MB")
-        text = decode(raw, path, warn=warn)
+        text, exact = decode_exact(raw, path, warn=warn)
+        if not exact:
+            return _carrying_text(parse_text(text, path, guess_format(text), STDIN_ID))
     return parse_text(text, path, guess_format(text), STDIN_ID)
 
 
@@ -368,8 +370,19 @@ def _parse(
         return documents.from_docx(data, path, article_id)
     if fmt == "eml":
         return documents.from_eml(data, path, article_id, warn)
-    text = decode(data, path, html=fmt == "html", warn=warn)
-    return parse_text(text, path, fmt, article_id)
+    text, exact = decode_exact(data, path, html=fmt == "html", warn=warn)
+    article = parse_text(text, path, fmt, article_id)
+    return article if exact else _carrying_text(article)
+
+
+def _carrying_text(article: Article) -> Article:
+    """An article decoded from another encoding than UTF-8 carries its text in ``meta.text``:
+    a reader of the file's bytes as UTF-8 would not find the offsets."""
+    if article.meta.text is not None:
+        return article
+    return article.model_copy(
+        update={"meta": article.meta.model_copy(update={"text": article.text})}
+    )
 
 
 def _unique_id(base: str, used: set[str]) -> str:

@@ -155,7 +155,7 @@ class WebRemote:
         if item.link is None:
             if item.summary is None:
                 raise InputError(item.feed, f"item {item.title or '(untitled)'!r} has no link")
-            return self._keep(summary_article(item), item.feed)
+            return self._keep(summary_article(item), item.feed, warn)
         try:
             return self.load(item.link, warn, item)
         except InputError as exc:
@@ -163,10 +163,13 @@ class WebRemote:
                 raise
             if warn is not None:
                 warn(f"{item.link}: {exc.problem}; the feed's summary is read instead")
-            return self._keep(summary_article(item), item.link)
+            return self._keep(summary_article(item), item.link, warn)
 
-    def _keep(self, article: Article, url: str) -> Article | None:
-        return article if self._first(article, url) is None else None
+    def _keep(self, article: Article, url: str, warn: Warn | None) -> Article | None:
+        first = self._first(article, url)
+        if first is not None and warn is not None:
+            warn(f"{url}: the same story as {first}; read once")
+        return article if first is None else None
 
     def _first(self, article: Article, url: str) -> str | None:
         """The URL the same story was read from before, or None (and it is recorded)."""

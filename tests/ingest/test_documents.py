@@ -74,7 +74,7 @@ def make_eml(paras: list[str], target: Path, *, as_html: bool = False) -> Path:
     return target
 
 
-@pytest.mark.parametrize("source", [SEED, OTHER], ids=["seed", "tiktok"])
+@pytest.mark.parametrize("source", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.stem)
 def test_pdf_gives_the_text_of_its_txt_twin(tmp_path: Path, source: Path):
     expected = twin(source)
     pdf = make_pdf(expected, tmp_path / "statement.pdf", title=expected[0])

@@ -350,6 +350,7 @@ def test_latin1_is_decoded_with_a_warning_naming_the_encoding(tmp_path):
     heard: list[str] = []
     article = load_article(path, warn=heard.append)
     assert article.text == text
+    assert article.meta.text == text  # carried: the file's bytes are not its UTF-8
     assert heard == [
         f"{path}: not valid UTF-8 (byte 0xE9 at offset 3); decoded as windows-1252, "
         "the likeliest encoding"
