@@ -174,6 +174,7 @@ class Fetcher:
 
         if len(unique) <= 1:
             return {u: one(u) for u in unique}
+        self.client()  # made once, before the threads share it
         with ThreadPoolExecutor(max_workers=max(1, self.policy.concurrency)) as pool:
             return dict(zip(unique, pool.map(one, unique), strict=True))
 

@@ -320,3 +320,28 @@ def test_configured_feeds_are_not_read_by_a_command_given_files(site, tmp_path, 
     code, out, err = run("extract", "--since", "2024-01-15", cache=tmp_path / "c")
     assert code == 0, err
     assert len(extracted(out)) == 2 and site.hits("/rss") == 1
+
+
+def test_a_bad_feed_spoils_its_own_items_only(site, tmp_path):
+    _news(site)
+    site.route("/not-a-feed", feed("this is not XML at all", ctype="application/xml"))
+    site.route("/page-not-feed", page(article_page(SEED)))
+    code, out, err = run(
+        "extract",
+        "--feed",
+        site.url("/not-a-feed"),
+        "--feed",
+        site.url("/page-not-feed"),
+        "--feed",
+        str(tmp_path / "missing.xml"),
+        "--feed",
+        site.url("/rss"),
+        "--since",
+        "2024-01-15",
+        cache=tmp_path / "c",
+    )
+    assert code == 0, err
+    assert len(extracted(out)) == 2  # the good feed's two items
+    assert f"briefing: skipped {site.url('/not-a-feed')}: is not an RSS or Atom feed" in err
+    assert f"briefing: skipped {site.url('/page-not-feed')}: is text/html, not a feed" in err
+    assert f"briefing: skipped {tmp_path / 'missing.xml'}: no such feed file" in err
