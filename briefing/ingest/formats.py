@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from briefing.errors import InputError
-from briefing.ingest.pages import extract_html
+from briefing.ingest.pages import extract_html, url_date
 from briefing.models import Article, ArticleMeta, InputFormat
 
 _TITLE_MAX = 200
@@ -228,7 +228,7 @@ def _from_html(html: str, path: str, article_id: str) -> Article:
         path=path,
         title=page.title,
         outlet=page.outlet,
-        published=page.published,
+        published=page.published or url_date(page.url),
         author=page.author,
         url=page.url,
         format="html",

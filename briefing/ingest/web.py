@@ -81,7 +81,7 @@ class WebRemote:
         got = self._got[url]
         if isinstance(got, FetchError):
             raise InputError(url, got.reason)
-        article = page_article(got, fallback)
+        article = page_article(got, fallback, warn)
         first = self._first(article, url)
         if first is not None:
             if warn is not None:
@@ -182,13 +182,15 @@ class WebRemote:
         return None
 
 
-def page_article(response: Response, item: FeedItem | None = None) -> Article:
+def page_article(
+    response: Response, item: FeedItem | None = None, warn: Warn | None = None
+) -> Article:
     """A fetched page as an article: its text and metadata, dated by its metadata, then its
     URL, then its feed."""
     url = response.url
     if response.content_type not in PAGE_TYPES:
         raise InputError(url, f"is {response.content_type}, not a web page")
-    text = _page_text(response)
+    text = _page_text(response, warn)
     page = extract_html(text, url)
     canonical = page.url if page.url and is_url(page.url) else response.final_url
     published = page.published or url_date(canonical) or url_date(response.final_url)
@@ -208,14 +210,14 @@ def page_article(response: Response, item: FeedItem | None = None) -> Article:
     return Article(meta=meta, text=page.text)
 
 
-def _page_text(response: Response) -> str:
+def _page_text(response: Response, warn: Warn | None) -> str:
     charset = response.charset
     if charset and charset not in ("utf-8", "utf8"):
         try:
             return response.body.decode(charset)
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong header: the page's own declaration, then the detector
-    return decode(response.body, response.url, html=True)
+    return decode(response.body, response.url, html=True, warn=warn)
 
 
 def summary_article(item: FeedItem) -> Article:

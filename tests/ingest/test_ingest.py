@@ -579,3 +579,11 @@ def test_load_all_reads_dash_from_stdin_once(tmp_path):
     assert [x.meta.id for x in articles] == ["stdin", "stdin-2"]
     assert articles[0].text == "From the pipe."
     assert [e.path for e in errors] == ["<stdin>"]
+
+
+def test_an_html_file_with_no_date_metadata_is_dated_by_its_canonical_url(tmp_path):
+    page = PAGE.replace(
+        '<meta property="article:published_time" content="2024-01-21T09:30:00+09:00">', ""
+    ).replace("https://example.org/news/seoul-warns", "https://example.org/2024/01/20/seoul")
+    article = load_article(write(tmp_path / "p.html", page))
+    assert article.meta.published == "2024-01-20"

@@ -345,3 +345,13 @@ def test_a_bad_feed_spoils_its_own_items_only(site, tmp_path):
     assert f"briefing: skipped {site.url('/not-a-feed')}: is not an RSS or Atom feed" in err
     assert f"briefing: skipped {site.url('/page-not-feed')}: is text/html, not a feed" in err
     assert f"briefing: skipped {tmp_path / 'missing.xml'}: no such feed file" in err
+
+
+def test_a_page_in_another_encoding_is_read_with_a_warning(site, tmp_path):
+    markup = article_page(SEED).replace("<meta charset='utf-8'>", "")
+    site.route("/cp", page(markup.encode("cp1252"), ctype="text/html"))
+    code, out, err = run("extract", site.url("/cp"), cache=tmp_path / "c")
+    assert code == 0, err
+    assert "decoded as windows-1252" in err
+    text = extracted(out)[0]["article"]["text"]
+    assert paragraphs(text) == paragraphs(SEED.read_text(encoding="utf-8"))
