@@ -4,11 +4,13 @@ So that a brief can say exactly what it read and when, and a rerun with ``--offl
 the same brief from the same bytes with no network at all. One SQLite file in the cache folder
 (``pages.sqlite``); the folder is ``$BRIEFING_FETCH_CACHE``, or ``briefing/pages`` under the
 user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``). Only successful fetches are kept; a
-failure is reported, not remembered.
+failure is reported, not remembered. A page not fetched again for :data:`KEEP_DAYS` days is
+dropped when the cache is next written, so a daily run does not grow it without end.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 from briefing.ingest.fetch import Response
 
 ENV = "BRIEFING_FETCH_CACHE"
+KEEP_DAYS = 30
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY,
@@ -45,6 +48,7 @@ class PageCache:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = Path(folder) if folder is not None else default_dir()
         self._db: sqlite3.Connection | None = None
+        self._pruned = False
 
     @property
     def path(self) -> Path:
@@ -76,6 +80,10 @@ class PageCache:
         db = self._open(create=True)
         assert db is not None
         with db:
+            if not self._pruned:
+                cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=KEEP_DAYS)
+                db.execute("DELETE FROM pages WHERE fetched_at < ?", (cutoff.isoformat(),))
+                self._pruned = True
             db.execute(
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (

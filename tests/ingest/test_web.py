@@ -6,6 +6,7 @@ run uses a cache folder under ``tmp_path``, so nothing is read from or written t
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -355,3 +356,21 @@ def test_a_page_in_another_encoding_is_read_with_a_warning(site, tmp_path):
     assert "decoded as windows-1252" in err
     text = extracted(out)[0]["article"]["text"]
     assert paragraphs(text) == paragraphs(SEED.read_text(encoding="utf-8"))
+
+
+def test_the_cache_keeps_pages_and_drops_the_long_unfetched(tmp_path):
+    import dataclasses
+
+    from briefing.ingest.cache import KEEP_DAYS, PageCache
+    from briefing.ingest.fetch import Response
+
+    now = dt.datetime.now(dt.UTC)
+    old = (now - dt.timedelta(days=KEEP_DAYS + 1)).isoformat()
+    page_a = Response("http://a/", "http://a/x", 200, "text/html", "utf-8", b"<p>a</p>", old)
+    cache = PageCache(tmp_path)
+    cache.put(page_a)
+    assert cache.get("http://a/") == page_a  # URL, final URL, status, type, time, bytes
+    cache.close()
+    later = PageCache(tmp_path)
+    later.put(dataclasses.replace(page_a, url="http://b/", fetched_at=now.isoformat()))
+    assert later.get("http://a/") is None and later.get("http://b/") is not None
