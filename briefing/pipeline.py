@@ -41,6 +41,9 @@ class Loaded:
     # what the reader should know of an input that was read (an encoding guessed, a feed's
     # summary used for a page that failed, the same story under two URLs), one line each
     warnings: list[str] = field(default_factory=list)
+    # every page and feed read from the web: (URL, HTTP status, when it was fetched, whether
+    # from the cache), so that a brief can say exactly what it read and when
+    fetched: list[tuple[str, int, str, bool]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def load(
     from briefing.ingest import load_all
 
     warnings: list[str] = []
-    articles, errors = load_all(list(paths), remote=_remote(web), warn=warnings.append)
+    remote = _remote(web)
+    articles, errors = load_all(list(paths), remote=remote, warn=warnings.append)
     left_out = []
     if day:
         kept = []
@@ -128,7 +132,7 @@ def load(
             analyses.append(result)
         if advance is not None:
             advance()
-    return Loaded(analyses, errors, left_out, warnings)
+    return Loaded(analyses, errors, left_out, warnings, remote.fetched())
 
 
 def stream(

@@ -218,6 +218,15 @@ def build(
             if limit is not None
             else "every item kept"
         )
+        if loaded.fetched:
+            times = sorted(when for _, _, when, _ in loaded.fetched)
+            cached = sum(1 for *_, from_cache in loaded.fetched if from_cache)
+            span = times[0] if times[0] == times[-1] else f"{times[0]} to {times[-1]}"
+            click.echo(
+                f"briefing: read {len(loaded.fetched)} page(s) and feed(s) fetched {span}"
+                + (f", {cached} from the cache" if cached else ""),
+                err=True,
+            )
         click.echo(
             f"briefing: wrote {out}: {len(loaded.analyses)} article(s) read, "
             f"{len(loaded.errors)} skipped, "

@@ -114,6 +114,15 @@ class WebRemote:
         self.fetcher.close()
         self.cache.close()
 
+    def fetched(self) -> list[tuple[str, int, str, bool]]:
+        """Each page and feed read: its URL, HTTP status, when it was fetched, and whether it
+        came from the cache (``--offline``), in the order they were asked for."""
+        return [
+            (url, got.status, got.fetched_at, self.options.offline)
+            for url, got in self._got.items()
+            if isinstance(got, Response)
+        ]
+
     # --- feeds
 
     def _feed(self, feed: str) -> list[FeedItem]:

@@ -251,6 +251,9 @@ def test_offline_rebuilds_the_same_brief_from_the_cache(tmp_path, monkeypatch):
     code, _, err = run("build", flaky, *args, "--offline", "-o", second, cache=cache)
     assert code == 0, err
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+    # what was read, and when: /flaky, the feed and /putin (/gone is its summary), from the cache
+    read = re.search(r"briefing: read (\d+) page\(s\) and feed\(s\) fetched (.+)", err)
+    assert read and read.group(1) == "3" and read.group(2).endswith(", 3 from the cache"), err
     assert hits > 0 and (cache / "pages.sqlite").is_file()
     # a URL never fetched is not in the cache: one entry spoiled, said so
     gone = flaky.replace("/flaky", "/never")
