@@ -201,7 +201,9 @@ def page_article(
         raise InputError(url, f"is {response.content_type}, not a web page")
     text = _page_text(response, warn)
     page = extract_html(text, url)
-    canonical = page.url if page.url and is_url(page.url) else response.final_url
+    canonical = response.final_url
+    if page.url and is_url(page.url) and same_site(page.url, response.final_url):
+        canonical = page.url
     published = page.published or url_date(canonical) or url_date(response.final_url)
     if published is None and item is not None:
         published = item.published
@@ -245,6 +247,19 @@ def summary_article(item: FeedItem) -> Article:
         text=item.summary,
     )
     return Article(meta=meta, text=item.summary)
+
+
+def same_site(a: str, b: str) -> bool:
+    """Whether two URLs are on one site (``www.`` and ``amp.`` aside, subdomains included).
+    A page's canonical link is believed only on its own site: a page is untrusted, and one
+    claiming to be another site's story would otherwise have that story read "once", as its."""
+
+    def site(url: str) -> str:
+        host = (urlsplit(url).hostname or "").lower()
+        return host.removeprefix("www.").removeprefix("amp.")
+
+    x, y = site(a), site(b)
+    return bool(x) and (x == y or x.endswith("." + y) or y.endswith("." + x))
 
 
 def url_id(url: str) -> str:

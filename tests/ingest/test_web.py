@@ -377,3 +377,15 @@ def test_the_cache_keeps_pages_and_drops_the_long_unfetched(tmp_path):
     later = PageCache(tmp_path)
     later.put(dataclasses.replace(page_a, url="http://b/", fetched_at=now.isoformat()))
     assert later.get("http://a/") is None and later.get("http://b/") is not None
+
+
+def test_a_page_cannot_claim_another_sites_story_as_its_own(site, tmp_path):
+    port = site.url("").rsplit(":", 1)[1]
+    other = f"http://localhost:{port}/story"  # "localhost" plays another site
+    site.route("/evil", page(article_page(TIKTOK, canonical=other)))
+    site.route("/story", page(article_page(SEED)))
+    code, out, err = run("extract", site.url("/evil"), other, cache=tmp_path / "c")
+    assert code == 0, err
+    docs = extracted(out)
+    assert [d["article"]["url"] for d in docs] == [site.url("/evil"), other]
+    assert "the same story" not in err
