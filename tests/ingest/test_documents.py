@@ -215,3 +215,26 @@ def test_build_from_a_mixed_folder_counts_and_names_the_skipped(tmp_path: Path):
     assert "briefing: warning: " in err and "windows-1252" in err
     brief = out.read_text(encoding="utf-8")
     assert "photo.png" in brief  # the brief lists what it could not read, too
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_a_damaged_document_is_an_article_or_a_one_line_error(tmp_path: Path, kind: str):
+    expected = twin(SEED)
+    made = (make_pdf if kind == "pdf" else make_docx)(expected, tmp_path / f"good.{kind}")
+    good = made.read_bytes()
+    damaged = [good[:n] for n in (10, len(good) // 3, len(good) // 2, len(good) - 10)]
+    for at in range(0, len(good), max(1, len(good) // 12)):
+        damaged.append(good[:at] + bytes([good[at] ^ 0xFF]) + good[at + 1 :])
+    outcomes = set()
+    for n, data in enumerate(damaged):
+        path = tmp_path / f"damaged-{n}.{kind}"
+        path.write_bytes(data)
+        try:
+            article = load_article(path)
+        except InputError as e:
+            assert str(e).startswith(f"{path}: ") and "\n" not in str(e)
+            outcomes.add("error")
+        else:
+            assert article.text.strip() and article.meta.text == article.text
+            outcomes.add("read")
+    assert "error" in outcomes  # a truncated file at least is refused, one line
