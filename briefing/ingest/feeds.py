@@ -109,7 +109,10 @@ def _when(entry: dict, keys: tuple[str, ...]) -> str | None:
         # deprecation warning), and an updated date must be the feed's own
         value = dict.get(entry, key)
         if value:
-            stamp = dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC)
+            try:
+                stamp = dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC)
+            except (OverflowError, ValueError, OSError, TypeError):
+                continue  # a date no calendar holds ("year 99999") dates nothing
             return stamp.isoformat()
     return None
 

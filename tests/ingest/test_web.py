@@ -389,3 +389,23 @@ def test_a_page_cannot_claim_another_sites_story_as_its_own(site, tmp_path):
     docs = extracted(out)
     assert [d["article"]["url"] for d in docs] == [site.url("/evil"), other]
     assert "the same story" not in err
+
+
+def test_feed_items_with_odd_or_missing_parts(tmp_path):
+    from briefing.ingest.feeds import parse_feed
+
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<item><title>No link, a summary</title><description>Text.</description></item>"
+        "<item><title>A mail link</title><link>mailto:a@example.org</link></item>"
+        "<item><title>Far future</title><link>https://e.example/x</link>"
+        "<pubDate>Sun, 01 Jan 99999 00:00:00 GMT</pubDate></item>"
+        "</channel></rss>"
+    )
+    items = parse_feed(rss.encode(), "f.xml")
+    assert [(i.title, i.link, i.summary) for i in items] == [
+        ("No link, a summary", None, "Text."),
+        ("A mail link", None, None),
+        ("Far future", "https://e.example/x", None),
+    ]
+    assert items[2].published is None
