@@ -351,6 +351,10 @@ class LLMAttribution(_LLMModel):
     quote: str | None
     kind: AttributionKind
     sentence_ids: list[str] = Field(alias="ids")
+    # the PARC triple copied verbatim from one cited sentence, for verify to locate as spans
+    source: str | None = None
+    cue: str | None = None
+    content: str | None = None
 
 
 class LLMCaveat(_LLMModel):
@@ -367,13 +371,16 @@ class LLMExtraction(_LLMModel):
 
 
 class Usage(_Model):
-    """Calls, tokens and cost of the LLM stage, per run."""
+    """Calls, tokens and cost of the LLM stage, per run. ``calls`` counts every call made,
+    the failed ones too (``failed`` of them), since they cost tokens and time all the same."""
 
     calls: int = 0
     cached: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
     cost_usd: float = 0.0
+    failed: int = 0
+    seconds: float = 0.0
 
     def add(self, other: Usage) -> Usage:
         return Usage(
@@ -382,6 +389,8 @@ class Usage(_Model):
             input_tokens=self.input_tokens + other.input_tokens,
             output_tokens=self.output_tokens + other.output_tokens,
             cost_usd=self.cost_usd + other.cost_usd,
+            failed=self.failed + other.failed,
+            seconds=self.seconds + other.seconds,
         )
 
 

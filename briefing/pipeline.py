@@ -24,6 +24,7 @@ from briefing.errors import InputError
 from briefing.models import Analysis, Article, Brief, Usage
 
 if TYPE_CHECKING:
+    from briefing.analyze.engine import Prepared
     from briefing.evals.check import Checker, CheckResult
     from briefing.ingest.web import WebOptions
     from briefing.llm.settings import Settings
@@ -82,13 +83,13 @@ class ModelRun:
         return args
 
 
-def analyze_one(article: Article, docs: dict[int, Any] | None = None) -> Analysis | InputError:
-    """The engine on one article (``docs``: its sentences' parses, from ``parse_ahead``);
-    pathological text spoils this entry, not the batch."""
+def analyze_one(article: Article, prepared: Prepared | None = None) -> Analysis | InputError:
+    """The engine on one article (``prepared``: its sentences and parses, from
+    ``parse_ahead``); pathological text spoils this entry, not the batch."""
     from briefing.analyze import analyze
 
     try:
-        return analyze(article, docs)
+        return analyze(article, prepared)
     except RecursionError:
         return InputError(article.meta.path, "could not be analysed (text too deeply nested)")
 
@@ -124,8 +125,8 @@ def load(
     from briefing.analyze import parse_ahead
 
     analyses = []
-    for art, docs in parse_ahead(articles):
-        result = analyze_one(art, docs)
+    for art, prepared in parse_ahead(articles):
+        result = analyze_one(art, prepared)
         if isinstance(result, InputError):
             errors.append(result)
         else:
@@ -161,11 +162,11 @@ def stream(
             if not isinstance(item, InputError):
                 yield item
 
-    for art, docs in parse_ahead(articles()):
+    for art, prepared in parse_ahead(articles()):
         while isinstance(read_so_far[0], InputError):
             yield read_so_far.popleft()  # type: ignore[misc]
         read_so_far.popleft()
-        yield analyze_one(art, docs)
+        yield analyze_one(art, prepared)
     yield from read_so_far  # errors after the last article
 
 

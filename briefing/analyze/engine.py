@@ -6,7 +6,9 @@ so the brief, ``verify`` and ``check`` can rely on it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefing.analyze.attribution import find_attributions
@@ -17,13 +19,17 @@ from briefing.analyze.lexicon import lexicon, registry
 from briefing.analyze.sources import NameBook
 from briefing.ingest.quotes import find_quotes
 from briefing.ingest.sentences import split_sentences
-from briefing.models import Analysis, Article, Sentence
+from briefing.models import Analysis, Article, Quote, Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 # articles parsed together: one ``nlp.pipe`` call over all their sentences that need a parse
 PARSE_CHUNK = 16
+# new strings a memory zone of parses may hold before it is renewed (see ``parse_ahead``): the 84
+# PolNeAR dev articles add about 1,200 in all, the 840 train articles 9,500 (a renewal every 150
+# or so articles of news)
+ZONE_STRINGS = 2_000
 
 
 def own_outlets(article: Article, sentences: list[Sentence]) -> set[str]:
@@ -58,45 +64,74 @@ def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
         yield chunk
 
 
-def _parse_chunk(chunk: list[Article]) -> list[dict[int, Doc]]:
+@dataclass(frozen=True)
+class Prepared:
+    """What ``parse_ahead`` has judged of an article before its rules run: its sentences, its
+    quotations (both needed to choose what to parse) and the parses of the chosen sentences by
+    their start offset. ``analyze`` takes them as they are instead of judging them again."""
+
+    sentences: list[Sentence]
+    quotes: list[Quote]
+    docs: dict[int, Doc]
+
+
+def _prepare_chunk(chunk: list[Article]) -> list[Prepared]:
     from briefing.analyze.parse import parse
 
-    chosen = [
-        (i, s)
-        for i, a in enumerate(chunk)
-        for s in to_parse(split_sentences(a.text), find_quotes(a.text))
-    ]
-    docs: list[dict[int, Doc]] = [{} for _ in chunk]
-    for (i, s), doc in zip(chosen, parse(s.text for _, s in chosen), strict=True):
-        docs[i][s.start] = doc
-    return docs
+    prepared = [Prepared(_sentences(a.text), find_quotes(a.text), {}) for a in chunk]
+    chosen = [(p, s) for p in prepared for s in to_parse(p.sentences, p.quotes)]
+    for (p, s), doc in zip(chosen, parse(s.text for _, s in chosen), strict=True):
+        p.docs[s.start] = doc
+    return prepared
 
 
-def parse_ahead(articles: Iterable[Article]) -> Iterator[tuple[Article, dict[int, Doc]]]:
-    """Each article with the parses of its sentences (by start offset), parsed a chunk of
-    articles at a time so that the parser works on many sentences at once. (Parsing a chunk
-    ahead in a second thread was slower on two busy cores: the rules and the parser contend
-    for the interpreter lock.)"""
-    for chunk in _chunks(articles):
-        yield from zip(chunk, _parse_chunk(chunk), strict=True)
+def parse_ahead(articles: Iterable[Article]) -> Iterator[tuple[Article, Prepared]]:
+    """Each article with its sentences, quotations and parses, parsed a chunk of articles at a
+    time so that the parser works on many sentences at once. (Parsing a chunk ahead in a second
+    thread or process was slower on two busy cores.)
+
+    The parses live in a spaCy memory zone, which frees the words first seen in it when it
+    ends: without one the parser's vocabulary keeps every new word of every article, and memory
+    grows with the number of articles read. A zone ends, and a new one begins, between chunks
+    once it holds ``ZONE_STRINGS`` new words; it is not ended sooner because ending it also
+    empties the tokenizer's cache, and every word would go through the affix rules again. So a
+    caller must be done with an article's parses when it asks for the next article, and keep
+    only what it made of them (analyses hold text, never parses).
+    """
+    from briefing.analyze.parse import known_strings, memory_zone
+
+    with contextlib.ExitStack() as zones:
+        start = None
+        for chunk in _chunks(articles):
+            if start is not None and known_strings() - start > ZONE_STRINGS:
+                zones.close()  # frees the last chunk's parses: its articles are analysed
+                start = None
+            if start is None:
+                zones.enter_context(memory_zone())
+                start = known_strings()
+            yield from zip(chunk, _prepare_chunk(chunk), strict=True)
 
 
 def analyze_many(articles: Iterable[Article]) -> Iterator[Analysis]:
     """``analyze`` over many articles, their sentences parsed in batches."""
-    for art, docs in parse_ahead(articles):
-        yield analyze(art, docs)
+    for art, prepared in parse_ahead(articles):
+        yield analyze(art, prepared)
 
 
-def analyze(article: Article, docs: dict[int, Doc] | None = None) -> Analysis:
+def analyze(article: Article, prepared: Prepared | None = None, *, parse: bool = True) -> Analysis:
     """Split, then find who said what, what happened, and what to be careful about.
 
-    ``docs`` are the parses of the article's sentences when ``parse_ahead`` has made them.
+    ``prepared``: the article's sentences, quotations and parses when ``parse_ahead`` has
+    made them. ``parse=False`` reads the article with the regular-expression rules alone (a
+    summary checked against its article is short and plain, and is read thousands of times).
     What is judged here once (boilerplate, quotations, the name book) travels on the analysis,
     so later stages reuse it instead of judging it again.
     """
     text = article.text
-    sentences = _sentences(text)
-    quotes = find_quotes(text)
+    if prepared is None:
+        sentences, quotes, docs = _sentences(text), find_quotes(text), None if parse else {}
+    else:
+        sentences, quotes, docs = prepared.sentences, prepared.quotes, prepared.docs
     book = NameBook.from_text(text)
     book.own_outlets = own_outlets(article, sentences)
     attributions = find_attributions(text, sentences, book, quotes, docs)

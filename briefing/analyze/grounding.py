@@ -161,11 +161,13 @@ class Grounding:
         """The text read by the engine, one claim a sentence with the holder it states.
 
         A claim is read by the engine's rules over its text, without the dependency parse
-        (``docs={}``): a summary's sentence states its holder plainly ("X said", "according to
+        (``parse=False``): a summary's sentence states its holder plainly ("X said", "according to
         X"), and the parse would cost several times the rest of a check."""
         from briefing.analyze.engine import analyze  # the engine is this module's caller too
 
-        san = analyze(Article(meta=ArticleMeta(id="summary", path="<summary>"), text=text), {})
+        san = analyze(
+            Article(meta=ArticleMeta(id="summary", path="<summary>"), text=text), parse=False
+        )
         out = []
         for s in san.sentences:
             own = [a for a in san.attributions if s.id in a.sentence_ids and a.source is not None]

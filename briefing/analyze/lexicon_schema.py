@@ -271,6 +271,7 @@ class Names(DataFile):
     match_skip: LowerSet
     suffixes: LowerSet
     party_words: LowerSet
+    not_names: LowerSet
 
 
 class Numbers(DataFile):
@@ -350,6 +351,7 @@ class FirstNames(DataFile):
 
 class RoleWords(DataFile):
     person: LowerSet
+    relations: LowerSet
     government: LowerSet
     self_descriptions: Fragments
     single_anonymous: LowerWords

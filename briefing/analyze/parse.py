@@ -13,6 +13,7 @@ sentence, many at a time through ``nlp.pipe``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 from collections.abc import Iterable, Iterator
@@ -65,3 +66,16 @@ def nlp() -> Language:
 def parse(texts: Iterable[str]) -> Iterator[Doc]:
     """One parsed document per text, in order, parsed in batches."""
     return nlp().pipe(texts, batch_size=BATCH_SIZE)
+
+
+@contextlib.contextmanager
+def memory_zone() -> Iterator[None]:
+    """A block whose parses, and the words first seen in them, are freed when it ends. No
+    parse made inside it may be used after it."""
+    with nlp().memory_zone():
+        yield
+
+
+def known_strings() -> int:
+    """How many strings the parser's vocabulary holds: it grows with every new word parsed."""
+    return len(nlp().vocab.strings)

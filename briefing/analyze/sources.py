@@ -28,6 +28,9 @@ _NAME_TOKEN = rf"(?:{_WORD_TOKEN}|[A-Z]\.)"
 NAME_RUN = re.compile(rf"{_WORD_TOKEN}(?:[ \u00a0]{_NAME_TOKEN})*")
 ORG_WORDS = _LEX.org_words.words
 _CALENDAR = _LEX.calendar.names()
+_NOT_NAMES = _LEX.names.not_names
+# words of the longest name a run of capitalised words is taken for ("Martin Luther King Jr.")
+_MAX_NAME_WORDS = 5
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 _DETERMINERS = re.compile(rf"^(?:{one_of(_LEX.source_phrases.determiners)})\s+", re.I)
 
@@ -72,7 +75,11 @@ def _person_names(text: str, reg: Registry) -> list[tuple[str, int, int]]:
         tokens[-1] = _POSSESSIVE.sub("", tokens[-1])
         stripped = _strip_titles(tokens, reg)
         stripped = [t for t in stripped if t not in _CALENDAR] or stripped
+        while stripped and stripped[0].lower() in _NOT_NAMES:
+            stripped = stripped[1:]  # "Although E.U. nations", "Only Trump": no name's word
         name = " ".join(stripped)
+        if not re.search(r"[A-Za-z][a-z]", name) or len(stripped) > _MAX_NAME_WORDS:
+            continue  # "U.", "E."; a headline in capitals is no name
         if not name or name.lower() in TITLES or name in _CALENDAR:
             continue
         if any(t.strip(".,’'") in ORG_WORDS for t in stripped):
@@ -224,7 +231,9 @@ def classify(
     if short is not None:
         return short.name, short.type
 
-    names = person_names(phrase, reg)
+    if _two_sources(phrase):
+        return None, _role_type(lower, reg) or "other"
+    names = _speaker_names(phrase, book, reg)
     if not names and bare.strip() in book.by_surname:
         names = [(bare.strip(), 0, len(bare))]
     role = _role_type(lower, reg)
@@ -249,13 +258,80 @@ def classify(
     if role:
         return None, role
     caps = NAME_RUN.search(bare)
-    if caps:
-        name = _POSSESSIVE.sub("", caps.group(0))
+    if any(_ties_to_another(bare, m.end()) for m in NAME_RUN.finditer(bare)):
+        return None, "other"  # "Trump's running mate": who it is, the phrase does not say
+    words = caps.group(0).split() if caps else []
+    while words and (words[0].lower() in _NOT_NAMES or words[0] in _CALENDAR):
+        words.pop(0)  # "Nearly eight of 10 voters", "Only 52 percent", "Even Friday": no name
+    if len(words) == 1 and words[0].lower() in _PARTY_WORDS and not words[0].endswith("s"):
+        words = []  # "The Democratic senator": a party, not the senator ("Republicans" stay)
+    if words and re.search(r"[a-z]{2}", " ".join(words)):
+        name = _POSSESSIVE.sub("", " ".join(words))
         short = book.outlet_short.get(name)
         if short is not None:
             return short.name, short.type
         return name, "other"
     return None, "other"
+
+
+_PARTY_WORDS = _LEX.names.party_words
+_PERSON_HEADS = _LEX.role_words.person | _LEX.role_words.relations
+# where a source phrase's head ends: an appositive or an aside after it
+_HEAD_END = re.compile(r",\s+|\s+(?:--|[—–])\s+|\s+\(")
+_AND = re.compile(r"\s(?:and|&)\s")
+_PREPOSITION = re.compile(r"\b(?:of|for|at|from|in|with|by|to|on)\s", re.IGNORECASE)
+
+
+def _head(phrase: str) -> str:
+    return _HEAD_END.split(phrase, maxsplit=1)[0]
+
+
+def _ties_to_another(phrase: str, end: int) -> bool:
+    """Whether the name run ending at ``end`` is a possessor whose phrase names someone tied
+    to them ("Scott's wife", "Obama's former campaign strategist"): that someone spoke, not
+    the person named."""
+    if not re.search(r"(?:’s|'s|’|')$", phrase[:end]):
+        return False
+    words = re.findall(r"[a-z]+", _head(phrase[end:]).lower())
+    if not words:
+        return False
+    head = words[-1]
+    return head in _PERSON_HEADS or head.endswith("s") and head[:-1] in _PERSON_HEADS
+
+
+def _speaker_names(phrase: str, book: NameBook, reg: Registry) -> list[tuple[str, int, int]]:
+    """The names in a source phrase that may be its speaker's. Not a possessor whose phrase
+    names someone tied to them ("Scott's wife"); not a party word alone ("Democratic"); not a
+    place behind a capitalised opener ("Even China"); and when the phrase's head names someone,
+    not the names in what follows it ("Mr. Barrett, the lawyer for West Virginia's ...", "Kall
+    -- co-editor of Debating The Donald")."""
+    names = []
+    for name, start, end in person_names(phrase, reg):
+        words = name.split()
+        while words and words[0].lower() in _NOT_NAMES:
+            words.pop(0)
+        if (
+            not words
+            or all(w.lower() in _PARTY_WORDS for w in words)
+            or reg.place_or_outlet(" ".join(words))
+            or _ties_to_another(phrase, end)
+        ):
+            continue
+        names.append((" ".join(words), start, end))
+    head = _head(phrase)
+    # a name the head leads with, not one in its prepositional phrase ("partner at Lenox")
+    in_head = [n for n in names if n[2] <= len(head) and not _PREPOSITION.search(phrase[: n[1]])]
+    if not in_head and head.strip() in book.by_surname:
+        in_head = [(head.strip(), 0, len(head))]
+    return in_head or names
+
+
+def _two_sources(phrase: str) -> bool:
+    """Whether a source phrase's head joins two named sources ("Obama and Michelle", "Brexit
+    and Trump's threats"): one name for both would be a wrong name for one of them."""
+    head = _head(phrase)
+    parts = _AND.split(head)
+    return len(parts) > 1 and all(NAME_RUN.search(p) for p in parts)
 
 
 def is_pronoun(text: str) -> bool:

@@ -106,6 +106,12 @@ def _max_rates(values: tuple[str, ...]) -> dict[str, float]:
     help="Exit 1 when more than RATE (0.05 or 5%) of all cases have a finding of TYPE, e.g. "
     "misattributed_speaker=0. Repeatable, one per finding type.",
 )
+@click.option(
+    "--allow-offline",
+    is_flag=True,
+    help="With a model configured, skip a generate: true case whose model failed instead of "
+    "failing it (the default: a case the model was not judged on is an error).",
+)
 @click.option("--quiet", is_flag=True, help="Only the summary line.")
 def eval_run(
     suites: tuple[str, ...],
@@ -114,6 +120,7 @@ def eval_run(
     html_out: str | None,
     min_pass_rate: float | None,
     max_rate: tuple[str, ...],
+    allow_offline: bool,
     quiet: bool,
 ) -> None:
     """Run SUITES (files, or folders of them) and report; the exit code follows --min-pass-rate
@@ -122,29 +129,32 @@ def eval_run(
     from briefing.evals.suites import Runner
 
     gates = _max_rates(max_rate)
-    runner, runs = Runner(), []
+    runner, runs = Runner(allow_offline=allow_offline), []
     for s in suite_paths(suites):
         try:
             runs.append(runner.run(s))
         except BriefingError as e:
             fail(str(e))
-    cases = [r for run in runs for r in run.results]
+    skipped = sum(r.skipped for run in runs for r in run.results)
+    cases = [r for run in runs for r in run.results if not r.skipped]  # judged ones
     passed = sum(r.passed for r in cases)
     rate = passed / len(cases) if cases else 0.0
     if not quiet:
         _print_cases(runs)
     if min_pass_rate is None:
         ok = all(
-            (sum(r.passed for r in run.results) / len(run.results)) >= run.min_pass_rate
+            (sum(r.passed for r in judged) / len(judged)) >= run.min_pass_rate
             for run in runs
+            if (judged := [r for r in run.results if not r.skipped])
         )
         threshold = "each suite's own threshold"
     else:
         ok = rate >= min_pass_rate
         threshold = f"threshold {min_pass_rate:.0%}"
     click.echo(
-        f"{passed} passed, {len(cases) - passed} failed "
-        f"({rate:.1%}; {threshold}: {'met' if ok else 'NOT met'})"
+        f"{passed} passed, {len(cases) - passed} failed"
+        + (f", {skipped} skipped (the model failed)" if skipped else "")
+        + f" ({rate:.1%}; {threshold}: {'met' if ok else 'NOT met'})"
     )
     for kind, most in gates.items():
         n = sum(kind in r.found for r in cases)
@@ -174,7 +184,7 @@ def _print_cases(runs: list) -> None:
 
     rows = [
         (
-            "pass" if r.passed else "FAIL",
+            "skip" if r.skipped else "pass" if r.passed else "FAIL",
             run.name,
             r.case.id,
             ", ".join(r.found) or "-",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -69,13 +69,24 @@ def extract(
         run = run_model(loaded, settings)
         write = _Writer(fmt)
         for an in loaded.analyses:
-            write(pipeline.extraction(an, run))
+            write(_reconciled(pipeline.extraction(an, run), an, run))
         write.close()
         errors = bool(loaded.errors)
     else:
         errors = _stream(paths, fmt, reading)
     if errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
+
+
+def _reconciled(d: dict, analysis: Any, run: Any) -> dict:
+    """With a model, one list of attributions: the engine's and the model's, each marked
+    ``found_by`` (engine, model or both); without an answer from the model, the engine's."""
+    from briefing.verify.spans import reconcile
+
+    checked = run.verified.get(analysis.article.id)
+    found, confirmed = (checked.found, checked.confirmed) if checked else ([], set())
+    d["attributions"] = reconcile(analysis, found, confirmed)
+    return d
 
 
 def _stream(paths: tuple[str, ...], fmt: str, reading: WebOptions | None = None) -> bool:

@@ -166,15 +166,21 @@ def model_run(loaded: Loaded, settings: Settings) -> ModelRun:
         run = pipeline.model(loaded.analyses, settings)
     except BriefingError as e:
         fail(redact(str(e), settings))
+    by_reason: dict[str, list[str]] = {}  # one line a reason: a model given up on is said once
     for f in run.fell_back:
+        by_reason.setdefault(f.reason, []).append(f.path)
+    for reason, paths in by_reason.items():
+        where = paths[0] if len(paths) == 1 else f"{len(paths)} articles ({paths[0]} ...)"
+        them = "it" if len(paths) == 1 else "them"
         click.echo(
-            f"briefing: {f.path}: the model failed ({f.reason}); using the offline engine for it",
+            f"briefing: {where}: the model failed ({reason}); using the offline engine for {them}",
             err=True,
         )
     u = run.usage
+    failed = f" ({u.failed} failed)" if u.failed else ""
     click.echo(
-        f"briefing: LLM usage: {u.calls} call(s), {u.cached} cached, {u.input_tokens} input and "
-        f"{u.output_tokens} output tokens, ${u.cost_usd:.4f}"
+        f"briefing: LLM usage: {u.calls} call(s){failed}, {u.cached} cached, {u.input_tokens} "
+        f"input and {u.output_tokens} output tokens, {u.seconds:.1f} s, ${u.cost_usd:.4f}"
         + ("" if priced(settings.model) else f" (no price listed for {settings.model})")
         + f"; {run.withheld} item(s) withheld by verification",
         err=True,

@@ -37,6 +37,11 @@ from briefing.ingest import load_article
 from briefing.models import Article, ArticleMeta
 
 
+class ModelNotUsed(BriefingError):
+    """A ``generate: true`` case with a model configured whose model failed: the summary would
+    be the offline engine's, so the case would not judge the model at all."""
+
+
 class SuiteError(BriefingError):
     """A suite that cannot be run: the message names the file, the case and the field."""
 
@@ -105,6 +110,8 @@ class CaseResult:
     summary: str = ""
     # the article sentences the findings cite, by id: what a report shows beside each finding
     sentences: dict[str, str] = field(default_factory=dict)
+    # not judged: its model failed and the run allowed that (``--allow-offline``)
+    skipped: bool = False
 
     @property
     def found(self) -> list[str]:
@@ -159,9 +166,10 @@ def load_suite(path: Path) -> Suite:
 class Runner:
     """Runs cases, analysing each article once however many cases share it."""
 
-    def __init__(self, generate: Any = None) -> None:
+    def __init__(self, generate: Any = None, allow_offline: bool = False) -> None:
         self._checkers: dict[str, Checker] = {}
         self._generate = generate or generate_offline
+        self.allow_offline = allow_offline  # a failed model skips its case rather than fails it
 
     def checker(self, spec: str | InlineArticle, base: Path) -> tuple[Checker, Article]:
         if isinstance(spec, InlineArticle):
@@ -199,6 +207,11 @@ class Runner:
             ck, _ = self.checker(spec, path.parent)
             summary = case.summary if case.summary is not None else self._generate(ck)
             result = ck.check(summary)
+        except ModelNotUsed as e:
+            seconds = time.perf_counter() - t0
+            if self.allow_offline:
+                return CaseResult(name, case, True, [f"skipped: {e}"], None, seconds, skipped=True)
+            return CaseResult(name, case, False, [str(e)], None, seconds)
         except BriefingError as e:
             return CaseResult(name, case, False, [str(e)], None, time.perf_counter() - t0)
         found = {f.type for f in result.findings}
@@ -236,7 +249,17 @@ def _sentence_order(sid: str) -> tuple[int, str]:
 
 
 def generate_offline(checker: Checker) -> str:
-    """The pipeline's own summary of the checked article (``generate: true``)."""
-    from briefing import pipeline
+    """The pipeline's own summary of the checked article (``generate: true``): the offline
+    engine's, or with a model configured the model's, verified. A model that failed on the
+    article raises :class:`ModelNotUsed` rather than handing back the engine's text, which
+    would pass the case without the model ever being judged."""
+    from briefing.llm.settings import load_settings
 
-    return pipeline.summarise(checker.an)
+    settings = load_settings()
+    if settings.backend != "openai":
+        return pipeline.summarise(checker.an, settings)
+    run = pipeline.model([checker.an], settings)
+    if run.fell_back:
+        raise ModelNotUsed(f"the model was not used: {run.fell_back[0].reason}")
+    brief = pipeline.compose([checker.an], run=run)
+    return " ".join(item.text for item in brief.bottom_line)

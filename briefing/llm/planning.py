@@ -23,6 +23,7 @@ from typing import Any
 from briefing.llm.cache import cache_key
 from briefing.llm.pricing import cost
 from briefing.llm.prompts import Member, prompt_inputs, prompt_tokens, prompt_version
+from briefing.llm.schema import Bounds, bounded_schema, bounds_for, max_tokens
 from briefing.llm.settings import Settings
 from briefing.llm.tokens import count_tokens
 from briefing.models import Analysis, LLMExtraction, Sentence, Usage
@@ -51,6 +52,22 @@ class Job:
     result: LLMExtraction | None = None
     error: str | None = None
     usage: Usage = field(default_factory=Usage)
+    windowed: bool = False  # a window of a long article (else whole, short articles)
+    kind: str | None = None  # the kind of failure of its last answer (answers.SCHEMA ...)
+
+    @property
+    def bounds(self) -> Bounds:
+        """How much this call's answer may hold (:mod:`briefing.llm.schema`)."""
+        return bounds_for(self.inputs["articles"])
+
+    def schema(self, lengths: bool = True) -> dict[str, Any]:
+        """The bounded answer schema this call sends."""
+        return bounded_schema(self.bounds, lengths=lengths)
+
+    @property
+    def max_tokens(self) -> int:
+        """The cap on this call's answer: the most a complete answer in its schema takes."""
+        return max_tokens(self.bounds)
 
 
 def re_quote_or_cue(text: str) -> bool:
@@ -103,9 +120,9 @@ def job_key(members: list[Member], settings: Settings) -> str:
     return cache_key(settings.endpoint, settings.model, prompt_version(), text)
 
 
-def _job(members: list[Member], index: int, settings: Settings) -> Job:
+def _job(members: list[Member], index: int, settings: Settings, windowed: bool = False) -> Job:
     ids = [an.article.id for an, _, _ in members]
-    return Job(ids, index, prompt_inputs(members), job_key(members, settings))
+    return Job(ids, index, prompt_inputs(members), job_key(members, settings), windowed=windowed)
 
 
 def plan(analyses: list[Analysis], settings: Settings) -> list[Job]:
@@ -127,7 +144,8 @@ def plan(analyses: list[Analysis], settings: Settings) -> list[Job]:
         parts = windows(reporting, settings.token_budget, settings.window_overlap)
         if len(parts) > 1:
             for i, part in enumerate(parts):
-                jobs.append(_job([(an, part, f"{i + 1} of {len(parts)}")], i, settings))
+                label = f"{i + 1} of {len(parts)}"
+                jobs.append(_job([(an, part, label)], i, settings, windowed=True))
             continue
         tokens = sum(_sentence_tokens(s) for s in reporting)
         if pack and (
@@ -144,20 +162,25 @@ def _output_estimate(article_tokens: int) -> int:
     return min(OUTPUT_CAP, OUTPUT_BASE + article_tokens // 2)
 
 
-def estimate(analyses: list[Analysis], settings: Settings) -> list[dict[str, Any]]:
+def estimate(
+    analyses: list[Analysis], settings: Settings, cached: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
     """Per article: calls, input tokens and an output estimate, with cost. No call is made.
 
-    A shared call's calls, tokens and cost are split among its articles by article size; an
-    article in several windows sums over them.
+    The input is the real prompt of each call, its bounded schema included; the output is
+    never more than the call's ``max_tokens``. A call whose key is in ``cached`` (answered
+    before) costs nothing. A shared call's calls, tokens and cost are split among its articles
+    by article size; an article in several windows sums over them.
     """
     rows = []
     by_id = {an.article.id: an for an in analyses}
     for job in plan(analyses, settings):
-        inp = prompt_tokens(job.inputs)
+        free = job.key in cached
+        inp = 0 if free else prompt_tokens(job.inputs, job.schema())
         tokens = [sum(count_tokens(s.text) for s in by_id[m].sentences) for m in job.members]
         for member, art_tokens in zip(job.members, tokens, strict=True):
-            share_of_call = art_tokens / max(1, sum(tokens))
-            out = _output_estimate(art_tokens)
+            share_of_call = 0.0 if free else art_tokens / max(1, sum(tokens))
+            out = 0 if free else min(_output_estimate(art_tokens), job.max_tokens)
             rows.append(
                 {
                     "article": member,

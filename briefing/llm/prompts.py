@@ -16,12 +16,14 @@ import json
 import re
 from typing import Any
 
+from briefing.llm.schema import SCHEMA_VERSION, bounded_schema, bounds_for
 from briefing.llm.tokens import count_tokens
 from briefing.models import Analysis, LLMExtraction, Sentence
 from briefing.resources import prompts_dir
 
 TEMPLATE_FILES = ("system.jinja", "user.jinja")
 MESSAGE_OVERHEAD = 4  # tokens each chat message adds around its content
+SCHEMA_WRAPPER = 20  # tokens of the response format or tool definition around the schema
 
 # One article's part of a call: the analysis, the sentences shown, and "2 of 3" for a window.
 Member = tuple[Analysis, list[Sentence], str | None]
@@ -47,6 +49,7 @@ def prompt_version() -> str:
     for name in TEMPLATE_FILES:
         h.update((d / name).read_bytes())
     h.update(str(sorted(LLMExtraction.model_json_schema().items())).encode())
+    h.update(SCHEMA_VERSION.encode())
     return h.hexdigest()[:16]
 
 
@@ -85,15 +88,11 @@ def prompt_inputs(members: list[Member], feedback: str | None = None) -> dict[st
     }
 
 
-def prompt_tokens(inputs: dict[str, Any]) -> int:
-    """Tokens of the rendered messages plus the schema the request carries."""
+def prompt_tokens(inputs: dict[str, Any], schema: dict[str, Any] | None = None) -> int:
+    """Tokens of the rendered messages plus the schema the request carries (``schema``: the
+    call's bounded one; by default the schema of the same articles, bounded)."""
     messages = prompt_template().format_messages(**inputs)
-    return sum(count_tokens(str(m.content)) + MESSAGE_OVERHEAD for m in messages) + _schema_tokens()
-
-
-@functools.cache
-def _schema_tokens() -> int:
-    """The schema as it travels in the request (a tool definition or a response format)."""
-    from langchain_core.utils.function_calling import convert_to_openai_tool
-
-    return count_tokens(json.dumps(convert_to_openai_tool(LLMExtraction)))
+    if schema is None:
+        schema = bounded_schema(bounds_for(inputs["articles"]))
+    text = sum(count_tokens(str(m.content)) + MESSAGE_OVERHEAD for m in messages)
+    return text + count_tokens(json.dumps(schema)) + SCHEMA_WRAPPER

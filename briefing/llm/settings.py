@@ -40,10 +40,20 @@ class Settings:
     pack_articles: int = 8  # short articles sharing one call, at most
     cache_path: Path = field(default_factory=default_cache_path)
     cache_days: int = 30
+    # stream answers, so one that loops is cut off as it starts to (a small local model)
+    stream: bool = False
 
     @property
     def endpoint(self) -> str:
         return self.base_url or "https://api.openai.com/v1"
+
+    @property
+    def is_openai(self) -> bool:
+        """Whether the endpoint is OpenAI's own (whose strict schemas and token parameters
+        differ from those of the compatible servers)."""
+        from urllib.parse import urlsplit
+
+        return (urlsplit(self.endpoint).hostname or "") == "api.openai.com"
 
     def require_key(self) -> SecretStr:
         if self.api_key is None or not self.api_key.get_secret_value():
@@ -106,6 +116,11 @@ def load_settings(
                 values[key] = kind(values[key])
             except (TypeError, ValueError):
                 raise UsageError(f"setting {key} must be a number, got {values[key]!r}") from None
+    if "stream" in values and not isinstance(values["stream"], bool):
+        text = str(values["stream"]).strip().lower()
+        if text not in ("true", "false", "1", "0", "yes", "no"):
+            raise UsageError(f"setting stream must be true or false, got {values['stream']!r}")
+        values["stream"] = text in ("true", "1", "yes")
     settings = Settings(**values)
     if settings.backend not in BACKENDS:
         raise UsageError(

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from briefing.analyze.lexicon import lexicon, lexicon_files, load_lexicon, registry
+from briefing.analyze.lexicon import _alternation, lexicon, lexicon_files, load_lexicon, registry
 from briefing.analyze.lexicon_schema import DataFile, _factored
 from briefing.errors import BriefingError, DataFileError
 from briefing.resources import DATA_DIR
@@ -248,3 +250,21 @@ def test_no_module_holds_a_word_list(package: str):
         "word lists belong in briefing/data/ (a YAML file, loaded by analyze/lexicon.py):\n"
         + "\n".join(offenders)
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="abAB -.", min_size=1, max_size=6), min_size=1, max_size=8),
+    text=st.text(alphabet="abAB -.x", max_size=40),
+    ignore_case=st.booleans(),
+)
+def test_a_word_alternation_matches_as_the_longest_first_alternation_does(
+    words: list[str], text: str, ignore_case: bool
+) -> None:
+    """The registry's word patterns are tries; they find what the plain alternation, longest
+    word first, finds."""
+    flags = re.IGNORECASE if ignore_case else 0
+    plain = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    want = re.compile(rf"(?<![\w-])(?:{plain})(?![\w-])", flags)
+    got = _alternation(dict.fromkeys(words), flags)
+    assert [m.span() for m in got.finditer(text)] == [m.span() for m in want.finditer(text)]

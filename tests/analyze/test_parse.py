@@ -49,6 +49,27 @@ def test_batched_analysis_is_the_same_as_one_article_at_a_time(monkeypatch):
     assert [a.model_dump() for a in many] == [a.model_dump() for a in one]
 
 
+def test_the_words_of_a_run_are_freed_and_zones_renew_without_changing_what_is_found(monkeypatch):
+    """Parses live in memory zones: when a run ends, the parser's vocabulary is what it was
+    before it; a zone renewed between chunks (here after every chunk) frees only parses whose
+    articles are done, so the analyses are those of one article at a time."""
+    from briefing.analyze.parse import known_strings
+
+    monkeypatch.setattr(engine_mod, "PARSE_CHUNK", 2)
+    monkeypatch.setattr(engine_mod, "ZONE_STRINGS", 0)
+    texts = [
+        f"Zorvathian envoy Klemmistrand {i} said the Quorblat accord would hold, officials said."
+        for i in range(5)
+    ] + ["Snarfellian ministers were worried that Plonkvist prices would rise."]
+    articles = [_article(t, i) for i, t in enumerate(texts)]
+    before = known_strings()
+    many = list(analyze_many(articles))
+    assert known_strings() == before
+    one = [analyze(a) for a in articles]
+    assert [a.model_dump() for a in many] == [a.model_dump() for a in one]
+    assert any(a.attributions for a in many)
+
+
 @pytest.mark.parametrize(
     "text, source, cue, content",
     [

@@ -249,7 +249,9 @@ def test_429_and_500_are_retried_with_backoff(env, server):
     r = build(server, SEED)
     assert r.exit_code == 0, r.output
     assert server.calls == 3
-    assert "failed" not in r.stderr
+    assert "the model failed" not in r.stderr
+    # the probe's 429 is a call of its own, counted as failed; the 500 is the client's retry
+    assert "LLM usage: 2 call(s) (1 failed)" in r.stderr
 
 
 def test_timeout_falls_back_with_a_clear_message(env, server, monkeypatch):
@@ -357,6 +359,18 @@ def test_dry_run_counts_tokens_and_calls_nothing(env, server):
     totals = next(line for line in r.stdout.splitlines() if line.startswith("total")).split()
     assert int(totals[1]) == 1  # seven short articles fit one call
     assert int(totals[3]) > int(totals[2])
+
+
+def test_dry_run_counts_a_call_the_cache_answered_as_free(env, server):
+    server.default = auto_step(SEED_ANSWER)
+    assert build(server, SEED).exit_code == 0
+    args = ["build", str(SEED), "-o", "x.html", "--dry-run", "--base-url", server.base_url]
+    args += ["--model", "gpt-4o-mini"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    row = next(line for line in r.stdout.splitlines() if line.startswith("kcna"))
+    assert row.split()[1:] == ["0", row.split()[2], "0", "0", "0.0000"]
+    assert server.calls == 1
 
 
 def test_the_key_appears_in_no_artefact(env, server):

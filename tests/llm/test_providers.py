@@ -143,7 +143,7 @@ def test_a_scripted_failure_falls_back_for_that_article_only_and_is_asked_again_
     assert failed.extraction is None
     assert failed.error == "TimeoutError: no answer in 60s"
     assert len(mock.calls) == 2  # a failed call is not a schema error: no retry
-    assert failed.usage == Usage()  # nothing came back, nothing was paid
+    assert failed.usage == Usage(calls=1, failed=1)  # the call counts; no token came back
 
     # the good answer was committed; the rerun asks only for the article that failed
     second = MockProvider(settings, script=[_line(two[1], "s1")])

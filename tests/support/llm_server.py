@@ -30,13 +30,18 @@ Steps (plain dicts; the helper functions below build the same dicts):
 - ``{"kind": "sleep", "seconds": float, "then": step}``: wait, then answer with ``then``. The wait
   ends early when the server shuts down, so a test never waits for it.
 - ``{"kind": "cut"}``: send the headers and part of the body, then close the connection.
+- ``{"kind": "raw", "body": dict}``: HTTP 200 with ``body`` verbatim, e.g. a real server's
+  response replayed from a recording (:func:`recorded_step`).
 
 ``json``/``tool``/``auto`` steps also take ``usage`` (overrides), ``finish_reason`` (e.g.
 ``"length"``) and ``refusal`` (a refusal text; the content is then null).
 
 ``reject_json_schema=True`` emulates llama.cpp's server: any request whose ``response_format`` is
 of type ``json_schema`` gets HTTP 500 ``Unsupported response format`` without consuming a step;
-function-calling requests proceed normally. Requests with ``stream: true`` get HTTP 400.
+function-calling requests proceed normally. Requests with ``stream: true`` get HTTP 400, unless
+the server is made with ``streaming=True``: then an answer step goes out as server-sent events,
+its text in small chunks a few milliseconds apart (and a usage chunk when the request asks for
+one), and a client that hangs up midway is counted in ``hung_up``, with the chunks it got.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from __future__ import annotations
 import collections
 import itertools
 import json
+import os
 import socket
 import threading
 import time
@@ -98,6 +104,16 @@ def sleep_step(seconds: float, then: dict | None = None) -> dict:
 
 def cut_step() -> dict:
     return {"kind": "cut"}
+
+
+def raw_step(body: dict) -> dict:
+    return {"kind": "raw", "body": body}
+
+
+def recorded_step(path: str | os.PathLike[str]) -> dict:
+    """The response of a recorded exchange (``{"request", "response", ...}`` JSON), replayed."""
+    with open(path, encoding="utf-8") as f:
+        return raw_step(json.load(f)["response"])
 
 
 def _text(value: Any) -> str:
@@ -191,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(body, dict):
             self._send_json(400, _error_body(400, "Request body is not a JSON object"))
             return
-        if body.get("stream"):
+        if body.get("stream") and not owner.streaming:
             self._send_json(400, _error_body(400, "stream=true is not supported by this server"))
             return
         response_format = body.get("response_format")
@@ -203,6 +219,34 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(500, LLAMA_CPP_REJECTION)
             return
         self._perform(owner._next_step(), body)
+
+    def _send(self, completion: dict, request: dict) -> None:
+        """A completion as one JSON body, or streamed when the request asks for a stream."""
+        if not request.get("stream"):
+            self._send_json(200, completion)
+            return
+        chunks = _stream_chunks(
+            completion, bool((request.get("stream_options") or {}).get("include_usage"))
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        owner = self.server.owner
+        sent = 0
+        try:
+            for chunk in chunks:
+                self.wfile.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
+                self.wfile.flush()
+                sent += 1
+                if owner._stopping.wait(STREAM_PAUSE):
+                    return
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+        except OSError:  # the client hung up
+            with owner._lock:
+                owner.hung_up.append((sent, len(chunks)))
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -220,6 +264,8 @@ class _Handler(BaseHTTPRequestHandler):
                 headers.setdefault("retry-after", "0")
                 headers.setdefault("retry-after-ms", "1")
             self._send_json(code, step.get("body") or _error_body(code), headers)
+        elif kind == "raw":
+            self._send(step["body"], request)
         elif kind == "cut":
             completion = _completion(request, content="{" + '"x": 1, ' * 64 + '"y": 2}')
             data = json.dumps(completion).encode()
@@ -246,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
                 completion = _completion(request, arguments=_text(value), step=step)
             else:
                 completion = _completion(request, content=_text(value), step=step)
-            self._send_json(200, completion)
+            self._send(completion, request)
         else:
             self._send_json(500, _error_body(500, f"FakeOpenAIServer: unknown step kind {kind!r}"))
 
@@ -320,6 +366,50 @@ def _completion(
     }
 
 
+STREAM_PIECE = 24  # characters of text a streamed chunk carries
+STREAM_PAUSE = 0.003  # seconds between streamed chunks, so a client can hang up midway
+
+
+def _stream_chunks(completion: dict, with_usage: bool) -> list[dict]:
+    """A completion as ``chat.completion.chunk`` events: role, text pieces, finish, usage."""
+    choice = completion["choices"][0]
+    message = choice["message"]
+    base = {k: completion[k] for k in ("id", "created", "model", "system_fingerprint")}
+    base["object"] = "chat.completion.chunk"
+
+    def chunk(delta: dict, finish: str | None = None) -> dict:
+        return dict(base, choices=[{"index": 0, "delta": delta, "finish_reason": finish}])
+
+    out = [chunk({"role": "assistant", "content": ""})]
+    calls = message.get("tool_calls") or []
+    if calls:
+        call = calls[0]
+        args = call["function"]["arguments"]
+        head = {"index": 0, "id": call["id"], "type": "function"}
+        out.append(
+            chunk(
+                {
+                    "tool_calls": [
+                        dict(head, function={"name": call["function"]["name"], "arguments": ""})
+                    ]
+                }
+            )
+        )
+        for i in range(0, len(args), STREAM_PIECE):
+            piece = {"index": 0, "function": {"arguments": args[i : i + STREAM_PIECE]}}
+            out.append(chunk({"tool_calls": [piece]}))
+    else:
+        text = message.get("content") or ""
+        out += [
+            chunk({"content": text[i : i + STREAM_PIECE]})
+            for i in range(0, len(text), STREAM_PIECE)
+        ]
+    out.append(chunk({}, choice.get("finish_reason") or "stop"))
+    if with_usage and completion.get("usage"):
+        out.append(dict(base, choices=[], usage=completion["usage"]))
+    return out
+
+
 class FakeOpenAIServer:
     """Scripted OpenAI-compatible server on 127.0.0.1; use as a context manager.
 
@@ -335,8 +425,11 @@ class FakeOpenAIServer:
         reject_json_schema: bool = False,
         default: dict | None = None,
         model: str = "test-model",
+        streaming: bool = False,
     ) -> None:
         self.reject_json_schema = reject_json_schema
+        self.streaming = streaming
+        self.hung_up: list[tuple[int, int]] = []  # (chunks sent, chunks there were) per hang-up
         self.default: dict = default if default is not None else auto_step({})
         self.model = model
         self.created = int(time.time())

@@ -128,7 +128,7 @@ def wanted(sent: Sentence, quotes: list[Quote], quote_starts: list[int]) -> bool
     text = sent.text
     if len(text) > MAX_PARSE_CHARS:
         return False
-    if sum(c.isalpha() for c in text) < MIN_LETTER_SHARE * len(text):
+    if sum(map(str.isalpha, text)) < MIN_LETTER_SHARE * len(text):
         return False
     for m in _WORD.finditer(text):
         if _trigger(m.group(0)):

@@ -55,7 +55,7 @@ def _lemma(tok: Token) -> str:
     return form_lemma(tok.lower_)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def form_lemma(form: str) -> str:
     """The lemma of a lowercase word among the predicates' lemmas: the form itself, an
     irregular form's lemma, or the form without its ending (-s, -es, -ies, -ed, -ied, -d, -ing,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from briefing.llm.answers import SCHEMA, Reading
 from briefing.llm.cache import Cache
 from briefing.llm.planning import Job
 from briefing.llm.settings import Settings, redact
@@ -21,6 +22,8 @@ from briefing.models import LLMExtraction, Usage
 
 MAX_ERROR = 300  # characters of an error message shown to the user
 MAX_FEEDBACK = 600  # characters of a validation error shown to the model on the retry
+CALL = "call"  # the kind of failure of a call that brought no answer back
+TIMEOUT = "timeout"  # a call that brought nothing back in time (after the client's retries)
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,11 @@ class Answer:
     """One call's outcome for one job: an extraction, or why there is none.
 
     ``retry`` marks an answer that came back but did not fit the schema: ``error`` then is the
-    feedback for one more try. Any other error (a timeout, a refused request) is final for this
-    run; the article falls back to the offline engine.
+    feedback for one more try. Any other error (a timeout, a refused request, a cut-off or
+    looping answer) is final for this run; the article falls back to the offline engine.
+    ``kind`` says which failure it is (:mod:`briefing.llm.answers`: ``schema``, ``cut_off``,
+    ``repetitive``; ``call`` for a call that failed; None for a good answer). ``usage`` counts
+    the call whatever came of it.
     """
 
     job: Job
@@ -37,6 +43,7 @@ class Answer:
     usage: Usage = field(default_factory=Usage)
     error: str | None = None
     retry: bool = False
+    kind: str | None = None
 
 
 class Provider(Protocol):
@@ -93,4 +100,26 @@ def describe(exc: BaseException, settings: Settings) -> str:
 def schema_error(job: Job, detail: object, usage: Usage, settings: Settings) -> Answer:
     """An answer that does not fit the schema, with ``detail`` as the model's feedback."""
     message = one_line(f"the answer did not match the schema: {detail}", MAX_FEEDBACK)
-    return Answer(job, None, usage, redact(message, settings), retry=True)
+    return Answer(job, None, _failed(usage), redact(message, settings), retry=True, kind=SCHEMA)
+
+
+def call_error(
+    job: Job, exc: BaseException, usage: Usage, settings: Settings, kind: str = CALL
+) -> Answer:
+    """A call that failed (refused, timed out, cut): final for this run, counted all the same."""
+    return Answer(job, None, _failed(usage), describe(exc, settings), kind=kind)
+
+
+def settle(job: Job, reading: Reading, usage: Usage, settings: Settings) -> Answer:
+    """An answer as read (:func:`briefing.llm.answers.read`) into an :class:`Answer`."""
+    if reading.extraction is not None:
+        return Answer(job, reading.extraction, usage)
+    if reading.kind == SCHEMA:
+        return schema_error(job, reading.reason, usage, settings)
+    message = redact(one_line(reading.reason or "no usable answer"), settings)
+    return Answer(job, None, _failed(usage), message, kind=reading.kind)
+
+
+def _failed(usage: Usage) -> Usage:
+    """The usage of a failed call: the call counted (once) among the failed ones."""
+    return usage.model_copy(update={"calls": max(1, usage.calls), "failed": 1})

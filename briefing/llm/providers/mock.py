@@ -10,6 +10,9 @@ each job, in order, with the next entry of a ``script``, or with ``respond(job, 
   off-schema entry comes back as a schema error with pydantic's own message, due one retry;
 - an exception: a call that failed (a timeout, a refused request); the article falls back.
 
+Answers are read as the real provider reads them (:func:`briefing.llm.answers.read`), so a
+looping answer is one here too.
+
 Without either it answers every article with its first sentence as the bottom line. Usage is
 counted as a real call would be: prompt tokens as rendered, answer tokens, priced by model.
 Every request is kept in :attr:`MockProvider.calls` with the feedback it carried.
@@ -22,13 +25,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from pydantic import ValidationError
-
+from briefing.llm import answers
 from briefing.llm.cache import Cache
 from briefing.llm.planning import Job
 from briefing.llm.pricing import cost
 from briefing.llm.prompts import prompt_tokens
-from briefing.llm.providers.base import Answer, describe, register, schema_error
+from briefing.llm.providers.base import Answer, call_error, register, settle
 from briefing.llm.settings import Settings
 from briefing.llm.tokens import count_tokens
 from briefing.models import LLMExtraction, LLMLine, Usage
@@ -88,7 +90,7 @@ class MockProvider:
 
     def _settle(self, job: Job, entry: Entry, feedback: str) -> Answer:
         if isinstance(entry, BaseException):
-            return Answer(job, None, error=describe(entry, self.settings))
+            return call_error(job, entry, Usage(calls=1), self.settings)
         text = (
             entry
             if isinstance(entry, str)
@@ -97,10 +99,7 @@ class MockProvider:
             else json.dumps(entry, ensure_ascii=False)
         )
         usage = self._usage(job, feedback, text)
-        try:
-            return Answer(job, LLMExtraction.model_validate_json(text), usage)
-        except ValidationError as e:
-            return schema_error(job, e, usage, self.settings)
+        return settle(job, answers.read(text, None, job.max_tokens), usage, self.settings)
 
     def _usage(self, job: Job, feedback: str, text: str) -> Usage:
         i = prompt_tokens(dict(job.inputs, feedback=feedback))

@@ -4,11 +4,20 @@ Each item the model returns is checked against the article and the deterministic
 particular to a model's answer is judged here:
 
 - every cited sentence id exists, and no cited sentence addresses the model instead of reporting;
-- numbers and names in the item are in the sentences it cites, and most of its words are;
+- an item is judged on the cited sentences that support it (a small model cites every id, or
+  every id from the right one to the end): the others are dropped from its ids, so that a hedge
+  or a source of an unrelated sentence is neither held against it nor attached to it later;
+- numbers and names in the item are in the sentences it rests on, and most of its words are; a
+  name is any capitalised word, all-capitals ones ("KCNA") included;
+- the subject is the sentence's: where a line restates a sentence's predicate, the name before
+  it must be the one the sentence has there ("President Putin has been supporting ..." where the
+  article says Pyongyang is withheld);
 - every quotation is verbatim in the cited sentences;
-- an attribution names a speaker the engine finds in the cited sentences; where the engine's
-  chain has an intermediary the model dropped, the engine's chain wins (counted as a
-  disagreement).
+- an attribution names a speaker the engine finds in the cited sentences, and every
+  intermediary it adds is named in the article; where the engine's chain has an intermediary the
+  model dropped, the engine's chain wins (counted as a disagreement). An attribution given as
+  verbatim source, cue and content is located as spans and grounded on its own, found by the
+  engine or not (:mod:`briefing.verify.spans`).
 
 What a line claims about who said what is judged by ``analyze.grounding``, the same judgements
 ``briefing check`` makes: speaker and reporting chain kept, attribution kept, hedge kept,
@@ -23,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from briefing.analyze.facts import Facts
@@ -30,6 +40,7 @@ from briefing.analyze.grounding import Claim, Grounding, normalise
 from briefing.analyze.lexicon import lexicon
 from briefing.analyze.words import content_words
 from briefing.models import Analysis, Attribution, LLMAttribution, LLMEvent, LLMExtraction, LLMLine
+from briefing.verify.spans import SpanJudge
 
 _QUOTED = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 # Text that addresses a model rather than reporting (data/injection.yaml)
@@ -37,10 +48,28 @@ _INJECTION = lexicon().injection.patterns
 _NUMBER = re.compile(r"\d[\d,.]*")
 _MIN_SUPPORT = 0.5  # share of a line's content words its cited sentences must hold
 _MIN_SUPPORT_WORDS = 3  # a shorter line is too short to measure
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
+# A name: a capitalised word not opening a sentence, or a word in capitals anywhere ("KCNA").
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b|\b[A-Z]{2,}s?\b")
 _SENTENCE_OPENERS = {"According", "The", "This", "That"}
+_WORD = re.compile(r"[\w’'-]+")
+# A run of capitalised words ending a stretch of text: the name right before a predicate.
+_NAME_BEFORE = re.compile(r"((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)\s*$")
+_NOT_NAMES = {"A", "An", "The", "This", "That", "It", "He", "She", "They", "We", "I", "In", "On"}
+SUBJECT_RUN = 4  # words of a sentence's predicate a line must restate for its subject to count
+SUPPORT_NEW_WORDS = 2  # words of the line a further cited sentence must add to support it
 
 __all__ = ["Verified", "Withheld", "normalise", "verify"]
+
+
+def _name_before(text: str) -> str | None:
+    """The name that ends ``text`` (the subject right before a predicate), if one does."""
+    m = _NAME_BEFORE.search(text)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    while words and words[0] in _NOT_NAMES:
+        words = words[1:]
+    return " ".join(words) or None
 
 
 @dataclass
@@ -60,6 +89,10 @@ class Verified:
     attributions: list[LLMAttribution] = field(default_factory=list)
     withheld: list[Withheld] = field(default_factory=list)
     disagreements: int = 0
+    # model attributions located as spans and grounded that the engine did not find, and the
+    # engine's that the model found too (ids): what ``spans.reconcile`` marks found_by
+    found: list[Attribution] = field(default_factory=list)
+    confirmed: set[str] = field(default_factory=set)
 
 
 class _Judge:
@@ -70,6 +103,7 @@ class _Judge:
         self.ground = Grounding(analysis)
         self.facts = Facts(analysis.sentences)
         self.sentences = {s.id: s for s in analysis.sentences}
+        self.words = {s.id: content_words(s.text) for s in analysis.sentences}
 
     def cited_text(self, ids: list[str]) -> str:
         return " ".join(self.sentences[i].text for i in ids if i in self.sentences)
@@ -77,6 +111,60 @@ class _Judge:
     def attributions_in(self, ids: list[str]) -> list[Attribution]:
         wanted = set(ids)
         return [a for a in self.an.attributions if wanted & set(a.sentence_ids)]
+
+    def supporting(self, text: str, ids: list[str]) -> list[str]:
+        """The cited sentences that support ``text``: the one holding most of its words, then
+        each that adds words of it the others lack. Ids that do not exist are kept (``ids``
+        rejects them); an item no cited sentence supports keeps its ids (``supported`` says so).
+        """
+        known = [i for i in ids if i in self.sentences]
+        words = content_words(text)
+        if len(known) <= 1 or not words or len(known) < len(ids):
+            return ids
+        ranked = sorted(known, key=lambda i: -len(words & self.words[i]))
+        chosen: set[str] = set()
+        covered: set[str] = set()
+        for sid in ranked:
+            new = (words & self.words[sid]) - covered
+            if len(new) >= (1 if not chosen else SUPPORT_NEW_WORDS):
+                chosen.add(sid)
+                covered |= new
+        return [i for i in known if i in chosen] or ids
+
+    def subject(self, text: str, ids: list[str]) -> str | None:
+        """A line that restates a cited sentence's predicate with another name before it."""
+        line = [(m.group().lower(), m.start()) for m in _WORD.finditer(text)]
+        for sid in ids:
+            sent = self.sentences.get(sid)
+            if sent is None:
+                continue
+            words = [(m.group().lower(), m.start()) for m in _WORD.finditer(sent.text)]
+            match = SequenceMatcher(
+                None, [w for w, _ in line], [w for w, _ in words], autojunk=False
+            ).find_longest_match(0, len(line), 0, len(words))
+            if match.size < SUBJECT_RUN or match.a == 0 or match.b == 0:
+                continue
+            ours = _name_before(text[: line[match.a][1]])
+            theirs = _name_before(sent.text[: words[match.b][1]])
+            if ours and theirs and not self._same_subject(ours, theirs):
+                return f"makes {ours} the subject of what {sid} says of {theirs}"
+        return None
+
+    def _same_subject(self, a: str, b: str) -> bool:
+        """One holder named twice: the matcher's judgement, a side's ("Pyongyang", "North
+        Korea"), or a shared name ("Choe", "Choe Son-hui")."""
+        if self.ground.same(a, b) or self.ground.same_side(a, b):
+            return True
+        return bool(set(_WORD.findall(a.lower())) & set(_WORD.findall(b.lower())) - {"the"})
+
+    def via_named(self, att: LLMAttribution) -> str | None:
+        """Every intermediary the model gives must be named in the article."""
+        for v in att.via:
+            if not self.ground.mentions(self.ground.article_text, [v]) and (
+                normalise(v).lower() not in self.ground.article_text.lower()
+            ):
+                return f"gives a chain through {v}, whom the article does not name"
+        return None
 
     def ids(self, ids: list[str]) -> str | None:
         if not ids:
@@ -106,8 +194,16 @@ class _Judge:
             if n and n not in cited:
                 return f"gives a number the cited sentences do not have: {n}"
         keys = self.ground.names.keys(self.cited_text(ids))
+        # the holders the engine found there, pronouns resolved ("it said": KCNA)
+        holders = [
+            n
+            for a in self.attributions_in(ids)
+            for n in self.ground.holder_names(a) + self.ground.via_names(a)
+        ]
         for name in _NAME.findall(text):
             if name.lower() in cited or any(name.lower() in k for k in keys):
+                continue
+            if any(self.ground.same(name, h) or name.lower() in h.lower() for h in holders):
                 continue
             if not self.ground.book.by_surname.get(name) and name not in _SENTENCE_OPENERS:
                 return f"names {name}, who is not in the cited sentences"
@@ -141,6 +237,7 @@ class _Judge:
             or self.grounded(text, ids)
             or self.verbatim(text, ids)
             or self.supported(text, ids)
+            or self.subject(text, ids)
             or self.attribution_right(text)
             or self.facts_right(text)
         )
@@ -163,6 +260,8 @@ class _Judge:
             or self.grounded(att.claim, ids)
             or self.verbatim(att.claim, ids, att.quote)
             or self.supported(att.claim, ids)
+            or self.subject(att.claim, ids)
+            or self.via_named(att)
         )
         if reason:
             return reason, None
@@ -195,12 +294,20 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
     ]
     for kind, items, kept in lines:
         for item in items:
-            reason = judge.line(item.text, item.sentence_ids)
+            ids = judge.supporting(item.text, item.sentence_ids)
+            item = item.model_copy(update={"sentence_ids": ids})
+            reason = judge.line(item.text, ids)
             if reason:
                 out.withheld.append(Withheld(kind, item.text, reason))
             else:
                 kept.append(item)
+    spans = SpanJudge(analysis, judge.ground)
     for att in extraction.attributions:
+        if att.content is not None:
+            _span_attribution(att, spans, out)
+            continue
+        ids = judge.supporting(" ".join([att.claim, att.quote or ""]), att.sentence_ids)
+        att = att.model_copy(update={"sentence_ids": ids})
         reason, match = judge.attribution(att)
         if reason or match is None:
             out.withheld.append(
@@ -215,3 +322,22 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
             out.disagreements += 1
         out.attributions.append(att)
     return out
+
+
+def _span_attribution(att: LLMAttribution, spans: SpanJudge, out: Verified) -> None:
+    """A model attribution given as verbatim strings: located, grounded, reconciled."""
+    located = spans.judge(att)
+    if located.reason or located.disagrees:
+        reason = (
+            located.reason
+            or f"the engine has these words from another source ({located.engine_id})"
+        )
+        out.disagreements += located.disagrees
+        out.withheld.append(Withheld("attribution", f"{att.speaker}: {att.content}", reason))
+        return
+    if located.engine_id is not None:
+        out.confirmed.add(located.engine_id)
+    elif located.attribution is not None:
+        out.found.append(located.attribution)
+    ids = located.attribution.sentence_ids if located.attribution else att.sentence_ids
+    out.attributions.append(att.model_copy(update={"sentence_ids": ids}))

@@ -1,0 +1,239 @@
+"""The model's attributions as spans of the article: located exactly, grounded, reconciled.
+
+The model gives each attribution's source, cue and content as strings copied from one of the
+sentences it cites. Here they become character spans, or the attribution is withheld with the
+reason it cannot be located exactly: a string that is not verbatim in the cited sentences (a
+paraphrased "quote", a sentence it is not in), one that starts or ends inside a word (a
+shifted span), ids that do not exist.
+
+A located attribution is kept when it grounds, whether or not the engine found it:
+
+- the cue is a reporting, belief or position expression of the engine's lexicon (``cues.yaml``:
+  speech, belief and attitude verbs, and the prepositional cues such as "according to");
+- the source is named in that sentence, or is a pronoun the engine resolved there ("it said":
+  the engine's KCNA); an invented speaker is in no sentence, so it is never located;
+- a direct quotation lies inside the article's quotation marks;
+- every intermediary it gives is named in the article.
+
+Then it is reconciled with the engine: where the engine has the same words (their spans
+overlapping by half) from the same source, the attribution is the engine's, found by both;
+from another source, the engine's parse decides and the disagreement is counted; where the
+engine has nothing, the model's attribution is added, found by the model. :func:`reconcile` is
+the one list ``briefing extract --backend openai`` prints, each marked ``found_by``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefing.analyze.grounding import Grounding
+from briefing.analyze.lexicon import registry
+from briefing.analyze.sources import classify, is_pronoun
+from briefing.models import (
+    Analysis,
+    Attribution,
+    Content,
+    LLMAttribution,
+    Sentence,
+    Source,
+    Span,
+    Via,
+)
+
+MIN_OVERLAP = 0.5  # share of the shorter content two attributions must share to be one
+CUE_CLASSES = ("speech", "belief", "attitude")  # reporting, belief and position expressions
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+@dataclass
+class Located:
+    """One model attribution as it came out: spans (or why not), and what the engine says."""
+
+    attribution: Attribution | None
+    reason: str | None = None
+    engine_id: str | None = None  # the engine's attribution of the same words, if any
+    disagrees: bool = False  # the engine has the same words from another source
+
+
+def _at_word_bounds(text: str, start: int, end: int) -> bool:
+    """The span neither starts nor ends inside a word."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    first, last = text[start], text[end - 1]
+    return not (_WORD.match(before) and _WORD.match(first)) and not (
+        _WORD.match(after) and _WORD.match(last)
+    )
+
+
+def _find(needle: str, sent: Sentence) -> tuple[int, int] | None | bool:
+    """``needle``'s span in ``sent`` (article offsets) at word bounds; False when it is there
+    only inside words (shifted); None when it is not there at all."""
+    at = sent.text.find(needle)
+    inside = False
+    while at >= 0:
+        if _at_word_bounds(sent.text, at, at + len(needle)):
+            return sent.start + at, sent.start + at + len(needle)
+        inside = True
+        at = sent.text.find(needle, at + 1)
+    return False if inside else None
+
+
+def _is_cue(cue: str) -> bool:
+    """A reporting, belief or position expression of the engine's lexicon."""
+    reg = registry()
+    lower = " ".join(cue.lower().split())
+    if lower in reg.prepositional_cues:
+        return True
+    return any(reg.cue_forms.get(w) in CUE_CLASSES for w in re.findall(r"[a-z]+", lower))
+
+
+class SpanJudge:
+    """Locates, grounds and reconciles the model's attributions for one article."""
+
+    def __init__(self, analysis: Analysis, ground: Grounding) -> None:
+        self.an = analysis
+        self.ground = ground
+        self.sentences = {s.id: s for s in analysis.sentences}
+        self.count = 0
+
+    def judge(self, att: LLMAttribution) -> Located:
+        try:
+            return self._judge(att)
+        except _Withhold as w:
+            return Located(None, str(w))
+
+    def _judge(self, att: LLMAttribution) -> Located:
+        missing = [i for i in att.sentence_ids if i not in self.sentences]
+        if missing or not att.sentence_ids:
+            raise _Withhold(f"cites sentence ids that do not exist: {', '.join(missing) or '-'}")
+        sent, (c_start, c_end) = self._content(att)
+        cue = self._span(att.cue, sent, "cue")
+        if not _is_cue(cue.text):
+            raise _Withhold(f"“{cue.text}” is not a reporting or belief expression")
+        source = self._source(att, sent)
+        if att.kind == "direct" and not any(q.covers(c_start, c_end) for q in self.an.quotes):
+            raise _Withhold("gives as a direct quotation words that are not in quotation marks")
+        via = self._via(att)
+        content = Content(text=_slice(sent, c_start, c_end), start=c_start, end=c_end)
+        self.count += 1
+        located = Attribution(
+            id=f"m{self.count}",
+            source=source,
+            cue=cue,
+            content=content,
+            kind=att.kind,
+            via=via,
+            sentence_ids=[sent.id],
+        )
+        return self._reconcile(located)
+
+    def _content(self, att: LLMAttribution) -> tuple[Sentence, tuple[int, int]]:
+        words = (att.content or "").strip()
+        if not words:
+            raise _Withhold("gives no content")
+        shifted = False
+        for sid in att.sentence_ids:
+            found = _find(words, self.sentences[sid])
+            if found:
+                return self.sentences[sid], found  # type: ignore[return-value]
+            shifted = shifted or found is False
+        if shifted:
+            raise _Withhold(f"the content “{words[:60]}” starts or ends inside a word")
+        elsewhere = [s.id for s in self.an.sentences if _find(words, s)]
+        if elsewhere:
+            raise _Withhold(
+                f"the content is in {elsewhere[0]}, not in the cited {', '.join(att.sentence_ids)}"
+            )
+        raise _Withhold(f"the content “{words[:60]}” is not verbatim in the cited sentences")
+
+    def _span(self, words: str | None, sent: Sentence, what: str) -> Span:
+        words = (words or "").strip()
+        found = _find(words, sent) if words else None
+        if not found:
+            raise _Withhold(f"the {what} “{words[:40]}” is not in {sent.id}")
+        start, end = found  # type: ignore[misc]
+        return Span(text=_slice(sent, start, end), start=start, end=end)
+
+    def _source(self, att: LLMAttribution, sent: Sentence) -> Source:
+        if not (att.source or "").strip():
+            raise _Withhold("names no source")
+        span = self._span(att.source, sent, "source")
+        if is_pronoun(span.text):
+            resolved = next(
+                (
+                    a.source
+                    for a in self.an.attributions
+                    if a.source is not None
+                    and a.source.start == span.start
+                    and a.source.canonical
+                    and sent.id in a.sentence_ids
+                ),
+                None,
+            )
+            if resolved is None:
+                raise _Withhold(f"“{span.text}” in {sent.id} is not resolved to a source")
+            return resolved
+        canonical, kind = classify(span.text, self.ground.book)
+        source = Source(
+            text=span.text, start=span.start, end=span.end, canonical=canonical, type=kind
+        )
+        named = source.canonical or source.text
+        if att.speaker.strip() and not self.ground.same(att.speaker, named):
+            if not self.ground.same(att.speaker, source.text):
+                raise _Withhold(f"names {att.speaker} as the speaker; the sentence has {named}")
+        return source
+
+    def _via(self, att: LLMAttribution) -> list[Via]:
+        out = []
+        for v in att.via:
+            if v.lower() not in self.ground.article_text.lower() and not self.ground.mentions(
+                self.ground.article_text, [v]
+            ):
+                raise _Withhold(f"gives a chain through {v}, whom the article does not name")
+            canonical, kind = classify(v, self.ground.book)
+            out.append(Via(text=v, canonical=canonical, type=kind))
+        return out
+
+    def _reconcile(self, located: Attribution) -> Located:
+        """The engine's attribution of the same words, if any, decides who said them."""
+        c = located.content
+        best, share = None, 0.0
+        for a in self.an.attributions:
+            if located.sentence_ids[0] not in a.sentence_ids:
+                continue
+            overlap = min(c.end, a.content.end) - max(c.start, a.content.start)
+            shorter = min(c.end - c.start, a.content.end - a.content.start) or 1
+            if overlap / shorter > share:
+                best, share = a, overlap / shorter
+        if best is None or share < MIN_OVERLAP:
+            return Located(located)
+        ours = located.source.canonical or located.source.text if located.source else None
+        same = best.source is not None and any(
+            self.ground.same(ours, n) for n in self.ground.holder_names(best)
+        )
+        return Located(located if same else None, None, best.id, disagrees=not same)
+
+
+def _slice(sent: Sentence, start: int, end: int) -> str:
+    """The article's text between two article offsets inside ``sent``."""
+    return sent.text[start - sent.start : end - sent.start]
+
+
+class _Withhold(Exception):
+    """Why a model attribution cannot be located or does not ground (its message)."""
+
+
+def reconcile(analysis: Analysis, found: list[Attribution], confirmed: set[str]) -> list[dict]:
+    """The engine's attributions and the model's, one list, each marked ``found_by``: the
+    engine's alone (``engine``), confirmed by the model (``both``), or the model's (``model``)."""
+    out = []
+    for a in analysis.attributions:
+        d = a.model_dump(mode="json")
+        d["found_by"] = "both" if a.id in confirmed else "engine"
+        out.append(d)
+    for a in found:
+        d = a.model_dump(mode="json")
+        d["found_by"] = "model"
+        out.append(d)
+    return out

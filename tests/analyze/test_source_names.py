@@ -1,0 +1,57 @@
+"""Which name a source phrase gives its speaker, and when it gives none.
+
+A wrong name is a misattribution; a phrase whose speaker the words do not name ("Scott's
+wife", "Nearly eight of 10 voters") keeps no canonical name rather than take the nearest
+capitalised word. The phrases are written here, after constructions met in news.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.analyze.sources import NameBook, classify
+
+_ARTICLE = (
+    "Donald Trump spoke in Ohio. Kevin Barrett, a lawyer, answered. Lawrence B. Cummings agreed. "
+    "Vladimir Putin and Dmitry Peskov met. Mehmet Oz appeared."
+)
+
+
+@pytest.mark.parametrize(
+    "phrase, name",
+    [
+        # someone tied to the person named, not that person
+        ("Keith Lamont Scott's wife", None),
+        ("Trump's running mate", None),
+        ("McCrory's opponent", None),
+        ("Obama's former campaign strategist", None),
+        ("Pagliano's lawyer", None),
+        ("Scott's relatives", None),
+        ("Putin's spokesman", None),
+        # a campaign speaks for its principal; a possessive with a thing names its owner
+        ("Trump's campaign", "Trump"),
+        ("Trump's plan", "Trump"),
+        # who the tied person is, when the phrase says so
+        ("Putin's spokesman Dmitry Peskov", "Dmitry Peskov"),
+        # a capitalised opener is no name
+        ("Nearly eight of 10 voters", None),
+        ("Twelve percent", None),
+        ("Only 52 percent of registered voters", None),
+        ("Another 19 percent", None),
+        # a party word alone is a party, not the person
+        ("The Democratic senator", None),
+        ("Republicans", "Republicans"),
+        # two sources joined are neither one's name
+        ("Obama and Michelle", None),
+        ("Mr. Kerry and Mr. Obama", None),
+        # the head's name, not one from what follows it or its prepositional phrase
+        ("Mr. Barrett, the lawyer for West Virginia's environmental agency", "Kevin Barrett"),
+        ("His former business partner at Lenox, Lawrence B. Cummings", "Lawrence B. Cummings"),
+        ("Russian President Vladimir Putin", "Vladimir Putin"),
+        # a two-letter surname is a name
+        ("Dr. Oz", "Mehmet Oz"),
+    ],
+)
+def test_the_name_a_source_phrase_gives(phrase: str, name: str | None) -> None:
+    canonical, _ = classify(phrase, NameBook.from_text(_ARTICLE))
+    assert canonical == name
