@@ -35,7 +35,7 @@ AttributionKind = Literal["direct", "indirect", "mixed"]
 CaveatKind = Literal[
     "hedge", "state_media", "single_source", "unverified", "disputed", "characterization"
 ]
-InputFormat = Literal["txt", "md", "html", "json"]
+InputFormat = Literal["txt", "md", "html", "json", "pdf", "docx", "eml"]
 
 
 class _Model(BaseModel):

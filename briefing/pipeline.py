@@ -26,6 +26,7 @@ from briefing.models import Analysis, Article, Brief, Usage
 if TYPE_CHECKING:
     from briefing.analyze.engine import Prepared
     from briefing.evals.check import Checker, CheckResult
+    from briefing.ingest.web import WebOptions
     from briefing.llm.settings import Settings
     from briefing.verify import Verified
 
@@ -38,6 +39,12 @@ class Loaded:
     errors: list[InputError]
     # articles dated another day than the brief's (``--date``): (path, their date)
     left_out: list[tuple[str, str]] = field(default_factory=list)
+    # what the reader should know of an input that was read (an encoding guessed, a feed's
+    # summary used for a page that failed, the same story under two URLs), one line each
+    warnings: list[str] = field(default_factory=list)
+    # every page and feed read from the web: (URL, HTTP status, when it was fetched, whether
+    # from the cache), so that a brief can say exactly what it read and when
+    fetched: list[tuple[str, int, str, bool]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -93,13 +100,17 @@ def load(
     day: str | None = None,
     advance: Callable[[], None] | None = None,
     on_count: Callable[[int], None] | None = None,
+    web: WebOptions | None = None,
 ) -> Loaded:
     """Read and analyse every input. ``day`` (YYYY-MM-DD) leaves out articles dated another day
     (undated ones stay in); ``on_count`` hears how many articles will be analysed and ``advance``
-    is called after each, for a progress bar."""
+    is called after each, for a progress bar. ``web``: how URLs and feeds are read (fetched, or
+    from the cache alone), and the feeds to read."""
     from briefing.ingest import load_all
 
-    articles, errors = load_all(list(paths))
+    warnings: list[str] = []
+    remote = _remote(web)
+    articles, errors = load_all(list(paths), remote=remote, warn=warnings.append)
     left_out = []
     if day:
         kept = []
@@ -122,11 +133,15 @@ def load(
             analyses.append(result)
         if advance is not None:
             advance()
-    return Loaded(analyses, errors, left_out)
+    return Loaded(analyses, errors, left_out, warnings, remote.fetched())
 
 
 def stream(
-    paths: Sequence[str | Path], *, stdin: IO[Any] | None = None
+    paths: Sequence[str | Path],
+    *,
+    stdin: IO[Any] | None = None,
+    web: WebOptions | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Analysis | InputError]:
     """Read and analyse the inputs, yielding each article's analysis, or the error that kept it
     out, in input order, as soon as it is done: only the articles of one parse chunk
@@ -142,7 +157,7 @@ def stream(
     read_so_far: deque[Article | InputError] = deque()  # in input order, not yet yielded
 
     def articles() -> Iterator[Article]:
-        for item in read(paths, stdin=stdin):
+        for item in read(paths, stdin=stdin, web=web, warn=warn):
             read_so_far.append(item)
             if not isinstance(item, InputError):
                 yield item
@@ -156,12 +171,24 @@ def stream(
 
 
 def read(
-    paths: Sequence[str | Path], *, stdin: IO[Any] | None = None
+    paths: Sequence[str | Path],
+    *,
+    stdin: IO[Any] | None = None,
+    web: WebOptions | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Article | InputError]:
-    """Each input's article, or its error, one at a time in input order (``ingest.read_all``)."""
+    """Each input's article, or its error, one at a time in input order (``ingest.read_all``),
+    then the items of the feeds ``web`` names."""
     from briefing.ingest import read_all
 
-    return read_all(list(paths), stdin=stdin)
+    return read_all(list(paths), stdin=stdin, remote=_remote(web), warn=warn)
+
+
+def _remote(web: WebOptions | None) -> Any:
+    """What reads URLs and feeds; a URL among the inputs is fetched even with no options."""
+    from briefing.ingest.web import WebOptions, WebRemote
+
+    return WebRemote(web or WebOptions())
 
 
 def model(analyses: list[Analysis], settings: Settings) -> ModelRun:

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 import time
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,15 +18,23 @@ from briefing.cli.options import (
     fail,
     load,
     model_options,
+    web,
+    web_options,
 )
 from briefing.cli.options import model_run as run_model
 from briefing.cli.options import settings as load_settings
 from briefing.errors import BriefingError
 
+if TYPE_CHECKING:
+    from briefing.ingest.web import WebOptions
+    from briefing.pipeline import Loaded
+
 _EXAMPLES = """
 \b
 Examples:
   briefing build examples/articles -o brief.html
+  briefing build https://example.org/news/story -o brief.html
+  briefing build --feed https://example.org/rss --since 24h -o brief.pdf
   briefing build today/*.html -o brief.pdf --paper Letter
   briefing build today/ -o brief.eml --email-from 'Desk <desk@example.org>'
   briefing build today/ -o brief.md --pages 2
@@ -35,7 +44,7 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @click.command(epilog=_EXAMPLES, cls=GateCommand)
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "-o",
     "--output",
@@ -106,6 +115,18 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
     is_flag=True,
     help="Print tokens and estimated cost per article and in total; call nothing.",
 )
+@web_options
+@click.option(
+    "--feeds-only",
+    is_flag=True,
+    help="Read the feeds alone (--feed and the [feeds] of briefing.toml); give no PATHS.",
+)
+@click.option(
+    "--since-last",
+    is_flag=True,
+    help="Feed items since the last brief built from the same feeds and inputs (the first "
+    "time: the last 24 hours), and say which articles are new, updated or unchanged since.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary line; errors only.")
 @click.option(
     "--strict",
@@ -127,15 +148,32 @@ def build(
     base_url: str | None,
     max_concurrency: int | None,
     dry_run: bool,
+    feeds: tuple[str, ...],
+    since: str | None,
+    offline: bool,
+    fetch_cache: str | None,
+    feeds_only: bool,
+    since_last: bool,
     quiet: bool,
     strict: bool,
 ) -> None:
-    """Make the one-page brief from PATHS."""
+    """Make the one-page brief from PATHS (files, folders, - for stdin, or http(s) URLs) and
+    the feeds."""
     from briefing import pipeline
     from briefing.brief.mail import email_address
     from briefing.brief.render import PAGED_FORMATS, format_for, write
 
     settings = load_settings(backend, model, base_url, max_concurrency)
+    reading = web(feeds, since, offline, fetch_cache, configured=not paths)
+    if feeds_only and paths:
+        raise click.UsageError("--feeds-only reads the feeds alone; give no PATHS")
+    if feeds_only and not reading.feeds:
+        fail("--feeds-only: no feeds; add --feed URL or a [feeds] list to briefing.toml")
+    if not paths and not reading.feeds:
+        raise click.UsageError("give PATHS (files, folders, -, URLs) or a --feed")
+    daily = _Daily(paths, reading, title) if since_last else None
+    if daily is not None and since is not None:
+        raise click.UsageError("--since and --since-last cannot be used together")
     try:
         fmt = format_for(output)
     except BriefingError as e:
@@ -156,7 +194,9 @@ def build(
             fail(str(e))
     page = "A4" if paper.lower() == "a4" else "Letter"
     started = time.perf_counter()
-    loaded = load(paths, say_none=True, progress=not quiet, day=date)
+    loaded = load(paths, say_none=True, progress=not quiet, day=date, web=reading)
+    if daily is not None:
+        daily.compare(loaded)
     if dry_run:
         _dry_run(loaded.analyses, settings)
         return
@@ -170,12 +210,23 @@ def build(
         out = write(brief, output, paper=page, sender=sender, to=recipients)
     except OSError as e:
         fail(f"cannot write {output}: {(e.strerror or str(e)).lower()}")
+    if daily is not None:
+        daily.record(loaded)
     if not quiet:
         kept = (
             f"{brief.omitted} item(s) left out to fit {limit} page(s)"
             if limit is not None
             else "every item kept"
         )
+        if loaded.fetched:
+            times = sorted(when for _, _, when, _ in loaded.fetched)
+            cached = sum(1 for *_, from_cache in loaded.fetched if from_cache)
+            span = times[0] if times[0] == times[-1] else f"{times[0]} to {times[-1]}"
+            click.echo(
+                f"briefing: read {len(loaded.fetched)} page(s) and feed(s) fetched {span}"
+                + (f", {cached} from the cache" if cached else ""),
+                err=True,
+            )
         click.echo(
             f"briefing: wrote {out}: {len(loaded.analyses)} article(s) read, "
             f"{len(loaded.errors)} skipped, "
@@ -185,6 +236,49 @@ def build(
         )
     if loaded.errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
+
+
+class _Daily:
+    """``--since-last``: the window from the last brief of the same configuration, and what
+    is new since (``ingest.state``). The next window starts when this run started, so nothing
+    published while it ran is missed."""
+
+    def __init__(self, paths: tuple[str, ...], reading: WebOptions, title: str | None) -> None:
+        from briefing.ingest.state import RunState, config_key
+
+        self.started = dt.datetime.now(dt.UTC)
+        self.state = RunState(reading.cache_dir)
+        self.key = config_key(paths, reading.feeds, title)
+        last = self.state.last_built(self.key)
+        self.last = last
+        reading.since = last or self.started - dt.timedelta(hours=24)
+
+    def _read(self, loaded: Loaded) -> list:
+        return [(an.article, " ".join(s.text for s in an.sentences)) for an in loaded.analyses]
+
+    def compare(self, loaded: Loaded) -> None:
+        changes = self.state.changes(self.key, self._read(loaded))
+        counts = {c: sum(1 for v in changes.values() if v == c) for c in _CHANGES}
+        when = self.last.isoformat(timespec="minutes") if self.last else "none; the last 24 h"
+        click.echo(
+            f"briefing: since the last brief ({when}): "
+            + ", ".join(f"{counts[c]} {c}" for c in _CHANGES),
+            err=True,
+        )
+        unchanged = [
+            an.article.title or an.article.id
+            for an in loaded.analyses
+            if changes.get(an.article.id) == "unchanged"
+        ]
+        if unchanged:
+            click.echo(f"briefing: unchanged: {'; '.join(unchanged)}", err=True)
+
+    def record(self, loaded: Loaded) -> None:
+        self.state.record(self.key, self._read(loaded), self.started)
+        self.state.close()
+
+
+_CHANGES = ("new", "updated", "unchanged")
 
 
 def _day(value: str | None) -> str | None:

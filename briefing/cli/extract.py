@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from briefing.cli.options import EXIT_USAGE, GateCommand, load, model_options
+from briefing.cli.options import EXIT_USAGE, GateCommand, load, model_options, web, web_options
 from briefing.cli.options import model_run as run_model
 from briefing.cli.options import settings as load_settings
 from briefing.errors import InputError
+
+if TYPE_CHECKING:
+    from briefing.ingest.web import WebOptions
 
 _EXAMPLES = """
 \b
 Examples:
   briefing extract examples/articles/kcna-putin-pyongyang.txt --format json
   briefing extract examples/articles --format jsonl > analyses.jsonl
+  briefing extract https://example.org/news/story --format json
 """
 
 
 @click.command(epilog=_EXAMPLES, cls=GateCommand)
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "--format",
     "fmt",
@@ -37,6 +41,7 @@ Examples:
     "Model for --backend openai. Env: BRIEFING_MODEL.",
     "OpenAI-compatible endpoint. Env: OPENAI_BASE_URL.",
 )
+@web_options
 @click.option("--strict", is_flag=True, help="Exit 2 if any input could not be read.")
 def extract(
     paths: tuple[str, ...],
@@ -44,15 +49,23 @@ def extract(
     backend: str | None,
     model: str | None,
     base_url: str | None,
+    feeds: tuple[str, ...],
+    since: str | None,
+    offline: bool,
+    fetch_cache: str | None,
     strict: bool,
 ) -> None:
-    """Print who said what, the events and the caveats of each article in PATHS."""
+    """Print who said what, the events and the caveats of each article in PATHS (files,
+    folders, - for stdin, or http(s) URLs) and the feeds."""
     from briefing import pipeline
 
     settings = load_settings(backend, model, base_url)
+    reading = web(feeds, since, offline, fetch_cache, configured=not paths)
+    if not paths and not reading.feeds:
+        raise click.UsageError("give PATHS (files, folders, -, URLs) or a --feed")
     if settings.backend == "openai":
         # the model stage packs several articles into one call, so it needs them all first
-        loaded = load(paths)
+        loaded = load(paths, web=reading)
         run = run_model(loaded, settings)
         write = _Writer(fmt)
         for an in loaded.analyses:
@@ -60,7 +73,7 @@ def extract(
         write.close()
         errors = bool(loaded.errors)
     else:
-        errors = _stream(paths, fmt)
+        errors = _stream(paths, fmt, reading)
     if errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
 
@@ -76,14 +89,18 @@ def _reconciled(d: dict, analysis: Any, run: Any) -> dict:
     return d
 
 
-def _stream(paths: tuple[str, ...], fmt: str) -> bool:
+def _stream(paths: tuple[str, ...], fmt: str, reading: WebOptions | None = None) -> bool:
     """Print each article as soon as it is analysed and each skipped input as it is met; exit
     2 when nothing could be read. Says whether anything was skipped."""
     from briefing import pipeline
 
     write = _Writer(fmt)
     errors = False
-    for item in pipeline.stream(paths):
+
+    def warn(line: str) -> None:
+        click.echo(f"briefing: warning: {line}", err=True)
+
+    for item in pipeline.stream(paths, web=reading, warn=warn):
         if isinstance(item, InputError):
             errors = True
             click.echo(f"briefing: skipped {item}", err=True)

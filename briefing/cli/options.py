@@ -19,6 +19,7 @@ from briefing.errors import BriefingError
 from briefing.llm.settings import BACKENDS, DEFAULT_MODEL
 
 if TYPE_CHECKING:
+    from briefing.ingest.web import WebOptions
     from briefing.llm.settings import Settings
     from briefing.pipeline import Loaded, ModelRun
 
@@ -115,6 +116,7 @@ def load(
     say_none: bool = False,
     progress: bool = False,
     day: str | None = None,
+    web: WebOptions | None = None,
 ) -> Loaded:
     """The pipeline's load, with its skipped files and left-out articles said on stderr; exit 2
     when nothing at all could be read."""
@@ -137,10 +139,12 @@ def load(
             bar.advance(task)
 
     try:
-        loaded = pipeline.load(paths, day=day, advance=advance, on_count=start)
+        loaded = pipeline.load(paths, day=day, advance=advance, on_count=start, web=web)
     finally:
         if bar is not None:
             bar.stop()
+    for line in loaded.warnings:
+        click.echo(f"briefing: warning: {line}", err=True)
     for path, published in loaded.left_out:
         click.echo(f"briefing: left out {path}: published {published}, not {day}", err=True)
     for e in loaded.errors:
@@ -182,3 +186,71 @@ def model_run(loaded: Loaded, settings: Settings) -> ModelRun:
         err=True,
     )
     return run
+
+
+def web_options(f: F) -> F:
+    """``--feed``, ``--since``, ``--offline`` and ``--fetch-cache``: what is fetched, and how."""
+    f = click.option(
+        "--fetch-cache",
+        "fetch_cache",
+        default=None,
+        metavar="DIR",
+        help="Folder of the cache of fetched pages and feeds. Env: BRIEFING_FETCH_CACHE. "
+        "Default: ~/.cache/briefing/pages.",
+    )(f)
+    f = click.option(
+        "--offline",
+        is_flag=True,
+        help="Fetch nothing: read URLs and feeds from the cache alone (a rerun gives the same "
+        "brief).",
+    )(f)
+    f = click.option(
+        "--since",
+        default=None,
+        metavar="24h|DATE",
+        help="Only feed items dated within this window: a duration (24h, 2d, 90m) or a date "
+        "(YYYY-MM-DD). Undated items are kept.",
+    )(f)
+    f = click.option(
+        "--feed",
+        "feeds",
+        multiple=True,
+        metavar="URL|FILE",
+        help="An RSS or Atom feed to read (repeatable). With no PATHS, the [feeds] of "
+        "briefing.toml are read too. Each item's page is fetched, or the feed's summary read "
+        "where it cannot be.",
+    )(f)
+    return f
+
+
+def web(
+    feeds: tuple[str, ...],
+    since: str | None,
+    offline: bool,
+    fetch_cache: str | None,
+    *,
+    configured: bool = True,
+) -> WebOptions:
+    """How URLs and feeds are read: the feeds named here, then, with ``configured`` (the
+    command names no PATHS), those of ``briefing.toml``: a command given files reads those
+    files, and fetches no feed it was not asked for."""
+    from pathlib import Path
+
+    from briefing.ingest.feeds import since as since_time
+    from briefing.ingest.web import WebOptions, configured_feeds, configured_policy
+
+    try:
+        listed = list(feeds)
+        if configured:
+            listed += [f for f in configured_feeds() if f not in feeds]
+        start = since_time(since) if since is not None else None
+        policy = configured_policy()
+    except BriefingError as e:
+        raise click.UsageError(str(e)) from None
+    return WebOptions(
+        feeds=listed,
+        since=start,
+        offline=offline,
+        cache_dir=Path(fetch_cache).expanduser() if fetch_cache else None,
+        policy=policy,
+    )

@@ -213,13 +213,13 @@ def _bad_inputs(root: Path) -> dict[str, Path]:
     made["missing"] = root / "no-such-article.txt"
     folder = root / "no-articles"
     folder.mkdir()
-    (folder / "notes.pdf").write_bytes(b"%PDF-1.4\n")
+    (folder / "notes.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (folder / ".hidden.txt").write_text("Hidden files are skipped.\n")
     made["folder"] = folder
     made["empty"] = put("empty.txt", b"")
     made["whitespace"] = put("blank.txt", b" \n\t\r\n  \n")
     made["nul"] = put("binary.txt", b"Some text\x00\x01\x02 and more.\n")
-    made["undecodable"] = put("latin1.txt", "Caf\u00e9 society said no.\n".encode("latin-1"))
+    made["undecodable"] = put("noise.txt", b"Caf" + bytes(range(0x80, 0x100)))
     made["too_big"] = put(
         "huge.txt", b"The minister said it was fine. " * (2 * 1024 * 1024 // 31 + 10)
     )

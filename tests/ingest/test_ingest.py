@@ -341,9 +341,27 @@ def test_nul_bytes_anywhere(tmp_path):
         assert error_of(path).problem == "looks binary (NUL bytes), not text"
 
 
-def test_undecodable_is_not_latin1(tmp_path):
-    path = write(tmp_path / "latin.txt", "Caf\u00e9 owners".encode("latin-1"))
-    assert error_of(path).problem == "is not valid UTF-8 (byte 0xE9 at offset 3)"
+UNDECODABLE = b"Head\n\n" + bytes(range(0x80, 0x100))
+
+
+def test_latin1_is_decoded_with_a_warning_naming_the_encoding(tmp_path):
+    text = "Caf\u00e9 owners said the \u201cnew rules\u201d would hurt trade.\n"
+    path = write(tmp_path / "latin.txt", text.encode("cp1252"))
+    heard: list[str] = []
+    article = load_article(path, warn=heard.append)
+    assert article.text == text
+    assert article.meta.text == text  # carried: the file's bytes are not its UTF-8
+    assert heard == [
+        f"{path}: not valid UTF-8 (byte 0xE9 at offset 3); decoded as windows-1252, "
+        "the likeliest encoding"
+    ]
+
+
+def test_what_no_encoding_decodes_is_still_an_error(tmp_path):
+    path = write(tmp_path / "noise.txt", UNDECODABLE)
+    assert error_of(path).problem == (
+        "is not valid UTF-8 (byte 0x80 at offset 6) nor any encoding it could be"
+    )
 
 
 def test_too_large_is_refused_before_reading(tmp_path, monkeypatch):
@@ -395,18 +413,28 @@ def test_folder_recursion_order_and_filtering(tmp_path):
     root = tmp_path / "in"
     for rel in ["b.txt", "a.md", "z/c.json", "z/a.html", "m.htm", "n.markdown", "Upper.TXT"]:
         write(root / rel, "x")
-    for rel in ["notes.pdf", "README", ".hidden.txt", ".git/x.txt", "z/.cache/y.txt"]:
+    for rel in ["notes.pdf", "memo.docx", "z/mail.eml"]:
+        write(root / rel, "x")
+    for rel in ["README", "photo.PNG", ".hidden.txt", ".git/x.txt", "z/.cache/y.txt"]:
         write(root / rel, "x")
     files, errors = expand_paths([str(root)])
-    assert errors == []
     assert [os.path.relpath(f, root) for f in files] == [
         "Upper.TXT",
         "a.md",
         "b.txt",
         "m.htm",
+        "memo.docx",
         "n.markdown",
+        "notes.pdf",
         "z/a.html",
         "z/c.json",
+        "z/mail.eml",
+    ]
+    # what is not an article is listed, with the reason; hidden files are not content
+    kinds = ".txt, .md, .html, .htm, .json, .pdf, .docx, .eml"
+    assert [(os.path.relpath(e.path, root), e.problem) for e in errors] == [
+        ("README", f"not an article (files without a suffix are not read; articles are {kinds})"),
+        ("photo.PNG", f"not an article (.png files are not read; articles are {kinds})"),
     ]
     assert all(str(f).startswith(str(root)) for f in files)
 
@@ -422,14 +450,16 @@ def test_missing_path_and_empty_folders(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     other = tmp_path / "other"
-    write(other / "doc.pdf", "x")
+    write(other / "doc.odt", "x")
+    write(other / "sub" / "img.png", "x")
     write(other / ".hidden.txt", "x")
     files, errors = expand_paths([str(tmp_path / "gone"), str(empty), str(other)])
     assert files == []
+    none = "folder holds no articles (.txt, .md, .html, .htm, .json, .pdf, .docx, .eml)"
     assert [(e.path, e.problem) for e in errors] == [
         (str(tmp_path / "gone"), "no such file or directory"),
-        (str(empty), "folder holds no articles (.txt, .md, .html, .htm, .json)"),
-        (str(other), "folder holds no articles (.txt, .md, .html, .htm, .json)"),
+        (str(empty), none),
+        (str(other), none + "; not read: doc.odt, sub/img.png"),
     ]
 
 
@@ -536,7 +566,7 @@ def test_stdin_errors_name_stdin():
     for data, problem in [
         (b"  \n", "is empty"),
         (b"a\x00b", "looks binary (NUL bytes), not text"),
-        (b"\xff\xfa", "is not valid UTF-8 (byte 0xFF at offset 0)"),
+        (UNDECODABLE, "is not valid UTF-8 (byte 0x80 at offset 6) nor any encoding it could be"),
     ]:
         with pytest.raises(InputError) as info:
             read_stdin(stdin_of(data))
@@ -549,3 +579,11 @@ def test_load_all_reads_dash_from_stdin_once(tmp_path):
     assert [x.meta.id for x in articles] == ["stdin", "stdin-2"]
     assert articles[0].text == "From the pipe."
     assert [e.path for e in errors] == ["<stdin>"]
+
+
+def test_an_html_file_with_no_date_metadata_is_dated_by_its_canonical_url(tmp_path):
+    page = PAGE.replace(
+        '<meta property="article:published_time" content="2024-01-21T09:30:00+09:00">', ""
+    ).replace("https://example.org/news/seoul-warns", "https://example.org/2024/01/20/seoul")
+    article = load_article(write(tmp_path / "p.html", page))
+    assert article.meta.published == "2024-01-20"
