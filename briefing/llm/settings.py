@@ -65,6 +65,9 @@ class Settings:
         return self.api_key
 
 
+_OTHER_TABLES = {"feeds", "fetch"}
+
+
 def _from_file(path: Path | None) -> dict[str, Any]:
     if path is None:
         candidate = Path(os.environ.get("BRIEFING_CONFIG", "briefing.toml"))
@@ -75,7 +78,11 @@ def _from_file(path: Path | None) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise UsageError(f"{path}: cannot read the configuration: {e}") from None
-    section = data.get("llm", data)
+    # with no [llm] table the file's own keys are the model's settings; the tables of the other
+    # stages ([feeds], [fetch]) are theirs
+    section = (
+        data["llm"] if "llm" in data else {k: v for k, v in data.items() if k not in _OTHER_TABLES}
+    )
     return {k.replace("-", "_"): v for k, v in section.items()}
 
 

@@ -454,3 +454,17 @@ def test_killed_halfway_a_rerun_repeats_no_finished_call(env, server):
     assert f"{answered} cached" in r.stderr
     brief = read("brief.txt")
     assert all(p.stem in brief for p in EXAMPLES.glob("*.txt"))
+
+
+def test_a_configuration_with_only_feeds_and_fetch_tables_is_no_model_setting(tmp_path):
+    """[feeds] and [fetch] belong to reading the news; with no [llm] table they are not taken
+    for unknown model settings."""
+    from briefing.errors import UsageError
+    from briefing.llm.settings import load_settings
+
+    config = tmp_path / "briefing.toml"
+    config.write_text('[feeds]\nurls = ["feeds/desk.xml"]\n\n[fetch]\ntimeout = 5\n')
+    assert load_settings(config_file=config).backend == "offline"
+    config.write_text('backend = "offline"\nfeeds_typo = 1\n')
+    with pytest.raises(UsageError, match="unknown setting"):
+        load_settings(config_file=config)
