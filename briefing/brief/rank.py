@@ -11,6 +11,9 @@ the same order), so a brief's ranks, and so its page, do not move when the weigh
 
 from __future__ import annotations
 
+import re
+
+from briefing.analyze.lexicon import lexicon, one_of
 from briefing.models import Attribution, CaveatKind, Event
 
 # --- Articles ---------------------------------------------------------------------------------
@@ -106,6 +109,29 @@ CORROBORATION_CAP = 5
 ECHOED_CAVEAT_RANK = 1.4
 # Articles that disagree about a claim: the strongest warning a brief gives.
 DISPUTED_CAVEAT_RANK = 1.45
+
+
+# --- Substance -------------------------------------------------------------------------------
+
+# A line that carries a decision, demand, allegation or action ("banned", "needs to", "accused",
+# "arrested": ``brief_lines.yaml``) is what a policy reader acts on: it ranks this much higher
+# than procedure ...
+SUBSTANCE_BONUS = 0.35
+# ... and a line of colour (thanks, feelings, meditation) this much lower than what happened.
+COLOUR_PENALTY = 0.3
+_WEIGHTY = re.compile(
+    rf"\b(?:{one_of(sorted(lexicon().brief_lines.weighty_words, key=len, reverse=True))})\b", re.I
+)
+_COLOUR = re.compile(
+    rf"\b(?:{one_of(sorted(lexicon().brief_lines.colour_words, key=len, reverse=True))})\b", re.I
+)
+
+
+def substance(text: str) -> float:
+    """What a line's words are worth to a reader who must act: a decision, demand, allegation
+    or action up, colour down (both: neither)."""
+    weighty, colour = bool(_WEIGHTY.search(text)), bool(_COLOUR.search(text))
+    return (SUBSTANCE_BONUS if weighty else 0.0) - (COLOUR_PENALTY if colour else 0.0)
 
 
 def article_weight(order: int, n: int, day_index: int | None, days: int) -> float:

@@ -1,0 +1,224 @@
+"""The brief's developments: each story with its headline, its lines, and what it rests on.
+
+A story is one group of articles (:func:`briefing.brief.group.group_articles`; one article alone
+is its own story). Every line of the brief belongs to the story of the article its reference
+names, so a line's reference always points into the story it is shown under. A story says how
+many articles carry it and the outlets and days it rests on; its headline is built from the
+engine's parse of its strongest lead line (:mod:`briefing.brief.headline`) and is judged by the
+gate like every line. A caveat about a sentence the story shows as a line sits beside that
+line, not in a list of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from briefing.brief import headline
+from briefing.models import Analysis, BriefItem, CaveatItem, Development, SaidItem
+
+# How many of a story's lines are tried, strongest first, for one that makes a headline.
+HEADLINE_TRIES = 4
+# The labels a caveat beside its line opens with (as the caveats section names them).
+_CAVEAT_LABELS = {
+    "state_media": "State media",
+    "single_source": "Single source",
+    "unverified": "Unverified",
+    "disputed": "Disputed",
+    "hedge": "Hedged",
+    "characterization": "Characterization",
+}
+_ACCORDING = re.compile(r",\s+according to\s+(?P<who>[^.]+?)\.?$")
+_HEDGE_NOTE = re.compile(r"\s*\(the article hedges it: [^)]*\)")
+
+
+# The lead is looked for among this many of an article's first sentences ...
+LEAD_WINDOW = 12
+# ... as the one that says most of what the headline says, where it says at least this share.
+LEAD_TITLE_SHARE = 0.5
+
+
+def lead_sentence(an: Analysis, first: str | None) -> str | None:
+    """The sentence that tells the story: among the article's events near its top, the one
+    that says most of what its headline says (a story that opens on background, "TikTok's been
+    facing similar treatments", reaches its news later: "staff is banned from using TikTok");
+    else ``first``, the first reporting sentence. The headline only chooses: it is never shown,
+    so a partisan headline cannot become a line."""
+    from briefing.analyze.words import content_words
+
+    title = content_words(an.article.title or "")
+    if len(title) < 3:
+        return first
+    lead = an.sentence(first) if first else None
+    if lead is not None and len(title & content_words(lead.text)) / len(title) >= LEAD_TITLE_SHARE:
+        return first  # the first reporting sentence tells the story: news puts it first
+    top = {s.id for s in an.sentences[:LEAD_WINDOW]}
+    best, share = first, LEAD_TITLE_SHARE
+    for e in an.events:
+        sid = e.sentence_ids[0] if e.sentence_ids else None
+        sent = an.sentence(sid) if sid in top else None
+        if sent is None or sent.text.strip() == (an.article.title or "").strip():
+            continue
+        got = len(title & content_words(sent.text)) / len(title)
+        if got > share:
+            best, share = sid, got
+    return best
+
+
+def story_ids(groups: list[list[int]], analyses: list[Analysis]) -> dict[str, str]:
+    """Each article's story id (``d1``, ``d2`` ...), by article id, in the groups' order."""
+    return {analyses[i].article.id: f"d{k + 1}" for k, group in enumerate(groups) for i in group}
+
+
+def _tagged(items: list[Any], ids: dict[str, str]) -> list[Any]:
+    return [
+        x.model_copy(update={"story": ids.get(x.refs[0].article_id)}) if x.refs else x
+        for x in items
+    ]
+
+
+def _key(item: Any) -> tuple[str, str] | None:
+    """The sentence a line shows: its article and first sentence."""
+    if not item.refs or not item.refs[0].sentence_ids:
+        return None
+    return item.refs[0].article_id, item.refs[0].sentence_ids[0]
+
+
+def caveats_beside(
+    lines: list[BriefItem], said: list[SaidItem], caveats: list[CaveatItem]
+) -> tuple[list[BriefItem], list[SaidItem], list[CaveatItem]]:
+    """A caveat about a sentence shown as a line goes beside that line (the line then ranks as
+    the caveat does, so a crowded page keeps the claim and its caveat together); the others
+    stay caveats of their own."""
+    at: dict[tuple[str, str], tuple[str, int]] = {}
+    for name, items in (("lines", lines), ("said", said)):
+        for i, x in enumerate(items):
+            k = _key(x)
+            if k is not None and k not in at:
+                at[k] = (name, i)
+    lists: dict[str, list[Any]] = {"lines": list(lines), "said": list(said)}
+    kept: list[CaveatItem] = []
+    for c in caveats:
+        k = _key(c)
+        if k is None or k not in at or c.kind == "disputed" or len(c.refs) > 1:
+            kept.append(c)
+            continue
+        name, i = at[k]
+        x = lists[name][i]
+        label = f"{_CAVEAT_LABELS.get(c.kind, c.kind)}: {c.note or ''}".rstrip(": ")
+        note = f"{x.caveat}; {label}" if x.caveat else label
+        lists[name][i] = x.model_copy(update={"caveat": note, "rank": max(x.rank, c.rank)})
+    return lists["lines"], lists["said"], kept
+
+
+def one_per_sentence(
+    lines: list[BriefItem], said: list[SaidItem], keep: int = 0
+) -> tuple[list[BriefItem], list[SaidItem]]:
+    """One line per sentence: a who-said-what row whose sentence is already a line (the
+    sentence with its source kept, "..., according to NPR") or already another row goes, and
+    the line it repeats takes its rank. Rows that say what a repetition across articles is
+    worth (a note) stay, and so do the first ``keep`` lines (the bottom line)."""
+    at: dict[tuple[str, str], int] = {}
+    out = list(lines)
+    for i, x in enumerate(out):
+        k = _key(x)
+        if k is not None:
+            at.setdefault(k, i)
+    rows: list[SaidItem] = []
+    seen: dict[tuple[str, str], int] = {}
+    gone: set[int] = set()
+    for r in sorted(said, key=lambda r: -r.rank):
+        k = _key(r)
+        if k is None or r.note:
+            rows.append(r)
+            continue
+        if k in seen:
+            continue
+        j = at.get(k)
+        mine = set(r.refs[0].sentence_ids)
+        theirs = set(out[j].refs[0].sentence_ids) if j is not None and j not in gone else None
+        if theirs is not None and mine <= theirs:
+            out[j] = out[j].model_copy(update={"rank": max(out[j].rank, r.rank)})
+            continue
+        if theirs is not None and theirs < mine and j < keep:
+            continue  # the bottom line says it
+        if theirs is not None and theirs < mine:  # the row holds the line and more: it stays
+            gone.add(j)
+            r = r.model_copy(update={"rank": max(out[j].rank, r.rank)})
+        seen[k] = len(rows)
+        rows.append(r)
+    return [x for i, x in enumerate(out) if i not in gone], rows
+
+
+def _candidates(an: Analysis, item: BriefItem) -> list[BriefItem]:
+    """Headlines drawn from one line: who did what, with the line's source where it has one
+    (after the words, then before them)."""
+    text = _HEDGE_NOTE.sub("", item.text).strip()
+    m = _ACCORDING.search(text)
+    body = text[: m.start()] if m else text.rstrip(".")
+    sent = an.sentence(item.refs[0].sentence_ids[0]) if item.refs[0].sentence_ids else None
+    names = []
+    if sent is not None:
+        names = [n for e in an.events if sent.id in e.sentence_ids for n in e.who]
+        names += [
+            a.source.canonical
+            for a in an.attributions
+            if sent.id in a.sentence_ids and a.source is not None and a.source.canonical
+        ]
+    article = an.article.text or _article_text(an)
+    out = []
+    for built in headline.build(body, names, article):
+        wordings = [built]
+        if m:
+            who = m.group("who")
+            wordings = [f"{built}, according to {who}", f"According to {who}, {built}"]
+        out.extend(BriefItem(text=w, refs=item.refs[:1], rank=item.rank) for w in wordings)
+    return out
+
+
+def _article_text(an: Analysis) -> str:
+    """The article as the engine read it: its sentences (enough to ground a headline's words)."""
+    return " ".join(s.text for s in an.sentences)
+
+
+def developments(
+    analyses: list[Analysis],
+    groups: list[list[int]],
+    leads: list[BriefItem],
+    items: list[BriefItem],
+) -> list[Development]:
+    """One development per group, strongest first, each with up to ``HEADLINE_TRIES`` headline
+    candidates (the gate keeps the first that passes). ``items`` are the bottom line and the
+    event lines, already tagged with their story; a story's ``leads`` (its articles' lead
+    lines) are tried first, so a headline says what the story is, not its background."""
+    by_id = {an.article.id: an for an in analyses}
+    out = []
+    for k, group in enumerate(groups):
+        sid = f"d{k + 1}"
+        members = [analyses[i] for i in group]
+        first = sorted((x for x in leads if x.story == sid and x.refs), key=lambda x: -x.rank)
+        mine = first + sorted(
+            (x for x in items if x.story == sid and x.refs and x not in first),
+            key=lambda x: -x.rank,
+        )
+        candidates = []
+        for x in mine[:HEADLINE_TRIES]:
+            an = by_id.get(x.refs[0].article_id)
+            candidates.extend(_candidates(an, x) if an is not None else [])
+        out.append(
+            Development(
+                id=sid,
+                article_ids=[an.article.id for an in members],
+                article_count=len(members),
+                outlets=sorted({an.article.outlet for an in members if an.article.outlet}),
+                dates=sorted({an.article.published[:10] for an in members if an.article.published}),
+                rank=mine[0].rank if mine else 0.0,
+                candidates=candidates,
+            )
+        )
+    return sorted(out, key=lambda d: -d.rank)
+
+
+def tag(ids: dict[str, str], *sections: list[Any]) -> tuple[list[Any], ...]:
+    """Each section's items with the story of their article."""
+    return tuple(_tagged(s, ids) for s in sections)
