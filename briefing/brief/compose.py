@@ -167,7 +167,7 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
         reported_by=[describe(v) for v in a.via],
         kind=a.kind,
         refs=[_ref(analysis, a.sentence_ids)],
-        rank=rank.said_rank(a, position) + rank.substance(said),
+        rank=rank.said_rank(a, position) + rank.said_substance(said, a.source.type),
     )
 
 
@@ -474,8 +474,8 @@ def make_brief(
                 leads.append(item.model_copy(update={"rank": rank.lead_rank(item.rank)}))
             else:
                 developments.append(item)
-        # each article's two strongest statements and its first caveat of each kind hold their
-        # place on a crowded page; the rest compete on rank
+        # statements compete on rank within their story: fitting keeps every story's strongest
+        # lines (``fit``), so no article's statements need a place held for them
         own = sorted(
             (
                 x
@@ -484,8 +484,7 @@ def make_brief(
             ),
             key=lambda x: -x.rank,
         )
-        for k, item in enumerate(own):
-            said.append(item.model_copy(update={"rank": rank.held_said_rank(item.rank, k, weight)}))
+        said.extend(item.model_copy(update={"rank": item.rank * weight}) for item in own)
         seen_kinds: set[str] = set()
         mine: dict[tuple[str, str], CaveatItem] = {}
         for c in an.caveats:
@@ -524,9 +523,12 @@ def make_brief(
     told = stories.developments(analyses, groups, tagged_leads, bottom + developments)
     shown, said = stories.one_per_sentence(bottom + developments, said, keep=len(bottom))
     bottom, developments = shown[: len(bottom)], shown[len(bottom) :]
-    developments, said, caveats = stories.caveats_beside(
-        sorted(developments, key=lambda x: -x.rank), sorted(said, key=lambda x: -x.rank), caveats
+    shown, said, caveats = stories.caveats_beside(
+        bottom + sorted(developments, key=lambda x: -x.rank),
+        sorted(said, key=lambda x: -x.rank),
+        caveats,
     )
+    bottom, developments = shown[: len(bottom)], shown[len(bottom) :]
     if title is None:
         title = (analyses[0].article.title or analyses[0].article.id) if n == 1 else "Morning brief"
     brief = Brief(

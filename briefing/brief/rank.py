@@ -54,8 +54,9 @@ MODEL_EVENT_STEP = 0.02
 
 # --- Who said what ----------------------------------------------------------------------------
 
-# Every attributed statement starts here.
-SAID_BASE = 0.5
+# Every attributed statement starts here: a demand or an allegation is as much the news as an
+# event, so a statement starts level with one.
+SAID_BASE = 0.6
 # A claim the article has only through an intermediary ("KCNA said Putin said") is the one a
 # reader most needs to see attributed: dropping it is how misattribution starts.
 SAID_REPORTED_BONUS = 0.3
@@ -70,10 +71,6 @@ SAID_NO_CUE = -0.2
 SAID_INDIRECT_BONUS = 0.1
 # Later statements in an article matter a little less than its first ones.
 SAID_POSITION_STEP = 0.005
-# Each article's strongest statements hold their place on a crowded page: this many of them ...
-SAID_HELD = 2
-# ... get this much more, so every article keeps a voice before any article keeps a third.
-SAID_HELD_BONUS = 0.4
 
 # --- Caveats ----------------------------------------------------------------------------------
 
@@ -115,8 +112,10 @@ DISPUTED_CAVEAT_RANK = 1.45
 
 # A line that carries a decision, demand, allegation or action ("banned", "needs to", "accused",
 # "arrested": ``brief_lines.yaml``) is what a policy reader acts on: it ranks this much higher
-# than procedure ...
-SUBSTANCE_BONUS = 0.35
+# than procedure, per word ...
+SUBSTANCE_BONUS = 0.15
+# ... for each such word, counting at most this many (a line of them is not three times news).
+SUBSTANCE_CAP = 3
 # ... and a line of colour (thanks, feelings, meditation) this much lower than what happened.
 COLOUR_PENALTY = 0.3
 _WEIGHTY = re.compile(
@@ -127,11 +126,24 @@ _COLOUR = re.compile(
 )
 
 
+# A decision, demand or allegation from an authority (a government source: prosecutors, a
+# U.S. Attorney, a ministry) is the source of the news itself: its substance counts this many
+# times.
+AUTHORITY_FACTOR = 2.0
+
+
+def said_substance(text: str, source_type: str) -> float:
+    """A statement's substance (:func:`substance`), an authority's counted more."""
+    value = substance(text)
+    return value * AUTHORITY_FACTOR if source_type == "government" and value > 0 else value
+
+
 def substance(text: str) -> float:
-    """What a line's words are worth to a reader who must act: a decision, demand, allegation
-    or action up, colour down (both: neither)."""
-    weighty, colour = bool(_WEIGHTY.search(text)), bool(_COLOUR.search(text))
-    return (SUBSTANCE_BONUS if weighty else 0.0) - (COLOUR_PENALTY if colour else 0.0)
+    """What a line's words are worth to a reader who must act: each word of a decision,
+    demand, allegation or action up (at most ``SUBSTANCE_CAP`` of them), colour down."""
+    weighty = min(len(_WEIGHTY.findall(text)), SUBSTANCE_CAP)
+    colour = bool(_COLOUR.search(text))
+    return SUBSTANCE_BONUS * weighty - (COLOUR_PENALTY if colour else 0.0)
 
 
 def article_weight(order: int, n: int, day_index: int | None, days: int) -> float:
@@ -186,12 +198,6 @@ def said_rank(attribution: Attribution, position: int) -> float:
         + (SAID_INDIRECT_BONUS if a.kind != "direct" else 0)
         - SAID_POSITION_STEP * position
     )
-
-
-def held_said_rank(rank: float, strength: int, weight: float) -> float:
-    """A statement's rank against other articles': ``strength`` is its place among its
-    article's statements (0 the strongest); the strongest few hold their place."""
-    return (rank + (SAID_HELD_BONUS if strength < SAID_HELD else 0.0)) * weight
 
 
 def caveat_rank(kind: CaveatKind, first: bool, weight: float) -> float:

@@ -136,6 +136,11 @@ def bottom_line(brief: Brief) -> list[BriefItem]:
     """The bottom line with its relative dates read against each line's article."""
     published = _published(brief)
     return [
-        x.model_copy(update={"text": _with_dates(x.text, x.refs, published)})
+        x.model_copy(
+            update={
+                "text": _with_dates(x.text, x.refs, published),
+                "note": "; ".join(n for n in (x.note, x.caveat) if n) or None,
+            }
+        )
         for x in brief.bottom_line
     ]
