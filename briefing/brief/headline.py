@@ -30,6 +30,7 @@ MIN_WORDS = 3
 MAX_SUBJECT_WORDS = 4
 
 _SUBJECT = {"nsubj", "nsubjpass"}
+_DOUBLE_AUX = re.compile(r"\b(?:is|are|was|were|has|have|had)\s+(?:is|are|was|were|has|have)\b")
 _VERB_GROUP = {"aux", "auxpass", "neg", "prt"}
 # A noun phrase keeps these of its dependents (names, possessives, numbers, modifiers) ...
 _NOUN_KEEP = {"compound", "amod", "poss", "case", "nummod", "det", "neg", "quantmod", "nmod"}
@@ -117,7 +118,7 @@ def _main_verb(doc: Token) -> Token | None:
     """The clause a headline is made of: the root, or the reported clause when the root is a
     plain reporting verb ("X said that Y": Y)."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or root.pos_ == "NOUN" and root.tag_.startswith("NN"):
+    if root is None or root.tag_.startswith("NN"):
         return None
     while root is not None and (root.lemma_.lower() in _CUES or root.text.lower() in _CUES):
         root = next((c for c in root.children if c.dep_ == "ccomp"), None)
@@ -130,7 +131,11 @@ def _object(verb: Token) -> tuple[Token, list[Token]]:
     xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.tag_.startswith("VB")), None)
     extra: list[Token] = []
     if xcomp is not None:
-        extra = [c for c in xcomp.children if c.dep_ == "aux"] + [xcomp]
+        # "urges supporters to monitor": the one urged, then what they are urged to do
+        own = [c for c in verb.children if c.dep_ == "dobj" and c.i < xcomp.i]
+        for obj in own[:1]:
+            extra += _phrase(obj, {"compound", "amod", "poss", "case", "nummod", "det"})
+        extra += [c for c in xcomp.children if c.dep_ == "aux"] + [xcomp]
         last = xcomp
     objs = [c for c in last.children if c.dep_ in _OBJECTS and c.dep_ != "xcomp"]
     if objs:
@@ -199,6 +204,9 @@ def _wording(verb: Token, subject: list[Token] | str) -> str | None:
         taken = {t.i for t in subject}
         group = [t for t in group if t.i not in taken]
     last, rest = _object(verb)
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    if not passive and not any(t.tag_.startswith("NN") or t.tag_ == "CD" for t in rest):
+        return None  # "Caddell went on": who did what to whom, or it says nothing
     who = subject if isinstance(subject, str) else _join(subject)
     headline = _glue(who, _join(group + [verb] + rest))
     if len(headline.split()) > MAX_WORDS:
@@ -210,6 +218,8 @@ def _wording(verb: Token, subject: list[Token] | str) -> str | None:
             return None
     if len(headline.split()) < MIN_WORDS or not re.search(r"[a-z]", headline):
         return None
+    if _DOUBLE_AUX.search(headline):
+        return None  # "is has been": a misread clause
     return headline[0].upper() + headline[1:]
 
 

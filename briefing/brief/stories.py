@@ -166,6 +166,9 @@ def _candidates(an: Analysis, item: BriefItem) -> list[BriefItem]:
             if sent.id in a.sentence_ids and a.source is not None and a.source.canonical
         ]
     article = an.article.text or _article_text(an)
+    words = re.findall(r"[A-Za-z][\w’'-]*", body)
+    if len(words) > 3 and not any(w.islower() and len(w) > 3 for w in words):
+        return []  # a headline set in title case ("Wealthy Voters Abandon ..."): no clause to read
     out = []
     for built in headline.build(body, names, article):
         wordings = [built]
@@ -174,6 +177,14 @@ def _candidates(an: Analysis, item: BriefItem) -> list[BriefItem]:
             wordings = [f"{built}, according to {who}", f"According to {who}, {built}"]
         out.extend(BriefItem(text=w, refs=item.refs[:1], rank=item.rank) for w in wordings)
     return out
+
+
+def _said_candidates(an: Analysis, row: SaidItem) -> list[BriefItem]:
+    """Headlines drawn from a reported statement: what was said, and who said it."""
+    if row.kind == "direct" or not row.refs:
+        return []
+    item = BriefItem(text=f"{row.claim}, according to {row.speaker}.", refs=row.refs)
+    return [c for c in _candidates(an, item) if not c.text.startswith("According to")]
 
 
 def _article_text(an: Analysis) -> str:
@@ -186,11 +197,13 @@ def developments(
     groups: list[list[int]],
     leads: list[BriefItem],
     items: list[BriefItem],
+    said: list[SaidItem] | None = None,
 ) -> list[Development]:
     """One development per group, strongest first, each with up to ``HEADLINE_TRIES`` headline
     candidates (the gate keeps the first that passes). ``items`` are the bottom line and the
-    event lines, already tagged with their story; a story's ``leads`` (its articles' lead
-    lines) are tried first, so a headline says what the story is, not its background."""
+    event lines, already tagged with their story, and ``said`` the statements, tried last; a
+    story's ``leads`` (its articles' lead lines) are tried first, so a headline says what the
+    story is, not its background."""
     by_id = {an.article.id: an for an in analyses}
     out = []
     for k, group in enumerate(groups):
@@ -205,6 +218,10 @@ def developments(
         for x in mine[:HEADLINE_TRIES]:
             an = by_id.get(x.refs[0].article_id)
             candidates.extend(_candidates(an, x) if an is not None else [])
+        rows = sorted((r for r in said or [] if r.story == sid and r.refs), key=lambda r: -r.rank)
+        for r in rows[:HEADLINE_TRIES]:
+            an = by_id.get(r.refs[0].article_id)
+            candidates.extend(_said_candidates(an, r) if an is not None else [])
         out.append(
             Development(
                 id=sid,
