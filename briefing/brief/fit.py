@@ -35,21 +35,30 @@ def _drop_order(brief: Brief) -> list[tuple[str, int]]:
     rather than emptying one story to save another; ties go to the lower rank, then to the
     section first in ``_DROP_PRIORITY``.
     """
-    queues: dict[str, list[tuple[float, int, str, int]]] = {}
+    # the line a story's headline is drawn from: the headline says it, so on a crowded page
+    # it goes first and the lines that add to the headline stay
+    headed = {
+        (d.id, d.refs[0].article_id, tuple(d.refs[0].sentence_ids))
+        for d in brief.stories
+        if d.headline and d.refs
+    }
+    queues: dict[str, list[tuple[bool, float, int, str, int]]] = {}
     for name in _DROP_PRIORITY:
         items: list[BriefItem | SaidItem | CaveatItem] = getattr(brief, name)
         for index, item in enumerate(items):
             key = item.story or f"section:{name}"
-            queues.setdefault(key, []).append((item.rank, _DROP_PRIORITY[name], name, index))
+            said = item.refs and (key, item.refs[0].article_id, tuple(item.refs[0].sentence_ids))
+            entry = (said not in headed, item.rank, _DROP_PRIORITY[name], name, index)
+            queues.setdefault(key, []).append(entry)
     for q in queues.values():
-        q.sort(key=lambda t: (t[0], t[1], -t[3]))
+        q.sort(key=lambda t: (t[0], t[1], t[2], -t[4]))
     order: list[tuple[str, int]] = []
     while any(queues.values()):
         key = max(
             (k for k in queues if queues[k]),
-            key=lambda k: (len(queues[k]), -queues[k][0][0], -queues[k][0][1], k),
+            key=lambda k: (len(queues[k]), not queues[k][0][0], -queues[k][0][1], k),
         )
-        _, _, name, index = queues[key].pop(0)
+        _, _, _, name, index = queues[key].pop(0)
         order.append((name, index))
     return order
 

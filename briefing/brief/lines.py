@@ -165,10 +165,15 @@ def resolve_opening(analysis: Analysis, sentence: Sentence, line: str) -> str:
     return line
 
 
+# "... agree with that assessment.", "... of this approach": a demonstrative that points at
+# something the line does not say.
+_POINTING = re.compile(r"\b(?:with|to|of|on|about|for)\s+(?:that|this|these|those)\s+\w+[.!?]?$")
+
+
 def dangling(line: str) -> bool:
     """Does the line lean on a sentence before it: an opening pronoun ("She also ...", "They
-    ...") or "The ... also"?"""
+    ..."), "The ... also", or a closing "that assessment" whose assessment is not in it?"""
     m = _OPENING.match(line)
     if m and m.group(1).lower() in _PRONOUNS:
         return True
-    return bool(_ALSO_OPENING.match(line))
+    return bool(_ALSO_OPENING.match(line) or _POINTING.search(line.rstrip("”\"' ")))

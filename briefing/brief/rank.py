@@ -69,6 +69,8 @@ SAID_NO_CUE = -0.2
 # A paraphrase states the claim in a whole sentence; a direct quote is often a fragment that
 # needs its article around it.
 SAID_INDIRECT_BONUS = 0.1
+# ... and so does a quotation this long: a whole statement, not a fragment.
+WHOLE_QUOTE_WORDS = 12
 # Later statements in an article matter a little less than its first ones.
 SAID_POSITION_STEP = 0.005
 
@@ -195,9 +197,14 @@ def said_rank(attribution: Attribution, position: int) -> float:
         SAID_BASE
         + (SAID_REPORTED_BONUS if a.via else 0)
         + (SAID_CUE_BONUS if a.cue else SAID_NO_CUE)
-        + (SAID_INDIRECT_BONUS if a.kind != "direct" else 0)
+        + (SAID_INDIRECT_BONUS if a.kind != "direct" or _whole(a) else 0)
         - SAID_POSITION_STEP * position
     )
+
+
+def _whole(a: Attribution) -> bool:
+    """Is the quotation a whole statement rather than a fragment?"""
+    return len(a.content.said.split()) >= WHOLE_QUOTE_WORDS
 
 
 def caveat_rank(kind: CaveatKind, first: bool, weight: float) -> float:

@@ -132,6 +132,15 @@ def loose(brief: Brief) -> dict[str, list[Any]]:
     }
 
 
+def _sourcing(caveat: str | None) -> str | None:
+    """Of a bottom line's caveats, those about its sourcing (state media, one source): its
+    hedge is in its own words already, and the bottom line is read in one breath."""
+    if not caveat:
+        return None
+    kept = [c for c in caveat.split("; ") if not c.startswith(("Hedged:", "Characterization:"))]
+    return "; ".join(kept) or None
+
+
 def bottom_line(brief: Brief) -> list[BriefItem]:
     """The bottom line with its relative dates read against each line's article."""
     published = _published(brief)
@@ -139,7 +148,7 @@ def bottom_line(brief: Brief) -> list[BriefItem]:
         x.model_copy(
             update={
                 "text": _with_dates(x.text, x.refs, published),
-                "note": "; ".join(n for n in (x.note, x.caveat) if n) or None,
+                "note": "; ".join(n for n in (x.note, _sourcing(x.caveat)) if n) or None,
             }
         )
         for x in brief.bottom_line
