@@ -36,7 +36,7 @@ _VERB_GROUP = {"aux", "auxpass", "neg", "prt"}
 _NOUN_KEEP = {"compound", "amod", "poss", "case", "nummod", "det", "neg", "quantmod", "nmod"}
 # ... and an object also what completes it ("willingness to visit Pyongyang").
 _OBJECT_EXTRA = {"acl", "prep", "pobj", "dobj", "aux", "xcomp", "prt"}
-_OBJECTS = ("dobj", "attr", "acomp", "oprd", "xcomp", "ccomp")
+_OBJECTS = ("dobj", "attr", "acomp", "oprd")
 _PRONOUNS = {p.lower() for p in lexicon().pronouns.person} | {"it", "they", "this", "that"}
 _CUES = set(lexicon().brief_lines.plain_cues)
 _TIME_NOUNS = lexicon().brief_lines.time_nouns
@@ -97,8 +97,10 @@ def _subject(verb: Token, names: list[str], article: str) -> list[Token] | str |
     named = [c for c in subj.children if c.dep_ == "appos" and c.tag_ == "NNP"]
     if subj.tag_ != "NNP" and named:
         head = named[0]  # "Chairman of the Committee Michael McCaul": McCaul
-    if head.text.lower() in _PRONOUNS:
-        return None
+    if head.text.lower() in _PRONOUNS or any(t.tag_ in {"PRP", "PRP$"} for t in subj.subtree):
+        return None  # "His debate tricks": whose, the headline cannot say
+    if any(c.dep_ == "conj" for c in head.children):
+        return None  # "Clinton, Trump point out ...": one of them is not all of them
     phrase = sorted(
         _phrase(head, {"compound", "poss", "case", "amod", "nummod"}), key=lambda t: t.i
     )
@@ -135,7 +137,10 @@ def _object(verb: Token) -> tuple[Token, list[Token]]:
         own = [c for c in verb.children if c.dep_ == "dobj" and c.i < xcomp.i]
         for obj in own[:1]:
             extra += _phrase(obj, {"compound", "amod", "poss", "case", "nummod", "det"})
-        extra += [c for c in xcomp.children if c.dep_ == "aux"] + [xcomp]
+        for subj in (c for c in xcomp.children if c.dep_ in _SUBJECT):
+            # "demanding Clinton make a pledge": the one who is to do it
+            extra += _phrase(subj, {"compound", "amod", "poss", "case", "nummod"})
+        extra += [c for c in xcomp.children if c.dep_ in {"aux", "prt", "neg"}] + [xcomp]
         last = xcomp
     objs = [c for c in last.children if c.dep_ in _OBJECTS and c.dep_ != "xcomp"]
     if objs:
@@ -204,7 +209,12 @@ def _wording(verb: Token, subject: list[Token] | str) -> str | None:
         taken = {t.i for t in subject}
         group = [t for t in group if t.i not in taken]
     last, rest = _object(verb)
+    kept = {t.i for t in rest}
+    if any(c.dep_ in {"ccomp", "xcomp"} and c.i not in kept for c in last.children):
+        return None  # "is demanding Obama [make a pledge]": half a demand misstates it
     passive = any(c.dep_ == "auxpass" for c in verb.children)
+    if verb.tag_ == "VB" and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children):
+        return None  # a bare verb after its subject ("Trump point out"): a misread clause
     if not passive and not any(t.tag_.startswith("NN") or t.tag_ == "CD" for t in rest):
         return None  # "Caddell went on": who did what to whom, or it says nothing
     who = subject if isinstance(subject, str) else _join(subject)
