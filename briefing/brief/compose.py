@@ -520,7 +520,14 @@ def make_brief(
     ids = stories.story_ids(groups, analyses)
     bottom, developments, said, caveats = stories.tag(ids, bottom, developments, said, caveats)
     (tagged_leads,) = stories.tag(ids, leads)
-    told = stories.developments(analyses, groups, tagged_leads, bottom + developments, said)
+    told = stories.developments(
+        analyses,
+        groups,
+        tagged_leads,
+        bottom + developments,
+        said,
+        None if pages is None else stories.STORIES_PER_PAGE * pages,
+    )
     shown, said = stories.one_per_sentence(bottom + developments, said, keep=len(bottom))
     bottom, developments = shown[: len(bottom)], shown[len(bottom) :]
     shown, said, caveats = stories.caveats_beside(

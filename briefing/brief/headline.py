@@ -20,7 +20,7 @@ from briefing.analyze.events import TIME
 from briefing.analyze.lexicon import lexicon
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 # A headline is at most this many words (a reader takes it in at a glance) ...
 MAX_WORDS = 14
@@ -171,16 +171,24 @@ def _join(tokens: list[Token]) -> str:
     return re.sub(r"\s*-\s*", "-", out).strip(" ,;:-")
 
 
-def build(text: str, names: list[str], article: str) -> list[str]:
+def parsed(texts: list[str]) -> dict[str, Doc]:
+    """The parse of each text, many at a time (one at a time costs the pipeline's overhead on
+    every one)."""
+    from briefing.analyze.parse import parse
+
+    unique = list(dict.fromkeys(texts))
+    return dict(zip(unique, parse(unique), strict=True))
+
+
+def build(text: str, names: list[str], article: str, doc: Doc | None = None) -> list[str]:
     """The headline of a line of the brief: who did what, in words of the line and the article
     (``names`` are the engine's full names for the line's actors). Empty where the line has no
     clause to make one of (a fragment, a pronoun for a subject, a verbless heading).
 
     The wordings, best first: with the engine's full name for the subject, then with the
     article's own words for it (the gate keeps the first that passes)."""
-    from briefing.analyze.parse import parse
-
-    doc = next(parse([text]))
+    if doc is None:
+        doc = parsed([text])[text]
     verb = _main_verb(doc)
     if verb is None or not verb.tag_.startswith("VB"):
         return []

@@ -17,6 +17,8 @@ from typing import Any
 from briefing.brief import headline
 from briefing.models import Analysis, BriefItem, CaveatItem, Development, SaidItem
 
+# More stories than one page can show (each takes a headline and a line at least).
+STORIES_PER_PAGE = 25
 # How many of a story's lines are tried, strongest first, for one that makes a headline.
 HEADLINE_TRIES = 4
 # The labels a caveat beside its line opens with (as the caveats section names them).
@@ -150,12 +152,16 @@ def one_per_sentence(
     return [x for i, x in enumerate(out) if i not in gone], rows
 
 
-def _candidates(an: Analysis, item: BriefItem) -> list[BriefItem]:
-    """Headlines drawn from one line: who did what, with the line's source where it has one
-    (after the words, then before them)."""
+def _source(an: Analysis, item: BriefItem) -> tuple[str, str | None, list[str]] | None:
+    """What a headline is drawn from in one line: the words (without the line's own source and
+    hedge note), the source, and the engine's full names for the line's actors; None for a
+    line set in title case ("Wealthy Voters Abandon ..."), which has no clause to read."""
     text = _HEDGE_NOTE.sub("", item.text).strip()
     m = _ACCORDING.search(text)
     body = text[: m.start()] if m else text.rstrip(".")
+    words = re.findall(r"[A-Za-z][\w’'-]*", body)
+    if len(words) > 3 and not any(w.islower() and len(w) > 3 for w in words):
+        return None
     sent = an.sentence(item.refs[0].sentence_ids[0]) if item.refs[0].sentence_ids else None
     names = []
     if sent is not None:
@@ -165,26 +171,35 @@ def _candidates(an: Analysis, item: BriefItem) -> list[BriefItem]:
             for a in an.attributions
             if sent.id in a.sentence_ids and a.source is not None and a.source.canonical
         ]
+    return body, (m.group("who") if m else None), names
+
+
+def _candidates(
+    an: Analysis, item: BriefItem, docs: dict[str, Any], before: bool = True
+) -> list[BriefItem]:
+    """Headlines drawn from one line: who did what, with the line's source where it has one
+    (after the words, then, where ``before``, ahead of them)."""
+    got = _source(an, item)
+    if got is None:
+        return []
+    body, who, names = got
     article = an.article.text or _article_text(an)
-    words = re.findall(r"[A-Za-z][\w’'-]*", body)
-    if len(words) > 3 and not any(w.islower() and len(w) > 3 for w in words):
-        return []  # a headline set in title case ("Wealthy Voters Abandon ..."): no clause to read
     out = []
-    for built in headline.build(body, names, article):
+    for built in headline.build(body, names, article, docs.get(body)):
         wordings = [built]
-        if m:
-            who = m.group("who")
-            wordings = [f"{built}, according to {who}", f"According to {who}, {built}"]
+        if who:
+            wordings = [f"{built}, according to {who}"]
+            wordings += [f"According to {who}, {built}"] if before else []
         out.extend(BriefItem(text=w, refs=item.refs[:1], rank=item.rank) for w in wordings)
     return out
 
 
-def _said_candidates(an: Analysis, row: SaidItem) -> list[BriefItem]:
-    """Headlines drawn from a reported statement: what was said, and who said it."""
+def _said_line(row: SaidItem) -> BriefItem | None:
+    """A reported statement as a line a headline can be drawn from: what was said, and who
+    said it (a quotation is no headline: its words are the speaker's, cut)."""
     if row.kind == "direct" or not row.refs:
-        return []
-    item = BriefItem(text=f"{row.claim}, according to {row.speaker}.", refs=row.refs)
-    return [c for c in _candidates(an, item) if not c.text.startswith("According to")]
+        return None
+    return BriefItem(text=f"{row.claim}, according to {row.speaker}.", refs=row.refs)
 
 
 def _article_text(an: Analysis) -> str:
@@ -198,42 +213,58 @@ def developments(
     leads: list[BriefItem],
     items: list[BriefItem],
     said: list[SaidItem] | None = None,
+    limit: int | None = None,
 ) -> list[Development]:
-    """One development per group, strongest first, each with up to ``HEADLINE_TRIES`` headline
-    candidates (the gate keeps the first that passes). ``items`` are the bottom line and the
-    event lines, already tagged with their story, and ``said`` the statements, tried last; a
-    story's ``leads`` (its articles' lead lines) are tried first, so a headline says what the
-    story is, not its background."""
+    """One development per group, strongest first, each with up to ``HEADLINE_TRIES`` lines to
+    draw a headline from (the gate keeps the first wording that passes). ``items`` are the
+    bottom line and the event lines, already tagged with their story, and ``said`` the
+    statements, tried last; a story's ``leads`` (its articles' lead lines) are tried first, so
+    a headline says what the story is, not its background. Only the ``limit`` strongest
+    stories (None: all) get headlines: the others cannot reach the pages asked for."""
     by_id = {an.article.id: an for an in analyses}
-    out = []
+    by_story: dict[str, dict[str, list[Any]]] = {}
+    for name, xs in (("leads", leads), ("items", items), ("said", said or [])):
+        for x in xs:
+            if x.story and x.refs:
+                by_story.setdefault(x.story, {}).setdefault(name, []).append(x)
+    out: list[tuple[Development, list[tuple[BriefItem, bool]]]] = []
     for k, group in enumerate(groups):
         sid = f"d{k + 1}"
         members = [analyses[i] for i in group]
-        first = sorted((x for x in leads if x.story == sid and x.refs), key=lambda x: -x.rank)
-        mine = first + sorted(
-            (x for x in items if x.story == sid and x.refs and x not in first),
-            key=lambda x: -x.rank,
+        mine = by_story.get(sid, {})
+        first = sorted(mine.get("leads", []), key=lambda x: -x.rank)
+        taken = {id(x) for x in first}
+        lines = first + sorted(
+            (x for x in mine.get("items", []) if id(x) not in taken), key=lambda x: -x.rank
         )
+        rows = sorted(mine.get("said", []), key=lambda r: -r.rank)[:HEADLINE_TRIES]
+        sources = [(x, True) for x in lines[:HEADLINE_TRIES]]
+        sources += [(x, False) for x in map(_said_line, rows) if x is not None]
+        d = Development(
+            id=sid,
+            article_ids=[an.article.id for an in members],
+            article_count=len(members),
+            outlets=sorted({an.article.outlet for an in members if an.article.outlet}),
+            dates=sorted({an.article.published[:10] for an in members if an.article.published}),
+            rank=lines[0].rank if lines else 0.0,
+        )
+        out.append((d, sources))
+    out.sort(key=lambda pair: -pair[0].rank)
+    chosen = out if limit is None else out[:limit]
+    bodies = [
+        got[0]
+        for _, sources in chosen
+        for x, _ in sources
+        if (got := _source(by_id[x.refs[0].article_id], x)) is not None
+    ]
+    docs = headline.parsed(bodies) if bodies else {}
+    told = []
+    for d, sources in chosen:
         candidates = []
-        for x in mine[:HEADLINE_TRIES]:
-            an = by_id.get(x.refs[0].article_id)
-            candidates.extend(_candidates(an, x) if an is not None else [])
-        rows = sorted((r for r in said or [] if r.story == sid and r.refs), key=lambda r: -r.rank)
-        for r in rows[:HEADLINE_TRIES]:
-            an = by_id.get(r.refs[0].article_id)
-            candidates.extend(_said_candidates(an, r) if an is not None else [])
-        out.append(
-            Development(
-                id=sid,
-                article_ids=[an.article.id for an in members],
-                article_count=len(members),
-                outlets=sorted({an.article.outlet for an in members if an.article.outlet}),
-                dates=sorted({an.article.published[:10] for an in members if an.article.published}),
-                rank=mine[0].rank if mine else 0.0,
-                candidates=candidates,
-            )
-        )
-    return sorted(out, key=lambda d: -d.rank)
+        for x, before in sources:
+            candidates.extend(_candidates(by_id[x.refs[0].article_id], x, docs, before))
+        told.append(d.model_copy(update={"candidates": candidates}))
+    return told + [d for d, _ in out[len(chosen) :]]
 
 
 def tag(ids: dict[str, str], *sections: list[Any]) -> tuple[list[Any], ...]:
