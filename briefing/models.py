@@ -255,6 +255,9 @@ class BriefItem(_Model):
     rank: float = 0.0
     # the brief's own words about the line ("in 3 articles"): never a claim about the article
     note: str | None = None
+    story: str | None = None  # the id of the development the line belongs to, if any
+    # a caveat shown beside the line it qualifies ("Hedged: the article's words ...")
+    caveat: str | None = None
 
 
 class SaidItem(_Model):
@@ -267,6 +270,8 @@ class SaidItem(_Model):
     refs: list[Ref] = Field(default_factory=list)
     rank: float = 0.0
     note: str | None = None  # what a repetition is worth ("3 articles, all citing KCNA")
+    story: str | None = None  # the id of the development the row belongs to, if any
+    caveat: str | None = None  # a caveat shown beside the row it qualifies
 
 
 class CaveatItem(_Model):
@@ -275,6 +280,28 @@ class CaveatItem(_Model):
     refs: list[Ref] = Field(default_factory=list)
     rank: float = 0.0
     note: str | None = None  # what the caveat says about that claim ("rests on one source")
+    story: str | None = None  # the id of the development the caveat belongs to, if any
+
+
+class Development(_Model):
+    """One story: a headline naming who did what, and what it rests on.
+
+    Its lines are the brief's items whose ``story`` is this ``id`` (events, who said what,
+    caveats), so fitting a page drops lines, never a story's bookkeeping. The headline is built
+    from the engine's analysis of the story's lead line, every word of it from the article, and
+    checked against that article like every line; None where no wording passed.
+    """
+
+    id: str
+    headline: str | None = None
+    refs: list[Ref] = Field(default_factory=list)  # the sentence the headline is drawn from
+    article_ids: list[str] = Field(default_factory=list)
+    outlets: list[str] = Field(default_factory=list)
+    dates: list[str] = Field(default_factory=list)  # publication days (YYYY-MM-DD), in order
+    article_count: int = 0  # how many articles carry the story
+    rank: float = 0.0
+    # the headlines to try, strongest first, before the gate keeps one; not part of the JSON
+    candidates: list[BriefItem] = Field(default_factory=list, exclude=True)
 
 
 class SourceEntry(_Model):
@@ -304,6 +331,9 @@ class Brief(_Model):
     caveats: list[CaveatItem] = Field(default_factory=list)
     sources: list[SourceEntry] = Field(default_factory=list)
     skipped: list[Skipped] = Field(default_factory=list)
+    # the stories, most important first; the lines of each are the items whose ``story`` names it
+    stories: list[Development] = Field(default_factory=list)
+    undated: int = 0  # articles with no publication date
     # the span of the articles' publication days (YYYY-MM-DD); None where no article is dated
     first_date: str | None = None
     last_date: str | None = None

@@ -151,6 +151,9 @@ class Boilerplate(DataFile):
 class BriefLines(DataFile):
     plain_cues: LowerSet
     clause_openers: Texts
+    time_nouns: LowerSet
+    weighty_words: LowerSet
+    colour_words: LowerSet
 
 
 class Calendar(DataFile):

@@ -13,7 +13,7 @@ import re
 from briefing import __version__
 from briefing.analyze.lexicon import lexicon, registry
 from briefing.analyze.sources import is_pronoun
-from briefing.brief import lines, rank
+from briefing.brief import lines, rank, stories
 from briefing.brief.gate import gate, said_text
 from briefing.errors import InputError
 from briefing.models import (
@@ -167,7 +167,7 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
         reported_by=[describe(v) for v in a.via],
         kind=a.kind,
         refs=[_ref(analysis, a.sentence_ids)],
-        rank=rank.said_rank(a, position),
+        rank=rank.said_rank(a, position) + rank.said_substance(said, a.source.type),
     )
 
 
@@ -440,7 +440,7 @@ def make_brief(
         day = days.index(an.article.published[:10]) if an.article.published else None
         weight = rank.article_weight(order, n, day, len(days))
         lead = lead_index(an.sentences, an.article.title)
-        lead_sid = an.sentences[lead].id if lead is not None else None
+        lead_sid = stories.lead_sentence(an, an.sentences[lead].id if lead is not None else None)
         checked = verified.get(an.article.id)
         if checked is not None:
             for i, line in enumerate(checked.bottom_line):
@@ -466,14 +466,16 @@ def make_brief(
             item = BriefItem(
                 text=line,
                 refs=[_ref(an, ev.sentence_ids)],
-                rank=rank.standalone_rank(rank.event_rank(ev, i, weight), lines.dangling(line)),
+                rank=rank.standalone_rank(
+                    rank.event_rank(ev, i, weight) + rank.substance(line), lines.dangling(line)
+                ),
             )
             if ev.sentence_ids[0] == lead_sid:
                 leads.append(item.model_copy(update={"rank": rank.lead_rank(item.rank)}))
             else:
                 developments.append(item)
-        # each article's two strongest statements and its first caveat of each kind hold their
-        # place on a crowded page; the rest compete on rank
+        # statements compete on rank within their story: fitting keeps every story's strongest
+        # lines (``fit``), so no article's statements need a place held for them
         own = sorted(
             (
                 x
@@ -482,8 +484,7 @@ def make_brief(
             ),
             key=lambda x: -x.rank,
         )
-        for k, item in enumerate(own):
-            said.append(item.model_copy(update={"rank": rank.held_said_rank(item.rank, k, weight)}))
+        said.extend(item.model_copy(update={"rank": item.rank * weight}) for item in own)
         seen_kinds: set[str] = set()
         mine: dict[tuple[str, str], CaveatItem] = {}
         for c in an.caveats:
@@ -508,6 +509,7 @@ def make_brief(
                 for c in an.caveats
                 if c.kind in {"single_source", "state_media"}
             )
+    groups = [[0]] if n == 1 else []
     if n > 1:
         leads, said, caveats, groups = _corroborate(analyses, leads, said, caveats)
     # bottom line: the strongest leads; the others stay as developments
@@ -515,6 +517,25 @@ def make_brief(
     bottom = leads[: rank.BOTTOM_LINE_LINES]
     developments.extend(x for x in leads if x not in bottom)
     bottom = _with_sourcing(bottom, [c for c in sourcing if c is not None])
+    ids = stories.story_ids(groups, analyses)
+    bottom, developments, said, caveats = stories.tag(ids, bottom, developments, said, caveats)
+    (tagged_leads,) = stories.tag(ids, leads)
+    told = stories.developments(
+        analyses,
+        groups,
+        tagged_leads,
+        bottom + developments,
+        said,
+        None if pages is None else stories.STORIES_PER_PAGE * pages,
+    )
+    shown, said = stories.one_per_sentence(bottom + developments, said, keep=len(bottom))
+    bottom, developments = shown[: len(bottom)], shown[len(bottom) :]
+    shown, said, caveats = stories.caveats_beside(
+        bottom + sorted(developments, key=lambda x: -x.rank),
+        sorted(said, key=lambda x: -x.rank),
+        caveats,
+    )
+    bottom, developments = shown[: len(bottom)], shown[len(bottom) :]
     if title is None:
         title = (analyses[0].article.title or analyses[0].article.id) if n == 1 else "Morning brief"
     brief = Brief(
@@ -538,6 +559,8 @@ def make_brief(
             for a in analyses
         ],
         skipped=[Skipped(path=e.path, reason=e.problem) for e in (skipped or [])],
+        stories=told,
+        undated=sum(1 for a in analyses if not _DAY_RE.match(a.article.published or "")),
         **_date_span(days),
         withheld=sum(len(v.withheld) for v in verified.values()),
         fell_back=list(fell_back or []),

@@ -29,20 +29,37 @@ _MAX_SOURCES_LISTED = 10
 def _drop_order(brief: Brief) -> list[tuple[str, int]]:
     """Every droppable item as (list name, index), first to drop first. Deterministic.
 
-    Each step drops the lowest-ranked item of the section that has the most items left, so a
-    crowded page keeps some developments, some statements and some caveats rather than emptying
-    one section to save another; ties go to the section first in ``_DROP_PRIORITY``.
+    Items are queued by story (:class:`briefing.models.Development`; items of no story queue
+    by section), each queue lowest rank first. Each step drops the lowest-ranked item of the
+    queue that has the most items left, so a crowded page keeps every story's strongest lines
+    rather than emptying one story to save another; ties go to the lower rank, then to the
+    section first in ``_DROP_PRIORITY``.
     """
-    queues: dict[str, list[tuple[float, int, int]]] = {}
+    # the line a story's headline is drawn from: the headline says it, so on a crowded page
+    # it goes first and the lines that add to the headline stay
+    headed = {
+        (d.id, d.refs[0].article_id, tuple(d.refs[0].sentence_ids))
+        for d in brief.stories
+        if d.headline and d.refs
+    }
+    queues: dict[str, list[tuple[bool, float, int, str, int]]] = {}
     for name in _DROP_PRIORITY:
         items: list[BriefItem | SaidItem | CaveatItem] = getattr(brief, name)
-        queues[name] = sorted((item.rank, -index, index) for index, item in enumerate(items))
+        for index, item in enumerate(items):
+            key = item.story or f"section:{name}"
+            said = item.refs and (key, item.refs[0].article_id, tuple(item.refs[0].sentence_ids))
+            entry = (said not in headed, item.rank, _DROP_PRIORITY[name], name, index)
+            queues.setdefault(key, []).append(entry)
+    for q in queues.values():
+        q.sort(key=lambda t: (t[0], t[1], t[2], -t[4]))
     order: list[tuple[str, int]] = []
     while any(queues.values()):
-        name = max(
-            (n for n in queues if queues[n]), key=lambda n: (len(queues[n]), -_DROP_PRIORITY[n])
+        key = max(
+            (k for k in queues if queues[k]),
+            key=lambda k: (len(queues[k]), not queues[k][0][0], -queues[k][0][1], k),
         )
-        order.append((name, queues[name].pop(0)[2]))
+        _, _, _, name, index = queues[key].pop(0)
+        order.append((name, index))
     return order
 
 

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from briefing.brief.lines import in_furniture, kicker_outlet
-from briefing.models import Analysis, Attribution, Brief, BriefItem, CaveatItem, SaidItem
+from briefing.models import (
+    Analysis,
+    Attribution,
+    Brief,
+    BriefItem,
+    CaveatItem,
+    Development,
+    SaidItem,
+)
 
 if TYPE_CHECKING:
     from briefing.evals.check import Checker, CheckResult
@@ -167,6 +175,29 @@ def _describe(v: Any) -> str:
     return describe(v)
 
 
+def _lower(m: re.Match[str]) -> str:
+    return f"{m.group(1)} {m.group(2).lower()} "
+
+
+def _headlined(g: Gate, story: Development) -> Development:
+    """The story with the first of its headlines that passes (with its source restored if it
+    had to be), or with none where none does. A headline that fails is not a line left out:
+    the story's lines still say what happened."""
+    for candidate in story.candidates:
+        g.checked += 1
+        verdict = g.judge(candidate)
+        ok: Any = candidate if verdict is None or verdict.passed else None
+        if ok is None and verdict is not None:
+            kinds = {f.type for f in verdict.findings if f.severity == "error"}
+            fixed = reword(candidate, verdict, g.analyses[candidate.refs[0].article_id])
+            again = g.judge(fixed) if fixed is not None and kinds <= _ATTRIBUTION else None
+            ok = fixed if again is not None and again.passed else None
+        if ok is not None:
+            text = re.sub(r"(according to|reported by) (A|An) ", _lower, ok.text.rstrip("."))
+            return story.model_copy(update={"headline": text, "refs": ok.refs})
+    return story
+
+
 def gate(brief: Brief, analyses: list[Analysis], pages: int | None = 1) -> Brief:
     """The brief with every line judged: reworded where a rewording passes, left out where
     none does. ``pages`` bounds how many lines of each section are judged (None: all); the
@@ -182,6 +213,7 @@ def gate(brief: Brief, analyses: list[Analysis], pages: int | None = 1) -> Brief
     before = sum(len(getattr(brief, name)) for name in sections)
     update: dict[str, Any] = {name: judge() for name, judge in sections.items()}
     after = sum(len(v) for v in update.values())
+    update["stories"] = [_headlined(g, d) for d in brief.stories]
     unjudged = before - after - g.left_out
     update["lines_checked"] = brief.lines_checked + g.checked
     update["lines_reworded"] = brief.lines_reworded + g.reworded

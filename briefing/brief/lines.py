@@ -49,6 +49,9 @@ _BOUNDARY = re.compile(
 # strip, not reporting: such a sentence is never a line. (Other markup is shown as the words it
 # is, escaped, like any text.)
 _MARKUP = re.compile(r"\burl\(|@import\b", re.I)
+# A connective that ties a sentence to the one before it ("And now, ...", "But ..."): a line
+# stands alone, so it goes.
+_CONNECTIVE = re.compile(r"^(?:And now|And|But|So|Now|Meanwhile|Also)\b,?\s+(?=[A-Z])")
 _OPENING = re.compile(r"^[“\"']*(\w+)(?:\s+(\w+))?")
 _ALSO_OPENING = re.compile(r"^(?:The|This|That|These|Those)\s+(?:\w+\s+){0,3}also\b")
 _PRONOUNS = {p.lower() for p in lexicon().pronouns.person} | {"it", "they", "its", "their"}
@@ -132,7 +135,7 @@ def sentence_line(analysis: Analysis, sentence: Sentence, text: str | None = Non
     raw = sentence.text if text is None else text
     if caption(raw) or markup(raw):
         return None
-    line = strip_furniture(raw)
+    line = _CONNECTIVE.sub("", strip_furniture(raw), count=1)
     if not line or not re.search(r"[a-z]", line):
         return None  # an all-capitals subhead
     line = resolve_opening(analysis, sentence, line)
@@ -162,10 +165,15 @@ def resolve_opening(analysis: Analysis, sentence: Sentence, line: str) -> str:
     return line
 
 
+# "... agree with that assessment.", "... of this approach": a demonstrative that points at
+# something the line does not say.
+_POINTING = re.compile(r"\b(?:with|to|of|on|about|for)\s+(?:that|this|these|those)\s+\w+[.!?]?$")
+
+
 def dangling(line: str) -> bool:
     """Does the line lean on a sentence before it: an opening pronoun ("She also ...", "They
-    ...") or "The ... also"?"""
+    ..."), "The ... also", or a closing "that assessment" whose assessment is not in it?"""
     m = _OPENING.match(line)
     if m and m.group(1).lower() in _PRONOUNS:
         return True
-    return bool(_ALSO_OPENING.match(line))
+    return bool(_ALSO_OPENING.match(line) or _POINTING.search(line.rstrip("”\"' ")))

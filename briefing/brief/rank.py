@@ -11,6 +11,9 @@ the same order), so a brief's ranks, and so its page, do not move when the weigh
 
 from __future__ import annotations
 
+import re
+
+from briefing.analyze.lexicon import lexicon, one_of
 from briefing.models import Attribution, CaveatKind, Event
 
 # --- Articles ---------------------------------------------------------------------------------
@@ -51,8 +54,9 @@ MODEL_EVENT_STEP = 0.02
 
 # --- Who said what ----------------------------------------------------------------------------
 
-# Every attributed statement starts here.
-SAID_BASE = 0.5
+# Every attributed statement starts here: a demand or an allegation is as much the news as an
+# event, so a statement starts level with one.
+SAID_BASE = 0.6
 # A claim the article has only through an intermediary ("KCNA said Putin said") is the one a
 # reader most needs to see attributed: dropping it is how misattribution starts.
 SAID_REPORTED_BONUS = 0.3
@@ -65,12 +69,10 @@ SAID_NO_CUE = -0.2
 # A paraphrase states the claim in a whole sentence; a direct quote is often a fragment that
 # needs its article around it.
 SAID_INDIRECT_BONUS = 0.1
+# ... and so does a quotation this long: a whole statement, not a fragment.
+WHOLE_QUOTE_WORDS = 12
 # Later statements in an article matter a little less than its first ones.
 SAID_POSITION_STEP = 0.005
-# Each article's strongest statements hold their place on a crowded page: this many of them ...
-SAID_HELD = 2
-# ... get this much more, so every article keeps a voice before any article keeps a third.
-SAID_HELD_BONUS = 0.4
 
 # --- Caveats ----------------------------------------------------------------------------------
 
@@ -106,6 +108,44 @@ CORROBORATION_CAP = 5
 ECHOED_CAVEAT_RANK = 1.4
 # Articles that disagree about a claim: the strongest warning a brief gives.
 DISPUTED_CAVEAT_RANK = 1.45
+
+
+# --- Substance -------------------------------------------------------------------------------
+
+# A line that carries a decision, demand, allegation or action ("banned", "needs to", "accused",
+# "arrested": ``brief_lines.yaml``) is what a policy reader acts on: it ranks this much higher
+# than procedure, per word ...
+SUBSTANCE_BONUS = 0.15
+# ... for each such word, counting at most this many (a line of them is not three times news).
+SUBSTANCE_CAP = 3
+# ... and a line of colour (thanks, feelings, meditation) this much lower than what happened.
+COLOUR_PENALTY = 0.3
+_WEIGHTY = re.compile(
+    rf"\b(?:{one_of(sorted(lexicon().brief_lines.weighty_words, key=len, reverse=True))})\b", re.I
+)
+_COLOUR = re.compile(
+    rf"\b(?:{one_of(sorted(lexicon().brief_lines.colour_words, key=len, reverse=True))})\b", re.I
+)
+
+
+# A decision, demand or allegation from an authority (a government source: prosecutors, a
+# U.S. Attorney, a ministry) is the source of the news itself: its substance counts this many
+# times.
+AUTHORITY_FACTOR = 2.0
+
+
+def said_substance(text: str, source_type: str) -> float:
+    """A statement's substance (:func:`substance`), an authority's counted more."""
+    value = substance(text)
+    return value * AUTHORITY_FACTOR if source_type == "government" and value > 0 else value
+
+
+def substance(text: str) -> float:
+    """What a line's words are worth to a reader who must act: each word of a decision,
+    demand, allegation or action up (at most ``SUBSTANCE_CAP`` of them), colour down."""
+    weighty = min(len(_WEIGHTY.findall(text)), SUBSTANCE_CAP)
+    colour = bool(_COLOUR.search(text))
+    return SUBSTANCE_BONUS * weighty - (COLOUR_PENALTY if colour else 0.0)
 
 
 def article_weight(order: int, n: int, day_index: int | None, days: int) -> float:
@@ -157,15 +197,14 @@ def said_rank(attribution: Attribution, position: int) -> float:
         SAID_BASE
         + (SAID_REPORTED_BONUS if a.via else 0)
         + (SAID_CUE_BONUS if a.cue else SAID_NO_CUE)
-        + (SAID_INDIRECT_BONUS if a.kind != "direct" else 0)
+        + (SAID_INDIRECT_BONUS if a.kind != "direct" or _whole(a) else 0)
         - SAID_POSITION_STEP * position
     )
 
 
-def held_said_rank(rank: float, strength: int, weight: float) -> float:
-    """A statement's rank against other articles': ``strength`` is its place among its
-    article's statements (0 the strongest); the strongest few hold their place."""
-    return (rank + (SAID_HELD_BONUS if strength < SAID_HELD else 0.0)) * weight
+def _whole(a: Attribution) -> bool:
+    """Is the quotation a whole statement rather than a fragment?"""
+    return len(a.content.said.split()) >= WHOLE_QUOTE_WORDS
 
 
 def caveat_rank(kind: CaveatKind, first: bool, weight: float) -> float:

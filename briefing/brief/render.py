@@ -218,6 +218,14 @@ def span_text(brief: Brief) -> str:
     return f"Covers {first}" if first == last else f"Covers {first} to {last}"
 
 
+def undated_text(brief: Brief) -> str:
+    """How many articles have no date, for the masthead beside the span; empty when all do
+    or none does (the span says so)."""
+    if not brief.undated or brief.undated >= brief.article_count:
+        return ""
+    return f"{brief.undated} of {brief.article_count} articles undated"
+
+
 def pages_text(pages: int | None) -> str:
     """What the brief was cut to fit, in words: ``one page``, ``3 pages``."""
     if pages is None:
@@ -398,13 +406,19 @@ def _context(
     brief: Brief, *, paper: str = "A4", appendix: bool = False, embed_fonts: bool = False
 ) -> dict[str, Any]:
     """What every template is given."""
+    from briefing.brief import sections
+
     return {
         "brief": brief,
+        "stories": sections.stories(brief),
+        "loose": sections.loose(brief),
+        "bottom_line": sections.bottom_line(brief),
         "paper": paper_name(paper),
         "appendix": appendix,
-        "caveat_groups": _caveat_groups(brief.caveats),
+        "caveat_groups": _caveat_groups(sections.loose(brief)["caveats"]),
         "appendix_articles": _appendix_articles(brief) if appendix else [],
         "span": span_text(brief),
+        "undated": undated_text(brief),
         "fitted_to": pages_text(brief.pages),
         "font_family": FONT_FAMILY,
         "font_css": font_css(embed_fonts),

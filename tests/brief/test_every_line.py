@@ -8,7 +8,7 @@ import pytest
 
 from briefing import pipeline
 from briefing.brief.gate import text_of
-from briefing.models import Brief
+from briefing.models import Brief, BriefItem
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "articles"
@@ -21,6 +21,10 @@ def _errors(brief: Brief) -> list[str]:
     checkers = {}
     found = []
     items = [*brief.bottom_line, *brief.developments, *brief.who_said_what, *brief.caveats]
+    # every development's headline too, judged as the line it is
+    items += [
+        BriefItem(text=s.headline, refs=s.refs) for s in brief.stories if s.headline and s.refs
+    ]
     for item in items:
         assert item.refs, f"a line without a reference: {text_of(item)}"
         aid = item.refs[0].article_id
