@@ -27,6 +27,7 @@ from briefing.errors import BriefingError
 
 if TYPE_CHECKING:
     from briefing.ingest.web import WebOptions
+    from briefing.models import Brief
     from briefing.pipeline import Loaded
 
 _EXAMPLES = """
@@ -230,12 +231,20 @@ def build(
         click.echo(
             f"briefing: wrote {out}: {len(loaded.analyses)} article(s) read, "
             f"{len(loaded.errors)} skipped, "
-            f"{len(brief.bottom_line) + len(brief.developments)} development(s), "
+            f"{_developments(brief)} development(s), "
             f"{kept}, {time.perf_counter() - started:.1f} s",
             err=True,
         )
     if loaded.errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
+
+
+def _developments(brief: Brief) -> int:
+    """How many developments the page carries: its stories where it has them (each a headline
+    over its lines), else its development lines."""
+    if brief.stories:
+        return len(brief.stories)
+    return len(brief.bottom_line) + len(brief.developments)
 
 
 class _Daily:
