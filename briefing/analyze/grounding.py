@@ -38,6 +38,7 @@ _OPENING_MARKS = {'"', "“", "‘", "'"}
 # A definite description that may stand for an organisation the article names elsewhere.
 _ORG_DESCRIPTION = re.compile(rf"^the (?:{one_of(lexicon().descriptions.org_nouns)})\b", re.I)
 _PERSON_PRONOUNS = lexicon().pronouns.person
+_NEWS = lexicon().news_reports
 
 
 def normalise(text: str) -> str:
@@ -60,6 +61,23 @@ def has_hedge(text: str, reg: Registry | None = None) -> bool:
 def quoted_at(text: str, pos: int) -> bool:
     """Does a quotation mark open right before ``pos``: the writer's words are someone else's?"""
     return text[max(0, pos - 1) : pos] in _OPENING_MARKS
+
+
+def news_record(a: Attribution) -> bool:
+    """Is this attribution a newsroom's report credited as the record ("NPR reported", "according
+    to reports"), rather than a side's claim? Stating its content plainly keeps the article's
+    meaning; a state outlet, a chain through a side, or an opinion cue ("argued") does not."""
+    if a.source is None or a.via or a.cue is None:
+        return False
+    text = a.source.text.strip()
+    holder = re.sub(r"^the\s+", "", text.lower())
+    last = text.split()[-1]
+    newsroom = (
+        a.source.type in _NEWS.source_types
+        or holder in _NEWS.holders
+        or (last[:1].isupper() and last.lower() in _NEWS.masthead_words)
+    )
+    return newsroom and " ".join(a.cue.text.lower().split()) in _NEWS.cues
 
 
 @dataclass(frozen=True)
@@ -235,9 +253,12 @@ class Grounding:
             for a in self.an.attributions
             if q in normalise(a.content.said) and a.source is not None and a.kind != "indirect"
         ]
+        in_holders = sum(normalise(a.content.said).count(q) for a in holders)
         if (
             said_by
             and holders
+            # words the article also uses in its own voice ("a controlled burn") are no one's own
+            and self.article_text.count(q) <= in_holders
             and not any(
                 self.same(said_by, n)
                 for a in holders
@@ -309,7 +330,9 @@ class Grounding:
             if speaker is not None:
                 out.append(speaker)
         elif (
-            attributed and containment(c.words, self.att_words[attributed[0].id]) >= MIN_RESTATEMENT
+            attributed
+            and containment(c.words, self.att_words[attributed[0].id]) >= MIN_RESTATEMENT
+            and not news_record(attributed[0])
         ):
             a = attributed[0]
             if not self.mentions(c.text, self.holder_names(a) + self.via_names(a)):

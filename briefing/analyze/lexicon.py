@@ -45,6 +45,7 @@ from briefing.analyze.lexicon_schema import (
     Hedges,
     Injection,
     Names,
+    NewsReports,
     Numbers,
     OrgWords,
     ParseCues,
@@ -86,6 +87,7 @@ class Lexicon:
     hedges: Hedges
     injection: Injection
     names: Names
+    news_reports: NewsReports
     numbers: Numbers
     org_words: OrgWords
     parse_cues: ParseCues

@@ -306,6 +306,13 @@ def _pairs_apart(value: Any) -> Any:
     return value
 
 
+class NewsReports(DataFile):
+    source_types: Annotated[frozenset[SourceType], Field(min_length=1)]
+    holders: LowerSet
+    masthead_words: LowerSet
+    cues: LowerSet
+
+
 class Polarity(DataFile):
     negators: LowerSet
     antonyms: Annotated[

@@ -1,0 +1,81 @@
+"""How ``check`` reads sourcing in articles written here: a newsroom's report credited as the
+record may be stated plainly, a side's claim may not; words the article uses in its own voice
+are no one speaker's."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.analyze.grounding import news_record
+from briefing.evals.check import Checker
+from briefing.models import Article, ArticleMeta
+
+ARTICLE = (
+    "A chemical plant caught fire in Riverton on Sunday. "
+    'Crews vented the gas in a "controlled release" to stop an explosion, the Daily Ledger '
+    "reported. "
+    "About 900 homes near the plant lost power, according to local media reports. "
+    "The plant's owner, Halvorsen Chemicals, said the gas posed no danger to residents. "
+    "State officials said the company had ignored two safety warnings last year. "
+    'Mayor Ana Ruiz called the controlled release "a reckless gamble".'
+)
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker(Article(meta=ArticleMeta(id="t", path="<test>"), text=ARTICLE))
+
+
+def types(checker: Checker, summary: str) -> set[str]:
+    return {f.type for f in checker.check(summary).findings}
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        # an event another newsroom reported, stated plainly
+        "Crews vented the gas in a controlled release to stop an explosion.",
+        "About 900 homes near the plant lost power.",
+        # the article's own scare-quoted term, in a sentence whose subject is no speaker
+        'After the fire, crews carried out a "controlled release" of the gas.',
+    ],
+)
+def test_a_newsrooms_report_may_be_stated_plainly(checker, summary):
+    assert types(checker, summary) == set()
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "The gas posed no danger to residents.",  # the owner's claim
+        "The company had ignored two safety warnings last year.",  # the officials' claim
+    ],
+)
+def test_a_sides_claim_stated_plainly_is_still_a_finding(checker, summary):
+    assert "attribution_dropped" in types(checker, summary)
+
+
+def test_which_attributions_are_the_record(checker):
+    by_holder = {a.source.text: news_record(a) for a in checker.an.attributions if a.source}
+    assert by_holder.get("the Daily Ledger") is True
+    assert by_holder.get("local media reports") is True
+    assert by_holder.get("State officials") is False
+    assert not any(
+        news_record(a)
+        for a in checker.an.attributions
+        if a.source and "Halvorsen" in (a.source.canonical or a.source.text)
+    )
+
+
+def test_a_state_outlet_is_never_the_record():
+    text = "Soldiers crossed the river at dawn, state news agency KCNA reported."
+    c = Checker(Article(meta=ArticleMeta(id="k", path="<test>"), text=text))
+    assert not any(news_record(a) for a in c.an.attributions)
+    assert "attribution_dropped" in types(c, "Soldiers crossed the river at dawn.")
+
+
+def test_a_speakers_own_words_keep_their_speaker(checker):
+    # "a reckless gamble" is the mayor's alone: given to the company, it is the wrong speaker
+    assert "quote_wrong_speaker" in types(
+        checker, 'Halvorsen Chemicals called the release "a reckless gamble".'
+    )
