@@ -23,6 +23,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from briefing.analyze.contexts import Contexts, Occurrence, occurrences
 from briefing.analyze.figures import Number, Token, key, numbers, tokens
 from briefing.analyze.grounding import Claim, Problem, containment
 from briefing.analyze.lexicon import lexicon, registry
@@ -45,6 +46,8 @@ MIN_SHARED = 2
 # that shares less may be about another time or another party ("were banned" before, "is
 # allowing" now).
 MIN_OPPOSITE = 0.6
+# A word of a summary is the article's word where the two share this many neighbours.
+MIN_NEIGHBOURS = 2
 # A clause with fewer content words than this is too short to be a claim of its own.
 MIN_CLAIM_WORDS = 3
 # Below this best overlap with any sentence, and below the second share against the article's
@@ -67,6 +70,28 @@ _ANTONYMS: dict[str, set[str]] = {}
 for _a, _b in _LEX.polarity.antonyms:
     _ANTONYMS.setdefault(key(_a), set()).add(key(_b))
     _ANTONYMS.setdefault(key(_b), set()).add(key(_a))
+
+
+def _rivals() -> dict[str, tuple[str, set[str]]]:
+    """Each word of ``data/contrasts.yaml`` and of the registry's countries (a one-word name, a
+    demonym, a capital), by key: its kind, and the keys of the words of its kind it excludes."""
+    groups: list[tuple[str, set[str]]] = [
+        (kind, {key(w) for w in entry.split("|")})
+        for kind, entries in _LEX.contrasts.sets.items()
+        for entry in entries
+    ]
+    for c in registry().countries:
+        forms = [c.name, *c.demonyms, *c.metonyms]
+        groups.append(("place", {key(f) for f in forms if " " not in f}))
+    out: dict[str, tuple[str, set[str]]] = {}
+    for kind, words in groups:
+        others = {w for k, ws in groups if k == kind and ws is not words for w in ws} - words
+        for w in words:
+            out[w] = (kind, others)
+    return out
+
+
+_RIVALS = _rivals()
 
 
 def clauses(sentence: Sentence) -> list[tuple[int, int]]:
@@ -168,6 +193,7 @@ class Facts:
             _MONTHS[t.low] for s in self.sents for t in s.tokens if t.capital and t.low in _MONTHS
         }
         self.weekdays = {t.low for s in self.sents for t in s.tokens if t.low in _WEEKDAYS}
+        self.contexts = Contexts([s.tokens for s in self.sents])
 
     # -- alignment --------------------------------------------------------------------------------
     def align(self, words: set[str]) -> tuple[_Sent | None, float]:
@@ -356,6 +382,59 @@ class Facts:
                         return self._flipped(other, t.text, u.text)
         return None
 
+    def judge_neighbours(self, toks: list[Token]) -> Problem | None:
+        """A word the summary denies, asserts or turns into its opposite where the article has it
+        among the same neighbours, in whichever sentence: "not looking ahead to filing" where the
+        article is "looking ahead to filing", "an old image of the cluster" for "a new image"."""
+        mine = occurrences(toks)
+        keys = {o.key for o in mine}
+        for o in mine:
+            there = self.contexts.near(o.key, o.context, MIN_NEIGHBOURS)
+            everywhere = self.contexts.at.get(o.key, [])
+            opposite = any(
+                self.contexts.near(u, o.context, MIN_NEIGHBOURS) for u in _ANTONYMS.get(o.key, ())
+            )
+            if o.negated and opposite:
+                continue  # "not open" where the article has "closed"
+            if o.negated and there and not any(a.negated for a in everywhere):
+                return self._flipped(self.sents[there[0].sentence], f"not {o.text}", o.text)
+            if o.negated:
+                continue
+            if there and all(a.negated for a in there) and all(a.negated for a in everywhere):
+                return self._flipped(self.sents[there[0].sentence], o.text, f"not {o.text}")
+            if there:
+                continue
+            rival = self._rival(o, keys)
+            if rival is not None:
+                return rival
+            for u in sorted(_ANTONYMS.get(o.key, ())):
+                if u in keys:
+                    continue  # "rose, then fell": the summary has both
+                for a in self.contexts.near(u, o.context, MIN_NEIGHBOURS):
+                    if not a.negated and o.key not in self.sents[a.sentence].keys:
+                        return self._flipped(self.sents[a.sentence], o.text, a.text)
+        return None
+
+    def _rival(self, o: Occurrence, keys: set[str]) -> Problem | None:
+        """A word of a kind ("sister", "years", "Saudi") where the article has another of that
+        kind among the same neighbours ("brother", "days", "Israeli") and never the summary's."""
+        kind, others = _RIVALS.get(o.key, ("", set()))
+        if not others or o.key in self.keys:
+            return None
+        for u in sorted(others - keys):
+            for a in self.contexts.near(u, o.context, MIN_NEIGHBOURS):
+                near = self.sents[a.sentence]
+                where = f" ({near.sentence.id}: “{near.quote()}”)"
+                kind_type = "number_mismatch" if kind == "time" else "unsupported_entity"
+                return Problem(
+                    kind_type,
+                    f"Says “{o.text}” where the article has “{a.text}”{where}",
+                    a.text,
+                    o.text,
+                    [near.sentence.id],
+                )
+        return None
+
     def _flipped(self, near: _Sent, found: str, theirs: str) -> Problem:
         return Problem(
             "negation_flipped",
@@ -392,7 +471,7 @@ class Facts:
             problems = self.judge_entities(sent, toks) + self.judge_numbers(sent, toks)
             for a, b in clauses(sent):
                 part = [t for t in toks if a <= t.start < b]
-                flipped = self.judge_polarity(part)
+                flipped = self.judge_polarity(part) or self.judge_neighbours(part)
                 if flipped is not None:
                     problems.append(flipped)
                 unsupported = None if _about_the_article(text[a:b]) else self.judge_support(part)

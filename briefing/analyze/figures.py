@@ -32,6 +32,7 @@ _DIGITS = re.compile(
 _ATTACHED = re.compile(r"[A-Za-z]+\b|\s?%")
 _NEXT_WORD = re.compile(r"\s+(?:of\s+)?([A-Za-z]+(?:\s(?:cent|points))?)")
 _ORDINAL_SUFFIX = ("st", "nd", "rd", "th")
+_POSSESSIVE = re.compile(r"(?:[’']s?)$")
 
 
 @functools.cache
@@ -45,17 +46,23 @@ def key(word: str) -> str:
     return k[:-1] if len(k) > 3 and k.endswith("e") else k
 
 
+@functools.lru_cache(maxsize=65536)
+def _low(text: str) -> str:
+    return _POSSESSIVE.sub("", text.lower())
+
+
 @dataclass(frozen=True)
 class Token:
     text: str
     start: int
     end: int
 
-    @property
+    # computed once a token: a check reads each token's forms many times
+    @functools.cached_property
     def low(self) -> str:
-        return re.sub(r"(?:[’']s?)$", "", self.text.lower())
+        return _low(self.text)
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         return key(self.low)
 
@@ -63,7 +70,7 @@ class Token:
     def capital(self) -> bool:
         return self.text[0].isupper()
 
-    @property
+    @functools.cached_property
     def content(self) -> bool:
         return self.low not in _STOP and self.low not in _NEGATORS and len(self.low) > 1
 

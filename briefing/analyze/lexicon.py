@@ -35,6 +35,7 @@ from briefing.analyze.lexicon_schema import (
     Calendar,
     Characterization,
     Characterizations,
+    Contrasts,
     Coref,
     CueRules,
     Cues,
@@ -77,6 +78,7 @@ class Lexicon:
     brief_lines: BriefLines
     calendar: Calendar
     characterizations: Characterizations
+    contrasts: Contrasts
     coref: Coref
     cue_rules: CueRules
     cues: Cues

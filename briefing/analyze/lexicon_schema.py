@@ -306,6 +306,22 @@ def _pairs_apart(value: Any) -> Any:
     return value
 
 
+_CONTRAST_ENTRY = re.compile(r"[a-z][a-z0-9'-]*(?:\|[a-z][a-z0-9'-]*)*")
+
+
+def _contrast_entry(value: str) -> str:
+    if not _CONTRAST_ENTRY.fullmatch(value):
+        raise ValueError(f"{value!r} must be lowercase words joined by '|'")
+    return value
+
+
+ContrastEntry = Annotated[Text, AfterValidator(_contrast_entry)]
+
+
+class Contrasts(DataFile):
+    sets: Annotated[dict[Text, Annotated[tuple[ContrastEntry, ...], *_Listed]], Field(min_length=1)]
+
+
 class NewsReports(DataFile):
     source_types: Annotated[frozenset[SourceType], Field(min_length=1)]
     holders: LowerSet

@@ -1,0 +1,70 @@
+"""Where each content word of an article stands, and the words around it.
+
+A summary rarely restates one sentence: it merges two, reorders them and says them in fewer
+words, so a judgement that needs the sentence a clause restates misses most denials and
+opposites. A word keeps its neighbours, though: "not looking ahead to filing" still has "filing"
+next to "looking", and "an old image of the cluster" still has "image" next to "old". This index
+lets ``facts`` compare a word of a summary with the same word, or its opposite, where the article
+has it among the same neighbours, whichever sentence that is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from briefing.analyze.figures import Token
+from briefing.analyze.lexicon import lexicon
+
+_NEGATORS = lexicon().polarity.negators
+# A negator governs the content words at most this many words after it.
+NEGATION_REACH = 3
+# The neighbours of a word: this many content words on either side of it.
+WINDOW = 3
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One content word where it stands: its key, whether it is denied, its neighbours' keys."""
+
+    key: str
+    text: str
+    sentence: int  # index of the sentence (or clause) it is in
+    negated: bool
+    context: frozenset[str]
+
+
+def occurrences(toks: list[Token], sentence: int = 0) -> list[Occurrence]:
+    """The content words of one sentence or clause, each with its neighbours."""
+    content = [i for i, t in enumerate(toks) if t.content]
+    out = []
+    for n, i in enumerate(content):
+        near = content[max(0, n - WINDOW) : n] + content[n + 1 : n + 1 + WINDOW]
+        # denied: the first content word after a negator, within its reach
+        since = content[n - 1] + 1 if n else 0
+        negated = any(t.low in _NEGATORS for t in toks[max(since, i - NEGATION_REACH) : i])
+        out.append(
+            Occurrence(
+                toks[i].key,
+                toks[i].text,
+                sentence,
+                negated,
+                frozenset(toks[j].key for j in near) - {toks[i].key},
+            )
+        )
+    return out
+
+
+class Contexts:
+    """Every content word of an article, by key, where it stands."""
+
+    def __init__(self, sentences: list[list[Token]]) -> None:
+        self.at: dict[str, list[Occurrence]] = defaultdict(list)
+        for s, toks in enumerate(sentences):
+            for o in occurrences(toks, s):
+                self.at[o.key].append(o)
+
+    def near(self, key: str, context: frozenset[str], shared: int) -> list[Occurrence]:
+        """The article's occurrences of ``key`` that share ``shared`` neighbours with
+        ``context``."""
+        return [o for o in self.at.get(key, ()) if len(o.context & context) >= shared]
