@@ -32,6 +32,7 @@ class Occurrence:
     sentence: int  # index of the sentence (or clause) it is in
     negated: bool
     context: frozenset[str]
+    adjacent: frozenset[str]  # the content words right before and after it
 
 
 def occurrences(toks: list[Token], sentence: int = 0) -> list[Occurrence]:
@@ -50,6 +51,7 @@ def occurrences(toks: list[Token], sentence: int = 0) -> list[Occurrence]:
                 sentence,
                 negated,
                 frozenset(toks[j].key for j in near) - {toks[i].key},
+                frozenset(toks[j].key for j in content[max(0, n - 1) : n] + content[n + 1 : n + 2]),
             )
         )
     return out

@@ -33,6 +33,7 @@ from briefing.models import Sentence
 _LEX = lexicon()
 _NUMBERS = _LEX.numbers
 _NEGATORS = _LEX.polarity.negators
+_PAST, _PRESENT = _LEX.polarity.past_markers, _LEX.polarity.present_markers
 _STOP = _LEX.stopwords.words
 _TITLES = _LEX.titles.words
 _WEEKDAYS = {d.lower() for d in _LEX.calendar.weekdays}
@@ -42,10 +43,6 @@ _MONTHS = {w.lower(): i for i, forms in enumerate(_LEX.calendar.months, 1) for w
 # and at least this many of them.
 MIN_RESTATE = 0.5
 MIN_SHARED = 2
-# A word's opposite is looked for in any sentence the clause restates this closely: a sentence
-# that shares less may be about another time or another party ("were banned" before, "is
-# allowing" now).
-MIN_OPPOSITE = 0.6
 # A word of a summary is the article's word where the two share this many neighbours.
 MIN_NEIGHBOURS = 2
 # A clause with fewer content words than this is too short to be a claim of its own.
@@ -72,22 +69,24 @@ for _a, _b in _LEX.polarity.antonyms:
     _ANTONYMS.setdefault(key(_b), set()).add(key(_a))
 
 
-def _rivals() -> dict[str, tuple[str, set[str]]]:
+def _rivals() -> dict[str, tuple[str, set[str], bool]]:
     """Each word of ``data/contrasts.yaml`` and of the registry's countries (a one-word name, a
-    demonym, a capital), by key: its kind, and the keys of the words of its kind it excludes."""
-    groups: list[tuple[str, set[str]]] = [
-        (kind, {key(w) for w in entry.split("|")})
-        for kind, entries in _LEX.contrasts.sets.items()
+    demonym, a capital), by key: its kind, the keys of the words of its kind it excludes, and
+    whether a rival anywhere in the article counts (or only among the same neighbours)."""
+    groups: list[tuple[str, set[str], bool]] = [
+        (kind, {key(w) for w in entry.split("|")}, anywhere)
+        for anywhere, sets in ((True, _LEX.contrasts.anywhere), (False, _LEX.contrasts.nearby))
+        for kind, entries in sets.items()
         for entry in entries
     ]
     for c in registry().countries:
         forms = [c.name, *c.demonyms, *c.metonyms]
-        groups.append(("place", {key(f) for f in forms if " " not in f}))
-    out: dict[str, tuple[str, set[str]]] = {}
-    for kind, words in groups:
-        others = {w for k, ws in groups if k == kind and ws is not words for w in ws} - words
+        groups.append(("place", {key(f) for f in forms if " " not in f}, False))
+    out: dict[str, tuple[str, set[str], bool]] = {}
+    for kind, words, anywhere in groups:
+        others = {w for k, ws, _ in groups if k == kind and ws is not words for w in ws} - words
         for w in words:
-            out[w] = (kind, others)
+            out[w] = (kind, others, anywhere)
     return out
 
 
@@ -102,6 +101,16 @@ def clauses(sentence: Sentence) -> list[tuple[int, int]]:
         for a, b in zip(cuts, cuts[1:], strict=False)
         if b > a
     ]
+
+
+def _tense(toks: list[Token], markers: frozenset[str]) -> bool:
+    return any(t.low in markers for t in toks)
+
+
+def _changed(article: list[Token], summary: list[Token]) -> bool:
+    """Does the article tell a past state ("were banned") and the summary a present one ("is
+    allowing")? Then an opposite is a change, not a contradiction."""
+    return _tense(article, _PAST) and _tense(summary, _PRESENT) and not _tense(summary, _PAST)
 
 
 def _about_the_article(clause: str) -> bool:
@@ -370,16 +379,6 @@ class Facts:
             at = [i for i, t in enumerate(toks) if t.key == after[0].key]
             if at and not any(mine.negated(i) for i in at):
                 return self._flipped(near, after[0].text, f"{u.text} {after[0].text}")
-        # the summary puts a word's opposite in its place, in a sentence it restates
-        keys = {t.key for t in toks}
-        for other in self.restating(words, MIN_OPPOSITE):
-            for i, t in enumerate(toks):
-                opposite = _ANTONYMS.get(t.key)
-                if not opposite or t.key in other.keys or mine.negated(i):
-                    continue
-                for j, u in enumerate(other.tokens):
-                    if u.key in opposite and u.key not in keys and not other.negated(j):
-                        return self._flipped(other, t.text, u.text)
         return None
 
     def judge_neighbours(self, toks: list[Token]) -> Problem | None:
@@ -411,18 +410,28 @@ class Facts:
                 if u in keys:
                     continue  # "rose, then fell": the summary has both
                 for a in self.contexts.near(u, o.context, MIN_NEIGHBOURS):
-                    if not a.negated and o.key not in self.sents[a.sentence].keys:
-                        return self._flipped(self.sents[a.sentence], o.text, a.text)
+                    there_s = self.sents[a.sentence]
+                    if (
+                        a.negated
+                        or not a.adjacent & o.adjacent  # an opposite stands where the word does
+                        or o.key in there_s.keys
+                        or _changed(there_s.tokens, toks)
+                    ):
+                        continue
+                    return self._flipped(there_s, o.text, a.text)
         return None
 
     def _rival(self, o: Occurrence, keys: set[str]) -> Problem | None:
         """A word of a kind ("sister", "years", "Saudi") where the article has another of that
-        kind among the same neighbours ("brother", "days", "Israeli") and never the summary's."""
-        kind, others = _RIVALS.get(o.key, ("", set()))
+        kind ("brother", "days", "Israeli") and never the summary's: anywhere in the article for
+        things and people, among the same neighbours for qualities, units and places."""
+        kind, others, anywhere = _RIVALS.get(o.key, ("", set(), False))
         if not others or o.key in self.keys:
             return None
         for u in sorted(others - keys):
-            for a in self.contexts.near(u, o.context, MIN_NEIGHBOURS):
+            found = self.contexts.at.get(u, []) if anywhere else []
+            found = found or self.contexts.near(u, o.context, MIN_NEIGHBOURS)
+            for a in found:
                 near = self.sents[a.sentence]
                 where = f" ({near.sentence.id}: “{near.quote()}”)"
                 kind_type = "number_mismatch" if kind == "time" else "unsupported_entity"
@@ -471,12 +480,16 @@ class Facts:
             problems = self.judge_entities(sent, toks) + self.judge_numbers(sent, toks)
             for a, b in clauses(sent):
                 part = [t for t in toks if a <= t.start < b]
-                flipped = self.judge_polarity(part) or self.judge_neighbours(part)
+                flipped = self.judge_polarity(part)
                 if flipped is not None:
                     problems.append(flipped)
                 unsupported = None if _about_the_article(text[a:b]) else self.judge_support(part)
                 if unsupported is not None:
                     problems.append(unsupported)
+            if not any(p.type == "negation_flipped" for p in problems):
+                turned = self.judge_neighbours(toks)
+                if turned is not None:
+                    problems.append(turned)
             seen: set[tuple[str, str | None]] = set()
             for p in problems:
                 if (p.type, p.found) not in seen:

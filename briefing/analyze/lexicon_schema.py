@@ -318,8 +318,14 @@ def _contrast_entry(value: str) -> str:
 ContrastEntry = Annotated[Text, AfterValidator(_contrast_entry)]
 
 
+ContrastSets = Annotated[
+    dict[Text, Annotated[tuple[ContrastEntry, ...], *_Listed]], Field(min_length=1)
+]
+
+
 class Contrasts(DataFile):
-    sets: Annotated[dict[Text, Annotated[tuple[ContrastEntry, ...], *_Listed]], Field(min_length=1)]
+    anywhere: ContrastSets
+    nearby: ContrastSets
 
 
 class NewsReports(DataFile):
@@ -331,6 +337,8 @@ class NewsReports(DataFile):
 
 class Polarity(DataFile):
     negators: LowerSet
+    past_markers: LowerSet
+    present_markers: LowerSet
     antonyms: Annotated[
         tuple[tuple[LowerWord, LowerWord], ...], Field(min_length=1), BeforeValidator(_pairs_apart)
     ]

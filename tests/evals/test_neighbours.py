@@ -105,3 +105,22 @@ def test_the_article_denying_a_word_elsewhere_keeps_a_denial_open(checker):
     assert "negation_flipped" not in found(
         checker, "For two years the harbour was not open to large vessels."
     )
+
+
+def test_an_opposite_must_stand_where_the_word_does(checker):
+    # "closed" is in the article, but beside other words than the summary's "open"
+    assert "negation_flipped" not in found(
+        checker, "Cargo ships will find the terminal open in May, and the dredged channel too."
+    )
+
+
+def test_a_state_told_in_the_past_may_have_changed():
+    text = (
+        "Foreign trucks were banned from the bridge for a decade. "
+        "The city council voted on Monday to open the bridge to foreign trucks."
+    )
+    c = Checker(Article(meta=ArticleMeta(id="b", path="<test>"), text=text))
+    assert found(c, "The city is allowing foreign trucks on the bridge.") == set()
+    assert "negation_flipped" in found(
+        c, "The council voted to close the bridge to foreign trucks."
+    )
