@@ -91,6 +91,17 @@ def _rivals() -> dict[str, tuple[str, set[str], bool]]:
 
 
 _RIVALS = _rivals()
+_TIME_UNITS = {
+    key(w): i for i, entry in enumerate(_LEX.contrasts.nearby["time"]) for w in entry.split("|")
+}
+_NEXT = re.compile(r"[\s-]+([A-Za-z]+)")
+
+
+def _unit(text: str, end: int) -> str | None:
+    """The unit of time written after a number that ends at ``end`` ("30 days", "a 30-day")."""
+    m = _NEXT.match(text, end)
+    unit = _TIME_UNITS.get(key(m.group(1).lower())) if m else None
+    return str(unit) if unit is not None else None
 
 
 def clauses(sentence: Sentence) -> list[tuple[int, int]]:
@@ -290,9 +301,12 @@ class Facts:
         return None
 
     # -- numbers and dates ------------------------------------------------------------------------
-    def number_known(self, n: Number) -> bool:
-        """Does the article give this number in some form?"""
-        for a, _ in self.numbers:
+    def number_known(self, n: Number, unit: str | None = None) -> bool:
+        """Does the article give this number in some form? A number of a unit of time ("30
+        days") is the article's only where the article gives it of that unit."""
+        for a, s in self.numbers:
+            if unit is not None and _unit(s.sentence.text, a.end - s.sentence.start) != unit:
+                continue
             if n.ordinal and not n.digits:  # "fourth": the article's 4th, in words or digits
                 if a.ordinal and a.value == n.value:
                     return True
@@ -312,7 +326,7 @@ class Facts:
         words = {t.key for t in toks if t.content}
         near = self.restated(words)
         for n in numbers(sent.text, sent.start):
-            if self.number_known(n):
+            if self.number_known(n, _unit(sent.text, n.end - sent.start)):
                 continue
             theirs = [
                 a

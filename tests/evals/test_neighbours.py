@@ -124,3 +124,14 @@ def test_a_state_told_in_the_past_may_have_changed():
     assert "negation_flipped" in found(
         c, "The council voted to close the bridge to foreign trucks."
     )
+
+
+def test_a_number_of_a_unit_of_time_must_be_the_articles_of_that_unit(checker):
+    # the article has 40 only as an amount of euros, and 30 as months
+    f = next(
+        f
+        for f in checker.check("The terminal took 40 months to build.").findings
+        if f.type == "number_mismatch"
+    )
+    assert f.found == "40"
+    assert found(checker, "It took 30 months and cost 40 million euros.") == set()
