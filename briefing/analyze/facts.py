@@ -97,6 +97,12 @@ _TIME_UNITS = {
 _NEXT = re.compile(r"[\s-]+([A-Za-z]+)")
 
 
+def _with_unit(n: Number, sent: Sentence) -> str:
+    """The number with the word written after it ("30 days")."""
+    m = _NEXT.match(sent.text, n.end - sent.start)
+    return sent.text[n.start - sent.start : m.end()] if m else n.text
+
+
 def _unit(text: str, end: int) -> str | None:
     """The unit of time written after a number that ends at ``end`` ("30 days", "a 30-day")."""
     m = _NEXT.match(text, end)
@@ -326,14 +332,15 @@ class Facts:
         words = {t.key for t in toks if t.content}
         near = self.restated(words)
         for n in numbers(sent.text, sent.start):
-            if self.number_known(n, _unit(sent.text, n.end - sent.start)):
+            unit = _unit(sent.text, n.end - sent.start)
+            if self.number_known(n, unit):
                 continue
             theirs = [
-                a
+                _with_unit(a, s.sentence) if unit else a.text
                 for a, s in self.numbers
                 if near is not None and s is near and a.ordinal == n.ordinal
             ]
-            out.append(self._mismatch(n.text, [a.text for a in theirs], near))
+            out.append(self._mismatch(_with_unit(n, sent) if unit else n.text, theirs, near))
         for t in toks:
             if (
                 t.capital
