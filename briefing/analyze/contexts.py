@@ -10,6 +10,7 @@ has it among the same neighbours, whichever sentence that is.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -35,14 +36,31 @@ class Occurrence:
     adjacent: frozenset[str]  # the content words right before and after it
 
 
-def occurrences(toks: list[Token], sentence: int = 0) -> list[Occurrence]:
-    """The content words of one sentence or clause, each with its neighbours."""
+_BREAK = re.compile(r"[,;:()]|\s[-–—]\s")
+
+
+def clause_starts(toks: list[Token], text: str, base: int = 0) -> list[int]:
+    """For each token, the index of the first token of its clause: a negator reaches no word
+    past a comma ("wittingly or not, Mr. Schultz ...")."""
+    out, start = [], 0
+    for i, t in enumerate(toks):
+        if i and _BREAK.search(text[toks[i - 1].end - base : t.start - base]):
+            start = i
+        out.append(start)
+    return out
+
+
+def occurrences(
+    toks: list[Token], sentence: int = 0, starts: list[int] | None = None
+) -> list[Occurrence]:
+    """The content words of one sentence or clause, each with its neighbours (``starts``: the
+    first token of each token's clause, from ``clause_starts``)."""
     content = [i for i, t in enumerate(toks) if t.content]
     out = []
     for n, i in enumerate(content):
         near = content[max(0, n - WINDOW) : n] + content[n + 1 : n + 1 + WINDOW]
-        # denied: the first content word after a negator, within its reach
-        since = content[n - 1] + 1 if n else 0
+        # denied: the first content word after a negator, within its reach and its clause
+        since = max(content[n - 1] + 1 if n else 0, starts[i] if starts else 0)
         negated = any(t.low in _NEGATORS for t in toks[max(since, i - NEGATION_REACH) : i])
         out.append(
             Occurrence(
@@ -60,10 +78,10 @@ def occurrences(toks: list[Token], sentence: int = 0) -> list[Occurrence]:
 class Contexts:
     """Every content word of an article, by key, where it stands."""
 
-    def __init__(self, sentences: list[list[Token]]) -> None:
+    def __init__(self, sentences: list[tuple[list[Token], list[int]]]) -> None:
         self.at: dict[str, list[Occurrence]] = defaultdict(list)
-        for s, toks in enumerate(sentences):
-            for o in occurrences(toks, s):
+        for s, (toks, starts) in enumerate(sentences):
+            for o in occurrences(toks, s, starts):
                 self.at[o.key].append(o)
 
     def near(self, key: str, context: frozenset[str], shared: int) -> list[Occurrence]:

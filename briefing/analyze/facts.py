@@ -23,7 +23,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from briefing.analyze.contexts import Contexts, Occurrence, occurrences
+from briefing.analyze.contexts import Contexts, Occurrence, clause_starts, occurrences
 from briefing.analyze.figures import Number, Token, key, numbers, tokens
 from briefing.analyze.grounding import Claim, Problem, containment
 from briefing.analyze.lexicon import lexicon, registry
@@ -145,13 +145,17 @@ class _Sent:
     sentence: Sentence
     tokens: list[Token]
     keys: set[str] = field(default_factory=set)
+    starts: list[int] = field(default_factory=list)  # each token's clause (``clause_starts``)
 
     def __post_init__(self) -> None:
         self.keys = {t.key for t in self.tokens if t.content}
+        if not self.starts:
+            self.starts = clause_starts(self.tokens, self.sentence.text, self.sentence.start)
 
     def negated(self, i: int) -> bool:
-        """Is the word at index ``i`` in the reach of a negator?"""
-        return any(t.low in _NEGATORS for t in self.tokens[max(0, i - NEGATION_REACH - 1) : i])
+        """Is the word at index ``i`` in the reach of a negator, in its clause?"""
+        since = max(i - NEGATION_REACH - 1, self.starts[i] if i < len(self.starts) else 0, 0)
+        return any(t.low in _NEGATORS for t in self.tokens[since:i])
 
     def quote(self, limit: int = 160) -> str:
         text = " ".join(self.sentence.text.split())
@@ -219,7 +223,7 @@ class Facts:
             _MONTHS[t.low] for s in self.sents for t in s.tokens if t.capital and t.low in _MONTHS
         }
         self.weekdays = {t.low for s in self.sents for t in s.tokens if t.low in _WEEKDAYS}
-        self.contexts = Contexts([s.tokens for s in self.sents])
+        self.contexts = Contexts([(s.tokens, s.starts) for s in self.sents])
 
     # -- alignment --------------------------------------------------------------------------------
     def align(self, words: set[str]) -> tuple[_Sent | None, float]:
@@ -377,7 +381,7 @@ class Facts:
         near = self.restated(words)
         if near is None:
             return None
-        mine = _Sent(near.sentence, toks)
+        mine = _Sent(near.sentence, toks, starts=[0] * len(toks))  # one clause already
         # the summary denies what the article says
         for i, t in enumerate(toks):
             if t.low not in _NEGATORS:
@@ -392,7 +396,11 @@ class Facts:
         for j, u in enumerate(near.tokens):
             if u.low not in _NEGATORS:
                 continue
-            after = [v for v in near.tokens[j + 1 : j + 1 + NEGATION_REACH] if v.content]
+            after = [
+                v
+                for k, v in enumerate(near.tokens[j + 1 : j + 1 + NEGATION_REACH], j + 1)
+                if v.content and near.starts[k] <= j
+            ]
             if not after or after[0].key not in words:
                 continue
             if sum(v.key in words for v in after) < min(2, len(after)):
@@ -402,11 +410,11 @@ class Facts:
                 return self._flipped(near, after[0].text, f"{u.text} {after[0].text}")
         return None
 
-    def judge_neighbours(self, toks: list[Token]) -> Problem | None:
+    def judge_neighbours(self, toks: list[Token], starts: list[int]) -> Problem | None:
         """A word the summary denies, asserts or turns into its opposite where the article has it
         among the same neighbours, in whichever sentence: "not looking ahead to filing" where the
         article is "looking ahead to filing", "an old image of the cluster" for "a new image"."""
-        mine = occurrences(toks)
+        mine = occurrences(toks, 0, starts)
         keys = {o.key for o in mine}
         for o in mine:
             there = self.contexts.near(o.key, o.context, MIN_NEIGHBOURS)
@@ -508,7 +516,7 @@ class Facts:
                 if unsupported is not None:
                     problems.append(unsupported)
             if not any(p.type == "negation_flipped" for p in problems):
-                turned = self.judge_neighbours(toks)
+                turned = self.judge_neighbours(toks, clause_starts(toks, sent.text, sent.start))
                 if turned is not None:
                     problems.append(turned)
             seen: set[tuple[str, str | None]] = set()

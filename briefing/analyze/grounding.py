@@ -21,7 +21,7 @@ from briefing.analyze.lexicon import Registry, lexicon, one_of, registry
 from briefing.analyze.provenance import names_of, side_of, state_outlet
 from briefing.analyze.sources import NameMatcher, classify, is_pronoun, person_names
 from briefing.analyze.words import content_words
-from briefing.models import Analysis, Article, ArticleMeta, Attribution, Caveat
+from briefing.models import Analysis, Article, ArticleMeta, Attribution, Caveat, Source
 
 # Share of a claim's content words an article unit must hold for the claim to align with it.
 MIN_ALIGN = 0.5
@@ -78,6 +78,43 @@ def news_record(a: Attribution) -> bool:
         or (last[:1].isupper() and last.lower() in _NEWS.masthead_words)
     )
     return newsroom and " ".join(a.cue.text.lower().split()) in _NEWS.cues
+
+
+# What joins two reports in one sentence ("A said X, and B said Y"; "A said X while B said Y").
+_COORDINATION = re.compile(r"(?:[,;]\s*(?:and|but|while|whereas)?|\s(?:while|whereas))\s*$")
+
+
+def _coordinated(own: list[Attribution], text: str) -> tuple[Attribution, Attribution, int] | None:
+    """Two reports coordinated in one sentence, which the engine may read as one nested in the
+    other: the first, the second, and where the second begins."""
+    for inner in own:
+        if not inner.via or inner.source is None:
+            continue
+        for outer in own:
+            if outer is inner or not (
+                outer.content.start <= inner.source.start < outer.content.end
+            ):
+                continue
+            m = _COORDINATION.search(text[outer.content.start : inner.source.start])
+            if m:
+                return outer, inner, outer.content.start + m.start()
+    return None
+
+
+_ADDRESSED = re.compile(rf"\b(?:{one_of(_NEWS.addressed)})\s+$", re.I)
+
+
+def addressee(sentence: str, via: str) -> bool:
+    """Is this newsroom the one the holder spoke to ("Breuer told the Journal"), in the
+    sentence that reports it? Then it heard the words; it is no link in a chain."""
+    for m in re.finditer(re.escape(via), sentence):
+        # the rest of the newsroom's name may come first ("told The Washington Post")
+        before = re.sub(
+            r"(?:(?:the|The)\s+)?(?:[A-Z][\w.’'-]*\s+){0,3}$", "", sentence[: m.start()]
+        )
+        if _ADDRESSED.search(before):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -156,6 +193,8 @@ class Grounding:
         elsewhere as a source of their own and who is not part of the holder's description."""
         if a.source is None:
             return False
+        if self.mentions(a.source.text, [said_by]):
+            return False  # one of several holders ("Senators Grassley and Leahy said")
         if a.source.canonical:
             return True
         if a.source.text.strip().lower() in _PERSON_PRONOUNS:
@@ -185,19 +224,59 @@ class Grounding:
 
         san = analyze(Article(meta=ArticleMeta(id="summary", path="<summary>"), text=text), {})
         out = []
+        named: Source | None = None  # the last holder the summary named, for its pronouns
         for s in san.sentences:
             own = [a for a in san.attributions if s.id in a.sentence_ids and a.source is not None]
+            pair = _coordinated(own, text)
+            if pair is not None:
+                outer, inner, cut = pair
+                out.append(
+                    Claim(
+                        s.start,
+                        cut,
+                        text[s.start : cut],
+                        outer,
+                        content_words(text[outer.content.start : cut]),
+                    )
+                )
+                alone = inner.model_copy(update={"via": []})
+                out.append(
+                    Claim(cut, s.end, text[cut : s.end], alone, content_words(inner.content.said))
+                )
+                continue
             top = min(own, key=lambda a: (len(a.via), a.content.start), default=None)
             inner = max(own, key=lambda a: len(a.via), default=None)
-            # the innermost holder ("KCNA said Putin expressed ..."), unless it is only a pronoun
+            # the innermost holder ("KCNA said Putin expressed ..."), where the article gives
+            # that holder these words too; otherwise a word of the content read as a speaker
+            # ("He finally believes ..., Trump said"; "RT's management never told them ...")
             att = (
                 inner
-                if inner is not None and inner.via and not is_pronoun(inner.source.text)
+                if inner is not None
+                and inner.via
+                and not is_pronoun(inner.source.text.split()[0])
+                and self.gives(inner.source.canonical or inner.source.text, inner.content.said)
                 else top
             )
+            if att is not None and att.source is not None:
+                if att.source.text.strip().lower() in _PERSON_PRONOUNS and named is not None:
+                    # "He also said ...": the person the summary named before
+                    att = att.model_copy(update={"source": named})
+                elif not is_pronoun(att.source.text):
+                    named = att.source
             words = content_words(att.content.said if att is not None else s.text)
             out.append(Claim(s.start, s.end, s.text, att, words))
         return san, out
+
+    def gives(self, name: str, said: str) -> bool:
+        """Does the article give these words (or most of them) to this holder, as source or
+        intermediary?"""
+        words = content_words(said)
+        return any(
+            (self.same(name, n) or self.mentions(n, [name]))
+            and containment(words, self.att_words[a.id]) >= MIN_ALIGN
+            for a in self.an.attributions
+            for n in self.holder_names(a) + self.via_names(a)
+        )
 
     def align(self, claim: Claim) -> tuple[list[Attribution], list[str]]:
         """Article attributions and sentences that hold the claim's content, best first."""
@@ -345,11 +424,24 @@ class Grounding:
                         a.sentence_ids,
                     )
                 )
-        hedge = self.judge_hedge(c, atts, sents)
+        hedge = None if self.only_quotes(c) else self.judge_hedge(c, atts, sents)
         if hedge is not None:
             out.append(hedge)
         out.extend(self.judge_terms(c.text, said_by, sents[:1]))
         return out
+
+    def only_quotes(self, c: Claim) -> bool:
+        """Does the claim say nothing of its own beyond a quotation and who said it ("Obama spoke
+        of “understand the pain and anger”")? Then a hedge around the quoted words is the
+        article's to keep, not the summary's to repeat."""
+        if not _QUOTE.search(c.text):
+            return False
+        frame = content_words(_QUOTE.sub(" ", c.text))
+        att = c.attribution
+        if att is not None and att.source is not None:
+            frame -= content_words(att.source.text)
+            frame -= content_words(att.cue.text) if att.cue else set()
+        return len(frame) <= 1
 
     def _judge_speaker(
         self,
@@ -389,11 +481,15 @@ class Grounding:
                 match.sentence_ids,
             )
         if match is not None:
+            said_in = " ".join(
+                s.text for sid in match.sentence_ids if (s := self.an.sentence(sid)) is not None
+            )
             missing = [
                 v
                 for v in match.via
                 if not any(self.same(v.canonical or v.text, sv) for sv in summary_via)
                 and not self.mentions(c.text, [v.canonical or "", v.text])
+                and not addressee(said_in, v.text)
             ]
             if not missing:
                 return None

@@ -333,6 +333,7 @@ class NewsReports(DataFile):
     holders: LowerSet
     masthead_words: LowerSet
     cues: LowerSet
+    addressed: LowerWords
 
 
 class Polarity(DataFile):
