@@ -554,6 +554,8 @@ class Grounding:
             owners = re.split(r",\s*|\s+and\s+", term.by)  # "Pyongyang and Moscow": each
             if said_by is not None and any(self.same(said_by, o) for o in owners):
                 continue
+            if said_by is not None and term.by.endswith(" using it"):
+                continue  # "the party using it": the speaker the summary gives the words to
             out.append(
                 Problem(
                     "characterization_adopted",

@@ -79,3 +79,49 @@ def test_a_speakers_own_words_keep_their_speaker(checker):
     assert "quote_wrong_speaker" in types(
         checker, 'Halvorsen Chemicals called the release "a reckless gamble".'
     )
+
+
+MERGED = (
+    "Senators Maria Quist and Paul Enders said the dam inspection had been delayed for a year. "
+    "Quist said the state would pay for the repairs. "
+    "Governor Lila Brandt said the budget could not cover new dams. "
+    "Water board chair Omar Haddad told the Valley Courier that the reservoir was half full. "
+    "The Valley Courier reported that board engineer Ken Ito said the spillway had cracked."
+)
+
+
+@pytest.fixture(scope="module")
+def merged() -> Checker:
+    return Checker(Article(meta=ArticleMeta(id="m", path="<test>"), text=MERGED))
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        # two holders' claims merged in one sentence
+        "Quist said the state would pay for the repairs, and Governor Brandt said the budget "
+        "could not cover new dams.",
+        # a pronoun for the person named before
+        "Senator Quist said the dam inspection had been delayed. She also said the state would "
+        "pay for the repairs.",
+        # one of several holders
+        "Enders said the dam inspection had been delayed for a year.",
+        # the newsroom he spoke to is no link in a chain
+        "Omar Haddad said the reservoir was half full.",
+    ],
+)
+def test_merged_sentences_pronouns_and_several_holders_pass(merged, summary):
+    assert merged.check(summary).passed, merged.check(summary).findings
+
+
+def test_a_chain_through_a_newsroom_is_still_a_chain(merged):
+    assert "dropped_intermediary" in types(merged, "Ken Ito said the spillway had cracked.")
+
+
+def test_a_merged_sentence_still_finds_the_wrong_holder(merged):
+    found = types(
+        merged,
+        "Quist said the state would pay for the repairs, and Haddad said the budget could not "
+        "cover new dams.",
+    )
+    assert "misattributed_speaker" in found
