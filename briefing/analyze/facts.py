@@ -45,6 +45,9 @@ MIN_RESTATE = 0.5
 MIN_SHARED = 2
 # A word of a summary is the article's word where the two share this many neighbours.
 MIN_NEIGHBOURS = 2
+# A clause restates an article sentence this closely before a number in it must be that
+# sentence's own.
+MOVED_SHARE = 0.6
 # A clause with fewer content words than this is too short to be a claim of its own.
 MIN_CLAIM_WORDS = 3
 # Below this best overlap with any sentence, and below the second share against the article's
@@ -95,6 +98,28 @@ _TIME_UNITS = {
     key(w): i for i, entry in enumerate(_LEX.contrasts.nearby["time"]) for w in entry.split("|")
 }
 _NEXT = re.compile(r"[\s-]+([A-Za-z]+)")
+
+
+def _same_number(a: Number, n: Number) -> bool:
+    """Is the summary's number ``n`` the article's ``a``, in some form?"""
+    if n.ordinal and not n.digits:  # "fourth": the article's 4th, in words or digits
+        return a.ordinal and a.value == n.value
+    if math.isclose(a.value, n.value) or math.isclose(a.figure, n.value):
+        return True  # the same value, or an amount's bare figure ("5" of "5 billion")
+    return (
+        a.digits
+        and not a.ordinal
+        and abs(n.value - a.value) <= ROUNDING * a.value
+        and n.significant < a.significant
+    )  # "about 32,000" for 31,873
+
+
+def _slot(toks: list[Token], start: int, end: int) -> set[tuple[str, str]]:
+    """Where a number stands: the content word right before it and right after it."""
+    before = next((t for t in reversed(toks) if t.end <= start and t.content), None)
+    after = next((t for t in toks if t.start >= end and t.content), None)
+    slot = {("before", before.key)} if before else set()
+    return slot | ({("after", after.key)} if after else set())
 
 
 def _with_unit(n: Number, sent: Sentence) -> str:
@@ -314,22 +339,11 @@ class Facts:
     def number_known(self, n: Number, unit: str | None = None) -> bool:
         """Does the article give this number in some form? A number of a unit of time ("30
         days") is the article's only where the article gives it of that unit."""
-        for a, s in self.numbers:
-            if unit is not None and _unit(s.sentence.text, a.end - s.sentence.start) != unit:
-                continue
-            if n.ordinal and not n.digits:  # "fourth": the article's 4th, in words or digits
-                if a.ordinal and a.value == n.value:
-                    return True
-            elif math.isclose(a.value, n.value) or math.isclose(a.figure, n.value):
-                return True  # the same value, or an amount's bare figure ("5" of "5 billion")
-            elif (
-                a.digits
-                and not a.ordinal
-                and abs(n.value - a.value) <= ROUNDING * a.value
-                and n.significant < a.significant
-            ):
-                return True  # "about 32,000" for 31,873
-        return False
+        return any(
+            _same_number(a, n)
+            for a, s in self.numbers
+            if unit is None or _unit(s.sentence.text, a.end - s.sentence.start) == unit
+        )
 
     def judge_numbers(self, sent: Sentence, toks: list[Token]) -> list[Problem]:
         out = []
@@ -338,6 +352,9 @@ class Facts:
         for n in numbers(sent.text, sent.start):
             unit = _unit(sent.text, n.end - sent.start)
             if self.number_known(n, unit):
+                moved = self._moved(n, sent, toks)
+                if moved is not None:
+                    out.append(moved)
                 continue
             theirs = [
                 _with_unit(a, s.sentence) if unit else a.text
@@ -356,6 +373,43 @@ class Facts:
             elif t.low in _WEEKDAYS and t.low not in self.weekdays:
                 out.append(self._mismatch(t.text, self._dates(near, _WEEKDAYS), near))
         return out
+
+    def _moved(self, n: Number, sent: Sentence, toks: list[Token]) -> Problem | None:
+        """A number the article gives, but for something else: the summary's clause restates an
+        article sentence closely, has the number where that sentence has another one (the
+        same word before it or after it), and that sentence never gives the summary's."""
+        a, b = next(((a, b) for a, b in clauses(sent) if a <= n.start < b), (sent.start, sent.end))
+        words = {t.key for t in toks if t.content and a <= t.start < b}
+        if len(words) < MIN_CLAIM_WORDS:  # "..., in 1984, ...": the sentence is the claim
+            words = {t.key for t in toks if t.content}
+        mine = _slot(toks, n.start, n.end)
+        for near in self.restating(words, MOVED_SHARE):
+            theirs = [m for m, s in self.numbers if s is near]
+            if any(_same_number(m, n) for m in theirs):
+                return None
+            for m in theirs:
+                if m.ordinal != n.ordinal:
+                    continue
+                if _slot(near.tokens, m.start, m.end) & mine:
+                    elsewhere = next(
+                        (s for x, s in self.numbers if math.isclose(x.value, n.value)), None
+                    )
+                    other = (
+                        f"; {elsewhere.sentence.id} gives it for something else"
+                        if elsewhere
+                        else ""
+                    )
+                    where = f" ({near.sentence.id}: “{near.quote()}”)"
+                    return Problem(
+                        "number_mismatch",
+                        f"The article gives “{m.text}” here{where}; the summary says “{n.text}”"
+                        f"{other}",
+                        m.text,
+                        n.text,
+                        [near.sentence.id] + ([elsewhere.sentence.id] if elsewhere else []),
+                    )
+            return None
+        return None
 
     def _dates(self, near: _Sent | None, names: dict[str, int] | set[str]) -> list[str]:
         return [t.text for t in near.tokens if t.capital and t.low in names] if near else []

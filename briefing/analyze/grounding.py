@@ -213,6 +213,23 @@ class Grounding:
             for n in self.holder_names(other)
         )
 
+    def cite(self, sentence_ids: list[str], limit: int = 160) -> str:
+        """The article's sentence a finding rests on, as its message quotes it: ' (s3: “...”)'."""
+        sent = self.an.sentence(sentence_ids[0]) if sentence_ids else None
+        if sent is None:
+            return ""
+        text = " ".join(sent.text.split())
+        text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+        return f" ({sent.id}: “{text}”)"
+
+    def never_named(self, name: str) -> bool:
+        """A person the article never mentions: no word of the name's surname is in it."""
+        people = person_names(name)
+        if not people:
+            return False
+        surname = people[0][0].split()[-1]
+        return re.search(rf"\b{re.escape(surname)}\b", self.article_text) is None
+
     # -- reading and aligning claims --------------------------------------------------------------
     def claims(self, text: str) -> tuple[Analysis, list[Claim]]:
         """The text read by the engine, one claim a sentence with the holder it states.
@@ -293,14 +310,20 @@ class Grounding:
         return atts, sents
 
     def hedged_words(self, caveat: Caveat) -> set[str]:
-        """The words a hedge governs: from the hedge to the end of its clause."""
+        """The words a hedge governs: its clause's subject before it ("About one of every nine
+        voters is expected to ..."), and what follows it to the end of its clause."""
         sent = self.an.sentence(caveat.sentence_ids[0])
         if sent is None:
             return set()
         pos = sent.text.find(caveat.text)
         if pos < 0:
             return content_words(sent.text)
-        tail = sent.text[pos:]
+        # the subject runs back to the clause's start, or to a conjunction ("... and is believed")
+        cuts = list(re.finditer(r",\s|;\s|\s[-–—]\s|\s(?:and|but|or|while)\s", sent.text[:pos]))
+        subject = sent.text[cuts[-1].end() if cuts else 0 : pos]
+        return content_words(subject) | self._hedged_tail(sent.text[pos:])
+
+    def _hedged_tail(self, tail: str) -> set[str]:
         cut = re.search(r",\s|;\s|\s[-–—]\s", tail)
         if cut and len(tail[: cut.start()].split()) <= 2:  # "Allegedly, there are ...": next clause
             nxt = re.search(r",\s|;\s|\s[-–—]\s", tail[cut.end() :])
@@ -348,7 +371,8 @@ class Grounding:
             h = holders[0]
             return Problem(
                 "quote_wrong_speaker",
-                f"Gives {said_by} words that the article has from {self.describe(h)}",
+                f"Gives {said_by} words that the article has from {self.describe(h)}"
+                f"{self.cite(h.sentence_ids)}",
                 self.describe(h),
                 said_by,
                 h.sentence_ids,
@@ -418,7 +442,8 @@ class Grounding:
                 out.append(
                     Problem(
                         "attribution_dropped",
-                        f"States as fact what the article attributes to {self.describe(a)}",
+                        f"States as fact what the article attributes to {self.describe(a)}"
+                        f"{self.cite(a.sentence_ids)}",
                         f"attributed to {self.describe(a)}",
                         "stated as fact",
                         a.sentence_ids,
@@ -475,7 +500,7 @@ class Grounding:
             return Problem(
                 "misattributed_speaker",
                 f"Has {said_by}'s words reported by {', '.join(summary_via)}; "
-                f"the article has them from {chain}",
+                f"the article has them from {chain}{self.cite(match.sentence_ids)}",
                 f"via {chain}",
                 f"via {', '.join(summary_via)}",
                 match.sentence_ids,
@@ -498,16 +523,27 @@ class Grounding:
             return Problem(
                 "dropped_intermediary",
                 f"States {said_by}'s words directly; the article has them only as reported by "
-                f"{chain}{state}",
+                f"{chain}{state}{self.cite(match.sentence_ids)}",
                 f"via {chain}",
                 "direct",
                 match.sentence_ids,
+            )
+        if via_match is None and attributed and self.never_named(said_by):
+            a = attributed[0]
+            return Problem(
+                "misattributed_speaker",
+                f"Gives this to {said_by}, whom the article never mentions; the article has it "
+                f"from {self.describe(a)}{self.cite(a.sentence_ids)}",
+                self.describe(a),
+                said_by,
+                a.sentence_ids,
             )
         if via_match is None and attributed and self.contradicts(said_by, attributed[0]):
             a = attributed[0]
             return Problem(
                 "misattributed_speaker",
-                f"Gives this to {said_by}; the article has it from {self.describe(a)}",
+                f"Gives this to {said_by}; the article has it from {self.describe(a)}"
+                f"{self.cite(a.sentence_ids)}",
                 self.describe(a),
                 said_by,
                 a.sentence_ids,
@@ -525,19 +561,32 @@ class Grounding:
     def judge_hedge(self, c: Claim, atts: list[Attribution], sents: list[str]) -> Problem | None:
         """A hedge on the sentence the claim restates must survive in the claim."""
         near = set(sents[:2] + [s for a in atts[:1] for s in a.sentence_ids])
+        words = c.words
+        att = c.attribution
+        if att is not None and att.source is not None and att.source.start > c.start:
+            # "X did Y, but Obama said Z": the clause before the speaker is the summary's own
+            frame = c.text[: att.source.start - c.start]
+            if att.content.start > att.source.start:
+                words = words | content_words(frame)
+            near |= {
+                sid
+                for sid in self.align(Claim(c.start, c.end, frame, None, content_words(frame)))[1][
+                    :2
+                ]
+            }
         hedged = [
             cv
             for cv in self.an.caveats
             if cv.kind == "hedge"
             and set(cv.sentence_ids) & near
-            and len(c.words & self.hedged_words(cv)) >= min(2, len(c.words))
+            and len(words & self.hedged_words(cv)) >= min(2, len(words))
         ]
         if not hedged or not sents or has_hedge(c.text, self.reg):
             return None
         cv = hedged[0]
         return Problem(
             "hedge_dropped",
-            f"States as certain what the article hedges (“{cv.text}”)",
+            f"States as certain what the article hedges (“{cv.text}”){self.cite(cv.sentence_ids)}",
             f"hedged: {cv.text}",
             "certain",
             cv.sentence_ids,

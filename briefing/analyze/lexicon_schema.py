@@ -288,6 +288,8 @@ class Perturbations(DataFile):
     speech_cues: LowerSet
     finite_verbs: LowerWords
     swaps: Annotated[dict[Lower, Text], Field(min_length=1)]
+    invented_speakers: Texts
+    weakened: Annotated[dict[Lower, Text], Field(min_length=1)]
 
 
 def _pairs_apart(value: Any) -> Any:
