@@ -39,6 +39,7 @@ _OPENING_MARKS = {'"', "“", "‘", "'"}
 _ORG_DESCRIPTION = re.compile(rf"^the (?:{one_of(lexicon().descriptions.org_nouns)})\b", re.I)
 _PERSON_PRONOUNS = lexicon().pronouns.person
 _NEWS = lexicon().news_reports
+_KICKERS = lexicon().boilerplate.kickers
 
 
 def normalise(text: str) -> str:
@@ -67,6 +68,8 @@ def news_record(a: Attribution) -> bool:
     """Is this attribution a newsroom's report credited as the record ("NPR reported", "according
     to reports"), rather than a side's claim? Stating its content plainly keeps the article's
     meaning; a state outlet, a chain through a side, or an opinion cue ("argued") does not."""
+    if a.source is not None and a.source.text.strip().upper() in _KICKERS:
+        return True  # "FIRST ON FOX: ...": the article's own kicker, no one's claim
     if a.source is None or a.via or a.cue is None:
         return False
     text = a.source.text.strip()
@@ -213,6 +216,16 @@ class Grounding:
             for n in self.holder_names(other)
         )
 
+    def named_first(self, c: Claim, a: Attribution) -> bool:
+        """Does the claim name the article's holder before the holder it is read as having
+        ("Biden met Zelenskyy and announced ...": Biden's announcement, read as Zelenskyy's)?"""
+        att = c.attribution
+        if att is None or att.source is None:
+            return False
+        before = c.text[: max(0, att.source.start - c.start)] + " " + att.source.text
+        names = [n for n in self.holder_names(a) if not self.same(n, att.source.canonical)]
+        return bool(names) and self.mentions(before, names)
+
     def cite(self, sentence_ids: list[str], limit: int = 160) -> str:
         """The article's sentence a finding rests on, as its message quotes it: ' (s3: “...”)'."""
         sent = self.an.sentence(sentence_ids[0]) if sentence_ids else None
@@ -336,6 +349,8 @@ class Grounding:
         q = normalise(quote).strip(" ,.")
         if len(q.split()) < MIN_QUOTE_WORDS and len(q) < MIN_QUOTE_CHARS:
             return None
+        if q not in self.article_text and q[:1].swapcase() + q[1:] in self.article_text:
+            q = q[:1].swapcase() + q[1:]  # its first letter follows the summary ("said “we ...”")
         if q not in self.article_text:
             words = content_words(q)
             near = max(
@@ -538,7 +553,12 @@ class Grounding:
                 said_by,
                 a.sentence_ids,
             )
-        if via_match is None and attributed and self.contradicts(said_by, attributed[0]):
+        if (
+            via_match is None
+            and attributed
+            and self.contradicts(said_by, attributed[0])
+            and not self.named_first(c, attributed[0])
+        ):
             a = attributed[0]
             return Problem(
                 "misattributed_speaker",

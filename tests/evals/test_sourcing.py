@@ -125,3 +125,22 @@ def test_a_merged_sentence_still_finds_the_wrong_holder(merged):
         "cover new dams.",
     )
     assert "misattributed_speaker" in found
+
+
+def test_a_quotation_may_start_lowercase_in_the_summarys_sentence(merged):
+    text = 'Ken Ito said "the spillway had cracked" last week.'
+    assert "quote_not_verbatim" not in types(merged, text)
+    assert "quote_not_verbatim" in types(merged, 'Ken Ito said "the spillway had crumbled".')
+
+
+def test_the_articles_holder_named_first_is_no_other_speaker(merged):
+    # read as Haddad announcing, but the summary gives Quist's words to Quist, named first
+    assert "misattributed_speaker" not in types(
+        merged, "Quist met Haddad at the dam and said the state would pay for the repairs."
+    )
+
+
+def test_a_kicker_is_the_articles_own_voice():
+    text = "FIRST ON FOX: Senator Ana Ruiz flew to Riga on Monday to meet the prime minister."
+    c = Checker(Article(meta=ArticleMeta(id="f", path="<test>"), text=text))
+    assert c.check("Senator Ana Ruiz flew to Riga on Monday.").passed
