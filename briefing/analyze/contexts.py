@@ -5,7 +5,9 @@ words, so a judgement that needs the sentence a clause restates misses most deni
 opposites. A word keeps its neighbours, though: "not looking ahead to filing" still has "filing"
 next to "looking", and "an old image of the cluster" still has "image" next to "old". This index
 lets ``facts`` compare a word of a summary with the same word, or its opposite, where the article
-has it among the same neighbours, whichever sentence that is.
+has it among the same neighbours, whichever sentence that is. The words that exclude one
+another (opposites from ``polarity.yaml``, words of one kind from ``contrasts.yaml``) are read
+here too.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from briefing.analyze.figures import Token
-from briefing.analyze.lexicon import lexicon
+from briefing.analyze.figures import Token, key
+from briefing.analyze.lexicon import lexicon, registry
 
 _NEGATORS = lexicon().polarity.negators
+_PAST, _PRESENT = lexicon().polarity.past_markers, lexicon().polarity.present_markers
 # A negator governs the content words at most this many words after it.
 NEGATION_REACH = 3
 # The neighbours of a word: this many content words on either side of it.
@@ -88,3 +91,51 @@ class Contexts:
         """The article's occurrences of ``key`` that share ``shared`` neighbours with
         ``context``."""
         return [o for o in self.at.get(key, ()) if len(o.context & context) >= shared]
+
+
+# -- words that exclude one another ------------------------------------------------------------
+
+# each word's opposites (``polarity.yaml``), by key
+ANTONYMS: dict[str, set[str]] = {}
+
+
+for _a, _b in lexicon().polarity.antonyms:
+    ANTONYMS.setdefault(key(_a), set()).add(key(_b))
+    ANTONYMS.setdefault(key(_b), set()).add(key(_a))
+
+
+def _rivals() -> dict[str, tuple[str, set[str], bool]]:
+    """Each word of ``data/contrasts.yaml`` and of the registry's countries (a one-word name, a
+    demonym, a capital), by key: its kind, the keys of the words of its kind it excludes, and
+    whether a rival anywhere in the article counts (or only among the same neighbours)."""
+    groups: list[tuple[str, set[str], bool]] = [
+        (kind, {key(w) for w in entry.split("|")}, anywhere)
+        for anywhere, sets in (
+            (True, lexicon().contrasts.anywhere),
+            (False, lexicon().contrasts.nearby),
+        )
+        for kind, entries in sets.items()
+        for entry in entries
+    ]
+    for c in registry().countries:
+        forms = [c.name, *c.demonyms, *c.metonyms]
+        groups.append(("place", {key(f) for f in forms if " " not in f}, False))
+    out: dict[str, tuple[str, set[str], bool]] = {}
+    for kind, words, anywhere in groups:
+        others = {w for k, ws, _ in groups if k == kind and ws is not words for w in ws} - words
+        for w in words:
+            out[w] = (kind, others, anywhere)
+    return out
+
+
+RIVALS = _rivals()
+
+
+def _tense(toks: list[Token], markers: frozenset[str]) -> bool:
+    return any(t.low in markers for t in toks)
+
+
+def changed(article: list[Token], summary: list[Token]) -> bool:
+    """Does the article tell a past state ("were banned") and the summary a present one ("is
+    allowing")? Then an opposite is a change, not a contradiction."""
+    return _tense(article, _PAST) and _tense(summary, _PRESENT) and not _tense(summary, _PAST)

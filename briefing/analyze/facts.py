@@ -23,8 +23,27 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from briefing.analyze.contexts import Contexts, Occurrence, clause_starts, occurrences
-from briefing.analyze.figures import Number, Token, key, numbers, tokens
+from briefing.analyze.contexts import (
+    ANTONYMS,
+    RIVALS,
+    Contexts,
+    Occurrence,
+    changed,
+    clause_starts,
+    occurrences,
+)
+from briefing.analyze.figures import (
+    Number,
+    Token,
+    acronym,
+    capital_runs,
+    number_slot,
+    numbers,
+    same_number,
+    tokens,
+    unit_after,
+    with_unit,
+)
 from briefing.analyze.grounding import Claim, Problem, containment
 from briefing.analyze.lexicon import lexicon, registry
 from briefing.ingest.sentences import split_sentences
@@ -33,7 +52,6 @@ from briefing.models import Sentence
 _LEX = lexicon()
 _NUMBERS = _LEX.numbers
 _NEGATORS = _LEX.polarity.negators
-_PAST, _PRESENT = _LEX.polarity.past_markers, _LEX.polarity.present_markers
 _STOP = _LEX.stopwords.words
 _TITLES = _LEX.titles.words
 _WEEKDAYS = {d.lower() for d in _LEX.calendar.weekdays}
@@ -55,8 +73,6 @@ MIN_CLAIM_WORDS = 3
 MAX_SUPPORT, MAX_ARTICLE_SUPPORT = 0.2, 0.34
 # A negator governs the first content word at most this many words after it.
 NEGATION_REACH = 3
-# A rounder number within this share of the article's ("about 32,000" for 31,873) is the same.
-ROUNDING = 0.1
 # Shortest root that a demonym and its country must share ("Israel" in "Israeli").
 MIN_ROOT = 4
 
@@ -64,75 +80,6 @@ _CLAUSE_CUT = re.compile(r"[,;:]\s|\s[-–—]\s|\s(?=(?:but|while|whereas|altho
 _ABOUT_ARTICLE = re.compile(r"\b(?:the|this) (?:article|account|report|story)\b", re.IGNORECASE)
 _OPENERS = ".!?:;\"“‘'(–—-"
 _DEMONYM_SUFFIXES = ("ians", "ian", "eans", "ean", "ans", "an", "ese", "ish", "is", "i", "n", "s")
-_ANTONYMS: dict[str, set[str]] = {}
-
-
-for _a, _b in _LEX.polarity.antonyms:
-    _ANTONYMS.setdefault(key(_a), set()).add(key(_b))
-    _ANTONYMS.setdefault(key(_b), set()).add(key(_a))
-
-
-def _rivals() -> dict[str, tuple[str, set[str], bool]]:
-    """Each word of ``data/contrasts.yaml`` and of the registry's countries (a one-word name, a
-    demonym, a capital), by key: its kind, the keys of the words of its kind it excludes, and
-    whether a rival anywhere in the article counts (or only among the same neighbours)."""
-    groups: list[tuple[str, set[str], bool]] = [
-        (kind, {key(w) for w in entry.split("|")}, anywhere)
-        for anywhere, sets in ((True, _LEX.contrasts.anywhere), (False, _LEX.contrasts.nearby))
-        for kind, entries in sets.items()
-        for entry in entries
-    ]
-    for c in registry().countries:
-        forms = [c.name, *c.demonyms, *c.metonyms]
-        groups.append(("place", {key(f) for f in forms if " " not in f}, False))
-    out: dict[str, tuple[str, set[str], bool]] = {}
-    for kind, words, anywhere in groups:
-        others = {w for k, ws, _ in groups if k == kind and ws is not words for w in ws} - words
-        for w in words:
-            out[w] = (kind, others, anywhere)
-    return out
-
-
-_RIVALS = _rivals()
-_TIME_UNITS = {
-    key(w): i for i, entry in enumerate(_LEX.contrasts.nearby["time"]) for w in entry.split("|")
-}
-_NEXT = re.compile(r"[\s-]+([A-Za-z]+)")
-
-
-def _same_number(a: Number, n: Number) -> bool:
-    """Is the summary's number ``n`` the article's ``a``, in some form?"""
-    if n.ordinal and not n.digits:  # "fourth": the article's 4th, in words or digits
-        return a.ordinal and a.value == n.value
-    if math.isclose(a.value, n.value) or math.isclose(a.figure, n.value):
-        return True  # the same value, or an amount's bare figure ("5" of "5 billion")
-    return (
-        a.digits
-        and not a.ordinal
-        and abs(n.value - a.value) <= ROUNDING * a.value
-        and n.significant < a.significant
-    )  # "about 32,000" for 31,873
-
-
-def _slot(toks: list[Token], start: int, end: int) -> set[tuple[str, str]]:
-    """Where a number stands: the content word right before it and right after it."""
-    before = next((t for t in reversed(toks) if t.end <= start and t.content), None)
-    after = next((t for t in toks if t.start >= end and t.content), None)
-    slot = {("before", before.key)} if before else set()
-    return slot | ({("after", after.key)} if after else set())
-
-
-def _with_unit(n: Number, sent: Sentence) -> str:
-    """The number with the word written after it ("30 days")."""
-    m = _NEXT.match(sent.text, n.end - sent.start)
-    return sent.text[n.start - sent.start : m.end()] if m else n.text
-
-
-def _unit(text: str, end: int) -> str | None:
-    """The unit of time written after a number that ends at ``end`` ("30 days", "a 30-day")."""
-    m = _NEXT.match(text, end)
-    unit = _TIME_UNITS.get(key(m.group(1).lower())) if m else None
-    return str(unit) if unit is not None else None
 
 
 def clauses(sentence: Sentence) -> list[tuple[int, int]]:
@@ -143,16 +90,6 @@ def clauses(sentence: Sentence) -> list[tuple[int, int]]:
         for a, b in zip(cuts, cuts[1:], strict=False)
         if b > a
     ]
-
-
-def _tense(toks: list[Token], markers: frozenset[str]) -> bool:
-    return any(t.low in markers for t in toks)
-
-
-def _changed(article: list[Token], summary: list[Token]) -> bool:
-    """Does the article tell a past state ("were banned") and the summary a present one ("is
-    allowing")? Then an opposite is a change, not a contradiction."""
-    return _tense(article, _PAST) and _tense(summary, _PRESENT) and not _tense(summary, _PAST)
 
 
 def _about_the_article(clause: str) -> bool:
@@ -191,31 +128,6 @@ def _span(toks: list[Token]) -> str:
     return " ".join(t.text for t in toks)
 
 
-def _acronym(run: list[Token]) -> str:
-    return "".join(t.text[0] for t in run if t.capital).lower()
-
-
-def _runs(toks: list[Token], text: str, base: int) -> list[list[Token]]:
-    """Runs of capitalised words ("European Union", "House Foreign Affairs"), "of" inside."""
-    runs: list[list[Token]] = []
-    cur: list[Token] = []
-    for i, t in enumerate(toks):
-        gap = text[cur[-1].end - base : t.start - base] if cur else ""
-        joined = cur and gap.strip() == ""
-        if t.capital and (joined or not cur):
-            cur.append(t)
-            continue
-        if t.low == "of" and cur and i + 1 < len(toks) and toks[i + 1].capital:
-            cur.append(t)
-            continue
-        if cur:
-            runs.append(cur)
-        cur = [t] if t.capital else []
-    if cur:
-        runs.append(cur)
-    return [[t for t in r if t.capital] for r in runs]
-
-
 class Facts:
     """What one article gives, asked of any number of claims; the article is read once."""
 
@@ -235,9 +147,9 @@ class Facts:
             for alias in outlet.aliases:
                 self.vocab |= {t.low for t in tokens(alias)}
         self.acronyms = {
-            _acronym(r)
+            acronym(r)
             for s in self.sents
-            for r in _runs(s.tokens, s.sentence.text, s.sentence.start)
+            for r in capital_runs(s.tokens, s.sentence.text, s.sentence.start)
             if len(r) > 1
         }
         self.keys = {k for s in self.sents for k in s.keys}
@@ -280,7 +192,7 @@ class Facts:
             return True
         if t.text.isupper() and low.replace(".", "") in self.acronyms:
             return True  # "EU" for "European Union"
-        if len(run) > 1 and _acronym(run) in self.vocab:
+        if len(run) > 1 and acronym(run) in self.vocab:
             return True  # "European Union" for "EU"
         for suffix in _DEMONYM_SUFFIXES:
             root = low.removesuffix(suffix)
@@ -295,7 +207,7 @@ class Facts:
     def judge_entities(self, sent: Sentence, toks: list[Token]) -> list[Problem]:
         out = []
         reg = registry()
-        for run in _runs(toks, sent.text, sent.start):
+        for run in capital_runs(toks, sent.text, sent.start):
             head = run[0]
             before = sent.text[: head.start - sent.start].rstrip()
             if len(run) == 1 and (not before or before[-1] in _OPENERS):
@@ -329,7 +241,7 @@ class Facts:
         """The name in the article's sentence that the summary's name stands in for: the one
         that shares a word with it ("Ozy Media" for "UFO Media")."""
         mine = {t.low for t in run if t.low not in _TITLES}
-        for r in _runs(near.tokens, near.sentence.text, near.sentence.start):
+        for r in capital_runs(near.tokens, near.sentence.text, near.sentence.start):
             theirs = {t.low for t in r if t.low not in _TITLES}
             if theirs & mine and theirs != mine:
                 return " ".join(t.text for t in r)
@@ -340,9 +252,9 @@ class Facts:
         """Does the article give this number in some form? A number of a unit of time ("30
         days") is the article's only where the article gives it of that unit."""
         return any(
-            _same_number(a, n)
+            same_number(a, n)
             for a, s in self.numbers
-            if unit is None or _unit(s.sentence.text, a.end - s.sentence.start) == unit
+            if unit is None or unit_after(s.sentence.text, a.end - s.sentence.start) == unit
         )
 
     def judge_numbers(self, sent: Sentence, toks: list[Token]) -> list[Problem]:
@@ -350,18 +262,18 @@ class Facts:
         words = {t.key for t in toks if t.content}
         near = self.restated(words)
         for n in numbers(sent.text, sent.start):
-            unit = _unit(sent.text, n.end - sent.start)
+            unit = unit_after(sent.text, n.end - sent.start)
             if self.number_known(n, unit):
                 moved = self._moved(n, sent, toks)
                 if moved is not None:
                     out.append(moved)
                 continue
             theirs = [
-                _with_unit(a, s.sentence) if unit else a.text
+                with_unit(a, s.sentence) if unit else a.text
                 for a, s in self.numbers
                 if near is not None and s is near and a.ordinal == n.ordinal
             ]
-            out.append(self._mismatch(_with_unit(n, sent) if unit else n.text, theirs, near))
+            out.append(self._mismatch(with_unit(n, sent) if unit else n.text, theirs, near))
         for t in toks:
             if (
                 t.capital
@@ -382,15 +294,15 @@ class Facts:
         words = {t.key for t in toks if t.content and a <= t.start < b}
         if len(words) < MIN_CLAIM_WORDS:  # "..., in 1984, ...": the sentence is the claim
             words = {t.key for t in toks if t.content}
-        mine = _slot(toks, n.start, n.end)
+        mine = number_slot(toks, n.start, n.end)
         for near in self.restating(words, MOVED_SHARE):
             theirs = [m for m, s in self.numbers if s is near]
-            if any(_same_number(m, n) for m in theirs):
+            if any(same_number(m, n) for m in theirs):
                 return None
             for m in theirs:
                 if m.ordinal != n.ordinal:
                     continue
-                if _slot(near.tokens, m.start, m.end) & mine:
+                if number_slot(near.tokens, m.start, m.end) & mine:
                     elsewhere = next(
                         (s for x, s in self.numbers if math.isclose(x.value, n.value)), None
                     )
@@ -474,7 +386,7 @@ class Facts:
             there = self.contexts.near(o.key, o.context, MIN_NEIGHBOURS)
             everywhere = self.contexts.at.get(o.key, [])
             opposite = any(
-                self.contexts.near(u, o.context, MIN_NEIGHBOURS) for u in _ANTONYMS.get(o.key, ())
+                self.contexts.near(u, o.context, MIN_NEIGHBOURS) for u in ANTONYMS.get(o.key, ())
             )
             if o.negated and opposite:
                 continue  # "not open" where the article has "closed"
@@ -489,7 +401,7 @@ class Facts:
             rival = self._rival(o, keys)
             if rival is not None:
                 return rival
-            for u in sorted(_ANTONYMS.get(o.key, ())):
+            for u in sorted(ANTONYMS.get(o.key, ())):
                 if u in keys:
                     continue  # "rose, then fell": the summary has both
                 for a in self.contexts.near(u, o.context, MIN_NEIGHBOURS):
@@ -498,7 +410,7 @@ class Facts:
                         a.negated
                         or not a.adjacent & o.adjacent  # an opposite stands where the word does
                         or o.key in there_s.keys
-                        or _changed(there_s.tokens, toks)
+                        or changed(there_s.tokens, toks)
                     ):
                         continue
                     return self._flipped(there_s, o.text, a.text)
@@ -508,7 +420,7 @@ class Facts:
         """A word of a kind ("sister", "years", "Saudi") where the article has another of that
         kind ("brother", "days", "Israeli") and never the summary's: anywhere in the article for
         things and people, among the same neighbours for qualities, units and places."""
-        kind, others, anywhere = _RIVALS.get(o.key, ("", set(), False))
+        kind, others, anywhere = RIVALS.get(o.key, ("", set(), False))
         if not others or o.key in self.keys:
             return None
         for u in sorted(others - keys):
