@@ -23,6 +23,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from briefing.analyze.claims import Claim, Problem, containment
 from briefing.analyze.contexts import (
     ANTONYMS,
     RIVALS,
@@ -44,7 +45,6 @@ from briefing.analyze.figures import (
     unit_after,
     with_unit,
 )
-from briefing.analyze.grounding import Claim, Problem, containment
 from briefing.analyze.lexicon import lexicon, registry
 from briefing.ingest.sentences import split_sentences
 from briefing.models import Sentence

@@ -15,13 +15,35 @@ by shared content words (stems, so a paraphrase aligns), then compared. Each jud
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from briefing.analyze.lexicon import Registry, lexicon, one_of, registry
+from briefing.analyze.claims import (
+    QUOTE,
+    Claim,
+    Problem,
+    containment,
+    has_hedge,
+    normalise,
+    quoted_at,
+)
+from briefing.analyze.hedging import Hedging
+from briefing.analyze.lexicon import lexicon, one_of, registry
 from briefing.analyze.provenance import names_of, side_of, state_outlet
+from briefing.analyze.readings import addressee, coordinated, news_record
 from briefing.analyze.sources import NameMatcher, classify, is_pronoun, person_names
 from briefing.analyze.words import content_words
-from briefing.models import Analysis, Article, ArticleMeta, Attribution, Caveat, Source
+from briefing.models import Analysis, Article, ArticleMeta, Attribution, Source
+
+# what callers have imported from here since before the shapes had a module of their own
+__all__ = [
+    "Claim",
+    "Grounding",
+    "Problem",
+    "addressee",
+    "containment",
+    "has_hedge",
+    "news_record",
+    "normalise",
+]
 
 # Share of a claim's content words an article unit must hold for the claim to align with it.
 MIN_ALIGN = 0.5
@@ -33,116 +55,12 @@ MIN_ANY_SUPPORT = 0.3
 # A quotation shorter than this (in words and characters) is a scare quote, not a quotation.
 MIN_QUOTE_WORDS, MIN_QUOTE_CHARS = 2, 12
 
-_QUOTE = re.compile(r"[“\"]([^“”\"]{2,}?)[”\"]")
-_OPENING_MARKS = {'"', "“", "‘", "'"}
 # A definite description that may stand for an organisation the article names elsewhere.
 _ORG_DESCRIPTION = re.compile(rf"^the (?:{one_of(lexicon().descriptions.org_nouns)})\b", re.I)
 _PERSON_PRONOUNS = lexicon().pronouns.person
-_NEWS = lexicon().news_reports
-_KICKERS = lexicon().boilerplate.kickers
 
 
-def normalise(text: str) -> str:
-    """Quote marks and apostrophes folded, whitespace collapsed: the form quotes are compared in."""
-    text = re.sub(r"[“”„«»″]", '"', text)
-    text = re.sub(r"[‘’‚′]", "'", text)
-    return " ".join(text.split())
-
-
-def containment(claim: set[str], unit: set[str]) -> float:
-    """Share of the claim's words that the unit holds."""
-    return len(claim & unit) / len(claim) if claim else 0.0
-
-
-def has_hedge(text: str, reg: Registry | None = None) -> bool:
-    """Does the text itself say the claim is less than certain?"""
-    return any(p.search(text) for p in (reg or registry()).hedges)
-
-
-def quoted_at(text: str, pos: int) -> bool:
-    """Does a quotation mark open right before ``pos``: the writer's words are someone else's?"""
-    return text[max(0, pos - 1) : pos] in _OPENING_MARKS
-
-
-def news_record(a: Attribution) -> bool:
-    """Is this attribution a newsroom's report credited as the record ("NPR reported", "according
-    to reports"), rather than a side's claim? Stating its content plainly keeps the article's
-    meaning; a state outlet, a chain through a side, or an opinion cue ("argued") does not."""
-    if a.source is not None and a.source.text.strip().upper() in _KICKERS:
-        return True  # "FIRST ON FOX: ...": the article's own kicker, no one's claim
-    if a.source is None or a.via or a.cue is None:
-        return False
-    text = a.source.text.strip()
-    holder = re.sub(r"^the\s+", "", text.lower())
-    last = text.split()[-1]
-    newsroom = (
-        a.source.type in _NEWS.source_types
-        or holder in _NEWS.holders
-        or (last[:1].isupper() and last.lower() in _NEWS.masthead_words)
-    )
-    return newsroom and " ".join(a.cue.text.lower().split()) in _NEWS.cues
-
-
-# What joins two reports in one sentence ("A said X, and B said Y"; "A said X while B said Y").
-_COORDINATION = re.compile(r"(?:[,;]\s*(?:and|but|while|whereas)?|\s(?:while|whereas))\s*$")
-
-
-def _coordinated(own: list[Attribution], text: str) -> tuple[Attribution, Attribution, int] | None:
-    """Two reports coordinated in one sentence, which the engine may read as one nested in the
-    other: the first, the second, and where the second begins."""
-    for inner in own:
-        if not inner.via or inner.source is None:
-            continue
-        for outer in own:
-            if outer is inner or not (
-                outer.content.start <= inner.source.start < outer.content.end
-            ):
-                continue
-            m = _COORDINATION.search(text[outer.content.start : inner.source.start])
-            if m:
-                return outer, inner, outer.content.start + m.start()
-    return None
-
-
-_ADDRESSED = re.compile(rf"\b(?:{one_of(_NEWS.addressed)})\s+$", re.I)
-
-
-def addressee(sentence: str, via: str) -> bool:
-    """Is this newsroom the one the holder spoke to ("Breuer told the Journal"), in the
-    sentence that reports it? Then it heard the words; it is no link in a chain."""
-    for m in re.finditer(re.escape(via), sentence):
-        # the rest of the newsroom's name may come first ("told The Washington Post")
-        before = re.sub(
-            r"(?:(?:the|The)\s+)?(?:[A-Z][\w.’'-]*\s+){0,3}$", "", sentence[: m.start()]
-        )
-        if _ADDRESSED.search(before):
-            return True
-    return False
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One way a claim misstates its article. ``type`` is a ``check`` finding type."""
-
-    type: str
-    message: str
-    expected: str | None
-    found: str | None
-    evidence: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Claim:
-    """One sentence of a summary or a brief line: where it is, and who it says holds it."""
-
-    start: int
-    end: int
-    text: str
-    attribution: Attribution | None  # the claim's own attribution, if it states one
-    words: set[str] = field(default_factory=set)
-
-
-class Grounding:
+class Grounding(Hedging):
     """What one article supports, asked of any number of claims; the article is read once."""
 
     def __init__(self, analysis: Analysis) -> None:
@@ -257,7 +175,7 @@ class Grounding:
         named: Source | None = None  # the last holder the summary named, for its pronouns
         for s in san.sentences:
             own = [a for a in san.attributions if s.id in a.sentence_ids and a.source is not None]
-            pair = _coordinated(own, text)
+            pair = coordinated(own, text)
             if pair is not None:
                 outer, inner, cut = pair
                 out.append(
@@ -322,28 +240,6 @@ class Grounding:
         sents.sort(key=lambda sid: -containment(claim.words, self.sent_words[sid]))
         return atts, sents
 
-    def hedged_words(self, caveat: Caveat) -> set[str]:
-        """The words a hedge governs: its clause's subject before it ("About one of every nine
-        voters is expected to ..."), and what follows it to the end of its clause."""
-        sent = self.an.sentence(caveat.sentence_ids[0])
-        if sent is None:
-            return set()
-        pos = sent.text.find(caveat.text)
-        if pos < 0:
-            return content_words(sent.text)
-        # the subject runs back to the clause's start, or to a conjunction ("... and is believed")
-        cuts = list(re.finditer(r",\s|;\s|\s[-–—]\s|\s(?:and|but|or|while)\s", sent.text[:pos]))
-        subject = sent.text[cuts[-1].end() if cuts else 0 : pos]
-        return content_words(subject) | self._hedged_tail(sent.text[pos:])
-
-    def _hedged_tail(self, tail: str) -> set[str]:
-        cut = re.search(r",\s|;\s|\s[-–—]\s", tail)
-        if cut and len(tail[: cut.start()].split()) <= 2:  # "Allegedly, there are ...": next clause
-            nxt = re.search(r",\s|;\s|\s[-–—]\s", tail[cut.end() :])
-            return content_words(tail[: cut.end() + nxt.start()] if nxt else tail)
-        return content_words(tail[: cut.start()] if cut else tail)
-
-    # -- judgements -----------------------------------------------------------------------------
     def judge_quote(self, quote: str, said_by: str | None) -> Problem | None:
         """Quoted words must be the article's, word for word, and from the speaker named."""
         q = normalise(quote).strip(" ,.")
@@ -397,7 +293,7 @@ class Grounding:
     def quotes_in(self, text: str, san: Analysis) -> list[tuple[re.Match[str], Problem]]:
         """Every quotation in a text read as ``san``, with the problem it has, if any."""
         out = []
-        for m in _QUOTE.finditer(text):
+        for m in QUOTE.finditer(text):
             holder = next(
                 (
                     a
@@ -469,19 +365,6 @@ class Grounding:
             out.append(hedge)
         out.extend(self.judge_terms(c.text, said_by, sents[:1]))
         return out
-
-    def only_quotes(self, c: Claim) -> bool:
-        """Does the claim say nothing of its own beyond a quotation and who said it ("Obama spoke
-        of “understand the pain and anger”")? Then a hedge around the quoted words is the
-        article's to keep, not the summary's to repeat."""
-        if not _QUOTE.search(c.text):
-            return False
-        frame = content_words(_QUOTE.sub(" ", c.text))
-        att = c.attribution
-        if att is not None and att.source is not None:
-            frame -= content_words(att.source.text)
-            frame -= content_words(att.cue.text) if att.cue else set()
-        return len(frame) <= 1
 
     def _judge_speaker(
         self,
@@ -577,40 +460,6 @@ class Grounding:
                 [],
             )
         return None
-
-    def judge_hedge(self, c: Claim, atts: list[Attribution], sents: list[str]) -> Problem | None:
-        """A hedge on the sentence the claim restates must survive in the claim."""
-        near = set(sents[:2] + [s for a in atts[:1] for s in a.sentence_ids])
-        words = c.words
-        att = c.attribution
-        if att is not None and att.source is not None and att.source.start > c.start:
-            # "X did Y, but Obama said Z": the clause before the speaker is the summary's own
-            frame = c.text[: att.source.start - c.start]
-            if att.content.start > att.source.start:
-                words = words | content_words(frame)
-            near |= {
-                sid
-                for sid in self.align(Claim(c.start, c.end, frame, None, content_words(frame)))[1][
-                    :2
-                ]
-            }
-        hedged = [
-            cv
-            for cv in self.an.caveats
-            if cv.kind == "hedge"
-            and set(cv.sentence_ids) & near
-            and len(words & self.hedged_words(cv)) >= min(2, len(words))
-        ]
-        if not hedged or not sents or has_hedge(c.text, self.reg):
-            return None
-        cv = hedged[0]
-        return Problem(
-            "hedge_dropped",
-            f"States as certain what the article hedges (“{cv.text}”){self.cite(cv.sentence_ids)}",
-            f"hedged: {cv.text}",
-            "certain",
-            cv.sentence_ids,
-        )
 
     def judge_terms(self, text: str, said_by: str | None, evidence: list[str]) -> list[Problem]:
         """A side's own loaded term used in the claim's own words, neither quoted nor given to

@@ -87,7 +87,7 @@ def _clean(text: str) -> str:
     return re.sub(r"^(?:that|whether)\s+", "", text).rstrip(" ,.;:")
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     """The content's first letter lowercased, unless it starts a name ("Clinton ...", "I")."""
     first = text.split()[0] if text else ""
     if len(first) > 1 and first[:1].isupper() and first[1:].islower() and first not in {"I"}:
@@ -142,7 +142,7 @@ def _role(source: str) -> str | None:
 def _said(source: str, s: Said) -> str:
     if s.quoted:
         return f"{source} said: {s.content}"
-    return f"{source} said {_lower_first(s.content)}."
+    return f"{source} said {lower_first(s.content)}."
 
 
 def summaries(claims: Sequence[Said], limit: int = 2) -> Iterator[Faithful]:
@@ -160,7 +160,7 @@ def summaries(claims: Sequence[Said], limit: int = 2) -> Iterator[Faithful]:
             head = s.content[:1].upper() + s.content[1:]
             if not _SUBORDINATE.match(s.content):  # "Because X does not mean Y, Obama said"
                 yield from take("reordered", f"{head}, {s.source} said.")
-            yield from take("according", f"According to {s.source}, {_lower_first(s.content)}.")
+            yield from take("according", f"According to {s.source}, {lower_first(s.content)}.")
         surname = _surname(s.source)
         if surname:
             yield from take("surname", _said(surname, s))
@@ -177,19 +177,19 @@ def summaries(claims: Sequence[Said], limit: int = 2) -> Iterator[Faithful]:
         if a.source == b.source:
             yield from take(
                 "two_claims",
-                f"{a.source} said {_lower_first(a.content)} and that {_lower_first(b.content)}.",
+                f"{a.source} said {lower_first(a.content)} and that {lower_first(b.content)}.",
             )
             if a.pronoun:
                 yield from take(
                     "pronoun",
-                    f"{a.source} said {_lower_first(a.content)}. "
-                    f"{a.pronoun.capitalize()} also said {_lower_first(b.content)}.",
+                    f"{a.source} said {lower_first(a.content)}. "
+                    f"{a.pronoun.capitalize()} also said {lower_first(b.content)}.",
                 )
         else:
             yield from take(
                 "two_sources",
-                f"{a.source} said {_lower_first(a.content)}, and {b.source} said "
-                f"{_lower_first(b.content)}.",
+                f"{a.source} said {lower_first(a.content)}, and {b.source} said "
+                f"{lower_first(b.content)}.",
             )
 
 

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefing.analyze.claims import has_hedge
 from briefing.analyze.figures import Number, numbers
-from briefing.analyze.grounding import Grounding, addressee, has_hedge, news_record
+from briefing.analyze.grounding import Grounding
 from briefing.analyze.lexicon import lexicon, one_of, registry
 from briefing.analyze.provenance import side_of
+from briefing.analyze.readings import addressee, news_record
 from briefing.analyze.sources import is_pronoun, person_names
 from briefing.evals.faithful import Said, lower_first
 from briefing.models import PIECE_JOINER, Analysis, Content, Span

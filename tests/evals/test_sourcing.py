@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.analyze.grounding import news_record
+from briefing.analyze.readings import news_record
 from briefing.evals.check import Checker
 from briefing.models import Article, ArticleMeta
 
