@@ -50,6 +50,8 @@ MIN_ALIGN = 0.5
 # Share of a claim's words an attribution's content must hold before an unattributed claim is
 # taken as a restatement of it (and so must keep its source).
 MIN_RESTATEMENT = 0.6
+# A cue within this many characters and words after a person's name may make them a speaker.
+_CUE_REACH, _CUE_WORDS = 60, 6
 # Below this best overlap with any sentence, nothing in the article is like the claim.
 MIN_ANY_SUPPORT = 0.3
 # A quotation shorter than this (in words and characters) is a scare quote, not a quotation.
@@ -143,6 +145,48 @@ class Grounding(Hedging):
         before = c.text[: max(0, att.source.start - c.start)] + " " + att.source.text
         names = [n for n in self.holder_names(a) if not self.same(n, att.source.canonical)]
         return bool(names) and self.mentions(before, names)
+
+    def background_speaker(self, c: Claim, said_by: str, best: float) -> Problem | None:
+        """A person the article names but never has speak (no attribution of theirs, no cue
+        right after their name), given words like those the article has from someone else:
+        "Lavrov told reporters Putin is coming to Pyongyang", where the article has Putin's
+        willingness to visit from KCNA and Lavrov only as someone the minister met."""
+        if best < MIN_ANY_SUPPORT or self.quotes_holder(said_by):
+            return None
+        people = person_names(said_by)
+        if people:
+            surname = people[0][0].split()[-1]
+        elif re.fullmatch(r"[A-Z][\w'’-]+", said_by) and not self.reg.place_or_outlet(said_by):
+            surname = said_by  # a surname alone ("Lavrov")
+        else:
+            return None
+        for m in re.finditer(rf"\b{re.escape(surname)}\b", self.article_text):
+            after = self.article_text[m.end() : m.end() + _CUE_REACH].lower().split()
+            if any(w.strip(",.;:") in self.reg.cue_forms for w in after[:_CUE_WORDS]):
+                return None  # the article may have them speak where the engine did not see it
+        if not re.search(rf"\b{re.escape(surname)}\b", self.article_text):
+            return None  # never mentioned at all: ``never_named`` speaks of that
+        sid = max(self.sent_words, key=lambda k: containment(c.words, self.sent_words[k]))
+        theirs = [a for a in self.an.attributions if sid in a.sentence_ids and a.source]
+        if not theirs:
+            return None
+        a = theirs[0]
+        return Problem(
+            "misattributed_speaker",
+            f"Gives this to {said_by}, whom the article quotes on nothing; the nearest it has "
+            f"is from {self.describe(a)}{self.cite([sid])}",
+            self.describe(a),
+            said_by,
+            [sid],
+        )
+
+    def quotes_holder(self, name: str) -> bool:
+        """Is this person a holder or intermediary of any attribution of the article?"""
+        return any(
+            self.same(name, n)
+            for a in self.an.attributions
+            for n in self.holder_names(a) + self.via_names(a)
+        )
 
     def cite(self, sentence_ids: list[str], limit: int = 160) -> str:
         """The article's sentence a finding rests on, as its message quotes it: ' (s3: “...”)'."""
@@ -451,6 +495,9 @@ class Grounding(Hedging):
                 said_by,
                 a.sentence_ids,
             )
+        background = self.background_speaker(c, said_by, best) if via_match is None else None
+        if background is not None:
+            return background
         if via_match is None and not attributed and not sents and best < MIN_ANY_SUPPORT:
             return Problem(
                 "unsupported_attribution",
