@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 
 from briefing.analyze.claims import (
-    QUOTE,
     Claim,
     Problem,
     containment,
@@ -28,6 +27,7 @@ from briefing.analyze.claims import (
 from briefing.analyze.hedging import Hedging
 from briefing.analyze.lexicon import lexicon, one_of, registry
 from briefing.analyze.provenance import names_of, side_of, state_outlet
+from briefing.analyze.quoting import Quoting
 from briefing.analyze.readings import addressee, coordinated, news_record
 from briefing.analyze.sources import NameMatcher, classify, is_pronoun, person_names
 from briefing.analyze.words import content_words
@@ -54,15 +54,13 @@ MIN_RESTATEMENT = 0.6
 _CUE_REACH, _CUE_WORDS = 60, 6
 # Below this best overlap with any sentence, nothing in the article is like the claim.
 MIN_ANY_SUPPORT = 0.3
-# A quotation shorter than this (in words and characters) is a scare quote, not a quotation.
-MIN_QUOTE_WORDS, MIN_QUOTE_CHARS = 2, 12
 
 # A definite description that may stand for an organisation the article names elsewhere.
 _ORG_DESCRIPTION = re.compile(rf"^the (?:{one_of(lexicon().descriptions.org_nouns)})\b", re.I)
 _PERSON_PRONOUNS = lexicon().pronouns.person
 
 
-class Grounding(Hedging):
+class Grounding(Hedging, Quoting):
     """What one article supports, asked of any number of claims; the article is read once."""
 
     def __init__(self, analysis: Analysis) -> None:
@@ -283,74 +281,6 @@ class Grounding(Hedging):
         ]
         sents.sort(key=lambda sid: -containment(claim.words, self.sent_words[sid]))
         return atts, sents
-
-    def judge_quote(self, quote: str, said_by: str | None) -> Problem | None:
-        """Quoted words must be the article's, word for word, and from the speaker named."""
-        q = normalise(quote).strip(" ,.")
-        if len(q.split()) < MIN_QUOTE_WORDS and len(q) < MIN_QUOTE_CHARS:
-            return None
-        if q not in self.article_text and q[:1].swapcase() + q[1:] in self.article_text:
-            q = q[:1].swapcase() + q[1:]  # its first letter follows the summary ("said “we ...”")
-        if q not in self.article_text:
-            words = content_words(q)
-            near = max(
-                self.sent_words,
-                key=lambda sid: containment(words, self.sent_words[sid]),
-                default=None,
-            )
-            return Problem(
-                "quote_not_verbatim",
-                f"Quotes “{quote[:120]}”, which the article does not have word for word",
-                "the article's exact words",
-                quote,
-                [near] if near else [],
-            )
-        holders = [
-            a
-            for a in self.an.attributions
-            if q in normalise(a.content.said) and a.source is not None and a.kind != "indirect"
-        ]
-        in_holders = sum(normalise(a.content.said).count(q) for a in holders)
-        if (
-            said_by
-            and holders
-            # words the article also uses in its own voice ("a controlled burn") are no one's own
-            and self.article_text.count(q) <= in_holders
-            and not any(
-                self.same(said_by, n)
-                for a in holders
-                for n in self.holder_names(a) + self.via_names(a)
-            )
-            and all(self.contradicts(said_by, a, lenient_orgs=False) for a in holders)
-        ):
-            h = holders[0]
-            return Problem(
-                "quote_wrong_speaker",
-                f"Gives {said_by} words that the article has from {self.describe(h)}"
-                f"{self.cite(h.sentence_ids)}",
-                self.describe(h),
-                said_by,
-                h.sentence_ids,
-            )
-        return None
-
-    def quotes_in(self, text: str, san: Analysis) -> list[tuple[re.Match[str], Problem]]:
-        """Every quotation in a text read as ``san``, with the problem it has, if any."""
-        out = []
-        for m in QUOTE.finditer(text):
-            holder = next(
-                (
-                    a
-                    for a in san.attributions
-                    if a.source is not None and a.content.holds(m.start(1), m.start(1))
-                ),
-                None,
-            )
-            said_by = (holder.source.canonical or holder.source.text) if holder else None
-            problem = self.judge_quote(m.group(1), said_by)
-            if problem is not None:
-                out.append((m, problem))
-        return out
 
     def judge_claim(self, c: Claim) -> list[Problem]:
         """Speaker, chain, hedge and loaded terms of one claim against the article."""
