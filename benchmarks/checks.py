@@ -9,6 +9,9 @@
    alarms on the consistent (faithful) half, in all and by the finding types beyond attribution
    alone, and per finding type how often it is raised on each half.
 3. Speed: checks per second over the SummEdits summaries, each article analysed once.
+4. PolNeAR dev (``--polnear``): the faithful summaries written by rule from its gold
+   attributions (``evals.faithful``), false alarms by kind; and the misattributions real
+   summaries show (``perturb.misattributions``), recall by kind.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from briefing.evals.check import FINDING_TYPES, Checker
+from briefing.evals.faithful import from_gold, summaries
+from briefing.evals.perturb import misattributions
+from briefing.evals.polnear import gold_articles
 from briefing.evals.suites import Runner
 from briefing.models import Article, ArticleMeta
 
@@ -109,6 +115,33 @@ def summedits(path: Path) -> None:
     )
 
 
+def polnear(root: Path) -> None:
+    made: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    faithful: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for g in gold_articles(root, "dev"):
+        checker = Checker(Article(meta=ArticleMeta(id=g.name, path=str(g.path)), text=g.text))
+        claims = from_gold(g.text, g.relations, checker.an)
+        for f in summaries(claims):
+            faithful[f.kind][0] += not checker.check(f.summary).passed
+            faithful[f.kind][1] += 1
+        for p in misattributions(g.text, claims, checker.an):
+            found = {x.type for x in checker.check(p.summary).findings}
+            made[p.kind][0] += bool(set(p.expect) & found)
+            made[p.kind][1] += 1
+    total = sum(n for _, n in faithful.values())
+    alarms = sum(b for b, _ in faithful.values())
+    print(f"PolNeAR dev, faithful summaries by rule: {total}, flagged {alarms}")
+    print("| kind | summaries | flagged |")
+    print("|---|---|---|")
+    for k, (b, n) in faithful.items():
+        print(f"| {k} | {n} | {b} |")
+    print()
+    print("| misattribution | cases | recall |")
+    print("|---|---|---|")
+    for k, (c, n) in made.items():
+        print(f"| {k} | {n} | {c / n:.2f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--perturbations", type=Path, default=ROOT / "evals" / "perturbations.yaml")
@@ -117,6 +150,7 @@ def main() -> None:
         type=Path,
         default=ROOT.parent / "shared" / "datasets" / "summedits-news" / "dev.json",
     )
+    ap.add_argument("--polnear", type=Path, default=ROOT.parent / "shared" / "datasets" / "polnear")
     args = ap.parse_args()
     perturbations(args.perturbations)
     print()
@@ -124,6 +158,11 @@ def main() -> None:
         summedits(args.summedits)
     else:
         print(f"(no SummEdits file at {args.summedits})")
+    print()
+    if args.polnear.exists():
+        polnear(args.polnear)
+    else:
+        print(f"(no PolNeAR at {args.polnear})")
 
 
 if __name__ == "__main__":

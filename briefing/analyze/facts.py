@@ -23,8 +23,28 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from briefing.analyze.figures import Number, Token, key, numbers, tokens
-from briefing.analyze.grounding import Claim, Problem, containment
+from briefing.analyze.claims import Claim, Problem, containment
+from briefing.analyze.contexts import (
+    ANTONYMS,
+    RIVALS,
+    Contexts,
+    Occurrence,
+    changed,
+    clause_starts,
+    occurrences,
+)
+from briefing.analyze.figures import (
+    Number,
+    Token,
+    acronym,
+    capital_runs,
+    number_slot,
+    numbers,
+    same_number,
+    tokens,
+    unit_after,
+    with_unit,
+)
 from briefing.analyze.lexicon import lexicon, registry
 from briefing.ingest.sentences import split_sentences
 from briefing.models import Sentence
@@ -41,10 +61,11 @@ _MONTHS = {w.lower(): i for i, forms in enumerate(_LEX.calendar.months, 1) for w
 # and at least this many of them.
 MIN_RESTATE = 0.5
 MIN_SHARED = 2
-# A word's opposite is looked for in any sentence the clause restates this closely: a sentence
-# that shares less may be about another time or another party ("were banned" before, "is
-# allowing" now).
-MIN_OPPOSITE = 0.6
+# A word of a summary is the article's word where the two share this many neighbours.
+MIN_NEIGHBOURS = 2
+# A clause restates an article sentence this closely before a number in it must be that
+# sentence's own.
+MOVED_SHARE = 0.6
 # A clause with fewer content words than this is too short to be a claim of its own.
 MIN_CLAIM_WORDS = 3
 # Below this best overlap with any sentence, and below the second share against the article's
@@ -52,8 +73,6 @@ MIN_CLAIM_WORDS = 3
 MAX_SUPPORT, MAX_ARTICLE_SUPPORT = 0.2, 0.34
 # A negator governs the first content word at most this many words after it.
 NEGATION_REACH = 3
-# A rounder number within this share of the article's ("about 32,000" for 31,873) is the same.
-ROUNDING = 0.1
 # Shortest root that a demonym and its country must share ("Israel" in "Israeli").
 MIN_ROOT = 4
 
@@ -61,12 +80,6 @@ _CLAUSE_CUT = re.compile(r"[,;:]\s|\s[-–—]\s|\s(?=(?:but|while|whereas|altho
 _ABOUT_ARTICLE = re.compile(r"\b(?:the|this) (?:article|account|report|story)\b", re.IGNORECASE)
 _OPENERS = ".!?:;\"“‘'(–—-"
 _DEMONYM_SUFFIXES = ("ians", "ian", "eans", "ean", "ans", "an", "ese", "ish", "is", "i", "n", "s")
-_ANTONYMS: dict[str, set[str]] = {}
-
-
-for _a, _b in _LEX.polarity.antonyms:
-    _ANTONYMS.setdefault(key(_a), set()).add(key(_b))
-    _ANTONYMS.setdefault(key(_b), set()).add(key(_a))
 
 
 def clauses(sentence: Sentence) -> list[tuple[int, int]]:
@@ -94,13 +107,17 @@ class _Sent:
     sentence: Sentence
     tokens: list[Token]
     keys: set[str] = field(default_factory=set)
+    starts: list[int] = field(default_factory=list)  # each token's clause (``clause_starts``)
 
     def __post_init__(self) -> None:
         self.keys = {t.key for t in self.tokens if t.content}
+        if not self.starts:
+            self.starts = clause_starts(self.tokens, self.sentence.text, self.sentence.start)
 
     def negated(self, i: int) -> bool:
-        """Is the word at index ``i`` in the reach of a negator?"""
-        return any(t.low in _NEGATORS for t in self.tokens[max(0, i - NEGATION_REACH - 1) : i])
+        """Is the word at index ``i`` in the reach of a negator, in its clause?"""
+        since = max(i - NEGATION_REACH - 1, self.starts[i] if i < len(self.starts) else 0, 0)
+        return any(t.low in _NEGATORS for t in self.tokens[since:i])
 
     def quote(self, limit: int = 160) -> str:
         text = " ".join(self.sentence.text.split())
@@ -109,31 +126,6 @@ class _Sent:
 
 def _span(toks: list[Token]) -> str:
     return " ".join(t.text for t in toks)
-
-
-def _acronym(run: list[Token]) -> str:
-    return "".join(t.text[0] for t in run if t.capital).lower()
-
-
-def _runs(toks: list[Token], text: str, base: int) -> list[list[Token]]:
-    """Runs of capitalised words ("European Union", "House Foreign Affairs"), "of" inside."""
-    runs: list[list[Token]] = []
-    cur: list[Token] = []
-    for i, t in enumerate(toks):
-        gap = text[cur[-1].end - base : t.start - base] if cur else ""
-        joined = cur and gap.strip() == ""
-        if t.capital and (joined or not cur):
-            cur.append(t)
-            continue
-        if t.low == "of" and cur and i + 1 < len(toks) and toks[i + 1].capital:
-            cur.append(t)
-            continue
-        if cur:
-            runs.append(cur)
-        cur = [t] if t.capital else []
-    if cur:
-        runs.append(cur)
-    return [[t for t in r if t.capital] for r in runs]
 
 
 class Facts:
@@ -155,9 +147,9 @@ class Facts:
             for alias in outlet.aliases:
                 self.vocab |= {t.low for t in tokens(alias)}
         self.acronyms = {
-            _acronym(r)
+            acronym(r)
             for s in self.sents
-            for r in _runs(s.tokens, s.sentence.text, s.sentence.start)
+            for r in capital_runs(s.tokens, s.sentence.text, s.sentence.start)
             if len(r) > 1
         }
         self.keys = {k for s in self.sents for k in s.keys}
@@ -168,6 +160,7 @@ class Facts:
             _MONTHS[t.low] for s in self.sents for t in s.tokens if t.capital and t.low in _MONTHS
         }
         self.weekdays = {t.low for s in self.sents for t in s.tokens if t.low in _WEEKDAYS}
+        self.contexts = Contexts([(s.tokens, s.starts) for s in self.sents])
 
     # -- alignment --------------------------------------------------------------------------------
     def align(self, words: set[str]) -> tuple[_Sent | None, float]:
@@ -199,7 +192,7 @@ class Facts:
             return True
         if t.text.isupper() and low.replace(".", "") in self.acronyms:
             return True  # "EU" for "European Union"
-        if len(run) > 1 and _acronym(run) in self.vocab:
+        if len(run) > 1 and acronym(run) in self.vocab:
             return True  # "European Union" for "EU"
         for suffix in _DEMONYM_SUFFIXES:
             root = low.removesuffix(suffix)
@@ -214,7 +207,7 @@ class Facts:
     def judge_entities(self, sent: Sentence, toks: list[Token]) -> list[Problem]:
         out = []
         reg = registry()
-        for run in _runs(toks, sent.text, sent.start):
+        for run in capital_runs(toks, sent.text, sent.start):
             head = run[0]
             before = sent.text[: head.start - sent.start].rstrip()
             if len(run) == 1 and (not before or before[-1] in _OPENERS):
@@ -248,43 +241,39 @@ class Facts:
         """The name in the article's sentence that the summary's name stands in for: the one
         that shares a word with it ("Ozy Media" for "UFO Media")."""
         mine = {t.low for t in run if t.low not in _TITLES}
-        for r in _runs(near.tokens, near.sentence.text, near.sentence.start):
+        for r in capital_runs(near.tokens, near.sentence.text, near.sentence.start):
             theirs = {t.low for t in r if t.low not in _TITLES}
             if theirs & mine and theirs != mine:
                 return " ".join(t.text for t in r)
         return None
 
     # -- numbers and dates ------------------------------------------------------------------------
-    def number_known(self, n: Number) -> bool:
-        """Does the article give this number in some form?"""
-        for a, _ in self.numbers:
-            if n.ordinal and not n.digits:  # "fourth": the article's 4th, in words or digits
-                if a.ordinal and a.value == n.value:
-                    return True
-            elif math.isclose(a.value, n.value) or math.isclose(a.figure, n.value):
-                return True  # the same value, or an amount's bare figure ("5" of "5 billion")
-            elif (
-                a.digits
-                and not a.ordinal
-                and abs(n.value - a.value) <= ROUNDING * a.value
-                and n.significant < a.significant
-            ):
-                return True  # "about 32,000" for 31,873
-        return False
+    def number_known(self, n: Number, unit: str | None = None) -> bool:
+        """Does the article give this number in some form? A number of a unit of time ("30
+        days") is the article's only where the article gives it of that unit."""
+        return any(
+            same_number(a, n)
+            for a, s in self.numbers
+            if unit is None or unit_after(s.sentence.text, a.end - s.sentence.start) == unit
+        )
 
     def judge_numbers(self, sent: Sentence, toks: list[Token]) -> list[Problem]:
         out = []
         words = {t.key for t in toks if t.content}
         near = self.restated(words)
         for n in numbers(sent.text, sent.start):
-            if self.number_known(n):
+            unit = unit_after(sent.text, n.end - sent.start)
+            if self.number_known(n, unit):
+                moved = self._moved(n, sent, toks)
+                if moved is not None:
+                    out.append(moved)
                 continue
             theirs = [
-                a
+                with_unit(a, s.sentence) if unit else a.text
                 for a, s in self.numbers
                 if near is not None and s is near and a.ordinal == n.ordinal
             ]
-            out.append(self._mismatch(n.text, [a.text for a in theirs], near))
+            out.append(self._mismatch(with_unit(n, sent) if unit else n.text, theirs, near))
         for t in toks:
             if (
                 t.capital
@@ -296,6 +285,43 @@ class Facts:
             elif t.low in _WEEKDAYS and t.low not in self.weekdays:
                 out.append(self._mismatch(t.text, self._dates(near, _WEEKDAYS), near))
         return out
+
+    def _moved(self, n: Number, sent: Sentence, toks: list[Token]) -> Problem | None:
+        """A number the article gives, but for something else: the summary's clause restates an
+        article sentence closely, has the number where that sentence has another one (the
+        same word before it or after it), and that sentence never gives the summary's."""
+        a, b = next(((a, b) for a, b in clauses(sent) if a <= n.start < b), (sent.start, sent.end))
+        words = {t.key for t in toks if t.content and a <= t.start < b}
+        if len(words) < MIN_CLAIM_WORDS:  # "..., in 1984, ...": the sentence is the claim
+            words = {t.key for t in toks if t.content}
+        mine = number_slot(toks, n.start, n.end)
+        for near in self.restating(words, MOVED_SHARE):
+            theirs = [m for m, s in self.numbers if s is near]
+            if any(same_number(m, n) for m in theirs):
+                return None
+            for m in theirs:
+                if m.ordinal != n.ordinal:
+                    continue
+                if number_slot(near.tokens, m.start, m.end) & mine:
+                    elsewhere = next(
+                        (s for x, s in self.numbers if math.isclose(x.value, n.value)), None
+                    )
+                    other = (
+                        f"; {elsewhere.sentence.id} gives it for something else"
+                        if elsewhere
+                        else ""
+                    )
+                    where = f" ({near.sentence.id}: “{near.quote()}”)"
+                    return Problem(
+                        "number_mismatch",
+                        f"The article gives “{m.text}” here{where}; the summary says “{n.text}”"
+                        f"{other}",
+                        m.text,
+                        n.text,
+                        [near.sentence.id] + ([elsewhere.sentence.id] if elsewhere else []),
+                    )
+            return None
+        return None
 
     def _dates(self, near: _Sent | None, names: dict[str, int] | set[str]) -> list[str]:
         return [t.text for t in near.tokens if t.capital and t.low in names] if near else []
@@ -321,7 +347,7 @@ class Facts:
         near = self.restated(words)
         if near is None:
             return None
-        mine = _Sent(near.sentence, toks)
+        mine = _Sent(near.sentence, toks, starts=[0] * len(toks))  # one clause already
         # the summary denies what the article says
         for i, t in enumerate(toks):
             if t.low not in _NEGATORS:
@@ -336,7 +362,11 @@ class Facts:
         for j, u in enumerate(near.tokens):
             if u.low not in _NEGATORS:
                 continue
-            after = [v for v in near.tokens[j + 1 : j + 1 + NEGATION_REACH] if v.content]
+            after = [
+                v
+                for k, v in enumerate(near.tokens[j + 1 : j + 1 + NEGATION_REACH], j + 1)
+                if v.content and near.starts[k] <= j
+            ]
             if not after or after[0].key not in words:
                 continue
             if sum(v.key in words for v in after) < min(2, len(after)):
@@ -344,16 +374,69 @@ class Facts:
             at = [i for i, t in enumerate(toks) if t.key == after[0].key]
             if at and not any(mine.negated(i) for i in at):
                 return self._flipped(near, after[0].text, f"{u.text} {after[0].text}")
-        # the summary puts a word's opposite in its place, in a sentence it restates
-        keys = {t.key for t in toks}
-        for other in self.restating(words, MIN_OPPOSITE):
-            for i, t in enumerate(toks):
-                opposite = _ANTONYMS.get(t.key)
-                if not opposite or t.key in other.keys or mine.negated(i):
-                    continue
-                for j, u in enumerate(other.tokens):
-                    if u.key in opposite and u.key not in keys and not other.negated(j):
-                        return self._flipped(other, t.text, u.text)
+        return None
+
+    def judge_neighbours(self, toks: list[Token], starts: list[int]) -> Problem | None:
+        """A word the summary denies, asserts or turns into its opposite where the article has it
+        among the same neighbours, in whichever sentence: "not looking ahead to filing" where the
+        article is "looking ahead to filing", "an old image of the cluster" for "a new image"."""
+        mine = occurrences(toks, 0, starts)
+        keys = {o.key for o in mine}
+        for o in mine:
+            there = self.contexts.near(o.key, o.context, MIN_NEIGHBOURS)
+            everywhere = self.contexts.at.get(o.key, [])
+            opposite = any(
+                self.contexts.near(u, o.context, MIN_NEIGHBOURS) for u in ANTONYMS.get(o.key, ())
+            )
+            if o.negated and opposite:
+                continue  # "not open" where the article has "closed"
+            if o.negated and there and not any(a.negated for a in everywhere):
+                return self._flipped(self.sents[there[0].sentence], f"not {o.text}", o.text)
+            if o.negated:
+                continue
+            if there and all(a.negated for a in there) and all(a.negated for a in everywhere):
+                return self._flipped(self.sents[there[0].sentence], o.text, f"not {o.text}")
+            if there:
+                continue
+            rival = self._rival(o, keys)
+            if rival is not None:
+                return rival
+            for u in sorted(ANTONYMS.get(o.key, ())):
+                if u in keys:
+                    continue  # "rose, then fell": the summary has both
+                for a in self.contexts.near(u, o.context, MIN_NEIGHBOURS):
+                    there_s = self.sents[a.sentence]
+                    if (
+                        a.negated
+                        or not a.adjacent & o.adjacent  # an opposite stands where the word does
+                        or o.key in there_s.keys
+                        or changed(there_s.tokens, toks)
+                    ):
+                        continue
+                    return self._flipped(there_s, o.text, a.text)
+        return None
+
+    def _rival(self, o: Occurrence, keys: set[str]) -> Problem | None:
+        """A word of a kind ("sister", "years", "Saudi") where the article has another of that
+        kind ("brother", "days", "Israeli") and never the summary's: anywhere in the article for
+        things and people, among the same neighbours for qualities, units and places."""
+        kind, others, anywhere = RIVALS.get(o.key, ("", set(), False))
+        if not others or o.key in self.keys:
+            return None
+        for u in sorted(others - keys):
+            found = self.contexts.at.get(u, []) if anywhere else []
+            found = found or self.contexts.near(u, o.context, MIN_NEIGHBOURS)
+            for a in found:
+                near = self.sents[a.sentence]
+                where = f" ({near.sentence.id}: “{near.quote()}”)"
+                kind_type = "number_mismatch" if kind == "time" else "unsupported_entity"
+                return Problem(
+                    kind_type,
+                    f"Says “{o.text}” where the article has “{a.text}”{where}",
+                    a.text,
+                    o.text,
+                    [near.sentence.id],
+                )
         return None
 
     def _flipped(self, near: _Sent, found: str, theirs: str) -> Problem:
@@ -398,6 +481,10 @@ class Facts:
                 unsupported = None if _about_the_article(text[a:b]) else self.judge_support(part)
                 if unsupported is not None:
                     problems.append(unsupported)
+            if not any(p.type == "negation_flipped" for p in problems):
+                turned = self.judge_neighbours(toks, clause_starts(toks, sent.text, sent.start))
+                if turned is not None:
+                    problems.append(turned)
             seen: set[tuple[str, str | None]] = set()
             for p in problems:
                 if (p.type, p.found) not in seen:

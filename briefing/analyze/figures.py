@@ -9,11 +9,13 @@ them is here, apart from the judgements.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
 from briefing.analyze.lexicon import lexicon
 from briefing.analyze.words import stem
+from briefing.models import Sentence
 
 _LEX = lexicon()
 _NUMBERS = _LEX.numbers
@@ -32,6 +34,9 @@ _DIGITS = re.compile(
 _ATTACHED = re.compile(r"[A-Za-z]+\b|\s?%")
 _NEXT_WORD = re.compile(r"\s+(?:of\s+)?([A-Za-z]+(?:\s(?:cent|points))?)")
 _ORDINAL_SUFFIX = ("st", "nd", "rd", "th")
+# A rounder number within this share of the article's ("about 32,000" for 31,873) is the same.
+ROUNDING = 0.1
+_POSSESSIVE = re.compile(r"(?:[’']s?)$")
 
 
 @functools.cache
@@ -45,17 +50,23 @@ def key(word: str) -> str:
     return k[:-1] if len(k) > 3 and k.endswith("e") else k
 
 
+@functools.lru_cache(maxsize=65536)
+def _low(text: str) -> str:
+    return _POSSESSIVE.sub("", text.lower())
+
+
 @dataclass(frozen=True)
 class Token:
     text: str
     start: int
     end: int
 
-    @property
+    # computed once a token: a check reads each token's forms many times
+    @functools.cached_property
     def low(self) -> str:
-        return re.sub(r"(?:[’']s?)$", "", self.text.lower())
+        return _low(self.text)
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         return key(self.low)
 
@@ -63,7 +74,7 @@ class Token:
     def capital(self) -> bool:
         return self.text[0].isupper()
 
-    @property
+    @functools.cached_property
     def content(self) -> bool:
         return self.low not in _STOP and self.low not in _NEGATORS and len(self.low) > 1
 
@@ -149,3 +160,74 @@ def numbers(text: str, base: int = 0) -> list[Number]:
             value = float(_NUMBERS.ordinals[t.low])
             out.append(Number(value, value, True, base + t.start, base + t.end, t.text, False))
     return sorted(out, key=lambda n: n.start)
+
+
+# -- comparing numbers --------------------------------------------------------------------------
+
+TIME_UNITS = {
+    key(w): i for i, entry in enumerate(_LEX.contrasts.nearby["time"]) for w in entry.split("|")
+}
+_NEXT = re.compile(r"[\s-]+([A-Za-z]+)")
+
+
+def same_number(a: Number, n: Number) -> bool:
+    """Is the summary's number ``n`` the article's ``a``, in some form?"""
+    if n.ordinal and not n.digits:  # "fourth": the article's 4th, in words or digits
+        return a.ordinal and a.value == n.value
+    if math.isclose(a.value, n.value) or math.isclose(a.figure, n.value):
+        return True  # the same value, or an amount's bare figure ("5" of "5 billion")
+    return (
+        a.digits
+        and not a.ordinal
+        and abs(n.value - a.value) <= ROUNDING * a.value
+        and n.significant < a.significant
+    )  # "about 32,000" for 31,873
+
+
+def number_slot(toks: list[Token], start: int, end: int) -> set[tuple[str, str]]:
+    """Where a number stands: the content word right before it and right after it."""
+    before = next((t for t in reversed(toks) if t.end <= start and t.content), None)
+    after = next((t for t in toks if t.start >= end and t.content), None)
+    slot = {("before", before.key)} if before else set()
+    return slot | ({("after", after.key)} if after else set())
+
+
+def with_unit(n: Number, sent: Sentence) -> str:
+    """The number with the word written after it ("30 days")."""
+    m = _NEXT.match(sent.text, n.end - sent.start)
+    return sent.text[n.start - sent.start : m.end()] if m else n.text
+
+
+def unit_after(text: str, end: int) -> str | None:
+    """The unit of time written after a number that ends at ``end`` ("30 days", "a 30-day")."""
+    m = _NEXT.match(text, end)
+    unit = TIME_UNITS.get(key(m.group(1).lower())) if m else None
+    return str(unit) if unit is not None else None
+
+
+# -- names ----------------------------------------------------------------------------------------
+
+
+def acronym(run: list[Token]) -> str:
+    return "".join(t.text[0] for t in run if t.capital).lower()
+
+
+def capital_runs(toks: list[Token], text: str, base: int) -> list[list[Token]]:
+    """Runs of capitalised words ("European Union", "House Foreign Affairs"), "of" inside."""
+    runs: list[list[Token]] = []
+    cur: list[Token] = []
+    for i, t in enumerate(toks):
+        gap = text[cur[-1].end - base : t.start - base] if cur else ""
+        joined = cur and gap.strip() == ""
+        if t.capital and (joined or not cur):
+            cur.append(t)
+            continue
+        if t.low == "of" and cur and i + 1 < len(toks) and toks[i + 1].capital:
+            cur.append(t)
+            continue
+        if cur:
+            runs.append(cur)
+        cur = [t] if t.capital else []
+    if cur:
+        runs.append(cur)
+    return [[t for t in r if t.capital] for r in runs]

@@ -15,76 +15,52 @@ by shared content words (stems, so a paraphrase aligns), then compared. Each jud
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from briefing.analyze.lexicon import Registry, lexicon, one_of, registry
+from briefing.analyze.claims import (
+    Claim,
+    Problem,
+    containment,
+    has_hedge,
+    normalise,
+    quoted_at,
+)
+from briefing.analyze.hedging import Hedging
+from briefing.analyze.lexicon import lexicon, one_of, registry
 from briefing.analyze.provenance import names_of, side_of, state_outlet
+from briefing.analyze.quoting import Quoting
+from briefing.analyze.readings import addressee, coordinated, news_record
 from briefing.analyze.sources import NameMatcher, classify, is_pronoun, person_names
 from briefing.analyze.words import content_words
-from briefing.models import Analysis, Article, ArticleMeta, Attribution, Caveat
+from briefing.models import Analysis, Article, ArticleMeta, Attribution, Source
+
+# what callers have imported from here since before the shapes had a module of their own
+__all__ = [
+    "Claim",
+    "Grounding",
+    "Problem",
+    "addressee",
+    "containment",
+    "has_hedge",
+    "news_record",
+    "normalise",
+]
 
 # Share of a claim's content words an article unit must hold for the claim to align with it.
 MIN_ALIGN = 0.5
 # Share of a claim's words an attribution's content must hold before an unattributed claim is
 # taken as a restatement of it (and so must keep its source).
 MIN_RESTATEMENT = 0.6
+# A cue within this many characters and words after a person's name may make them a speaker.
+_CUE_REACH, _CUE_WORDS = 60, 6
 # Below this best overlap with any sentence, nothing in the article is like the claim.
 MIN_ANY_SUPPORT = 0.3
-# A quotation shorter than this (in words and characters) is a scare quote, not a quotation.
-MIN_QUOTE_WORDS, MIN_QUOTE_CHARS = 2, 12
 
-_QUOTE = re.compile(r"[“\"]([^“”\"]{2,}?)[”\"]")
-_OPENING_MARKS = {'"', "“", "‘", "'"}
 # A definite description that may stand for an organisation the article names elsewhere.
 _ORG_DESCRIPTION = re.compile(rf"^the (?:{one_of(lexicon().descriptions.org_nouns)})\b", re.I)
 _PERSON_PRONOUNS = lexicon().pronouns.person
 
 
-def normalise(text: str) -> str:
-    """Quote marks and apostrophes folded, whitespace collapsed: the form quotes are compared in."""
-    text = re.sub(r"[“”„«»″]", '"', text)
-    text = re.sub(r"[‘’‚′]", "'", text)
-    return " ".join(text.split())
-
-
-def containment(claim: set[str], unit: set[str]) -> float:
-    """Share of the claim's words that the unit holds."""
-    return len(claim & unit) / len(claim) if claim else 0.0
-
-
-def has_hedge(text: str, reg: Registry | None = None) -> bool:
-    """Does the text itself say the claim is less than certain?"""
-    return any(p.search(text) for p in (reg or registry()).hedges)
-
-
-def quoted_at(text: str, pos: int) -> bool:
-    """Does a quotation mark open right before ``pos``: the writer's words are someone else's?"""
-    return text[max(0, pos - 1) : pos] in _OPENING_MARKS
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One way a claim misstates its article. ``type`` is a ``check`` finding type."""
-
-    type: str
-    message: str
-    expected: str | None
-    found: str | None
-    evidence: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Claim:
-    """One sentence of a summary or a brief line: where it is, and who it says holds it."""
-
-    start: int
-    end: int
-    text: str
-    attribution: Attribution | None  # the claim's own attribution, if it states one
-    words: set[str] = field(default_factory=set)
-
-
-class Grounding:
+class Grounding(Hedging, Quoting):
     """What one article supports, asked of any number of claims; the article is read once."""
 
     def __init__(self, analysis: Analysis) -> None:
@@ -138,6 +114,8 @@ class Grounding:
         elsewhere as a source of their own and who is not part of the holder's description."""
         if a.source is None:
             return False
+        if self.mentions(a.source.text, [said_by]):
+            return False  # one of several holders ("Senators Grassley and Leahy said")
         if a.source.canonical:
             return True
         if a.source.text.strip().lower() in _PERSON_PRONOUNS:
@@ -156,6 +134,75 @@ class Grounding:
             for n in self.holder_names(other)
         )
 
+    def named_first(self, c: Claim, a: Attribution) -> bool:
+        """Does the claim name the article's holder before the holder it is read as having
+        ("Biden met Zelenskyy and announced ...": Biden's announcement, read as Zelenskyy's)?"""
+        att = c.attribution
+        if att is None or att.source is None:
+            return False
+        before = c.text[: max(0, att.source.start - c.start)] + " " + att.source.text
+        names = [n for n in self.holder_names(a) if not self.same(n, att.source.canonical)]
+        return bool(names) and self.mentions(before, names)
+
+    def background_speaker(self, c: Claim, said_by: str, best: float) -> Problem | None:
+        """A person the article names but never has speak (no attribution of theirs, no cue
+        right after their name), given words like those the article has from someone else:
+        "Lavrov told reporters Putin is coming to Pyongyang", where the article has Putin's
+        willingness to visit from KCNA and Lavrov only as someone the minister met."""
+        if best < MIN_ANY_SUPPORT or self.quotes_holder(said_by):
+            return None
+        people = person_names(said_by)
+        if people:
+            surname = people[0][0].split()[-1]
+        elif re.fullmatch(r"[A-Z][\w'’-]+", said_by) and not self.reg.place_or_outlet(said_by):
+            surname = said_by  # a surname alone ("Lavrov")
+        else:
+            return None
+        for m in re.finditer(rf"\b{re.escape(surname)}\b", self.article_text):
+            after = self.article_text[m.end() : m.end() + _CUE_REACH].lower().split()
+            if any(w.strip(",.;:") in self.reg.cue_forms for w in after[:_CUE_WORDS]):
+                return None  # the article may have them speak where the engine did not see it
+        if not re.search(rf"\b{re.escape(surname)}\b", self.article_text):
+            return None  # never mentioned at all: ``never_named`` speaks of that
+        sid = max(self.sent_words, key=lambda k: containment(c.words, self.sent_words[k]))
+        theirs = [a for a in self.an.attributions if sid in a.sentence_ids and a.source]
+        if not theirs:
+            return None
+        a = theirs[0]
+        return Problem(
+            "misattributed_speaker",
+            f"Gives this to {said_by}, whom the article quotes on nothing; the nearest it has "
+            f"is from {self.describe(a)}{self.cite([sid])}",
+            self.describe(a),
+            said_by,
+            [sid],
+        )
+
+    def quotes_holder(self, name: str) -> bool:
+        """Is this person a holder or intermediary of any attribution of the article?"""
+        return any(
+            self.same(name, n)
+            for a in self.an.attributions
+            for n in self.holder_names(a) + self.via_names(a)
+        )
+
+    def cite(self, sentence_ids: list[str], limit: int = 160) -> str:
+        """The article's sentence a finding rests on, as its message quotes it: ' (s3: “...”)'."""
+        sent = self.an.sentence(sentence_ids[0]) if sentence_ids else None
+        if sent is None:
+            return ""
+        text = " ".join(sent.text.split())
+        text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+        return f" ({sent.id}: “{text}”)"
+
+    def never_named(self, name: str) -> bool:
+        """A person the article never mentions: no word of the name's surname is in it."""
+        people = person_names(name)
+        if not people:
+            return False
+        surname = people[0][0].split()[-1]
+        return re.search(rf"\b{re.escape(surname)}\b", self.article_text) is None
+
     # -- reading and aligning claims --------------------------------------------------------------
     def claims(self, text: str) -> tuple[Analysis, list[Claim]]:
         """The text read by the engine, one claim a sentence with the holder it states.
@@ -169,19 +216,59 @@ class Grounding:
             Article(meta=ArticleMeta(id="summary", path="<summary>"), text=text), parse=False
         )
         out = []
+        named: Source | None = None  # the last holder the summary named, for its pronouns
         for s in san.sentences:
             own = [a for a in san.attributions if s.id in a.sentence_ids and a.source is not None]
+            pair = coordinated(own, text)
+            if pair is not None:
+                outer, inner, cut = pair
+                out.append(
+                    Claim(
+                        s.start,
+                        cut,
+                        text[s.start : cut],
+                        outer,
+                        content_words(text[outer.content.start : cut]),
+                    )
+                )
+                alone = inner.model_copy(update={"via": []})
+                out.append(
+                    Claim(cut, s.end, text[cut : s.end], alone, content_words(inner.content.said))
+                )
+                continue
             top = min(own, key=lambda a: (len(a.via), a.content.start), default=None)
             inner = max(own, key=lambda a: len(a.via), default=None)
-            # the innermost holder ("KCNA said Putin expressed ..."), unless it is only a pronoun
+            # the innermost holder ("KCNA said Putin expressed ..."), where the article gives
+            # that holder these words too; otherwise a word of the content read as a speaker
+            # ("He finally believes ..., Trump said"; "RT's management never told them ...")
             att = (
                 inner
-                if inner is not None and inner.via and not is_pronoun(inner.source.text)
+                if inner is not None
+                and inner.via
+                and not is_pronoun(inner.source.text.split()[0])
+                and self.gives(inner.source.canonical or inner.source.text, inner.content.said)
                 else top
             )
+            if att is not None and att.source is not None:
+                if att.source.text.strip().lower() in _PERSON_PRONOUNS and named is not None:
+                    # "He also said ...": the person the summary named before
+                    att = att.model_copy(update={"source": named})
+                elif not is_pronoun(att.source.text):
+                    named = att.source
             words = content_words(att.content.said if att is not None else s.text)
             out.append(Claim(s.start, s.end, s.text, att, words))
         return san, out
+
+    def gives(self, name: str, said: str) -> bool:
+        """Does the article give these words (or most of them) to this holder, as source or
+        intermediary?"""
+        words = content_words(said)
+        return any(
+            (self.same(name, n) or self.mentions(n, [name]))
+            and containment(words, self.att_words[a.id]) >= MIN_ALIGN
+            for a in self.an.attributions
+            for n in self.holder_names(a) + self.via_names(a)
+        )
 
     def align(self, claim: Claim) -> tuple[list[Attribution], list[str]]:
         """Article attributions and sentences that hold the claim's content, best first."""
@@ -196,84 +283,6 @@ class Grounding:
         ]
         sents.sort(key=lambda sid: -containment(claim.words, self.sent_words[sid]))
         return atts, sents
-
-    def hedged_words(self, caveat: Caveat) -> set[str]:
-        """The words a hedge governs: from the hedge to the end of its clause."""
-        sent = self.an.sentence(caveat.sentence_ids[0])
-        if sent is None:
-            return set()
-        pos = sent.text.find(caveat.text)
-        if pos < 0:
-            return content_words(sent.text)
-        tail = sent.text[pos:]
-        cut = re.search(r",\s|;\s|\s[-–—]\s", tail)
-        if cut and len(tail[: cut.start()].split()) <= 2:  # "Allegedly, there are ...": next clause
-            nxt = re.search(r",\s|;\s|\s[-–—]\s", tail[cut.end() :])
-            return content_words(tail[: cut.end() + nxt.start()] if nxt else tail)
-        return content_words(tail[: cut.start()] if cut else tail)
-
-    # -- judgements -----------------------------------------------------------------------------
-    def judge_quote(self, quote: str, said_by: str | None) -> Problem | None:
-        """Quoted words must be the article's, word for word, and from the speaker named."""
-        q = normalise(quote).strip(" ,.")
-        if len(q.split()) < MIN_QUOTE_WORDS and len(q) < MIN_QUOTE_CHARS:
-            return None
-        if q not in self.article_text:
-            words = content_words(q)
-            near = max(
-                self.sent_words,
-                key=lambda sid: containment(words, self.sent_words[sid]),
-                default=None,
-            )
-            return Problem(
-                "quote_not_verbatim",
-                f"Quotes “{quote[:120]}”, which the article does not have word for word",
-                "the article's exact words",
-                quote,
-                [near] if near else [],
-            )
-        holders = [
-            a
-            for a in self.an.attributions
-            if q in normalise(a.content.said) and a.source is not None and a.kind != "indirect"
-        ]
-        if (
-            said_by
-            and holders
-            and not any(
-                self.same(said_by, n)
-                for a in holders
-                for n in self.holder_names(a) + self.via_names(a)
-            )
-            and all(self.contradicts(said_by, a, lenient_orgs=False) for a in holders)
-        ):
-            h = holders[0]
-            return Problem(
-                "quote_wrong_speaker",
-                f"Gives {said_by} words that the article has from {self.describe(h)}",
-                self.describe(h),
-                said_by,
-                h.sentence_ids,
-            )
-        return None
-
-    def quotes_in(self, text: str, san: Analysis) -> list[tuple[re.Match[str], Problem]]:
-        """Every quotation in a text read as ``san``, with the problem it has, if any."""
-        out = []
-        for m in _QUOTE.finditer(text):
-            holder = next(
-                (
-                    a
-                    for a in san.attributions
-                    if a.source is not None and a.content.holds(m.start(1), m.start(1))
-                ),
-                None,
-            )
-            said_by = (holder.source.canonical or holder.source.text) if holder else None
-            problem = self.judge_quote(m.group(1), said_by)
-            if problem is not None:
-                out.append((m, problem))
-        return out
 
     def judge_claim(self, c: Claim) -> list[Problem]:
         """Speaker, chain, hedge and loaded terms of one claim against the article."""
@@ -311,20 +320,23 @@ class Grounding:
             if speaker is not None:
                 out.append(speaker)
         elif (
-            attributed and containment(c.words, self.att_words[attributed[0].id]) >= MIN_RESTATEMENT
+            attributed
+            and containment(c.words, self.att_words[attributed[0].id]) >= MIN_RESTATEMENT
+            and not news_record(attributed[0])
         ):
             a = attributed[0]
             if not self.mentions(c.text, self.holder_names(a) + self.via_names(a)):
                 out.append(
                     Problem(
                         "attribution_dropped",
-                        f"States as fact what the article attributes to {self.describe(a)}",
+                        f"States as fact what the article attributes to {self.describe(a)}"
+                        f"{self.cite(a.sentence_ids)}",
                         f"attributed to {self.describe(a)}",
                         "stated as fact",
                         a.sentence_ids,
                     )
                 )
-        hedge = self.judge_hedge(c, atts, sents)
+        hedge = None if self.only_quotes(c) else self.judge_hedge(c, atts, sents)
         if hedge is not None:
             out.append(hedge)
         out.extend(self.judge_terms(c.text, said_by, sents[:1]))
@@ -362,17 +374,21 @@ class Grounding:
             return Problem(
                 "misattributed_speaker",
                 f"Has {said_by}'s words reported by {', '.join(summary_via)}; "
-                f"the article has them from {chain}",
+                f"the article has them from {chain}{self.cite(match.sentence_ids)}",
                 f"via {chain}",
                 f"via {', '.join(summary_via)}",
                 match.sentence_ids,
             )
         if match is not None:
+            said_in = " ".join(
+                s.text for sid in match.sentence_ids if (s := self.an.sentence(sid)) is not None
+            )
             missing = [
                 v
                 for v in match.via
                 if not any(self.same(v.canonical or v.text, sv) for sv in summary_via)
                 and not self.mentions(c.text, [v.canonical or "", v.text])
+                and not addressee(said_in, v.text)
             ]
             if not missing:
                 return None
@@ -381,20 +397,39 @@ class Grounding:
             return Problem(
                 "dropped_intermediary",
                 f"States {said_by}'s words directly; the article has them only as reported by "
-                f"{chain}{state}",
+                f"{chain}{state}{self.cite(match.sentence_ids)}",
                 f"via {chain}",
                 "direct",
                 match.sentence_ids,
             )
-        if via_match is None and attributed and self.contradicts(said_by, attributed[0]):
+        if via_match is None and attributed and self.never_named(said_by):
             a = attributed[0]
             return Problem(
                 "misattributed_speaker",
-                f"Gives this to {said_by}; the article has it from {self.describe(a)}",
+                f"Gives this to {said_by}, whom the article never mentions; the article has it "
+                f"from {self.describe(a)}{self.cite(a.sentence_ids)}",
                 self.describe(a),
                 said_by,
                 a.sentence_ids,
             )
+        if (
+            via_match is None
+            and attributed
+            and self.contradicts(said_by, attributed[0])
+            and not self.named_first(c, attributed[0])
+        ):
+            a = attributed[0]
+            return Problem(
+                "misattributed_speaker",
+                f"Gives this to {said_by}; the article has it from {self.describe(a)}"
+                f"{self.cite(a.sentence_ids)}",
+                self.describe(a),
+                said_by,
+                a.sentence_ids,
+            )
+        background = self.background_speaker(c, said_by, best) if via_match is None else None
+        if background is not None:
+            return background
         if via_match is None and not attributed and not sents and best < MIN_ANY_SUPPORT:
             return Problem(
                 "unsupported_attribution",
@@ -404,27 +439,6 @@ class Grounding:
                 [],
             )
         return None
-
-    def judge_hedge(self, c: Claim, atts: list[Attribution], sents: list[str]) -> Problem | None:
-        """A hedge on the sentence the claim restates must survive in the claim."""
-        near = set(sents[:2] + [s for a in atts[:1] for s in a.sentence_ids])
-        hedged = [
-            cv
-            for cv in self.an.caveats
-            if cv.kind == "hedge"
-            and set(cv.sentence_ids) & near
-            and len(c.words & self.hedged_words(cv)) >= min(2, len(c.words))
-        ]
-        if not hedged or not sents or has_hedge(c.text, self.reg):
-            return None
-        cv = hedged[0]
-        return Problem(
-            "hedge_dropped",
-            f"States as certain what the article hedges (“{cv.text}”)",
-            f"hedged: {cv.text}",
-            "certain",
-            cv.sentence_ids,
-        )
 
     def judge_terms(self, text: str, said_by: str | None, evidence: list[str]) -> list[Problem]:
         """A side's own loaded term used in the claim's own words, neither quoted nor given to
@@ -437,6 +451,8 @@ class Grounding:
             owners = re.split(r",\s*|\s+and\s+", term.by)  # "Pyongyang and Moscow": each
             if said_by is not None and any(self.same(said_by, o) for o in owners):
                 continue
+            if said_by is not None and term.by.endswith(" using it"):
+                continue  # "the party using it": the speaker the summary gives the words to
             out.append(
                 Problem(
                     "characterization_adopted",

@@ -35,6 +35,7 @@ from briefing.analyze.lexicon_schema import (
     Calendar,
     Characterization,
     Characterizations,
+    Contrasts,
     Coref,
     CueRules,
     Cues,
@@ -45,6 +46,7 @@ from briefing.analyze.lexicon_schema import (
     Hedges,
     Injection,
     Names,
+    NewsReports,
     Numbers,
     OrgWords,
     ParseCues,
@@ -76,6 +78,7 @@ class Lexicon:
     brief_lines: BriefLines
     calendar: Calendar
     characterizations: Characterizations
+    contrasts: Contrasts
     coref: Coref
     cue_rules: CueRules
     cues: Cues
@@ -86,6 +89,7 @@ class Lexicon:
     hedges: Hedges
     injection: Injection
     names: Names
+    news_reports: NewsReports
     numbers: Numbers
     org_words: OrgWords
     parse_cues: ParseCues

@@ -292,6 +292,8 @@ class Perturbations(DataFile):
     speech_cues: LowerSet
     finite_verbs: LowerWords
     swaps: Annotated[dict[Lower, Text], Field(min_length=1)]
+    invented_speakers: Texts
+    weakened: Annotated[dict[Lower, Text], Field(min_length=1)]
 
 
 def _pairs_apart(value: Any) -> Any:
@@ -310,8 +312,40 @@ def _pairs_apart(value: Any) -> Any:
     return value
 
 
+_CONTRAST_ENTRY = re.compile(r"[a-z][a-z0-9'-]*(?:\|[a-z][a-z0-9'-]*)*")
+
+
+def _contrast_entry(value: str) -> str:
+    if not _CONTRAST_ENTRY.fullmatch(value):
+        raise ValueError(f"{value!r} must be lowercase words joined by '|'")
+    return value
+
+
+ContrastEntry = Annotated[Text, AfterValidator(_contrast_entry)]
+
+
+ContrastSets = Annotated[
+    dict[Text, Annotated[tuple[ContrastEntry, ...], *_Listed]], Field(min_length=1)
+]
+
+
+class Contrasts(DataFile):
+    anywhere: ContrastSets
+    nearby: ContrastSets
+
+
+class NewsReports(DataFile):
+    source_types: Annotated[frozenset[SourceType], Field(min_length=1)]
+    holders: LowerSet
+    masthead_words: LowerSet
+    cues: LowerSet
+    addressed: LowerWords
+
+
 class Polarity(DataFile):
     negators: LowerSet
+    past_markers: LowerSet
+    present_markers: LowerSet
     antonyms: Annotated[
         tuple[tuple[LowerWord, LowerWord], ...], Field(min_length=1), BeforeValidator(_pairs_apart)
     ]

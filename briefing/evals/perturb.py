@@ -16,12 +16,20 @@ Deterministic: the same input gives the same suite.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefing.analyze.claims import has_hedge
+from briefing.analyze.figures import Number, numbers
+from briefing.analyze.grounding import Grounding
 from briefing.analyze.lexicon import lexicon, one_of, registry
 from briefing.analyze.provenance import side_of
-from briefing.models import PIECE_JOINER, Content, Span
+from briefing.analyze.readings import addressee, news_record
+from briefing.analyze.sources import is_pronoun, person_names
+from briefing.evals.faithful import Said, lower_first
+from briefing.models import PIECE_JOINER, Analysis, Content, Span
 
 _WORDS = lexicon().perturbations
 _SPEECH_CUES = _WORDS.speech_cues
@@ -113,6 +121,7 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
             people.append(n)
             described[n] = a["source"]["text"]
     base = gold["article"]["id"]
+    sentences = {s["id"]: s["text"] for s in gold["sentences"]}
     out: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
 
@@ -169,7 +178,12 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
                 {"find": ["misattributed_speaker"]},
                 f"{a['id']} given to {others[0]}",
             )
-        if vias:
+        sentence = " ".join(sentences.get(sid, "") for sid in a.get("sentence_ids", []))
+        heard = any(
+            addressee(sentence, v.get(k) or "") for v in a.get("via") or [] for k in ("text",)
+        )
+        if vias and not heard:
+            # a newsroom the source spoke to ("told the Journal") heard the words: no chain
             add(
                 "dropped_intermediary",
                 f"{speaker} said {content}.",
@@ -236,3 +250,166 @@ def build_suite(gold_files: list[Path], root: Path, out: Path, limit: int = 3) -
         "must pass.",
         "cases": cases,
     }
+
+
+# -- misattributions real summaries show, from any article and the attributions a summary can
+# restate (``faithful.from_gold``) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Perturbed:
+    kind: str
+    summary: str
+    expect: tuple[str, ...]  # ``check`` must give one of these finding types
+    note: str
+
+
+def _surname_in(name: str, text: str) -> bool:
+    return bool(name.split()) and re.search(rf"\b{re.escape(name.split()[-1])}\b", text) is not None
+
+
+def _kind(n: Number) -> str:
+    """What a number counts: a year, an amount of money, a share, an ordinal or a count."""
+    if n.text[:1] in "$€£":
+        return "money"
+    if n.text.endswith("%") or "percent" in n.text or "per cent" in n.text:
+        return "share"
+    if n.ordinal:
+        return "ordinal"
+    if n.digits and n.value.is_integer() and 1900 <= n.value <= 2100 and n.text.isdigit():
+        return "year"
+    return "count"
+
+
+def _background(analysis: Analysis, holders: list[str]) -> list[str]:
+    """People the article names (a first name from ``first_names.yaml`` and a surname) and
+    quotes on nothing: no attribution's holder or intermediary."""
+    first = lexicon().first_names.female | lexicon().first_names.male
+    out = []
+    for s in analysis.sentences:
+        for name, _, _ in person_names(s.text):
+            words = name.split()
+            if len(words) >= 2 and words[0].lower() in first and name not in out:
+                if not any(_surname_in(name, h) for h in holders):
+                    out.append(name)
+    return out
+
+
+def misattributions(
+    text: str, claims: Sequence[Said], analysis: Analysis, limit: int = 2
+) -> list[Perturbed]:
+    """Summaries that each carry one misattribution of the kinds real summaries show:
+
+    - ``invented_speaker``: the claim given to someone the article never mentions;
+    - ``promoted_background``: a named source's claim given to a person the article names but
+      quotes on nothing;
+    - ``article_voice``: a side's claim stated as the summary's own (a newsroom's report of
+      what happened is the record, and is left out);
+    - ``hedge_weakened``: a hedged sentence with its hedge made certain ("is believed to" to
+      "is known to");
+    - ``number_moved``: one speaker's claim with a number another speaker gave.
+    """
+    ground = Grounding(analysis)
+    out: list[Perturbed] = []
+    counts: dict[str, int] = {}
+
+    def add(kind: str, summary: str, expect: tuple[str, ...], note: str) -> None:
+        if counts.get(kind, 0) < limit:
+            counts[kind] = counts.get(kind, 0) + 1
+            out.append(Perturbed(kind, summary, expect, note))
+
+    wrong_speaker = ("misattributed_speaker",)
+    holders = [
+        n for a in analysis.attributions for n in ground.holder_names(a) + ground.via_names(a)
+    ]
+    invented = next((n for n in _WORDS.invented_speakers if not _surname_in(n, text)), None)
+    background = _background(analysis, holders)
+    indirect = [c for c in claims if not c.quoted]
+    for c in indirect:
+        content = lower_first(c.content)
+        own = [
+            a
+            for a in analysis.attributions
+            if a.source is not None
+            and _surname_in(c.source, a.source.text + " " + (a.source.canonical or ""))
+        ]
+        if invented:
+            add(
+                "invented_speaker",
+                f"{invented} said {content}.",
+                wrong_speaker,
+                f"{c.source}'s words given to {invented}, whom the article never mentions",
+            )
+        person = next(
+            (p for p in background if not _surname_in(p, c.content + " " + c.source)), None
+        )
+        if person and any(a.source and a.source.canonical for a in own):
+            add(
+                "promoted_background",
+                f"{person} said {content}.",
+                wrong_speaker,
+                f"{c.source}'s words given to {person}, whom the article quotes on nothing",
+            )
+        if own and not any(news_record(a) for a in own) and not is_pronoun(c.content.split()[0]):
+            add(
+                "article_voice",
+                f"{c.content[:1].upper()}{c.content[1:]}.",
+                ("attribution_dropped", "dropped_intermediary"),
+                f"{c.source}'s claim stated as fact",
+            )
+    # a number another holder gave, of the same kind (a year for a year, an amount for an amount)
+    donors = [
+        (a, n)
+        for a in analysis.attributions
+        if a.source is not None
+        for n in numbers(a.content.said)
+    ]
+    for c in indirect:
+        for n in numbers(c.content):
+            given = next(
+                (
+                    (a, m)
+                    for a, m in donors
+                    if _kind(m) == _kind(n)
+                    and m.value != n.value
+                    and not _surname_in(a.source.text, c.source)  # type: ignore[union-attr]
+                ),
+                None,
+            )
+            if given is not None:
+                a, m = given
+                moved = c.content[: n.start] + m.text + c.content[n.end :]
+                add(
+                    "number_moved",
+                    f"{c.source} said {lower_first(moved)}.",
+                    ("number_mismatch",),
+                    f"{a.source.text}'s {m.text} in {c.source}'s claim, for {n.text}",
+                )  # type: ignore[union-attr]
+                break
+    for cv in analysis.caveats:
+        sent = analysis.sentence(cv.sentence_ids[0]) if cv.kind == "hedge" else None
+        if sent is None or re.search("[\"“”]|''", sent.text) or cv.text not in sent.text:
+            continue
+        if any(
+            o is not cv and o.kind == "hedge" and sent.id in o.sentence_ids
+            for o in analysis.caveats
+        ):
+            continue  # another hedge would still stand
+        at = sent.text.index(cv.text)
+        # the longest wording of the hedge that starts where it does ("appeared to be")
+        m = next(
+            (
+                m
+                for hedge in sorted(_WORDS.weakened, key=len, reverse=True)
+                if (m := re.compile(rf"\b{re.escape(hedge)}\b", re.I).match(sent.text, at))
+            ),
+            None,
+        )
+        if m is None or at == 0:
+            continue  # a hedge that opens the sentence ("Probably not.") leaves no claim
+        certain = _WORDS.weakened[m.group(0).lower()]
+        plain = " ".join((sent.text[: m.start()] + certain + sent.text[m.end() :]).split())
+        still = any(re.search(rf"\b{re.escape(h)}\b", plain, re.I) for h in _WORDS.weakened)
+        if not has_hedge(plain) and not still:  # another hedge would still stand
+            add("hedge_weakened", plain, ("hedge_dropped",), f"{sent.id}: “{cv.text}” made certain")
+    return out

@@ -109,11 +109,11 @@ def test_the_article_is_read_once_and_any_summary_judged_fast():
 
 
 SUMMEDITS = ROOT.parent / "shared" / "datasets" / "summedits-news" / "dev.json"
-# measured (2026-12-01: 0.615, 16.7% and 0.7%) less 0.02, or plus 0.02 for a rate of false
-# alarms: balanced accuracy of the whole check, and the share of the consistent summaries it
-# flags, in all and by the finding types beyond attribution
-MIN_BALANCED_ACCURACY = 0.595
-MAX_FAITHFUL_FLAGGED = 0.187
+# the targets (measured 2026-12-01: 0.718, 2.9% and 0.7%): balanced accuracy of the whole
+# check at least 0.70, and the share of the consistent summaries it flags at most 5%, in all;
+# by the finding types beyond attribution, the measured share plus 0.02
+MIN_BALANCED_ACCURACY = 0.70
+MAX_FAITHFUL_FLAGGED = 0.05
 MAX_FAITHFUL_FLAGGED_BY_FACTS = 0.027
 
 
