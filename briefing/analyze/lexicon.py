@@ -205,6 +205,7 @@ class Registry:
     _place_re: re.Pattern[str] = field(init=False)
     _place_map: dict[str, Country] = field(init=False)
     _by_name: dict[str, Outlet] = field(init=False)
+    cue_re: re.Pattern[str] = field(init=False)
     demonym_words: frozenset[str] = field(init=False)  # lowercase: "russian", "north korean"
     role_patterns: dict[str, re.Pattern[str]] = field(init=False)  # kind -> any of its words
     # one per characterization, in its order
@@ -212,6 +213,8 @@ class Registry:
     _place_or_outlet: dict[str, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        # a cue form, whole: built once, for every article and every summary read
+        self.cue_re = re.compile(rf"(?<![\w’'-])({word_trie(self.cue_forms)})(?![\w-])")
         self._by_name = {o.name: o for o in reversed(self.outlets)}  # the first entry wins
         self.demonym_words = frozenset(d.lower() for c in self.countries for d in c.demonyms)
         self.role_patterns = {
@@ -274,13 +277,19 @@ def _alternation(words: dict[str, Any], flags: int) -> re.Pattern[str]:
     tried first; with ``re.IGNORECASE`` the words are lowercased so that no two branches
     start with one letter."""
     keys = {w.lower() for w in words} if flags & re.IGNORECASE else set(words)
+    return re.compile(rf"(?<![\w-])(?:{word_trie(keys)})(?![\w-])", flags)
+
+
+def word_trie(words: Iterable[str]) -> str:
+    """A pattern that matches any of ``words`` as a trie (see ``_alternation``), longest
+    first where one word begins another; no bounds of its own."""
     trie: dict[str, dict] = {}
-    for word in keys:
+    for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return re.compile(rf"(?<![\w-])(?:{_trie_body(trie)})(?![\w-])", flags)
+    return _trie_body(trie)
 
 
 def _trie_body(node: dict[str, dict]) -> str:

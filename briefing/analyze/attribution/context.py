@@ -46,8 +46,8 @@ class Context:
 
 
 def cue_regex(reg: Registry) -> re.Pattern[str]:
-    forms = sorted(reg.cue_forms, key=len, reverse=True)
-    return re.compile(r"(?<![\w’'-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
+    """Any cue form, whole, the longest that ends at a word boundary (``Registry.cue_re``)."""
+    return reg.cue_re
 
 
 def words_of(s: str) -> list[str]:
