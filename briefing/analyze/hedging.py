@@ -50,6 +50,16 @@ class Hedging:
             return content_words(tail[: cut.end() + nxt.start()] if nxt else tail)
         return content_words(tail[: cut.start()] if cut else tail)
 
+    def _in_quotation(self, caveat: Caveat) -> bool:
+        """Is the hedge the speaker's own word, inside a quotation? A summary that quotes from
+        the quotation quotes the speaker; it asserts nothing the hedge qualifies."""
+        sent = self.an.sentence(caveat.sentence_ids[0])
+        pos = sent.text.find(caveat.text) if sent is not None else -1
+        if sent is None or pos < 0:
+            return False
+        at = sent.start + pos
+        return any(q.start < at < q.end for q in self.an.quotes)
+
     # -- judgements -----------------------------------------------------------------------------
     def only_quotes(self, c: Claim) -> bool:
         """Does the claim say nothing of its own beyond a quotation and who said it ("Obama spoke
@@ -66,26 +76,31 @@ class Hedging:
 
     def judge_hedge(self, c: Claim, atts: list[Attribution], sents: list[str]) -> Problem | None:
         """A hedge on the sentence the claim restates must survive in the claim."""
-        near = set(sents[:2] + [s for a in atts[:1] for s in a.sentence_ids])
-        words = c.words
         att = c.attribution
+        own = [s for a in atts[:1] for s in a.sentence_ids]
+        # a claim that names its speaker restates that speaker's sentence: a hedge in another
+        # sentence with words in common ("experts say a provision could exclude single
+        # mothers" beside "Miller said the policy would extend to single mothers") is not its
+        near = (
+            set(own) if own and att is not None and att.source is not None else set(sents[:2] + own)
+        )
+        words = c.words
         if att is not None and att.source is not None and att.source.start > c.start:
             # "X did Y, but Obama said Z": the clause before the speaker is the summary's own
+            # (in "Z, Obama said" the clause before the speaker is what he said: no frame)
             frame = c.text[: att.source.start - c.start]
             if att.content.start > att.source.start:
                 words = words | content_words(frame)
-            near |= {
-                sid
-                for sid in self.align(Claim(c.start, c.end, frame, None, content_words(frame)))[1][
-                    :2
-                ]
-            }
+                framed = Claim(c.start, c.end, frame, None, content_words(frame))
+                near |= set(self.align(framed)[1][:2])
+        quoting = QUOTE.search(c.text) is not None
         hedged = [
             cv
             for cv in self.an.caveats
             if cv.kind == "hedge"
             and set(cv.sentence_ids) & near
             and len(words & self.hedged_words(cv)) >= min(2, len(words))
+            and not (quoting and self._in_quotation(cv))
         ]
         if not hedged or not sents or has_hedge(c.text, self.reg):
             return None
