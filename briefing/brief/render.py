@@ -32,6 +32,7 @@ from urllib.request import url2pathname
 
 import jinja2
 
+from briefing.brief.sections import CAVEAT_LABELS
 from briefing.errors import UsageError
 from briefing.models import Brief, CaveatItem, Ref
 from briefing.resources import templates_dir
@@ -62,15 +63,6 @@ FONT_FILES: tuple[tuple[str, str], ...] = (
 PAPERS: dict[str, str] = {"a4": "A4", "letter": "letter"}
 TEXT_WIDTH = 78
 
-# Caveats are shown grouped, in this order: sourcing first, then uncertainty, then language.
-CAVEAT_LABELS: dict[str, str] = {
-    "state_media": "State media",
-    "single_source": "Single source",
-    "unverified": "Unverified",
-    "disputed": "Disputed",
-    "hedge": "Hedged",
-    "characterization": "Characterization",
-}
 SOURCE_TYPE_LABELS: dict[str, str] = {
     "state_media": "state media",
     "public_broadcaster": "public broadcaster",

@@ -16,6 +16,8 @@ from typing import Any
 from briefing.brief.dates import dated
 from briefing.models import Brief, BriefItem, CaveatItem, Development, Ref, SaidItem
 
+# Caveats are shown grouped, in this order: sourcing first, then uncertainty, then language;
+# a caveat beside its line opens with the same label.
 CAVEAT_LABELS: dict[str, str] = {
     "state_media": "State media",
     "single_source": "Single source",

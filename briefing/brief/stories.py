@@ -15,21 +15,13 @@ import re
 from typing import Any
 
 from briefing.brief import headline
+from briefing.brief.sections import CAVEAT_LABELS
 from briefing.models import Analysis, BriefItem, CaveatItem, Development, SaidItem
 
 # More stories than one page can show (each takes a headline and a line at least).
 STORIES_PER_PAGE = 25
 # How many of a story's lines are tried, strongest first, for one that makes a headline.
 HEADLINE_TRIES = 4
-# The labels a caveat beside its line opens with (as the caveats section names them).
-_CAVEAT_LABELS = {
-    "state_media": "State media",
-    "single_source": "Single source",
-    "unverified": "Unverified",
-    "disputed": "Disputed",
-    "hedge": "Hedged",
-    "characterization": "Characterization",
-}
 _ACCORDING = re.compile(r",\s+according to\s+(?P<who>[^.]+?)\.?$")
 _HEDGE_NOTE = re.compile(r"\s*\(the article hedges it: [^)]*\)")
 
@@ -107,7 +99,7 @@ def caveats_beside(
             continue
         name, i = at[k]
         x = lists[name][i]
-        label = f"{_CAVEAT_LABELS.get(c.kind, c.kind)}: {c.note or ''}".rstrip(": ")
+        label = f"{CAVEAT_LABELS.get(c.kind, c.kind)}: {c.note or ''}".rstrip(": ")
         note = f"{x.caveat}; {label}" if x.caveat else label
         lists[name][i] = x.model_copy(update={"caveat": note, "rank": max(x.rank, c.rank)})
     return lists["lines"], lists["said"], kept

@@ -283,7 +283,7 @@ def test_modal_hedges_are_kept_or_the_line_is_withheld(env, server, tmp_path):
     r = cli(server, "extract", recorded.article_path(rec, env))
     llm = json.loads(r.stdout)["llm"]
     assert _kept(llm) == ["Forecasters said winds may reach 60 mph."]
-    assert _withheld(llm, "Forecasters said winds will") == (
+    assert _withheld(llm, "Forecasters said winds will").startswith(
         "States as certain what the article hedges (“may”)"
     )
     article = tmp_path / "bridge.txt"
