@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from briefing.cli.options import EXIT_FINDINGS, EXIT_OK, GateGroup, fail
+from briefing.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GateGroup, fail
 from briefing.errors import BriefingError
 
 
@@ -27,6 +27,7 @@ class _EvalGroup(GateGroup):
 Examples:
   briefing eval evals/*.yaml --min-pass-rate 1.0 --junit report.xml
   briefing eval evals/ --max-rate misattributed_speaker=0 --html report.html
+  briefing eval --outputs model-summaries.jsonl --max-rate misattributed_speaker=0
   briefing eval perturb tests/data/attribution/*.json -o evals/perturbations.yaml
 """,
 )
@@ -77,7 +78,16 @@ def _max_rates(values: tuple[str, ...]) -> dict[str, float]:
 
 
 @eval_group.command("run")
-@click.argument("suites", nargs=-1, required=True, type=click.Path())
+@click.argument("suites", nargs=-1, type=click.Path())
+@click.option(
+    "--outputs",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Check summaries a model wrote: a .jsonl or .csv file of records with article (a path, "
+    "relative to the file) or article_text, summary and an optional id; each passes when check "
+    "passes. Repeatable.",
+)
 @click.option(
     "--junit",
     type=click.Path(dir_okay=False),
@@ -115,6 +125,7 @@ def _max_rates(values: tuple[str, ...]) -> dict[str, float]:
 @click.option("--quiet", is_flag=True, help="Only the summary line.")
 def eval_run(
     suites: tuple[str, ...],
+    outputs: tuple[str, ...],
     junit: str | None,
     json_out: str | None,
     html_out: str | None,
@@ -123,11 +134,15 @@ def eval_run(
     allow_offline: bool,
     quiet: bool,
 ) -> None:
-    """Run SUITES (files, or folders of them) and report; the exit code follows --min-pass-rate
-    and --max-rate: 0 met, 1 not met, 2 bad usage or a suite that cannot be read."""
+    """Run SUITES (files, or folders of them) and the records of --outputs files, and report; the
+    exit code follows --min-pass-rate and --max-rate: 0 met, 1 not met, 2 bad usage, a suite that
+    cannot be read or a record of --outputs that cannot (after reporting the rest)."""
+    from briefing.evals.outputs import run_outputs
     from briefing.evals.reports import html_report, junit_xml, report_json
     from briefing.evals.suites import Runner
 
+    if not suites and not outputs:
+        fail("give SUITE.yaml (or a folder of them) or --outputs FILE.jsonl|FILE.csv")
     gates = _max_rates(max_rate)
     runner, runs = Runner(allow_offline=allow_offline), []
     for s in suite_paths(suites):
@@ -135,8 +150,17 @@ def eval_run(
             runs.append(runner.run(s))
         except BriefingError as e:
             fail(str(e))
+    for o in outputs:
+        try:
+            runs.append(run_outputs(runner, Path(o)))
+        except BriefingError as e:
+            fail(str(e))
     skipped = sum(r.skipped for run in runs for r in run.results)
-    cases = [r for run in runs for r in run.results if not r.skipped]  # judged ones
+    errors = [r for run in runs for r in run.results if r.error]
+    for r in errors:
+        click.echo(f"briefing: error: {r.problems[0]}", err=True)
+    # the judged ones: not skipped, and readable
+    cases = [r for run in runs for r in run.results if not r.skipped and not r.error]
     passed = sum(r.passed for r in cases)
     rate = passed / len(cases) if cases else 0.0
     if not quiet:
@@ -145,7 +169,7 @@ def eval_run(
         ok = all(
             (sum(r.passed for r in judged) / len(judged)) >= run.min_pass_rate
             for run in runs
-            if (judged := [r for r in run.results if not r.skipped])
+            if (judged := [r for r in run.results if not r.skipped and not r.error])
         )
         threshold = "each suite's own threshold"
     else:
@@ -154,6 +178,7 @@ def eval_run(
     click.echo(
         f"{passed} passed, {len(cases) - passed} failed"
         + (f", {skipped} skipped (the model failed)" if skipped else "")
+        + (f", {len(errors)} unreadable" if errors else "")
         + f" ({rate:.1%}; {threshold}: {'met' if ok else 'NOT met'})"
     )
     for kind, most in gates.items():
@@ -174,7 +199,7 @@ def eval_run(
         )
     if html_out:
         Path(html_out).write_text(html_report(runs), encoding="utf-8")
-    raise click.exceptions.Exit(EXIT_OK if ok else EXIT_FINDINGS)
+    raise click.exceptions.Exit(EXIT_USAGE if errors else EXIT_OK if ok else EXIT_FINDINGS)
 
 
 def _print_cases(runs: list) -> None:
@@ -184,7 +209,7 @@ def _print_cases(runs: list) -> None:
 
     rows = [
         (
-            "skip" if r.skipped else "pass" if r.passed else "FAIL",
+            "ERROR" if r.error else "skip" if r.skipped else "pass" if r.passed else "FAIL",
             run.name,
             r.case.id,
             ", ".join(r.found) or "-",

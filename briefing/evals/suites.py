@@ -112,6 +112,9 @@ class CaseResult:
     sentences: dict[str, str] = field(default_factory=dict)
     # not judged: its model failed and the run allowed that (``--allow-offline``)
     skipped: bool = False
+    # not judged: its input could not be read (a broken record of ``--outputs``); the run
+    # reports the rest, then exits 2
+    error: bool = False
 
     @property
     def found(self) -> list[str]:
