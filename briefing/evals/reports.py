@@ -52,18 +52,26 @@ def junit_xml(runs: list[SuiteRun]) -> str:
     """One testsuite per suite, one testcase per case; a failure lists what went wrong."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"]
     for run in runs:
-        failures = sum(not r.passed for r in run.results)
+        errors = sum(r.error for r in run.results)
+        skipped = sum(r.skipped for r in run.results)
+        failures = sum(not r.passed and not r.error and not r.skipped for r in run.results)
         total = sum(r.seconds for r in run.results)
         out.append(
             f'  <testsuite name={_xml_attr(run.name)} tests="{len(run.results)}" '
-            f'failures="{failures}" errors="0" time="{total:.3f}">'
+            f'failures="{failures}" errors="{errors}" skipped="{skipped}" time="{total:.3f}">'
         )
         for r in run.results:
             out.append(
                 f"    <testcase classname={_xml_attr(run.name)} name={_xml_attr(r.case.id)} "
                 f'time="{r.seconds:.3f}">'
             )
-            if not r.passed:
+            if r.error:  # the case could not be read: an error of the run, not a finding
+                msg = "; ".join(r.problems)
+                out.append(f"      <error message={_xml_attr(msg)}>{_xml_text(msg)}</error>")
+            elif r.skipped:
+                msg = "; ".join(r.problems) or "not judged"
+                out.append(f"      <skipped message={_xml_attr(msg)}/>")
+            elif not r.passed:
                 msg = "; ".join(r.problems)
                 if r.result and r.result.findings:
                     first = r.result.findings[0]

@@ -145,8 +145,14 @@ def test_broken_records_spoil_themselves_not_the_run(tmp_path: Path) -> None:
     ]
     # the readable records were still checked and reported
     assert "1 passed, 1 failed, 5 unreadable" in r.stdout
-    names = [c.get("name") for c in ET.parse(junit).getroot().iter("testcase")]
+    root = ET.parse(junit).getroot()
+    names = [c.get("name") for c in root.iter("testcase")]
     assert names == ["kcna-ok", "gone", "3", "4", "5", "kcna-putin", "gone-again"]
+    # an unreadable record is an error of the run in JUnit, not a failed summary
+    suite = root.find("testsuite")
+    assert (suite.get("errors"), suite.get("failures")) == ("5", "1")
+    gone = next(c for c in root.iter("testcase") if c.get("name") == "gone")
+    assert gone.find("error") is not None and gone.find("failure") is None
 
 
 def test_a_csv_without_the_columns_is_one_line(tmp_path: Path) -> None:
