@@ -67,6 +67,15 @@ def _shipped_person_names(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(_person_names(text, registry()))
 
 
+def _without_openers(words: list[str]) -> list[str]:
+    """A capitalised run's words without the openers in front that name no one: quantifiers,
+    adverbs and number words ("Nearly", "Only", "Even"), and days and months."""
+    i = 0
+    while i < len(words) and (words[i].lower() in _NOT_NAMES or words[i] in _CALENDAR):
+        i += 1
+    return words[i:]
+
+
 def _person_names(text: str, reg: Registry) -> list[tuple[str, int, int]]:
     out = []
     for m in NAME_RUN.finditer(text):
@@ -75,8 +84,7 @@ def _person_names(text: str, reg: Registry) -> list[tuple[str, int, int]]:
         tokens[-1] = _POSSESSIVE.sub("", tokens[-1])
         stripped = _strip_titles(tokens, reg)
         stripped = [t for t in stripped if t not in _CALENDAR] or stripped
-        while stripped and stripped[0].lower() in _NOT_NAMES:
-            stripped = stripped[1:]  # "Although E.U. nations", "Only Trump": no name's word
+        stripped = _without_openers(stripped)  # "Although E.U. nations", "Only Trump"
         name = " ".join(stripped)
         if not re.search(r"[A-Za-z][a-z]", name) or len(stripped) > _MAX_NAME_WORDS:
             continue  # "U.", "E."; a headline in capitals is no name
@@ -260,9 +268,8 @@ def classify(
     caps = NAME_RUN.search(bare)
     if any(_ties_to_another(bare, m.end()) for m in NAME_RUN.finditer(bare)):
         return None, "other"  # "Trump's running mate": who it is, the phrase does not say
-    words = caps.group(0).split() if caps else []
-    while words and (words[0].lower() in _NOT_NAMES or words[0] in _CALENDAR):
-        words.pop(0)  # "Nearly eight of 10 voters", "Only 52 percent", "Even Friday": no name
+    # "Nearly eight of 10 voters", "Only 52 percent", "Even Friday": no name
+    words = _without_openers(caps.group(0).split()) if caps else []
     if len(words) == 1 and words[0].lower() in _PARTY_WORDS and not words[0].endswith("s"):
         words = []  # "The Democratic senator": a party, not the senator ("Republicans" stay)
     if words and re.search(r"[a-z]{2}", " ".join(words)):
@@ -290,7 +297,7 @@ def _ties_to_another(phrase: str, end: int) -> bool:
     """Whether the name run ending at ``end`` is a possessor whose phrase names someone tied
     to them ("Scott's wife", "Obama's former campaign strategist"): that someone spoke, not
     the person named."""
-    if not re.search(r"(?:’s|'s|’|')$", phrase[:end]):
+    if not _POSSESSIVE.search(phrase[:end]):
         return False
     words = re.findall(r"[a-z]+", _head(phrase[end:]).lower())
     if not words:
@@ -301,23 +308,16 @@ def _ties_to_another(phrase: str, end: int) -> bool:
 
 def _speaker_names(phrase: str, book: NameBook, reg: Registry) -> list[tuple[str, int, int]]:
     """The names in a source phrase that may be its speaker's. Not a possessor whose phrase
-    names someone tied to them ("Scott's wife"); not a party word alone ("Democratic"); not a
-    place behind a capitalised opener ("Even China"); and when the phrase's head names someone,
+    names someone tied to them ("Scott's wife"); not a party word alone ("Democratic"); and
+    when the phrase's head names someone,
     not the names in what follows it ("Mr. Barrett, the lawyer for West Virginia's ...", "Kall
     -- co-editor of Debating The Donald")."""
-    names = []
-    for name, start, end in person_names(phrase, reg):
-        words = name.split()
-        while words and words[0].lower() in _NOT_NAMES:
-            words.pop(0)
-        if (
-            not words
-            or all(w.lower() in _PARTY_WORDS for w in words)
-            or reg.place_or_outlet(" ".join(words))
-            or _ties_to_another(phrase, end)
-        ):
-            continue
-        names.append((" ".join(words), start, end))
+    names = [
+        n
+        for n in person_names(phrase, reg)  # openers and places are no names there already
+        if not all(w.lower() in _PARTY_WORDS for w in n[0].split())
+        and not _ties_to_another(phrase, n[2])
+    ]
     head = _head(phrase)
     # a name the head leads with, not one in its prepositional phrase ("partner at Lenox")
     in_head = [n for n in names if n[2] <= len(head) and not _PREPOSITION.search(phrase[: n[1]])]

@@ -33,7 +33,6 @@ from briefing.analyze.attribution.clauses import find_cue_clause, split_particip
 from briefing.analyze.attribution.context import (
     Context,
     Draft,
-    cue_regex,
     quote_kind,
     relative_source,
     sentence_of,
@@ -87,7 +86,7 @@ def find_attributions(
         quotes=quotes,
         book=book or NameBook.from_text(text, reg),
         reg=reg,
-        cue_re=cue_regex(reg),
+        cue_re=reg.cue_re,
         quote_starts=[q.start for q in quotes],
         sentence_starts=[s.start for s in sentences],
     )

@@ -45,11 +45,6 @@ class Context:
     coref: Coref | None = None
 
 
-def cue_regex(reg: Registry) -> re.Pattern[str]:
-    """Any cue form, whole, the longest that ends at a word boundary (``Registry.cue_re``)."""
-    return reg.cue_re
-
-
 def words_of(s: str) -> list[str]:
     return re.findall(r"[\w’'.-]+", s)
 
