@@ -24,7 +24,7 @@ from briefing.errors import InputError
 from briefing.models import Analysis, Article, Brief, Usage
 
 if TYPE_CHECKING:
-    from briefing.analyze.engine import Prepared
+    from briefing.analyze import Unanalysable
     from briefing.evals.check import Checker, CheckResult
     from briefing.ingest.web import WebOptions
     from briefing.llm.settings import Settings
@@ -83,15 +83,13 @@ class ModelRun:
         return args
 
 
-def analyze_one(article: Article, prepared: Prepared | None = None) -> Analysis | InputError:
-    """The engine on one article (``prepared``: its sentences and parses, from
-    ``parse_ahead``); pathological text spoils this entry, not the batch."""
-    from briefing.analyze import analyze
+def _entry(article: Article, result: Analysis | Unanalysable) -> Analysis | InputError:
+    """An analysis, or the error that spoils this article's entry (not the batch)."""
+    from briefing.analyze import Unanalysable
 
-    try:
-        return analyze(article, prepared)
-    except RecursionError:
-        return InputError(article.meta.path, "could not be analysed (text too deeply nested)")
+    if isinstance(result, Unanalysable):
+        return InputError(article.meta.path, result.reason)
+    return result
 
 
 def load(
@@ -122,11 +120,11 @@ def load(
         articles = kept
     if on_count is not None:
         on_count(len(articles))
-    from briefing.analyze import parse_ahead
+    from briefing.analyze import analyze_many
 
     analyses = []
-    for art, prepared in parse_ahead(articles):
-        result = analyze_one(art, prepared)
+    for art, analysed in zip(articles, analyze_many(articles), strict=True):
+        result = _entry(art, analysed)
         if isinstance(result, InputError):
             errors.append(result)
         else:
@@ -144,15 +142,15 @@ def stream(
     warn: Callable[[str], None] | None = None,
 ) -> Iterator[Analysis | InputError]:
     """Read and analyse the inputs, yielding each article's analysis, or the error that kept it
-    out, in input order, as soon as it is done: only the articles of one parse chunk
-    (``engine.PARSE_CHUNK``, parsed together because the parser is faster over many sentences at
-    once) are held, so memory stays flat however many articles there are.
+    out, in input order, as soon as it is done: only the few chunks of articles being analysed
+    are held (``analyze.batch``: the parser is faster over many sentences at once, and chunks go
+    to a worker process per core), so memory stays flat however many articles there are.
 
     What it yields is what :func:`load` collects, in the same order, with one difference:
     ``load`` lists the articles the engine failed on after every unreadable file, and here each
     comes where it occurs. The analyses are :func:`load`'s: the same ids, the same engine.
     """
-    from briefing.analyze import parse_ahead
+    from briefing.analyze import analyze_many
 
     read_so_far: deque[Article | InputError] = deque()  # in input order, not yet yielded
 
@@ -162,11 +160,10 @@ def stream(
             if not isinstance(item, InputError):
                 yield item
 
-    for art, prepared in parse_ahead(articles()):
+    for analysed in analyze_many(articles()):
         while isinstance(read_so_far[0], InputError):
             yield read_so_far.popleft()  # type: ignore[misc]
-        read_so_far.popleft()
-        yield analyze_one(art, prepared)
+        yield _entry(read_so_far.popleft(), analysed)  # type: ignore[arg-type]
     yield from read_so_far  # errors after the last article
 
 

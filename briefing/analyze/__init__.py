@@ -4,6 +4,7 @@ It runs offline and gives the same answer every time; the LLM stage and ``check`
 against it. Nothing here imports the LLM stage.
 """
 
-from briefing.analyze.engine import analyze, analyze_many, parse_ahead
+from briefing.analyze.batch import Unanalysable, analyze_many
+from briefing.analyze.engine import analyze
 
-__all__ = ["analyze", "analyze_many", "parse_ahead"]
+__all__ = ["Unanalysable", "analyze", "analyze_many"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, UsageError
 from briefing.llm.settings import BACKENDS, DEFAULT_MODEL
 
 if TYPE_CHECKING:
@@ -48,6 +48,8 @@ class GateMixin:
         except KeyboardInterrupt:
             click.echo("briefing: interrupted", err=True)
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except UsageError as e:  # found after the command line was read (a bad environment)
+            fail(str(e))
         except Exception as e:
             if os.environ.get("BRIEFING_TRACEBACK"):
                 raise

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.analyze import analyze, analyze_many
-from briefing.analyze import engine as engine_mod
+from briefing.analyze import analyze, analyze_many, batch
 from briefing.analyze.parse import MODEL_NAME, MODEL_VERSION, nlp
 from briefing.models import Article, ArticleMeta
 
@@ -35,7 +34,6 @@ def test_the_model_is_the_pinned_one_with_only_the_pipes_the_rules_read():
 
 
 def test_batched_analysis_is_the_same_as_one_article_at_a_time(monkeypatch):
-    monkeypatch.setattr(engine_mod, "PARSE_CHUNK", 2)  # chunk boundaries inside the batch
     texts = [
         "The senator praised the firefighters for their bravery.",
         "Officials said the bridge would reopen on Monday.",
@@ -44,9 +42,10 @@ def test_batched_analysis_is_the_same_as_one_article_at_a_time(monkeypatch):
         "Voters were worried that prices would rise.",
     ]
     articles = [_article(t, i) for i, t in enumerate(texts)]
-    many = list(analyze_many(articles))
-    one = [analyze(a) for a in articles]
-    assert [a.model_dump() for a in many] == [a.model_dump() for a in one]
+    one = [analyze(a).model_dump() for a in articles]
+    # chunk boundaries inside the batch, in this process and spread over two worker processes
+    assert [a.model_dump() for a in analyze_many(articles, processes=1, chunk=2)] == one
+    assert [a.model_dump() for a in analyze_many(articles, processes=2, chunk=2)] == one
 
 
 def test_the_words_of_a_run_are_freed_and_zones_renew_without_changing_what_is_found(monkeypatch):
@@ -55,15 +54,14 @@ def test_the_words_of_a_run_are_freed_and_zones_renew_without_changing_what_is_f
     articles are done, so the analyses are those of one article at a time."""
     from briefing.analyze.parse import known_strings
 
-    monkeypatch.setattr(engine_mod, "PARSE_CHUNK", 2)
-    monkeypatch.setattr(engine_mod, "ZONE_STRINGS", 0)
+    monkeypatch.setattr(batch, "ZONE_STRINGS", 0)
     texts = [
         f"Zorvathian envoy Klemmistrand {i} said the Quorblat accord would hold, officials said."
         for i in range(5)
     ] + ["Snarfellian ministers were worried that Plonkvist prices would rise."]
     articles = [_article(t, i) for i, t in enumerate(texts)]
     before = known_strings()
-    many = list(analyze_many(articles))
+    many = list(analyze_many(articles, processes=1, chunk=2))
     assert known_strings() == before
     one = [analyze(a) for a in articles]
     assert [a.model_dump() for a in many] == [a.model_dump() for a in one]
