@@ -57,9 +57,11 @@ MODEL_EVENT_STEP = 0.02
 # Every attributed statement starts here: a demand or an allegation is as much the news as an
 # event, so a statement starts level with one.
 SAID_BASE = 0.6
-# A claim the article has only through an intermediary ("KCNA said Putin said") is the one a
-# reader most needs to see attributed: dropping it is how misattribution starts.
-SAID_REPORTED_BONUS = 0.3
+# A claim the article has only through an intermediary ("KCNA said Putin said") needs its chain
+# shown, and gains a little; only a little, because how a statement reached the article says
+# nothing of what it is worth ("AP reported a spokesperson said a request was approved" is not
+# more the news than the prosecutors' allegations themselves).
+SAID_REPORTED_BONUS = 0.1
 # A statement the article marks with a reporting verb ("said", "claimed") is one the reader can
 # rely on being attributed ...
 SAID_CUE_BONUS = 0.1
