@@ -128,12 +128,16 @@ def test_a_line_that_points_at_what_it_does_not_say_reads_as_dangling() -> None:
     assert not dangling("The private sector appears to agree with the agency's assessment.")
 
 
-def test_on_one_page_every_story_has_its_headline_and_the_ban_the_charge_and_the_belief() -> None:
+def test_on_one_page_every_story_has_its_headline_the_ban_the_charges_the_demand_the_belief() -> (
+    None
+):
     brief = pipeline.fit(pipeline.compose(pipeline.load([EXAMPLES]).analyses, pages=1), pages=1)
     assert brief.omitted > 0
     page = " ".join(render.render_markdown(brief).split())
     assert "banned from using TikTok" in page and "Carlos Watson is a con man" in page
     assert "is believed to have been supplying it with ballistic missiles" in page
+    assert "The four suspects" in page  # the prosecutors' allegations, not the procedure
+    assert "needs to send more lethal aid" in page or "ATACMS" in page  # McCaul's demand
     headed = [s for s in brief.stories if s.headline]
     assert len(headed) == len(brief.stories) == 7
     assert all(s.headline in page for s in headed)
