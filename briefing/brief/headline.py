@@ -32,6 +32,11 @@ MAX_SUBJECT_WORDS = 4
 _SUBJECT = {"nsubj", "nsubjpass"}
 _DOUBLE_AUX = re.compile(r"\b(?:is|are|was|were|has|have|had)\s+(?:is|are|was|were|has|have)\b")
 _VERB_GROUP = {"aux", "auxpass", "neg", "prt"}
+# Negations the verb group always keeps, however the parser labels them ("wasn’t": "n’t" can
+# come out as punctuation): a headline without its "not" says the opposite.
+_NEGATIONS = {"not", "n't", "n’t", "never"}
+# The copula's forms (the pipeline runs no lemmatizer).
+_BE = {"be", "is", "are", "was", "were", "am", "been", "being"}
 # A noun phrase keeps these of its dependents (names, possessives, numbers, modifiers) ...
 _NOUN_KEEP = {"compound", "amod", "poss", "case", "nummod", "det", "neg", "quantmod", "nmod"}
 # ... and an object also what completes it ("willingness to visit Pyongyang").
@@ -108,12 +113,26 @@ def _subject(verb: Token, names: list[str], article: str) -> list[Token] | str |
     for name in names:
         if name.split()[-1] == head.text and name in article and len(name) < len(text):
             return name
-    words = [t for t in phrase if t.is_alpha]
+    words = [t for t in phrase if t.is_alpha and t.i <= head.i]
     if len(words) > MAX_SUBJECT_WORDS + 1:
         phrase = [t for t in phrase if t.i >= words[-MAX_SUBJECT_WORDS - 1].i]
     while phrase and phrase[0].dep_ in {"det", "case", "cc"}:
         phrase = phrase[1:]
-    return phrase
+    return phrase + _whose(head)
+
+
+def _whose(head: Token) -> list[Token]:
+    """For a subject that is a common noun, the name it belongs to ("Members of the
+    Congressional Black Caucus"): without it, "Members held a press conference" names no one."""
+    if head.tag_ not in {"NN", "NNS"}:
+        return []
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if obj is not None and obj.tag_ in {"NNP", "NNPS"}:
+            named = _phrase(obj, {"compound", "poss", "case", "amod", "nummod", "det"})
+            if len([t for t in named if t.is_alpha]) <= MAX_SUBJECT_WORDS:
+                return [prep, *sorted(named, key=lambda t: t.i)]
+    return []
 
 
 def _main_verb(doc: Token) -> Token | None:
@@ -144,7 +163,11 @@ def _object(verb: Token) -> tuple[Token, list[Token]]:
         last = xcomp
     objs = [c for c in last.children if c.dep_ in _OBJECTS and c.dep_ != "xcomp"]
     if objs:
-        obj = objs[-1]
+        # two direct objects are an apposition misread ("holds an advantage ..., Donald J.
+        # Trump"): the first is what the verb acts on
+        direct = [c for c in objs if c.dep_ == "dobj"]
+        appos = len(direct) > 1 and direct[-1].left_edge.nbor(-1).text == ","
+        obj = direct[0] if appos else objs[-1]
         extra += _phrase(obj, _NOUN_KEEP | _OBJECT_EXTRA)
         return last, extra
     for prep in (c for c in last.children if c.dep_ in {"prep", "agent"}):
@@ -163,7 +186,7 @@ def _join(tokens: list[Token]) -> str:
     for t in sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i):
         if t.dep_ in {"prep", "agent"} and not any(c.i in kept for c in t.subtree if c.i != t.i):
             continue  # a preposition whose object went with the time it gave
-        if out and not (t.text in {"'s", "’s", "'", "’", "n't", "-", "%"} or t.is_punct):
+        if out and not (t.text in {"'s", "’s", "'", "’", "n't", "n’t", "-", "%"} or t.is_punct):
             out += " "
         elif out and t.text == "-":
             pass
@@ -209,7 +232,8 @@ def _wording(verb: Token, subject: list[Token] | str) -> str | None:
         (
             c
             for c in verb.children
-            if (c.dep_ in _VERB_GROUP or c.text in {"'s", "’s"}) and c.i < verb.i + 2
+            if (c.dep_ in _VERB_GROUP or c.text in {"'s", "’s"} or c.lower_ in _NEGATIONS)
+            and c.i < verb.i + 2
         ),
         key=lambda t: t.i,
     )
@@ -220,6 +244,10 @@ def _wording(verb: Token, subject: list[Token] | str) -> str | None:
     kept = {t.i for t in rest}
     if any(c.dep_ in {"ccomp", "xcomp"} and c.i not in kept for c in last.children):
         return None  # "is demanding Obama [make a pledge]": half a demand misstates it
+    if verb.lower_ in _BE and not any(
+        c.dep_ == "attr" and c.tag_ in {"NN", "NNS"} for c in verb.children
+    ):
+        return None  # "Monday's trip wasn't Stein's [first]": a copula says what, not who did
     passive = any(c.dep_ == "auxpass" for c in verb.children)
     if verb.tag_ == "VB" and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children):
         return None  # a bare verb after its subject ("Trump point out"): a misread clause

@@ -27,10 +27,11 @@ MAX_UNCUT = 420
 
 # An all-capitals label ending in a colon: "FIRST ON FOX:", "EXCLUSIVE:", "WATCH:".
 _KICKER = re.compile(r"^\s*(?:[A-Z][A-Z0-9'’&.-]*\s+){0,5}[A-Z][A-Z0-9'’&.-]*:\s+(?=\S)")
-# A dateline: a place in capitals (with its state or agency) and a dash before the story.
+# A dateline: a place in capitals (with its state, date or agency) and a dash before the story
+# ("SELMA, N.C.—", "LOS ANGELES, Sept. 28 (UPI) —", "WASHINGTON ―").
 _DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,4}\.?\s*(?:\([A-Za-z. ]+\)\s*)?"
-    r"(?:—|–|--|-(?=\s))\s*(?=[A-Z“\"'])"
+    r"^\s*[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z0-9][A-Za-z0-9.'’-]*){0,4}\.?\s*(?:\([A-Za-z. ]+\)\s*)?"
+    r"(?:—|–|―|--|-(?=\s))\s*(?=[A-Z“\"'])"
 )
 # Photo captions and credits: "FILE - ...", "FILE Carlos Watson participates in ...", "(AP
 # Photo/...)", "Getty Images".

@@ -55,3 +55,20 @@ _ARTICLE = (
 def test_the_name_a_source_phrase_gives(phrase: str, name: str | None) -> None:
     canonical, _ = classify(phrase, NameBook.from_text(_ARTICLE))
     assert canonical == name
+
+
+def test_the_outlets_running_story_label_is_no_speaker() -> None:
+    """ "The Latest: Trump urges ..." (the AP's format, met in PolNeAR dev) is the outlet's
+    label before a headline, not a person called Latest."""
+    from briefing.analyze import analyze
+    from briefing.models import Article, ArticleMeta
+
+    text = (
+        "The Latest: Trump urges supporters to monitor polling places.\n\n"
+        "WASHINGTON (AP) — The Latest on the U.S. presidential race (all times EDT):\n\n"
+        "Donald Trump told a rally in Ohio that the vote would be rigged. Trump spoke for an hour."
+    )
+    an = analyze(Article(meta=ArticleMeta(id="latest", path="latest.txt"), text=text))
+    sources = [a.source.text for a in an.attributions if a.source is not None]
+    assert "Donald Trump" in sources
+    assert not any("Latest" in s for s in sources)

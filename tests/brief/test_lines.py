@@ -28,6 +28,17 @@ def test_kickers_and_datelines_are_cut_and_captions_are_no_lines() -> None:
     )
     assert lines.caption('FILE Carlos Watson participates in "The Contenders" panel in 2016.')
     assert not lines.caption("Watson was arrested on Thursday.")
+    # PolNeAR dev's datelines and the AP's running-story label
+    assert lines.strip_furniture("WASHINGTON ― Donald Trump’s obsession is an insult.") == (
+        "Donald Trump’s obsession is an insult."
+    )
+    assert lines.strip_furniture("LOS ANGELES, Sept. 28 (UPI) — In a clip, Blige sings.") == (
+        "In a clip, Blige sings."
+    )
+    assert lines.strip_furniture("The Latest: Trump urges supporters to vote.") == (
+        "Trump urges supporters to vote."
+    )
+    assert lines.strip_furniture("In 2016 - the year of the vote - he won.").startswith("In 2016")
 
 
 def test_a_long_sentence_is_cut_at_a_clause_and_keeps_its_hedge() -> None:

@@ -17,6 +17,7 @@ from briefing.analyze.attribution.context import (
     via_of,
     words_of,
 )
+from briefing.analyze.lexicon import lexicon
 from briefing.analyze.sources import person_names
 from briefing.analyze.words import capitals
 from briefing.models import Sentence, Span
@@ -124,8 +125,8 @@ def name_colon(ctx: Context, sent: Sentence, idx: int) -> list[Draft]:
     # a transcript's paragraph may open on a quotation mark: '"PENCE: Well, ...'
     start = sent.start + (1 if text[sent.start : sent.start + 1] in '"“' else 0)
     m = _NAME_COLON.match(text, start, sent.end)
-    if m is None:
-        return []
+    if m is None or m.group("name").upper() in lexicon().boilerplate.kickers:
+        return []  # "The Latest: ...", "FIRST ON FOX: ...": the outlet's label, not a speaker
     ns, ne = m.span("name")
     name = m.group("name").title() if m.group("name").isupper() else m.group("name")
     names = person_names(name)

@@ -1,0 +1,43 @@
+"""Headlines from the parse of real sentences (PolNeAR dev): who did what, and never the
+opposite of what the sentence says."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.brief import headline
+
+
+def _built(text: str) -> list[str]:
+    return headline.build(text, [], text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a common noun names no one: the name it belongs to stays
+        (
+            "Members of the Congressional Black Caucus held a press conference Friday "
+            "afternoon, shortly after Trump said he finally believes Obama was born in the "
+            "United States.",
+            "Members of the Congressional Black Caucus held a press conference",
+        ),
+        # two direct objects are an apposition misread: the first is what is held
+        (
+            "And Mrs. Clinton now holds a gaping advantage of 83 percentage points over the "
+            "Republican presidential nominee, Donald J. Trump, among black voters.",
+            "Mrs. Clinton holds a gaping advantage",
+        ),
+        ("Trump did not attend the dinner on Friday.", "Trump did not attend the dinner"),
+    ],
+)
+def test_a_headline_names_who_did_what(text: str, expected: str) -> None:
+    assert _built(text)[0] == expected
+
+
+def test_a_negation_is_never_dropped_and_a_bare_copula_is_no_headline() -> None:
+    # "n’t" after "was" comes out of the parser as punctuation: "Monday’s trip was Stein’s"
+    # says the opposite of the sentence
+    assert _built("Monday’s trip to Hofstra wasn’t Stein’s first.") == []
+    assert _built("The senator isn’t a candidate.") == ["Senator isn’t a candidate"]
+    assert all("n’t" in h or "not" in h for h in _built("The governor hasn’t signed the bill."))
