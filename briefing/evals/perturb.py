@@ -143,16 +143,16 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
         speaker = _name(a["source"])
         if not speaker or speaker.lower() in {"he", "she", "it", "they", "we", "i"}:
             continue
-        content = _clause(_said(a))
         vias = [_name(v) for v in a.get("via") or [] if _name(v)]
         quoted = a["kind"] == "direct"
+        # an interrupted statement told in a summary's words is its first piece: the pieces
+        # joined by an ellipsis read as a quotation cut, not as one clause
+        content = _clause(_said(a) if quoted else _pieces(a)[0].text)
         # faithful control: the real source, the whole chain, the article's words
-        if vias:
-            control = f"According to {vias[0]}, {speaker} said {content}."
-        elif quoted:
-            control = f"{speaker} said: {_quoted(a)}"
-        else:
-            control = f"{speaker} said {content}."
+        restated = f"said: {_quoted(a)}" if quoted else f"said {content}."
+        control = (
+            f"According to {vias[0]}, {speaker} {restated}" if vias else f"{speaker} {restated}"
+        )
         add("control", control, {"passed": True}, f"faithful to {a['id']}")
         # another source of the article, unrelated to this claim: not named in it, not in its chain,
         # not the same side (a state outlet and its government speak as one)
@@ -183,12 +183,19 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
             addressee(sentence, v.get(k) or "") for v in a.get("via") or [] for k in ("text",)
         )
         if vias and not heard:
-            # a newsroom the source spoke to ("told the Journal") heard the words: no chain
             add(
                 "dropped_intermediary",
                 f"{speaker} said {content}.",
                 {"find": ["dropped_intermediary"]},
                 f"{a['id']} without {vias[0]}",
+            )
+        elif vias:
+            # a newsroom the source spoke to ("told the Journal") heard the words: no chain
+            add(
+                "control-addressee",
+                f"{speaker} {restated}",
+                {"passed": True},
+                f"{a['id']} without {vias[0]}, which {speaker.split()[-1]} spoke to, so no chain",
             )
         if quoted:
             # one piece of an interrupted quotation, the longest: the others are not changed
@@ -242,12 +249,15 @@ def build_suite(gold_files: list[Path], root: Path, out: Path, limit: int = 3) -
         article = (root / gold["article"]["path"]).resolve()
         rel = os.path.relpath(article, out.parent.resolve())
         cases.extend(cases_for(gold, rel, limit))
+        cases.extend(_misattribution_cases(gold, article, rel, limit))
     return {
         "suite": "perturbations",
         "min_pass_rate": 0.95,
         "description": "Made by `briefing eval perturb` from the attribution dev set: each "
-        "case carries one attribution error check must find, or is a faithful control that "
-        "must pass.",
+        "case carries one attribution error check must find (a speaker swapped, invented or "
+        "promoted from the background, a chain or a hedge dropped, a side's claim stated as "
+        "fact, a number moved between speakers, a quotation changed), or is a faithful "
+        "control that must pass.",
         "cases": cases,
     }
 
@@ -412,4 +422,40 @@ def misattributions(
         still = any(re.search(rf"\b{re.escape(h)}\b", plain, re.I) for h in _WORDS.weakened)
         if not has_hedge(plain) and not still:  # another hedge would still stand
             add("hedge_weakened", plain, ("hedge_dropped",), f"{sent.id}: “{cv.text}” made certain")
+    return out
+
+
+def _misattribution_cases(
+    gold: dict[str, Any], article: Path, rel: str, limit: int
+) -> list[dict[str, Any]]:
+    """The misattributions real summaries show (:func:`misattributions`) as suite cases, made
+    from the gold attributions a summary can restate (``faithful.usable``)."""
+    from briefing.analyze import analyze
+    from briefing.evals.faithful import usable
+    from briefing.ingest import load_article
+
+    art = load_article(article)
+    claims = [
+        said
+        for a in gold["attributions"]
+        if a.get("source") and a.get("cue")
+        if (said := usable(a["source"]["text"], a["cue"]["text"], _said(a), art.text))
+    ]
+    made = misattributions(art.text, claims, analyze(art), limit)
+    base = gold["article"]["id"]
+    counts: dict[str, int] = {}
+    out = []
+    for p in made:
+        counts[p.kind] = counts.get(p.kind, 0) + 1
+        out.append(
+            {
+                "id": f"{base}-{p.kind}-{counts[p.kind]}",
+                "article": rel,
+                "summary": p.summary,
+                "expect": {"find_any": list(p.expect)}
+                if len(p.expect) > 1
+                else {"find": list(p.expect)},
+                "note": p.note,
+            }
+        )
     return out

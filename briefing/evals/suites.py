@@ -9,7 +9,7 @@ A suite::
       - id: putin-said-visit-soon
         summary: Putin said he will visit Pyongyang soon.
         expect:
-          find: [dropped_intermediary]     # must all appear
+          find: [dropped_intermediary]     # must all appear (find_any: at least one)
           not_find: [misattributed_speaker]
           passed: false                    # the verdict
       - id: own-article
@@ -56,10 +56,13 @@ class InlineArticle(BaseModel):
 class Expect(BaseModel):
     model_config = ConfigDict(extra="forbid")
     find: list[str] = Field(default_factory=list)
+    # at least one of these must appear: a claim stated as fact is a dropped attribution, or,
+    # where the article had it through an intermediary, a dropped intermediary
+    find_any: list[str] = Field(default_factory=list)
     not_find: list[str] = Field(default_factory=list)
     passed: bool | None = None
 
-    @field_validator("find", "not_find")
+    @field_validator("find", "find_any", "not_find")
     @classmethod
     def _known(cls, v: list[str]) -> list[str]:
         unknown = [t for t in v if t not in FINDING_TYPES]
@@ -219,6 +222,8 @@ class Runner:
             return CaseResult(name, case, False, [str(e)], None, time.perf_counter() - t0)
         found = {f.type for f in result.findings}
         problems = [f"expected {t}, not found" for t in case.expect.find if t not in found]
+        if case.expect.find_any and not found & set(case.expect.find_any):
+            problems.append(f"expected one of {', '.join(case.expect.find_any)}, none found")
         problems += [
             f"found {t}, which must not appear" for t in case.expect.not_find if t in found
         ]

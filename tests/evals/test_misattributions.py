@@ -81,3 +81,41 @@ def test_each_misattribution_kind_is_found_on_polnear_dev():
     assert set(made) == KINDS
     recall = {k: caught[k] / made[k] for k in made}
     assert all(r >= MIN_RECALL for r in recall.values()), recall
+
+
+def test_a_suite_case_may_ask_for_any_one_of_several_findings(tmp_path):
+    """``find_any``: a side's claim stated as fact is a dropped attribution or, where the
+    article had it through an intermediary, a dropped intermediary; either one passes the case,
+    neither fails it."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, SEED
+
+    suite = tmp_path / "any.yaml"
+    suite.write_text(
+        "suite: any\n"
+        "cases:\n"
+        "  - id: stated-as-fact\n"
+        f"    article: {SEED}\n"
+        "    summary: Putin expressed his willingness to visit Pyongyang at an early date.\n"
+        "    expect:\n"
+        "      find_any: [attribution_dropped, dropped_intermediary]\n"
+        "  - id: faithful\n"
+        f"    article: {SEED}\n"
+        "    summary: According to KCNA, Putin expressed his willingness to visit Pyongyang.\n"
+        "    expect:\n"
+        "      find_any: [attribution_dropped, dropped_intermediary]\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefing", "eval", str(suite)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    lines = {line.split("\t")[2]: line for line in proc.stdout.splitlines() if "\t" in line}
+    assert lines["stated-as-fact"].startswith("pass"), proc.stdout
+    assert lines["faithful"].startswith("FAIL")
+    assert "expected one of attribution_dropped, dropped_intermediary, none found" in proc.stdout
+    assert proc.returncode == 1
