@@ -123,7 +123,8 @@ def make_judge(
     from briefing.evals.judge import DEFAULT_SAMPLES, Judge
 
     try:
-        return Judge(settings("openai", model, base_url), samples or DEFAULT_SAMPLES)
+        n = DEFAULT_SAMPLES if samples is None else samples
+        return Judge(settings("openai", model, base_url), n)
     except BriefingError as e:
         fail(str(e))
 

@@ -309,3 +309,27 @@ def test_eval_with_a_failing_judge_lists_the_cases_and_exits_2(server, tmp_path)
     errors = [line for line in r.stderr.splitlines() if line.startswith("briefing: error:")]
     assert len(errors) == 2  # the failure, then the case not asked because of it
     assert server.calls == 1
+
+
+def test_an_even_split_is_no_majority_and_no_finding(server):
+    server.script(verdicts(False), verdicts(True))
+    r = check(FAITHFUL, "--judge-samples", "2")
+    assert r.exit_code == 0, r.output
+    assert "judge_unsupported" not in r.stdout
+    assert "agrees with the rules on 0 of 1 sentence(s); no majority on 1" in r.stdout
+
+
+def test_judge_samples_out_of_range_is_bad_usage(server):
+    r = check(FAITHFUL, "--judge-samples", "0")
+    assert r.exit_code == 2 and "--judge-samples must be from 1 to" in r.stderr
+    assert server.calls == 0
+
+
+def test_a_rate_limited_first_call_is_asked_again_with_the_clients_retries(server, tmp_path):
+    (tmp_path / "briefing.toml").write_text("[llm]\nmax_retries = 1\n")
+    server.script(status_step(429))
+    server.default = verdicts(False)
+    r = check(FAITHFUL)
+    assert r.exit_code == 1 and "3 of 3 samples" in r.stdout, r.output
+    assert server.calls == 4
+    assert "judge usage: 4 call(s) (1 failed)" in r.stderr
