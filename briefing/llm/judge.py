@@ -206,9 +206,9 @@ class JudgeClient:
         (at most ``max_concurrency`` at a time)."""
         values = inputs(q)
         text = json.dumps(values, ensure_ascii=False, sort_keys=True)
-        s = self.settings
+        cfg = self.settings
         keys = [
-            cache_key("judge", judge_version(), s.endpoint, s.model, str(i), text)
+            cache_key("judge", judge_version(), cfg.endpoint, cfg.model, str(i), text)
             for i in range(samples)
         ]
         out: dict[int, Sample] = {}
@@ -253,8 +253,10 @@ class JudgeClient:
                 )
         ordered = [out[i] for i in range(samples)]
         if spent.calls:  # the refused probe: counted with the first sample asked after it
-            s = ordered[todo[0]]
-            ordered[todo[0]] = Sample(s.index, s.answer, spent.add(s.usage), s.error, s.kind)
+            after = ordered[todo[0]]
+            ordered[todo[0]] = Sample(
+                after.index, after.answer, spent.add(after.usage), after.error, after.kind
+            )
         return ordered
 
     def _probe(
