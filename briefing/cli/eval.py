@@ -207,7 +207,7 @@ def eval_run(
         + f" ({rate:.1%}; {threshold}: {'met' if ok else 'NOT met'})"
     )
     if judge is not None:
-        _print_judge(judge, runs, runner.judged)  # type: ignore[attr-defined]
+        _print_judge(judge, runs, runner.judged, quiet)  # type: ignore[attr-defined]
     for kind, most in gates.items():
         n = sum(kind in r.found for r in cases)
         share = n / len(cases) if cases else 0.0
@@ -234,8 +234,12 @@ def eval_run(
     raise click.exceptions.Exit(EXIT_USAGE if errors else EXIT_OK if ok else EXIT_FINDINGS)
 
 
-def _print_judge(judge: Judge, runs: list, judged: dict[int, Judged]) -> None:
-    """Where the judge and the rules disagree, on standard output; its cost on standard error."""
+def _print_judge(judge: Judge, runs: list, judged: dict[int, Judged], quiet: bool) -> None:
+    """Where the judge and the rules disagree, on standard output (not with --quiet); its cost
+    on standard error."""
+    click.echo(judge.usage_line(), err=True)
+    if quiet:
+        return
     where = [
         (f"{run.name}/{r.case.id}", j)
         for run in runs
@@ -250,7 +254,6 @@ def _print_judge(judge: Judge, runs: list, judged: dict[int, Judged]) -> None:
         + (f" ({', '.join(against)})" if against else "")
         + (f"; no majority on {len(split)} ({', '.join(split)})" if split else "")
     )
-    click.echo(judge.usage_line(), err=True)
 
 
 def _print_cases(runs: list) -> None:

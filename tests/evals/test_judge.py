@@ -288,9 +288,13 @@ def test_eval_gates_on_the_judges_finding_type(server, tmp_path):
     server.default = verdicts(False)
     args = ["eval", "suite.yaml", "--judge", "openai", "--min-pass-rate", "0"]
     assert CliRunner().invoke(main, args).exit_code == 0
-    r = CliRunner().invoke(main, [*args, "--max-rate", "judge_unsupported=0"])
+    r = CliRunner().invoke(main, [*args, "--max-rate", "judge_unsupported=0", "--quiet"])
     assert r.exit_code == 1
     assert "gate: judge_unsupported in 1 of 2 cases" in r.stderr
+    assert r.stdout.splitlines() == [
+        "1 passed, 1 failed (50.0%; threshold 0%: met)"
+    ]  # --quiet: the summary line only; the judge's cost is on standard error
+    assert "judge usage: 0 call(s), 3 cached" in r.stderr
 
 
 def test_eval_with_a_failing_judge_lists_the_cases_and_exits_2(server, tmp_path):
