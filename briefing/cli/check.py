@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from briefing.cli.options import EXIT_FINDINGS, EXIT_OK, GateCommand, fail
+from briefing.cli.options import EXIT_FINDINGS, EXIT_OK, F, GateCommand, fail, settings
 from briefing.errors import BriefingError
+
+if TYPE_CHECKING:
+    from briefing.evals.judge import Judge
 
 # A file's name: one word, a suffix a summary file has. ``--summary`` reads such a value as a path
 # only for the form earlier releases took (an existing file), and says to use --summary-file.
@@ -66,6 +71,64 @@ def summary_text(summary: str | None, summary_file: str | None) -> str:
     return summary
 
 
+def judge_options(f: F) -> F:
+    """``--judge``, ``--judge-samples``, ``--model`` and ``--base-url``: the optional model judge
+    of ``check`` and ``eval``, configured as the model stage is (flags, environment,
+    ``briefing.toml``)."""
+    f = click.option(
+        "--base-url",
+        default=None,
+        help="The judge's OpenAI-compatible endpoint. Env: OPENAI_BASE_URL.",
+    )(f)
+    f = click.option(
+        "--model",
+        default=None,
+        help="The judge's model (default gpt-4o-mini). Env: BRIEFING_MODEL.",
+    )(f)
+    f = click.option(
+        "--judge-samples",
+        type=int,
+        default=None,
+        help="Samples the judge is asked for, the verdict their majority (default 3).",
+    )(f)
+    f = click.option(
+        "--judge",
+        "judge_name",
+        type=click.Choice(["openai"]),
+        default=None,
+        help="After the rules, ask a model (any OpenAI-compatible endpoint; OPENAI_API_KEY) "
+        "about the summaries they passed. Answers are cached: a rerun makes no call.",
+    )(f)
+    return f
+
+
+def make_judge(
+    name: str | None, samples: int | None, model: str | None, base_url: str | None
+) -> Judge | None:
+    """The judge the flags ask for, or None; a flag of the judge's without ``--judge`` is bad
+    usage (it would be ignored in silence)."""
+    if name is None:
+        given = [
+            flag
+            for flag, value in (
+                ("--judge-samples", samples),
+                ("--model", model),
+                ("--base-url", base_url),
+            )
+            if value is not None
+        ]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} configure the judge: give --judge openai")
+        return None
+    from briefing.evals.judge import DEFAULT_SAMPLES, Judge
+
+    try:
+        n = DEFAULT_SAMPLES if samples is None else samples
+        return Judge(settings("openai", model, base_url), n)
+    except BriefingError as e:
+        fail(str(e))
+
+
 @click.command(
     epilog="""
 \b
@@ -74,6 +137,7 @@ Examples:
     --summary "Putin said he will visit soon."
   briefing check --article article.html --summary-file summary.txt --format json
   model-cli summarise article.txt | briefing check --article article.txt --summary-file -
+  briefing check --article article.txt --summary-file summary.txt --judge openai
 
 \b
 Exit codes: 0 passed, 1 findings, 2 bad usage or unreadable input,
@@ -91,7 +155,17 @@ Exit codes: 0 passed, 1 findings, 2 bad usage or unreadable input,
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def check(article: str, summary: str | None, summary_file: str | None, fmt: str) -> None:
+@judge_options
+def check(
+    article: str,
+    summary: str | None,
+    summary_file: str | None,
+    fmt: str,
+    judge_name: str | None,
+    judge_samples: int | None,
+    model: str | None,
+    base_url: str | None,
+) -> None:
     """Find misattribution and misstated facts in a summary of an article. Exit 1 on errors."""
     from briefing import pipeline
     from briefing.ingest import load_article
@@ -100,6 +174,7 @@ def check(article: str, summary: str | None, summary_file: str | None, fmt: str)
         raise click.UsageError("the article and the summary cannot both be standard input")
     if (summary is None) == (summary_file is None):
         raise click.UsageError("give one of --summary TEXT or --summary-file PATH (- for stdin)")
+    judge = make_judge(judge_name, judge_samples, model, base_url)
     try:
         art = load_article(article)
         text = summary_text(summary, summary_file)
@@ -110,8 +185,23 @@ def check(article: str, summary: str | None, summary_file: str | None, fmt: str)
             )
     except BriefingError as e:
         fail(str(e))
-    result = pipeline.check(art, text)
-    if fmt == "json":
+    ck = pipeline.checker(art)
+    result, judged = ck.check(text), None
+    if judge is not None:
+        from briefing.evals.judge import JudgeFailed
+
+        try:
+            result, judged = judge.review(ck.an, text, result)
+        except JudgeFailed as e:
+            click.echo(judge.usage_line(), err=True)
+            fail(str(e))
+        click.echo(judge.usage_line(), err=True)
+    if fmt == "json" and judge is not None and judged is not None:
+        data = result.model_dump(mode="json")
+        data["judge"] = {"model": judge.settings.model, "samples": judge.samples}
+        data["judge"].update(judged.as_json())
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    elif fmt == "json":
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
         if result.passed and not result.findings:
@@ -124,4 +214,8 @@ def check(article: str, summary: str | None, summary_file: str | None, fmt: str)
                     f"  article: {', '.join(f.evidence_sentence_ids)}; "
                     f"expected {f.expected}, found {f.found}"
                 )
+        if judge is not None and judged is not None:
+            from briefing.evals.judge import verdict_line
+
+            click.echo(verdict_line(judge, judged))
     raise click.exceptions.Exit(EXIT_OK if result.passed else EXIT_FINDINGS)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from briefing.cli.check import judge_options, make_judge
 from briefing.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GateGroup, fail
 from briefing.errors import BriefingError
+
+if TYPE_CHECKING:
+    from briefing.evals.judge import Judge, Judged
+    from briefing.evals.suites import Runner
 
 
 class _EvalGroup(GateGroup):
@@ -28,6 +34,7 @@ Examples:
   briefing eval evals/*.yaml --min-pass-rate 1.0 --junit report.xml
   briefing eval evals/ --max-rate misattributed_speaker=0 --html report.html
   briefing eval --outputs model-summaries.jsonl --max-rate misattributed_speaker=0
+  briefing eval evals/ --judge openai --model gpt-4o-mini --json report.json
   briefing eval perturb tests/data/attribution/*.json -o evals/perturbations.yaml
 """,
 )
@@ -55,13 +62,14 @@ def _max_rates(values: tuple[str, ...]) -> dict[str, float]:
     """``TYPE=RATE`` (a share, 0.05, or a percentage, 5%) for each ``--max-rate``."""
     from briefing.evals.check import FINDING_TYPES
 
+    types = (*FINDING_TYPES, "judge_unsupported")  # the judge's, with --judge
     rates: dict[str, float] = {}
     for v in values:
         kind, sep, raw = v.partition("=")
         kind, raw = kind.strip(), raw.strip()
-        if not sep or kind not in FINDING_TYPES:
+        if not sep or kind not in types:
             raise click.BadParameter(
-                f"{v!r}: give TYPE=RATE with TYPE one of {', '.join(FINDING_TYPES)}",
+                f"{v!r}: give TYPE=RATE with TYPE one of {', '.join(types)}",
                 param_hint="--max-rate",
             )
         try:
@@ -123,6 +131,7 @@ def _max_rates(values: tuple[str, ...]) -> dict[str, float]:
     "failing it (the default: a case the model was not judged on is an error).",
 )
 @click.option("--quiet", is_flag=True, help="Only the summary line.")
+@judge_options
 def eval_run(
     suites: tuple[str, ...],
     outputs: tuple[str, ...],
@@ -133,6 +142,10 @@ def eval_run(
     max_rate: tuple[str, ...],
     allow_offline: bool,
     quiet: bool,
+    judge_name: str | None,
+    judge_samples: int | None,
+    model: str | None,
+    base_url: str | None,
 ) -> None:
     """Run SUITES (files, or folders of them) and the records of --outputs files, and report; the
     exit code follows --min-pass-rate and --max-rate: 0 met, 1 not met, 2 bad usage, a suite that
@@ -144,7 +157,14 @@ def eval_run(
     if not suites and not outputs:
         fail("give SUITE.yaml (or a folder of them) or --outputs FILE.jsonl|FILE.csv")
     gates = _max_rates(max_rate)
-    runner, runs = Runner(allow_offline=allow_offline), []
+    judge = make_judge(judge_name, judge_samples, model, base_url)
+    if judge is not None:
+        from briefing.evals.judge import JudgedRunner
+
+        runner: Runner = JudgedRunner(judge, allow_offline=allow_offline)
+    else:
+        runner = Runner(allow_offline=allow_offline)
+    runs: list = []
     for s in suite_paths(suites):
         try:
             runs.append(runner.run(s))
@@ -157,8 +177,12 @@ def eval_run(
             fail(str(e))
     skipped = sum(r.skipped for run in runs for r in run.results)
     errors = [r for run in runs for r in run.results if r.error]
+    unjudged = [r for r in errors if id(r) in getattr(runner, "not_judged", ())]
+    said: dict[str, int] = {}  # the same problem (the judge's, once it failed) said once
     for r in errors:
-        click.echo(f"briefing: error: {r.problems[0]}", err=True)
+        said[r.problems[0]] = said.get(r.problems[0], 0) + 1
+    for problem, n in said.items():
+        click.echo(f"briefing: error: {problem}" + (f" ({n} cases)" if n > 1 else ""), err=True)
     # the judged ones: not skipped, and readable
     cases = [r for run in runs for r in run.results if not r.skipped and not r.error]
     passed = sum(r.passed for r in cases)
@@ -178,9 +202,12 @@ def eval_run(
     click.echo(
         f"{passed} passed, {len(cases) - passed} failed"
         + (f", {skipped} skipped (the model failed)" if skipped else "")
-        + (f", {len(errors)} unreadable" if errors else "")
+        + (f", {len(errors) - len(unjudged)} unreadable" if len(errors) > len(unjudged) else "")
+        + (f", {len(unjudged)} not judged (the judge failed)" if unjudged else "")
         + f" ({rate:.1%}; {threshold}: {'met' if ok else 'NOT met'})"
     )
+    if judge is not None:
+        _print_judge(judge, runs, runner.judged, quiet)  # type: ignore[attr-defined]
     for kind, most in gates.items():
         n = sum(kind in r.found for r in cases)
         share = n / len(cases) if cases else 0.0
@@ -195,11 +222,38 @@ def eval_run(
         Path(junit).write_text(junit_xml(runs), encoding="utf-8")
     if json_out:
         Path(json_out).write_text(
-            json.dumps(report_json(runs), indent=2, ensure_ascii=False), encoding="utf-8"
+            json.dumps(
+                report_json(runs, judge=judge, judged=getattr(runner, "judged", None)),
+                indent=2,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
         )
     if html_out:
         Path(html_out).write_text(html_report(runs), encoding="utf-8")
     raise click.exceptions.Exit(EXIT_USAGE if errors else EXIT_OK if ok else EXIT_FINDINGS)
+
+
+def _print_judge(judge: Judge, runs: list, judged: dict[int, Judged], quiet: bool) -> None:
+    """Where the judge and the rules disagree, on standard output (not with --quiet); its cost
+    on standard error."""
+    click.echo(judge.usage_line(), err=True)
+    if quiet:
+        return
+    where = [
+        (f"{run.name}/{r.case.id}", j)
+        for run in runs
+        for r in run.results
+        if (j := judged.get(id(r)))
+    ]
+    against = [name for name, j in where if j.disagreements]
+    split = [name for name, j in where if j.undecided]
+    click.echo(
+        f"judge ({judge.name}): asked on {judge.asked} case(s), not on {judge.not_asked} the "
+        f"rules flagged; disagrees with the rules on {len(against)}"
+        + (f" ({', '.join(against)})" if against else "")
+        + (f"; no majority on {len(split)} ({', '.join(split)})" if split else "")
+    )
 
 
 def _print_cases(runs: list) -> None:

@@ -49,8 +49,14 @@ FindingType = Literal[
     "number_mismatch",
     "negation_flipped",
     "unsupported_claim",
+    "judge_unsupported",
 ]
-FINDING_TYPES: tuple[str, ...] = FindingType.__args__  # type: ignore[attr-defined]
+# The rules' own types: all but the judge's, which only ``--judge`` gives (briefing.evals.judge)
+FINDING_TYPES: tuple[str, ...] = tuple(
+    t
+    for t in FindingType.__args__  # type: ignore[attr-defined]
+    if t != "judge_unsupported"
+)
 
 
 class SummarySpan(BaseModel):

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from briefing.evals.suites import CaseResult, SuiteRun
+
+if TYPE_CHECKING:
+    from briefing.evals.judge import Judge, Judged
 
 # Characters XML 1.0 cannot hold at all, even escaped: dropped from the JUnit report.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -86,8 +89,30 @@ def junit_xml(runs: list[SuiteRun]) -> str:
     return "\n".join(out) + "\n"
 
 
-def report_json(runs: list[SuiteRun]) -> dict[str, Any]:
+def report_json(
+    runs: list[SuiteRun], judge: Judge | None = None, judged: dict[int, Judged] | None = None
+) -> dict[str, Any]:
+    """The run as JSON. With ``--judge``: the judge's totals and cost (``judge``), and each case
+    it was asked about with every sentence's vote (``judged``, by ``id()`` of the result)."""
     cases = [r for run in runs for r in run.results]
+    verdicts = judged or {}
+    out = _report(runs, cases)
+    if judge is not None:
+        out["judge"] = judge.summary()
+        out["judge"]["disagreements"] = [
+            {"suite": run.name, "case": r.case.id, "sentences": len(j.disagreements)}
+            for run in runs
+            for r in run.results
+            if (j := verdicts.get(id(r))) and j.disagreements
+        ]
+        for suite, run in zip(out["suites"], runs, strict=True):
+            for case, r in zip(suite["cases"], run.results, strict=True):
+                if id(r) in verdicts:
+                    case["judge"] = verdicts[id(r)].as_json()
+    return out
+
+
+def _report(runs: list[SuiteRun], cases: list[CaseResult]) -> dict[str, Any]:
     return {
         "passed": sum(r.passed for r in cases),
         "total": len(cases),
