@@ -1,11 +1,12 @@
-"""The reconciled attributions feed the brief, not only ``extract``.
+"""The reconciled attributions feed the brief and ``check``, not only ``extract``.
 
 A loopback server answers with the recorded-style answer of ``test_model_attributions``: one
 correct attribution the engine misses, one the engine has too, and the kinds that must not pass
 (a fabricated speaker, shifted spans, a paraphrased "quote", an id that does not exist, the
 engine's words given to another speaker, a cue that is not one, an invented chain). The correct
 one must become a who-said-what row of the brief, ranked as the engine ranks its own and marked
-as the model's; none of the others may reach any line.
+as the model's; none of the others may reach any line. ``check`` with the model judges a summary
+by the same list.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tests.support.llm_server import FakeOpenAIServer, json_step
 
 # the engine reads the same words with a comma after the speaker: its own row, for the ranks
 WITH_COMMA = ARTICLE.replace("According to Reyes the", "According to Reyes, the")
+NOT_JSON = [json_step("not json"), json_step("still not json")]  # the answer and its retry
 
 
 @pytest.fixture()
@@ -150,3 +152,35 @@ def test_the_gate_judges_lines_by_the_reconciled_attributions(env):
     assert kept.text == "The repairs cost $2 million, according to Reyes."
     (alone,) = gate(brief, [an], None).developments
     assert alone.text == "The repairs cost $2 million."
+
+
+def check(summary: str, server: FakeOpenAIServer, article: Path):
+    r = run("check", "--article", article, "--summary", summary, "--format", "json", server=server)
+    return r, json.loads(r.stdout)
+
+
+def test_check_with_a_model_judges_a_summary_by_the_reconciled_attributions(env):
+    with FakeOpenAIServer() as server:
+        server.script(json_step(ANSWER))
+        r, ok = check("Reyes said the repairs cost $2 million.", server, env)
+        assert r.exit_code == 0 and ok["passed"], r.output
+        r, wrong = check("Mayor Jane Ortiz said the repairs cost $2 million.", server, env)
+        assert r.exit_code == 1
+        r, fact = check("The repairs cost $2 million.", server, env)
+        assert r.exit_code == 1
+        assert server.calls == 1  # the later checks read the cached answer
+    (f,) = wrong["findings"]
+    assert (f["type"], f["evidence_sentence_ids"]) == ("misattributed_speaker", ["s3"])
+    assert "from Reyes" in f["message"]
+    assert [f["type"] for f in fact["findings"]] == ["attribution_dropped"]
+    assert "LLM usage: 0 call(s), 1 cached" in r.stderr  # the usage line, on stderr
+
+
+def test_check_judges_by_the_engine_alone_when_the_model_fails(env):
+    summary = "The repairs cost $2 million."
+    offline = run("check", "--article", env, "--summary", summary, "--format", "json")
+    with FakeOpenAIServer() as server:
+        server.script(*NOT_JSON)
+        r, result = check(summary, server, env)
+    assert (r.exit_code, result) == (offline.exit_code, json.loads(offline.stdout))
+    assert "the model failed" in r.stderr and "(2 failed)" in r.stderr
