@@ -367,8 +367,9 @@ def run_notes(brief: Brief) -> list[str]:
     u = brief.usage
     if u is not None:
         cached = f", {u.cached} answer{'s' if u.cached != 1 else ''} from cache" if u.cached else ""
+        failed = f" ({u.failed} failed)" if u.failed else ""
         notes.append(
-            f"LLM usage: {u.calls} call{'s' if u.calls != 1 else ''}{cached}, "
+            f"LLM usage: {u.calls} call{'s' if u.calls != 1 else ''}{failed}{cached}, "
             f"{u.input_tokens:,} input and {u.output_tokens:,} output tokens, ${u.cost_usd:.4f}."
         )
     if brief.withheld:

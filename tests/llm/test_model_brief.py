@@ -6,7 +6,7 @@ correct attribution the engine misses, one the engine has too, and the kinds tha
 engine's words given to another speaker, a cue that is not one, an invented chain). The correct
 one must become a who-said-what row of the brief, ranked as the engine ranks its own and marked
 as the model's; none of the others may reach any line. ``check`` with the model judges a summary
-by the same list.
+by the same list, and the masthead counts the calls that failed.
 """
 
 from __future__ import annotations
@@ -184,3 +184,14 @@ def test_check_judges_by_the_engine_alone_when_the_model_fails(env):
         r, result = check(summary, server, env)
     assert (r.exit_code, result) == (offline.exit_code, json.loads(offline.stdout))
     assert "the model failed" in r.stderr and "(2 failed)" in r.stderr
+
+
+def test_the_masthead_counts_the_calls_that_failed(env, tmp_path):
+    with FakeOpenAIServer() as server:
+        server.script(*NOT_JSON)
+        r = run("build", env, "-o", tmp_path / "brief.md", server=server)
+    assert r.exit_code == 0, r.output
+    assert "LLM usage: 2 call(s) (2 failed)" in r.stderr
+    page = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    assert "*LLM usage: 2 calls (2 failed), " in page
+    assert "Made by: offline engine" in page
