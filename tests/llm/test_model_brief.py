@@ -18,7 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.analyze import analyze
+from briefing.brief import make_brief
 from briefing.brief.gate import gate
+from briefing.brief.render import render
 from briefing.cli import main
 from briefing.ingest import load_article
 from briefing.models import Brief, BriefItem, LLMExtraction, Ref
@@ -126,6 +128,18 @@ def test_a_model_row_ranks_as_the_engine_ranks_the_same_statement(built, tmp_pat
 def test_the_page_marks_only_the_rows_the_model_found(built):
     marked = [line for line in built["md"].splitlines() if "found by the model" in line]
     assert len(marked) == 1 and "**Reyes**: the repairs cost $2 million" in marked[0]
+
+
+@pytest.mark.parametrize("fmt", ["html", "txt", "eml"])
+def test_every_format_marks_the_model_row_in_a_story_and_on_its_own(env, fmt):
+    an = analyze(load_article(str(env)))
+    brief = make_brief([an], verified={"bridge": verify(an, LLMExtraction.model_validate(ANSWER))})
+    for shown in (brief, brief.model_copy(update={"stories": []})):  # story lines, loose rows
+        page = render(shown, fmt)
+        page = page if isinstance(page, str) else page.decode()
+        if fmt == "eml":  # the plain-text part: the HTML part is quoted-printable
+            page = page.split("Content-Type: text/html")[0]
+        assert page.count("found by the model") == 1, page
 
 
 def test_the_gate_judges_lines_by_the_reconciled_attributions(env):
