@@ -272,6 +272,8 @@ class SaidItem(_Model):
     note: str | None = None  # what a repetition is worth ("3 articles, all citing KCNA")
     story: str | None = None  # the id of the development the row belongs to, if any
     caveat: str | None = None  # a caveat shown beside the row it qualifies
+    # with a model configured, who found the attribution: the engine, the model, or both
+    found_by: Literal["engine", "model", "both"] | None = None
 
 
 class CaveatItem(_Model):

@@ -13,7 +13,7 @@ import re
 from briefing import __version__
 from briefing.analyze.lexicon import lexicon, registry
 from briefing.analyze.sources import is_pronoun
-from briefing.brief import lines, rank, stories
+from briefing.brief import lines, model_said, rank, stories
 from briefing.brief.gate import gate, said_text
 from briefing.errors import InputError
 from briefing.models import (
@@ -367,8 +367,9 @@ def run_notes(brief: Brief) -> list[str]:
     u = brief.usage
     if u is not None:
         cached = f", {u.cached} answer{'s' if u.cached != 1 else ''} from cache" if u.cached else ""
+        failed = f" ({u.failed} failed)" if u.failed else ""
         notes.append(
-            f"LLM usage: {u.calls} call{'s' if u.calls != 1 else ''}{cached}, "
+            f"LLM usage: {u.calls} call{'s' if u.calls != 1 else ''}{failed}{cached}, "
             f"{u.input_tokens:,} input and {u.output_tokens:,} output tokens, ${u.cost_usd:.4f}."
         )
     if brief.withheld:
@@ -422,12 +423,15 @@ def make_brief(
     every line is judged and kept).
 
     Where ``verified`` holds an article's checked LLM answer, its bottom line and events replace
-    the extractive ones for that article; who said what and the caveats stay the engine's, which
-    is the judge of attribution.
+    the extractive ones for that article; who said what is the engine's and the model's
+    attributions that grounded where the engine had none (each row says who found it), and the
+    caveats stay the engine's.
     """
     from briefing.analyze.events import lead_index
 
     verified = verified or {}
+    # the model's grounded attributions among the engine's: rows, stories and the gate read them
+    analyses = model_said.reconciled_all(analyses, verified)
     bottom: list[BriefItem] = []
     developments: list[BriefItem] = []
     said: list[SaidItem] = []
@@ -476,14 +480,7 @@ def make_brief(
                 developments.append(item)
         # statements compete on rank within their story: fitting keeps every story's strongest
         # lines (``fit``), so no article's statements need a place held for them
-        own = sorted(
-            (
-                x
-                for x in (_said(an, a, pos) for pos, a in enumerate(an.attributions))
-                if x is not None
-            ),
-            key=lambda x: -x.rank,
-        )
+        own = sorted(model_said.said_rows(an, checked, _said), key=lambda x: -x.rank)
         said.extend(item.model_copy(update={"rank": item.rank * weight}) for item in own)
         seen_kinds: set[str] = set()
         mine: dict[tuple[str, str], CaveatItem] = {}

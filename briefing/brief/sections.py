@@ -26,6 +26,8 @@ CAVEAT_LABELS: dict[str, str] = {
     "hedge": "Hedged",
     "characterization": "Characterization",
 }
+# The mark of a row whose attribution the model found and the engine did not.
+FOUND_BY_MODEL = "found by the model"
 # Speakers whose kind the line says beside their name.
 _TAGGED_TYPES = {"state_media": "state media", "anonymous": "anonymous"}
 
@@ -75,6 +77,8 @@ def _said(x: SaidItem, published: dict[str, str | None]) -> Line:
     if x.reported_by:
         aside.append("as reported by " + " via ".join(x.reported_by))
     aside.extend(a for a in (x.note, x.caveat) if a)
+    if x.found_by == "model":
+        aside.append(FOUND_BY_MODEL)
     return Line(
         "said",
         _with_dates(x.claim, x.refs, published),

@@ -9,11 +9,23 @@ from typing import TYPE_CHECKING
 
 import click
 
-from briefing.cli.options import EXIT_FINDINGS, EXIT_OK, F, GateCommand, fail, settings
+from briefing.cli.options import (
+    BACKEND_HELP,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    F,
+    GateCommand,
+    fail,
+    settings,
+)
+from briefing.cli.options import model_run as run_model
 from briefing.errors import BriefingError
+from briefing.llm.settings import BACKENDS
 
 if TYPE_CHECKING:
     from briefing.evals.judge import Judge
+    from briefing.llm.settings import Settings
+    from briefing.models import Analysis, Article
 
 # A file's name: one word, a suffix a summary file has. ``--summary`` reads such a value as a path
 # only for the form earlier releases took (an existing file), and says to use --summary-file.
@@ -78,12 +90,14 @@ def judge_options(f: F) -> F:
     f = click.option(
         "--base-url",
         default=None,
-        help="The judge's OpenAI-compatible endpoint. Env: OPENAI_BASE_URL.",
+        help="The OpenAI-compatible endpoint of the judge (and of --backend openai). "
+        "Env: OPENAI_BASE_URL.",
     )(f)
     f = click.option(
         "--model",
         default=None,
-        help="The judge's model (default gpt-4o-mini). Env: BRIEFING_MODEL.",
+        help="The model of the judge (and of --backend openai; default gpt-4o-mini). "
+        "Env: BRIEFING_MODEL.",
     )(f)
     f = click.option(
         "--judge-samples",
@@ -103,20 +117,21 @@ def judge_options(f: F) -> F:
 
 
 def make_judge(
-    name: str | None, samples: int | None, model: str | None, base_url: str | None
+    name: str | None,
+    samples: int | None,
+    model: str | None,
+    base_url: str | None,
+    *,
+    backend: str | None = None,
 ) -> Judge | None:
     """The judge the flags ask for, or None; a flag of the judge's without ``--judge`` is bad
-    usage (it would be ignored in silence)."""
+    usage (it would be ignored in silence). With ``--backend openai``, ``--model`` and
+    ``--base-url`` are the backend's too."""
     if name is None:
-        given = [
-            flag
-            for flag, value in (
-                ("--judge-samples", samples),
-                ("--model", model),
-                ("--base-url", base_url),
-            )
-            if value is not None
-        ]
+        own = [("--judge-samples", samples)]
+        if backend != "openai":
+            own += [("--model", model), ("--base-url", base_url)]
+        given = [flag for flag, value in own if value is not None]
         if given:
             raise click.UsageError(f"{', '.join(given)} configure the judge: give --judge openai")
         return None
@@ -156,6 +171,13 @@ Exit codes: 0 passed, 1 findings, 2 bad usage or unreadable input,
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @judge_options
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default=None,
+    help=BACKEND_HELP + " With openai the summary is judged against the engine's attributions "
+    "and the model's that ground in the article (as extract --backend openai prints them).",
+)
 def check(
     article: str,
     summary: str | None,
@@ -163,6 +185,7 @@ def check(
     fmt: str,
     judge_name: str | None,
     judge_samples: int | None,
+    backend: str | None,
     model: str | None,
     base_url: str | None,
 ) -> None:
@@ -170,11 +193,13 @@ def check(
     from briefing import pipeline
     from briefing.ingest import load_article
 
+    model_settings = settings(backend, model, base_url)
+
     if article == "-" and "-" in (summary, summary_file):
         raise click.UsageError("the article and the summary cannot both be standard input")
     if (summary is None) == (summary_file is None):
         raise click.UsageError("give one of --summary TEXT or --summary-file PATH (- for stdin)")
-    judge = make_judge(judge_name, judge_samples, model, base_url)
+    judge = make_judge(judge_name, judge_samples, model, base_url, backend=backend)
     try:
         art = load_article(article)
         text = summary_text(summary, summary_file)
@@ -185,7 +210,10 @@ def check(
             )
     except BriefingError as e:
         fail(str(e))
-    ck = pipeline.checker(art)
+    source: Article | Analysis = art
+    if model_settings.backend == "openai":
+        source = _reconciled(art, model_settings)
+    ck = pipeline.checker(source)
     result, judged = ck.check(text), None
     if judge is not None:
         from briefing.evals.judge import JudgeFailed
@@ -219,3 +247,17 @@ def check(
 
             click.echo(verdict_line(judge, judged))
     raise click.exceptions.Exit(EXIT_OK if result.passed else EXIT_FINDINGS)
+
+
+def _reconciled(art: Article, settings: Settings) -> Analysis:
+    """The article's analysis with the model's grounded attributions among the engine's (from
+    the cache, or asked for), so that a speaker only the model found is the article's speaker
+    here as in ``extract`` and the brief; where the model fails, the engine's alone (said on
+    stderr with the usage line, as ``build`` says it)."""
+    from briefing.analyze import analyze
+    from briefing.pipeline import Loaded
+    from briefing.verify.reconciled import reconciled
+
+    an = analyze(art)
+    run = run_model(Loaded([an], []), settings)
+    return reconciled(an, run.verified.get(an.article.id))
