@@ -110,7 +110,7 @@ def test_a_bug_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_a: object, **_k: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pipeline, "check", broken)
+    monkeypatch.setattr(pipeline, "checker", broken)
     r = _check("--summary", TRAP)
     assert r.exit_code == 3
     assert r.stderr.strip().splitlines() == [
