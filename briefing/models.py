@@ -36,6 +36,8 @@ CaveatKind = Literal[
     "hedge", "state_media", "single_source", "unverified", "disputed", "characterization"
 ]
 InputFormat = Literal["txt", "md", "html", "json", "pdf", "docx", "eml"]
+# a story since the last brief of the same configuration (``build --since-last``)
+Change = Literal["new", "updated", "unchanged"]
 
 
 class _Model(BaseModel):
@@ -302,6 +304,16 @@ class Development(_Model):
     rank: float = 0.0
     # the headlines to try, strongest first, before the gate keeps one; not part of the JSON
     candidates: list[BriefItem] = Field(default_factory=list, exclude=True)
+    # new, updated or unchanged since the last brief (``--since-last``); None, and left out of
+    # the JSON, when that was not asked
+    change: Change | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_unasked_change(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if self.change is None:
+            out.pop("change", None)
+        return out
 
 
 class SourceEntry(_Model):
@@ -349,7 +361,18 @@ class Brief(_Model):
     fell_back: list[str] = Field(default_factory=list)  # articles the LLM failed on, done offline
     usage: Usage | None = None
     notes: list[str] = Field(default_factory=list)  # how the brief was made, for the header
+    # ``--since-last``: the developments unchanged since the last brief, folded into one line
+    # (each its headline and reference; their own lines are not on the page); left out of the
+    # JSON when empty
+    unchanged: list[BriefItem] = Field(default_factory=list)
     analyses: list[Analysis] = Field(default_factory=list, exclude=True)
+
+    @model_serializer(mode="wrap")
+    def _drop_empty_unchanged(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if not self.unchanged:
+            out.pop("unchanged", None)
+        return out
 
 
 # --- the contract with the LLM ---------------------------------------------------------------

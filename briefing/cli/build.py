@@ -27,7 +27,7 @@ from briefing.errors import BriefingError
 
 if TYPE_CHECKING:
     from briefing.ingest.web import WebOptions
-    from briefing.models import Brief
+    from briefing.models import Brief, Change
     from briefing.pipeline import Loaded
 
 _EXAMPLES = """
@@ -196,8 +196,7 @@ def build(
     page = "A4" if paper.lower() == "a4" else "Letter"
     started = time.perf_counter()
     loaded = load(paths, say_none=True, progress=not quiet, day=date, web=reading)
-    if daily is not None:
-        daily.compare(loaded)
+    changes = daily.compare(loaded) if daily is not None else None
     if dry_run:
         _dry_run(loaded.analyses, settings)
         return
@@ -205,6 +204,8 @@ def build(
     brief = pipeline.compose(
         loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run, pages=limit
     )
+    if changes is not None:
+        brief = _marked(brief, changes, quiet)
     if limit is not None:
         brief = pipeline.fit(brief, paper=page, pages=limit)
     try:
@@ -265,7 +266,8 @@ class _Daily:
     def _read(self, loaded: Loaded) -> list:
         return [(an.article, " ".join(s.text for s in an.sentences)) for an in loaded.analyses]
 
-    def compare(self, loaded: Loaded) -> None:
+    def compare(self, loaded: Loaded) -> dict[str, Change]:
+        """Each article new, updated or unchanged since the last brief, said on stderr."""
         changes = self.state.changes(self.key, self._read(loaded))
         counts = {c: sum(1 for v in changes.values() if v == c) for c in _CHANGES}
         when = self.last.isoformat(timespec="minutes") if self.last else "none; the last 24 h"
@@ -281,6 +283,7 @@ class _Daily:
         ]
         if unchanged:
             click.echo(f"briefing: unchanged: {'; '.join(unchanged)}", err=True)
+        return changes
 
     def record(self, loaded: Loaded) -> None:
         self.state.record(self.key, self._read(loaded), self.started)
@@ -288,6 +291,23 @@ class _Daily:
 
 
 _CHANGES = ("new", "updated", "unchanged")
+
+
+def _marked(brief: Brief, changes: dict[str, Change], quiet: bool) -> Brief:
+    """The brief with each development marked new, updated or unchanged, the unchanged folded
+    into one line (``brief.changes``), and how many of each said on stderr."""
+    from briefing.brief.changes import counts, mark
+
+    marked = mark(brief, changes)
+    if not quiet:
+        n = counts(marked)
+        click.echo(
+            "briefing: developments since the last brief: "
+            + ", ".join(f"{n[c]} {c}" for c in _CHANGES)
+            + (" (the unchanged folded into one line)" if n["unchanged"] else ""),
+            err=True,
+        )
+    return marked
 
 
 def _day(value: str | None) -> str | None:
