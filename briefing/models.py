@@ -199,11 +199,23 @@ class Caveat(_Model):
     note: str | None = None
 
 
+class ArticleCopy(_Model):
+    """Another outlet's copy of an article (a wire story it ran too): where it was read."""
+
+    path: str
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    title: str | None = None
+
+
 class ArticleMeta(_Model):
     """What a reader needs to find and credit the article.
 
     ``text`` is filled only where the offsets do not index the file itself (HTML and JSON
-    input), so a consumer always has the string the offsets refer to.
+    input), so a consumer always has the string the offsets refer to. ``copies`` are the
+    other outlets that carried the same text (``ingest.wire``): one article, not several
+    corroborating ones; left out of the JSON when there are none.
     """
 
     id: str
@@ -215,6 +227,20 @@ class ArticleMeta(_Model):
     url: str | None = None
     format: InputFormat = "txt"
     text: str | None = None
+    copies: list[ArticleCopy] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _drop_no_copies(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if not self.copies:
+            out.pop("copies", None)
+        return out
+
+    @property
+    def outlets(self) -> list[str]:
+        """Every outlet that carried the article: its own, then its copies'."""
+        names = [self.outlet, *(c.outlet for c in self.copies)]
+        return list(dict.fromkeys(n for n in names if n))
 
 
 class Article(_Model):
@@ -323,6 +349,15 @@ class SourceEntry(_Model):
     outlet: str | None = None
     published: str | None = None
     author: str | None = None
+    # the other outlets' copies of the same text (``ingest.wire``); left out of the JSON if none
+    copies: list[ArticleCopy] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _drop_no_copies(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if not self.copies:
+            out.pop("copies", None)
+        return out
 
 
 class Skipped(_Model):

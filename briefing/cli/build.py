@@ -196,6 +196,7 @@ def build(
     page = "A4" if paper.lower() == "a4" else "Letter"
     started = time.perf_counter()
     loaded = load(paths, say_none=True, progress=not quiet, day=date, web=reading)
+    _one_per_story(loaded)
     changes = daily.compare(loaded) if daily is not None else None
     if dry_run:
         _dry_run(loaded.analyses, settings)
@@ -238,6 +239,16 @@ def build(
         )
     if loaded.errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
+
+
+def _one_per_story(loaded: Loaded) -> None:
+    """A wire story carried by several outlets is one article with all its outlets
+    (``ingest.wire``), so that the brief does not count its copies as corroboration."""
+    from briefing.ingest.wire import one_per_story
+
+    loaded.analyses, folded = one_per_story(loaded.analyses)
+    for line in folded:
+        click.echo(f"briefing: warning: {line}", err=True)
 
 
 def _developments(brief: Brief) -> int:

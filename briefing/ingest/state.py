@@ -48,6 +48,14 @@ def story_of(meta: ArticleMeta) -> str:
     return story_key(url) if url else f"file:{meta.path}"
 
 
+def stories_of(meta: ArticleMeta) -> list[str]:
+    """What an article is known by: its own story and each wire copy's (``ingest.wire``), so
+    that a copy read first yesterday and another outlet's copy read first today are one
+    article, not a new one."""
+    copies = [ArticleMeta(id=meta.id, path=c.path, url=c.url) for c in meta.copies]
+    return list(dict.fromkeys(story_of(m) for m in [meta, *copies]))
+
+
 def digest(text: str) -> str:
     """The article's words, whatever their spacing: a re-wrapped page is unchanged."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
@@ -90,7 +98,7 @@ class RunState:
             )
             known = dict(rows.fetchall())
         for meta, text in articles:
-            before = known.get(story_of(meta))
+            before = next((known[k] for k in stories_of(meta) if k in known), None)
             if before is None:
                 out[meta.id] = "new"
             elif before != digest(text):
@@ -107,7 +115,11 @@ class RunState:
             db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (config, stamp))
             db.executemany(
                 "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)",
-                [(config, story_of(meta), digest(text), stamp) for meta, text in articles],
+                [
+                    (config, story, digest(text), stamp)
+                    for meta, text in articles
+                    for story in stories_of(meta)
+                ],
             )
 
     def close(self) -> None:
