@@ -196,8 +196,8 @@ def build(
     page = "A4" if paper.lower() == "a4" else "Letter"
     started = time.perf_counter()
     loaded = load(paths, say_none=True, progress=not quiet, day=date, web=reading)
-    _one_per_story(loaded)
     changes = daily.compare(loaded) if daily is not None else None
+    _one_per_story(loaded, changes)
     if dry_run:
         _dry_run(loaded.analyses, settings)
         return
@@ -214,7 +214,7 @@ def build(
     except OSError as e:
         fail(f"cannot write {output}: {(e.strerror or str(e)).lower()}")
     if daily is not None:
-        daily.record(loaded)
+        daily.record()
     if not quiet:
         kept = (
             f"{brief.omitted} item(s) left out to fit {limit} page(s)"
@@ -241,14 +241,24 @@ def build(
         raise click.exceptions.Exit(EXIT_USAGE)
 
 
-def _one_per_story(loaded: Loaded) -> None:
+def _one_per_story(loaded: Loaded, changes: dict[str, Change] | None) -> None:
     """A wire story carried by several outlets is one article with all its outlets
-    (``ingest.wire``), so that the brief does not count its copies as corroboration."""
+    (``ingest.wire``), so that the brief does not count its copies as corroboration. With
+    ``--since-last`` each copy was compared with the last brief on its own; the article takes
+    its state from theirs (``ingest.state.combined``)."""
+    from briefing.ingest.state import combined
     from briefing.ingest.wire import one_per_story
 
+    by_path = {an.article.path: (changes or {}).get(an.article.id) for an in loaded.analyses}
     loaded.analyses, folded = one_per_story(loaded.analyses)
     for line in folded:
         click.echo(f"briefing: warning: {line}", err=True)
+    if changes is None:
+        return
+    for an in loaded.analyses:
+        if an.article.copies:
+            paths = [an.article.path, *(c.path for c in an.article.copies)]
+            changes[an.article.id] = combined(by_path[p] or "new" for p in paths)
 
 
 def _developments(brief: Brief) -> int:
@@ -272,6 +282,7 @@ class _Daily:
         self.key = config_key(paths, reading.feeds, title)
         last = self.state.last_built(self.key)
         self.last = last
+        self.reads: list = []  # each input as read (``compare``), recorded once the brief is out
         reading.since = last or self.started - dt.timedelta(hours=24)
 
     def _read(self, loaded: Loaded) -> list:
@@ -279,7 +290,8 @@ class _Daily:
 
     def compare(self, loaded: Loaded) -> dict[str, Change]:
         """Each article new, updated or unchanged since the last brief, said on stderr."""
-        changes = self.state.changes(self.key, self._read(loaded))
+        self.reads = self._read(loaded)  # each input as read, before copies are folded
+        changes = self.state.changes(self.key, self.reads)
         counts = {c: sum(1 for v in changes.values() if v == c) for c in _CHANGES}
         when = self.last.isoformat(timespec="minutes") if self.last else "none; the last 24 h"
         click.echo(
@@ -296,8 +308,8 @@ class _Daily:
             click.echo(f"briefing: unchanged: {'; '.join(unchanged)}", err=True)
         return changes
 
-    def record(self, loaded: Loaded) -> None:
-        self.state.record(self.key, self._read(loaded), self.started)
+    def record(self) -> None:
+        self.state.record(self.key, self.reads, self.started)
         self.state.close()
 
 

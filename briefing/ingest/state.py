@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -48,12 +48,15 @@ def story_of(meta: ArticleMeta) -> str:
     return story_key(url) if url else f"file:{meta.path}"
 
 
-def stories_of(meta: ArticleMeta) -> list[str]:
-    """What an article is known by: its own story and each wire copy's (``ingest.wire``), so
-    that a copy read first yesterday and another outlet's copy read first today are one
-    article, not a new one."""
-    copies = [ArticleMeta(id=meta.id, path=c.path, url=c.url) for c in meta.copies]
-    return list(dict.fromkeys(story_of(m) for m in [meta, *copies]))
+def combined(states: Iterable[Change]) -> Change:
+    """One article read through several outlets' copies (``ingest.wire``), each compared with
+    the last brief on its own: updated if any copy changed, unchanged if any was read before
+    word for word (another outlet's copy of a story read yesterday is not news today), else
+    new."""
+    seen = set(states)
+    if "updated" in seen:
+        return "updated"
+    return "unchanged" if "unchanged" in seen else "new"
 
 
 def digest(text: str) -> str:
@@ -98,7 +101,7 @@ class RunState:
             )
             known = dict(rows.fetchall())
         for meta, text in articles:
-            before = next((known[k] for k in stories_of(meta) if k in known), None)
+            before = known.get(story_of(meta))
             if before is None:
                 out[meta.id] = "new"
             elif before != digest(text):
@@ -115,11 +118,7 @@ class RunState:
             db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (config, stamp))
             db.executemany(
                 "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)",
-                [
-                    (config, story, digest(text), stamp)
-                    for meta, text in articles
-                    for story in stories_of(meta)
-                ],
+                [(config, story_of(meta), digest(text), stamp) for meta, text in articles],
             )
 
     def close(self) -> None:

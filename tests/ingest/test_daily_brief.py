@@ -65,3 +65,31 @@ def test_the_second_brief_marks_new_and_updated_and_folds_the_unchanged(tmp_path
         assert code == 0, err
         assert FOLD not in plain and "New · " not in plain and "Updated · " not in plain
         assert "since the last brief" not in err
+
+
+def test_another_outlets_copy_of_a_story_read_yesterday_is_not_news(tmp_path: Path):
+    from tests.conftest import SEED
+    from tests.ingest.test_wire import as_run_by, wire_page
+
+    seed = SEED.read_text(encoding="utf-8")
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    later = now + dt.timedelta(minutes=5)
+    with NewsServer() as site:
+        base = site.url("")
+        site.route("/ap", page(wire_page(seed, "AP News")))
+        site.route("/yahoo", page(wire_page(as_run_by("Yahoo News", seed), "Yahoo News")))
+        site.route(
+            "/f.xml", feed(atom(base, [("/ap", later, later)]), ctype="application/atom+xml")
+        )
+        code, err, _ = build(site, tmp_path, "day1.md")
+        assert code == 0, err
+        both = [("/ap", later, later), ("/yahoo", later, later)]
+        site.route("/f.xml", feed(atom(base, both), ctype="application/atom+xml"))
+        code, err, day2 = build(site, tmp_path, "day2.json")
+    assert code == 0, err
+    assert "since the last brief" in err and "1 new, 0 updated, 1 unchanged" in err  # inputs
+    assert "developments since the last brief: 0 new, 0 updated, 1 unchanged" in err
+    brief = json.loads(day2)
+    [story] = brief["stories"]
+    assert story["change"] == "unchanged" and story["outlets"] == ["AP News", "Yahoo News"]
+    assert [x["story"] for x in brief["unchanged"]] == [story["id"]]

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.cli import main
-from briefing.ingest.state import RunState
+from briefing.ingest.state import RunState, combined
 from briefing.ingest.wire import COPY_SHARE, copy_groups, shared, shingles
 from briefing.models import ArticleMeta
 from tests.conftest import EXAMPLES, ROOT, SEED
@@ -135,9 +135,10 @@ def test_a_copy_read_yesterday_makes_another_outlets_copy_known_today(tmp_path: 
     state = RunState(tmp_path)
     ap = ArticleMeta(id="ap", path="https://ap.example/putin", url="https://ap.example/putin")
     yahoo = ArticleMeta(id="y", path="https://yahoo.example/p", url="https://yahoo.example/p")
-    from briefing.ingest.wire import with_copies
-
-    state.record("cfg", [(with_copies(ap, [yahoo]), "the words")], dt.datetime.now(dt.UTC))
-    assert state.changes("cfg", [(yahoo, "the words")]) == {"y": "unchanged"}
-    assert state.changes("cfg", [(yahoo, "other words")]) == {"y": "updated"}
+    state.record("cfg", [(ap, "the words")], dt.datetime.now(dt.UTC))
+    today = state.changes("cfg", [(ap, "the words"), (yahoo, "the words, cut")])
     state.close()
+    assert today == {"ap": "unchanged", "y": "new"}
+    assert combined(today.values()) == "unchanged"  # the article: read yesterday
+    assert combined(["new", "updated"]) == combined(["unchanged", "updated"]) == "updated"
+    assert combined(["new", "new"]) == "new"
