@@ -10,14 +10,15 @@ the story once.
 The judgement is :func:`same_text`: the share of one text's word 5-grams that the other holds,
 over the shorter of the two (a copy cut short is still a copy), at least ``COPY_SHARE``; the
 n-grams are taken within paragraphs of some length, so that each outlet's headline, byline
-and furniture do not count. Two
-texts from one outlet are not copies here (the same story under two addresses is
-``web.story_key``'s), nor are texts whose outlet is not known (two files a user gives).
+and furniture do not count. Two texts from one outlet are not copies here (the same story
+under two addresses is ``web.story_key``'s), nor are texts whose outlet is not known (two
+files a user gives).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -87,12 +88,15 @@ def copy_groups(texts: Sequence[str], outlets: Sequence[str | None]) -> list[lis
     by_gram: dict[int, list[int]] = {}  # n-gram -> places in ``seen`` that have it
     for i, (text, outlet) in enumerate(zip(texts, outlets, strict=True)):
         grams = shingles(text) if outlet else frozenset()
-        candidates = sorted({k for g in grams for k in by_gram.get(g, ())})
+        # n-grams in common with each earlier text, through the index: only a text that
+        # shares enough of them is judged, so the cost grows with the texts, not their pairs
+        common: Counter[int] = Counter(k for g in grams for k in by_gram.get(g, ()))
         match = next(
             (
                 k
-                for k in candidates
-                if seen[k].outlet.casefold() != str(outlet).casefold()
+                for k in sorted(common)
+                if common[k] >= COPY_SHARE * min(len(grams), len(seen[k].grams))
+                and seen[k].outlet.casefold() != str(outlet).casefold()
                 and same_text(grams, seen[k].grams)
             ),
             None,
