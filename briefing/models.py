@@ -36,6 +36,8 @@ CaveatKind = Literal[
     "hedge", "state_media", "single_source", "unverified", "disputed", "characterization"
 ]
 InputFormat = Literal["txt", "md", "html", "json", "pdf", "docx", "eml"]
+# a story since the last brief of the same configuration (``build --since-last``)
+Change = Literal["new", "updated", "unchanged"]
 
 
 class _Model(BaseModel):
@@ -197,11 +199,23 @@ class Caveat(_Model):
     note: str | None = None
 
 
+class ArticleCopy(_Model):
+    """Another outlet's copy of an article (a wire story it ran too): where it was read."""
+
+    path: str
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    title: str | None = None
+
+
 class ArticleMeta(_Model):
     """What a reader needs to find and credit the article.
 
     ``text`` is filled only where the offsets do not index the file itself (HTML and JSON
-    input), so a consumer always has the string the offsets refer to.
+    input), so a consumer always has the string the offsets refer to. ``copies`` are the
+    other outlets that carried the same text (``ingest.wire``): one article, not several
+    corroborating ones; left out of the JSON when there are none.
     """
 
     id: str
@@ -213,6 +227,20 @@ class ArticleMeta(_Model):
     url: str | None = None
     format: InputFormat = "txt"
     text: str | None = None
+    copies: list[ArticleCopy] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _drop_no_copies(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if not self.copies:
+            out.pop("copies", None)
+        return out
+
+    @property
+    def outlets(self) -> list[str]:
+        """Every outlet that carried the article: its own, then its copies'."""
+        names = [self.outlet, *(c.outlet for c in self.copies)]
+        return list(dict.fromkeys(n for n in names if n))
 
 
 class Article(_Model):
@@ -304,6 +332,16 @@ class Development(_Model):
     rank: float = 0.0
     # the headlines to try, strongest first, before the gate keeps one; not part of the JSON
     candidates: list[BriefItem] = Field(default_factory=list, exclude=True)
+    # new, updated or unchanged since the last brief (``--since-last``); None, and left out of
+    # the JSON, when that was not asked
+    change: Change | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_unasked_change(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if self.change is None:
+            out.pop("change", None)
+        return out
 
 
 class SourceEntry(_Model):
@@ -313,6 +351,15 @@ class SourceEntry(_Model):
     outlet: str | None = None
     published: str | None = None
     author: str | None = None
+    # the other outlets' copies of the same text (``ingest.wire``); left out of the JSON if none
+    copies: list[ArticleCopy] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _drop_no_copies(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if not self.copies:
+            out.pop("copies", None)
+        return out
 
 
 class Skipped(_Model):
@@ -351,7 +398,18 @@ class Brief(_Model):
     fell_back: list[str] = Field(default_factory=list)  # articles the LLM failed on, done offline
     usage: Usage | None = None
     notes: list[str] = Field(default_factory=list)  # how the brief was made, for the header
+    # ``--since-last``: the developments unchanged since the last brief, folded into one line
+    # (each its headline and reference; their own lines are not on the page); left out of the
+    # JSON when empty
+    unchanged: list[BriefItem] = Field(default_factory=list)
     analyses: list[Analysis] = Field(default_factory=list, exclude=True)
+
+    @model_serializer(mode="wrap")
+    def _drop_empty_unchanged(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if not self.unchanged:
+            out.pop("unchanged", None)
+        return out
 
 
 # --- the contract with the LLM ---------------------------------------------------------------

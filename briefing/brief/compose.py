@@ -334,7 +334,7 @@ _NOTE_NAMES = 3
 def _story_note(members: list[Analysis]) -> str:
     """How many articles carry a story, and the outlets and days it rests on."""
     n = len(members)
-    outlets = sorted({an.article.outlet for an in members if an.article.outlet})
+    outlets = sorted({o for an in members for o in an.article.outlets})
     days = sorted({an.article.published[:10] for an in members if an.article.published})
     if n <= _NOTE_NAMES:
         note = f"{n} articles: {', '.join(an.article.id for an in members)}"
@@ -552,6 +552,7 @@ def make_brief(
                 outlet=a.article.outlet,
                 published=a.article.published,
                 author=a.article.author,
+                copies=a.article.copies,
             )
             for a in analyses
         ],

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from briefing.brief.changes import change_label
 from briefing.brief.dates import dated
 from briefing.models import Brief, BriefItem, CaveatItem, Development, Ref, SaidItem
 
@@ -59,6 +60,8 @@ class Story:
 def story_meta(d: Development) -> str:
     """What a story rests on: ``2 articles · Fox News, NPR · 2023-02-21 to 2023-02-22``."""
     parts = [f"{d.article_count} article{'s' if d.article_count != 1 else ''}"]
+    if label := change_label(d):  # since the last brief (--since-last)
+        parts.insert(0, label)
     if d.outlets:
         more = f" and {len(d.outlets) - 3} more" if len(d.outlets) > 3 else ""
         parts.append(", ".join(d.outlets[:3]) + more)
@@ -118,6 +121,8 @@ def stories(brief: Brief) -> list[Story]:
     published = _published(brief)
     out = []
     for d in brief.stories:
+        if d.change == "unchanged":
+            continue  # folded into one line (``brief.changes``)
         lines = [_event(x, published) for x in brief.developments if x.story == d.id]
         lines += [_said(x, published) for x in brief.who_said_what if x.story == d.id]
         lines += [_caveat(x, published) for x in brief.caveats if x.story == d.id]

@@ -236,7 +236,7 @@ def developments(
             id=sid,
             article_ids=[an.article.id for an in members],
             article_count=len(members),
-            outlets=sorted({an.article.outlet for an in members if an.article.outlet}),
+            outlets=sorted({o for an in members for o in an.article.outlets}),
             dates=sorted({an.article.published[:10] for an in members if an.article.published}),
             rank=lines[0].rank if lines else 0.0,
         )

@@ -27,7 +27,7 @@ from briefing.errors import BriefingError
 
 if TYPE_CHECKING:
     from briefing.ingest.web import WebOptions
-    from briefing.models import Brief
+    from briefing.models import Brief, Change
     from briefing.pipeline import Loaded
 
 _EXAMPLES = """
@@ -196,8 +196,8 @@ def build(
     page = "A4" if paper.lower() == "a4" else "Letter"
     started = time.perf_counter()
     loaded = load(paths, say_none=True, progress=not quiet, day=date, web=reading)
-    if daily is not None:
-        daily.compare(loaded)
+    changes = daily.compare(loaded) if daily is not None else None
+    _one_per_story(loaded, changes)
     if dry_run:
         _dry_run(loaded.analyses, settings)
         return
@@ -205,6 +205,8 @@ def build(
     brief = pipeline.compose(
         loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run, pages=limit
     )
+    if changes is not None:
+        brief = _marked(brief, changes, quiet)
     if limit is not None:
         brief = pipeline.fit(brief, paper=page, pages=limit)
     try:
@@ -212,7 +214,7 @@ def build(
     except OSError as e:
         fail(f"cannot write {output}: {(e.strerror or str(e)).lower()}")
     if daily is not None:
-        daily.record(loaded)
+        daily.record()
     if not quiet:
         kept = (
             f"{brief.omitted} item(s) left out to fit {limit} page(s)"
@@ -239,6 +241,26 @@ def build(
         raise click.exceptions.Exit(EXIT_USAGE)
 
 
+def _one_per_story(loaded: Loaded, changes: dict[str, Change] | None) -> None:
+    """A wire story carried by several outlets is one article with all its outlets
+    (``ingest.wire``), so that the brief does not count its copies as corroboration. With
+    ``--since-last`` each copy was compared with the last brief on its own; the article takes
+    its state from theirs (``ingest.state.combined``)."""
+    from briefing.ingest.state import combined
+    from briefing.ingest.wire import one_per_story
+
+    by_path = {an.article.path: (changes or {}).get(an.article.id) for an in loaded.analyses}
+    loaded.analyses, folded = one_per_story(loaded.analyses)
+    for line in folded:
+        click.echo(f"briefing: warning: {line}", err=True)
+    if changes is None:
+        return
+    for an in loaded.analyses:
+        if an.article.copies:
+            paths = [an.article.path, *(c.path for c in an.article.copies)]
+            changes[an.article.id] = combined(by_path[p] or "new" for p in paths)
+
+
 def _developments(brief: Brief) -> int:
     """How many developments the page carries: its stories where it has them (each a headline
     over its lines), else its development lines."""
@@ -260,13 +282,16 @@ class _Daily:
         self.key = config_key(paths, reading.feeds, title)
         last = self.state.last_built(self.key)
         self.last = last
+        self.reads: list = []  # each input as read (``compare``), recorded once the brief is out
         reading.since = last or self.started - dt.timedelta(hours=24)
 
     def _read(self, loaded: Loaded) -> list:
         return [(an.article, " ".join(s.text for s in an.sentences)) for an in loaded.analyses]
 
-    def compare(self, loaded: Loaded) -> None:
-        changes = self.state.changes(self.key, self._read(loaded))
+    def compare(self, loaded: Loaded) -> dict[str, Change]:
+        """Each article new, updated or unchanged since the last brief, said on stderr."""
+        self.reads = self._read(loaded)  # each input as read, before copies are folded
+        changes = self.state.changes(self.key, self.reads)
         counts = {c: sum(1 for v in changes.values() if v == c) for c in _CHANGES}
         when = self.last.isoformat(timespec="minutes") if self.last else "none; the last 24 h"
         click.echo(
@@ -281,13 +306,31 @@ class _Daily:
         ]
         if unchanged:
             click.echo(f"briefing: unchanged: {'; '.join(unchanged)}", err=True)
+        return changes
 
-    def record(self, loaded: Loaded) -> None:
-        self.state.record(self.key, self._read(loaded), self.started)
+    def record(self) -> None:
+        self.state.record(self.key, self.reads, self.started)
         self.state.close()
 
 
 _CHANGES = ("new", "updated", "unchanged")
+
+
+def _marked(brief: Brief, changes: dict[str, Change], quiet: bool) -> Brief:
+    """The brief with each development marked new, updated or unchanged, the unchanged folded
+    into one line (``brief.changes``), and how many of each said on stderr."""
+    from briefing.brief.changes import counts, mark
+
+    marked = mark(brief, changes)
+    if not quiet:
+        n = counts(marked)
+        click.echo(
+            "briefing: developments since the last brief: "
+            + ", ".join(f"{n[c]} {c}" for c in _CHANGES)
+            + (" (the unchanged folded into one line)" if n["unchanged"] else ""),
+            err=True,
+        )
+    return marked
 
 
 def _day(value: str | None) -> str | None:

@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -46,6 +46,17 @@ def story_of(meta: ArticleMeta) -> str:
 
     url = meta.url or (meta.path if is_url(meta.path) else None)
     return story_key(url) if url else f"file:{meta.path}"
+
+
+def combined(states: Iterable[Change]) -> Change:
+    """One article read through several outlets' copies (``ingest.wire``), each compared with
+    the last brief on its own: updated if any copy changed, unchanged if any was read before
+    word for word (another outlet's copy of a story read yesterday is not news today), else
+    new."""
+    seen = set(states)
+    if "updated" in seen:
+        return "updated"
+    return "unchanged" if "unchanged" in seen else "new"
 
 
 def digest(text: str) -> str:
