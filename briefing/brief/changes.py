@@ -4,7 +4,10 @@
 changed) or unchanged since the last brief built from the same configuration
 (:mod:`briefing.ingest.state`). A development takes its state from its articles: new when every
 one of them is new, unchanged when every one is unchanged, updated otherwise (a new article in
-a known story, or a changed claim). A reader has read the unchanged ones already, so their
+a known story, or a changed claim). A story whose articles are all new is updated, not new,
+when it is one the last brief told (its articles then read before, and out of today's window):
+the last brief's developments are kept by their actors and key terms and matched as the grouping
+matches two articles of one story. A reader has read the unchanged ones already, so their
 lines leave the page and they fold into one line of headlines, each with its reference; the
 others say beside their headline whether they are new or updated. Without ``--since-last``
 nothing here runs and the brief is as it always was.
@@ -15,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from briefing.models import Brief, BriefItem, Change, Development
+from briefing.brief.group import SAME_STORY, Signature, likeness, signature
+from briefing.models import Analysis, Brief, BriefItem, Change, Development
 
 # What a story's line says of it beside its headline; an unchanged story is folded instead.
 CHANGE_LABELS: dict[str, str] = {"new": "New", "updated": "Updated"}
@@ -72,13 +76,41 @@ def _bottom_line(
     return kept, [x for x in rest if id(x) not in moved]
 
 
-def mark(brief: Brief, changes: Mapping[str, Change]) -> Brief:
+def signatures(brief: Brief, analyses: Iterable[Analysis]) -> dict[str, Signature]:
+    """Each development's signature (``group.signature``), by story id: its first article's,
+    the one the grouping matched the others against."""
+    by_id = {an.article.id: an for an in analyses}
+    return {
+        d.id: signature(by_id[d.article_ids[0]])
+        for d in brief.stories
+        if d.article_ids and d.article_ids[0] in by_id
+    }
+
+
+def known_stories(
+    brief: Brief, analyses: Iterable[Analysis], earlier: Iterable[Signature]
+) -> set[str]:
+    """The developments (by story id) that are one of the last brief's, told again by new
+    articles: alike as the grouping finds two articles of one story alike."""
+    before = list(earlier)
+    return {
+        sid
+        for sid, sig in signatures(brief, analyses).items()
+        if any((sim := likeness(sig, old)) is not None and sim >= SAME_STORY for old in before)
+    }
+
+
+def mark(brief: Brief, changes: Mapping[str, Change], known: Iterable[str] = ()) -> Brief:
     """The brief with each development marked new, updated or unchanged (``changes``: each
-    article's state, by article id); the unchanged ones' lines taken off the page and the
-    stories listed in ``Brief.unchanged``, the one line they fold into."""
+    article's state, by article id; ``known``: the stories the last brief had, which new
+    articles alone make updated, not new); the unchanged ones' lines taken off the page and
+    the stories listed in ``Brief.unchanged``, the one line they fold into."""
     stories = []
+    seen = set(known)
     for d in brief.stories:
         state = story_change(changes.get(a, _UNKNOWN) for a in d.article_ids)
+        if state == "new" and d.id in seen:
+            state = "updated"  # a new article in a story the last brief told
         stories.append(d.model_copy(update={"change": state}))
     gone = {d.id for d in stories if d.change == "unchanged"}
     lines = [*brief.bottom_line, *brief.developments]

@@ -43,6 +43,25 @@ def _terms(an: Analysis, lead: int = 3) -> set[str]:
     return words
 
 
+# What an article's story is known by: who it is about and its key terms.
+Signature = tuple[set[str], set[str]]
+# Two articles sharing an actor and this share of their key terms tell one story.
+SAME_STORY = 0.25
+
+
+def signature(an: Analysis) -> Signature:
+    """The actors and key terms a story is matched on (``likeness``)."""
+    return _actors(an), _terms(an)
+
+
+def likeness(a: Signature, b: Signature) -> float | None:
+    """How alike two articles' stories are: the share of key terms they have in common (of the
+    smaller set); None when they share no actor, and so are no one story."""
+    if not a[0] & b[0]:
+        return None
+    return len(a[1] & b[1]) / max(1, min(len(a[1]), len(b[1])))
+
+
 # A term more than this share of the articles carry (and in more than ``COMMON_FLOOR`` of them)
 # names the day's topic, not a development: it joins no two articles, so an election splits
 # into its stories, and the index never walks a posting list as long as the batch.
@@ -50,7 +69,7 @@ COMMON_SHARE = 0.1
 COMMON_FLOOR = 8
 
 
-def group_articles(analyses: list[Analysis], threshold: float = 0.25) -> list[list[int]]:
+def group_articles(analyses: list[Analysis], threshold: float = SAME_STORY) -> list[list[int]]:
     """Indices of analyses, grouped by shared actors and terms; groups in first-appearance order.
 
     Each group is one story: an article joins the group whose first article (its seed) it is
@@ -70,9 +89,9 @@ def group_articles(analyses: list[Analysis], threshold: float = 0.25) -> list[li
         best, best_sim = None, threshold
         for g in sorted(candidates):
             seed = groups[g][0]
-            if not actors[i] & actors[seed]:
+            sim = likeness((actors[i], terms[i]), (actors[seed], terms[seed]))
+            if sim is None:
                 continue
-            sim = len(terms[i] & terms[seed]) / max(1, min(len(terms[i]), len(terms[seed])))
             if sim >= best_sim and (best is None or sim > best_sim):
                 best, best_sim = g, sim
         if best is not None:

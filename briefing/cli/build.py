@@ -205,8 +205,8 @@ def build(
     brief = pipeline.compose(
         loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run, pages=limit
     )
-    if changes is not None:
-        brief = _marked(brief, changes, quiet)
+    if changes is not None and daily is not None:
+        brief = _marked(brief, changes, daily.known(brief, loaded), quiet)
     if limit is not None:
         brief = pipeline.fit(brief, paper=page, pages=limit)
     try:
@@ -214,7 +214,7 @@ def build(
     except OSError as e:
         fail(f"cannot write {output}: {(e.strerror or str(e)).lower()}")
     if daily is not None:
-        daily.record()
+        daily.record(brief, loaded)
     if not quiet:
         kept = (
             f"{brief.omitted} item(s) left out to fit {limit} page(s)"
@@ -308,20 +308,30 @@ class _Daily:
             click.echo(f"briefing: unchanged: {'; '.join(unchanged)}", err=True)
         return changes
 
-    def record(self) -> None:
-        self.state.record(self.key, self.reads, self.started)
+    def known(self, brief: Brief, loaded: Loaded) -> set[str]:
+        """The brief's developments that the last brief told too (``brief.changes``)."""
+        from briefing.brief.changes import known_stories
+
+        earlier = [(set(a), set(t)) for a, t in self.state.developments(self.key)]
+        return known_stories(brief, loaded.analyses, earlier)
+
+    def record(self, brief: Brief, loaded: Loaded) -> None:
+        from briefing.brief.changes import signatures
+
+        told = [(sorted(a), sorted(t)) for a, t in signatures(brief, loaded.analyses).values()]
+        self.state.record(self.key, self.reads, self.started, told)
         self.state.close()
 
 
 _CHANGES = ("new", "updated", "unchanged")
 
 
-def _marked(brief: Brief, changes: dict[str, Change], quiet: bool) -> Brief:
+def _marked(brief: Brief, changes: dict[str, Change], known: set[str], quiet: bool) -> Brief:
     """The brief with each development marked new, updated or unchanged, the unchanged folded
     into one line (``brief.changes``), and how many of each said on stderr."""
     from briefing.brief.changes import counts, mark
 
-    marked = mark(brief, changes)
+    marked = mark(brief, changes, known)
     if not quiet:
         n = counts(marked)
         click.echo(

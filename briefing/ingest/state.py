@@ -31,7 +31,13 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS runs (config TEXT PRIMARY KEY, built_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS stories (config TEXT NOT NULL, story TEXT NOT NULL, "
     "digest TEXT NOT NULL, seen_at TEXT NOT NULL, PRIMARY KEY (config, story))",
+    # the developments of the last brief of each configuration, each by who it is about and
+    # its key terms (JSON lists), so that a new article in one of them makes it updated
+    "CREATE TABLE IF NOT EXISTS developments (config TEXT NOT NULL, actors TEXT NOT NULL, "
+    "terms TEXT NOT NULL)",
 )
+# a development as the state keeps it: its actors and its key terms
+Known = tuple[list[str], list[str]]
 
 
 def config_key(inputs: Sequence[str], feeds: Sequence[str], title: str | None) -> str:
@@ -110,8 +116,24 @@ class RunState:
                 out[meta.id] = "unchanged"
         return out
 
-    def record(self, config: str, articles: Sequence[Read], built_at: dt.datetime) -> None:
-        """A brief was built: its time, and the text of each story it read."""
+    def developments(self, config: str) -> list[Known]:
+        """The developments of the last brief of this configuration (none on a first run)."""
+        if not self.path.is_file():
+            return []
+        rows = self._open().execute(
+            "SELECT actors, terms FROM developments WHERE config = ?", (config,)
+        )
+        return [(json.loads(a), json.loads(t)) for a, t in rows.fetchall()]
+
+    def record(
+        self,
+        config: str,
+        articles: Sequence[Read],
+        built_at: dt.datetime,
+        developments: Sequence[Known] = (),
+    ) -> None:
+        """A brief was built: its time, the text of each story it read, and its developments
+        (which replace the last brief's)."""
         db = self._open()
         stamp = built_at.astimezone(dt.UTC).isoformat()
         with db:
@@ -119,6 +141,11 @@ class RunState:
             db.executemany(
                 "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)",
                 [(config, story_of(meta), digest(text), stamp) for meta, text in articles],
+            )
+            db.execute("DELETE FROM developments WHERE config = ?", (config,))
+            db.executemany(
+                "INSERT INTO developments VALUES (?, ?, ?)",
+                [(config, json.dumps(sorted(a)), json.dumps(sorted(t))) for a, t in developments],
             )
 
     def close(self) -> None:

@@ -93,3 +93,46 @@ def test_another_outlets_copy_of_a_story_read_yesterday_is_not_news(tmp_path: Pa
     [story] = brief["stories"]
     assert story["change"] == "unchanged" and story["outlets"] == ["AP News", "Yahoo News"]
     assert [x["story"] for x in brief["unchanged"]] == [story["id"]]
+
+
+def _morning_page(name: str) -> str:
+    import html
+
+    from tests.conftest import ROOT
+
+    d = json.loads((ROOT / "tests" / "data" / "morning" / f"{name}.json").read_text("utf-8"))
+    paras = [" ".join(p.split()) for p in d["text"].split("\n\n") if p.strip()]
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paras[1:])
+    return f"<html><head><title>{html.escape(d['title'])}</title></head><body><article>{body}"
+
+
+def test_a_new_article_in_a_story_the_last_brief_told_makes_it_updated(tmp_path: Path):
+    """Yesterday's article is out of today's window and not read again: today's article of the
+    same story (the same launch, reported by another agency) makes the story updated, not new;
+    a story the last brief did not tell is new."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    later = now + dt.timedelta(minutes=5)
+    with NewsServer() as site:
+        base = site.url("")
+        site.route("/yonhap", page(_morning_page("yonhap-missile")))
+        site.route("/japan", page(_morning_page("japan-missile")))
+        site.route("/b", page(story("/b")))
+        site.route(
+            "/f.xml", feed(atom(base, [("/yonhap", later, later)]), ctype="application/atom+xml")
+        )
+        code, err, _ = build(site, tmp_path, "day1.md")
+        assert code == 0, err
+        today = [("/japan", later, later), ("/b", later, later)]
+        site.route("/f.xml", feed(atom(base, today), ctype="application/atom+xml"))
+        code, err, day2 = build(site, tmp_path, "day2.json")
+    assert code == 0, err
+    assert "since the last brief" in err and "2 new, 0 updated, 0 unchanged" in err  # articles
+    assert "developments since the last brief: 1 new, 1 updated, 0 unchanged" in err
+    brief = json.loads(day2)
+    by_source = {
+        src["path"][len(base) :]: next(
+            d["change"] for d in brief["stories"] if src["article_id"] in d["article_ids"]
+        )
+        for src in brief["sources"]
+    }
+    assert by_source == {"/japan": "updated", "/b": "new"}
