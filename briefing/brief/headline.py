@@ -35,6 +35,9 @@ _VERB_GROUP = {"aux", "auxpass", "neg", "prt"}
 # Negations the verb group always keeps, however the parser labels them ("wasn’t": "n’t" can
 # come out as punctuation): a headline without its "not" says the opposite.
 _NEGATIONS = {"not", "n't", "n’t", "never"}
+# Adverbs that make a phrasal verb with the verb before them ("get away from", "pull back"):
+# the parser files them as adverbs, and a headline without one says another thing.
+_PARTICLES = {"away", "back", "out", "off", "up", "down", "over", "around", "through"}
 # The copula's forms (the pipeline runs no lemmatizer).
 _BE = {"be", "is", "are", "was", "were", "am", "been", "being"}
 # A noun phrase keeps these of its dependents (names, possessives, numbers, modifiers) ...
@@ -242,6 +245,11 @@ def _wording(verb: Token, subject: list[Token] | str) -> str | None:
         group = [t for t in group if t.i not in taken]
     last, rest = _object(verb)
     kept = {t.i for t in rest}
+    for c in (c for c in last.children if c.dep_ == "advmod" and c.lower_ in _PARTICLES):
+        if c.i != last.i + 1 or any(True for _ in c.children):
+            return None  # "needs to get [away from this] with Trump": the sense goes with it
+        rest = [*rest, c]  # "pulled back its troops"
+        kept.add(c.i)
     if any(c.dep_ in {"ccomp", "xcomp"} and c.i not in kept for c in last.children):
         return None  # "is demanding Obama [make a pledge]": half a demand misstates it
     if verb.lower_ in _BE and not any(

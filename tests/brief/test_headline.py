@@ -29,6 +29,8 @@ def _built(text: str) -> list[str]:
             "Mrs. Clinton holds a gaping advantage",
         ),
         ("Trump did not attend the dinner on Friday.", "Trump did not attend the dinner"),
+        # a particle the parser files as an adverb stays with its verb
+        ("Russia pulled back its troops from the border.", "Russia pulled back its troops"),
     ],
 )
 def test_a_headline_names_who_did_what(text: str, expected: str) -> None:
@@ -41,3 +43,13 @@ def test_a_negation_is_never_dropped_and_a_bare_copula_is_no_headline() -> None:
     assert _built("Monday’s trip to Hofstra wasn’t Stein’s first.") == []
     assert _built("The senator isn’t a candidate.") == ["Senator isn’t a candidate"]
     assert all("n’t" in h or "not" in h for h in _built("The governor hasn’t signed the bill."))
+
+
+def test_a_phrasal_verb_is_not_cut_from_its_particle() -> None:
+    # PolNeAR dev's title: without "away from ...", "Clinton needs to get with Trump"
+    assert (
+        _built(
+            "Sanders: Clinton needs to 'get away from all of this personality stuff' with Trump."
+        )
+        == []
+    )
