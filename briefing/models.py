@@ -10,7 +10,7 @@ Offsets are Python ``str`` indices into ``Article.text``, the text exactly as de
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -44,6 +44,23 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class _Sparse(_Model):
+    """A model whose ``_sparse`` fields are left out of its JSON while empty (None or an empty
+    list): an optional feature that was not used ("parts" of content in one piece, "copies" of
+    an article no other outlet ran, the daily run's "change") leaves the JSON as it was."""
+
+    _sparse: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _drop_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        for name in self._sparse:
+            value = getattr(self, name)
+            if value is None or (isinstance(value, list) and not value):
+                out.pop(name, None)
+        return out
+
+
 class Span(_Model):
     """A stretch of article text: ``text == article.text[start:end]`` always holds."""
 
@@ -56,7 +73,7 @@ class Span(_Model):
 PIECE_JOINER = " … "
 
 
-class Content(Span):
+class Content(Span, _Sparse):
     """What was said or held. An interrupted quotation ('"A," X said, "B."') is one content
     whose ``start``/``end`` cover all its pieces, so ``text`` includes the interruption; its
     ``parts`` are the pieces, each a verbatim span, in text order. ``parts`` is empty (and left
@@ -66,14 +83,9 @@ class Content(Span):
     holds the words of the interrupting attribution too.
     """
 
-    parts: list[Span] = Field(default_factory=list)
+    _sparse = ("parts",)
 
-    @model_serializer(mode="wrap")
-    def _drop_empty_parts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        out = handler(self)
-        if not self.parts:
-            out.pop("parts", None)
-        return out
+    parts: list[Span] = Field(default_factory=list)
 
     @property
     def pieces(self) -> list[Span]:
@@ -209,7 +221,7 @@ class ArticleCopy(_Model):
     title: str | None = None
 
 
-class ArticleMeta(_Model):
+class ArticleMeta(_Sparse):
     """What a reader needs to find and credit the article.
 
     ``text`` is filled only where the offsets do not index the file itself (HTML and JSON
@@ -217,6 +229,8 @@ class ArticleMeta(_Model):
     other outlets that carried the same text (``ingest.wire``): one article, not several
     corroborating ones; left out of the JSON when there are none.
     """
+
+    _sparse = ("copies",)
 
     id: str
     path: str
@@ -228,13 +242,6 @@ class ArticleMeta(_Model):
     format: InputFormat = "txt"
     text: str | None = None
     copies: list[ArticleCopy] = Field(default_factory=list)
-
-    @model_serializer(mode="wrap")
-    def _drop_no_copies(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        out = handler(self)
-        if not self.copies:
-            out.pop("copies", None)
-        return out
 
     @property
     def outlets(self) -> list[str]:
@@ -313,7 +320,7 @@ class CaveatItem(_Model):
     story: str | None = None  # the id of the development the caveat belongs to, if any
 
 
-class Development(_Model):
+class Development(_Sparse):
     """One story: a headline naming who did what, and what it rests on.
 
     Its lines are the brief's items whose ``story`` is this ``id`` (events, who said what,
@@ -321,6 +328,8 @@ class Development(_Model):
     from the engine's analysis of the story's lead line, every word of it from the article, and
     checked against that article like every line; None where no wording passed.
     """
+
+    _sparse = ("change",)
 
     id: str
     headline: str | None = None
@@ -336,15 +345,9 @@ class Development(_Model):
     # the JSON, when that was not asked
     change: Change | None = None
 
-    @model_serializer(mode="wrap")
-    def _drop_unasked_change(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        out = handler(self)
-        if self.change is None:
-            out.pop("change", None)
-        return out
 
-
-class SourceEntry(_Model):
+class SourceEntry(_Sparse):
+    _sparse = ("copies",)
     article_id: str
     title: str | None
     path: str
@@ -354,21 +357,16 @@ class SourceEntry(_Model):
     # the other outlets' copies of the same text (``ingest.wire``); left out of the JSON if none
     copies: list[ArticleCopy] = Field(default_factory=list)
 
-    @model_serializer(mode="wrap")
-    def _drop_no_copies(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        out = handler(self)
-        if not self.copies:
-            out.pop("copies", None)
-        return out
-
 
 class Skipped(_Model):
     path: str
     reason: str
 
 
-class Brief(_Model):
+class Brief(_Sparse):
     """The one-page brief, before it is rendered into any format."""
+
+    _sparse = ("unchanged",)
 
     title: str
     date: str
@@ -403,13 +401,6 @@ class Brief(_Model):
     # JSON when empty
     unchanged: list[BriefItem] = Field(default_factory=list)
     analyses: list[Analysis] = Field(default_factory=list, exclude=True)
-
-    @model_serializer(mode="wrap")
-    def _drop_empty_unchanged(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        out = handler(self)
-        if not self.unchanged:
-            out.pop("unchanged", None)
-        return out
 
 
 # --- the contract with the LLM ---------------------------------------------------------------
