@@ -17,8 +17,6 @@ same; only usable answers are kept, so a failed sample is asked again next time.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import re
 import time
@@ -29,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefing.llm.cache import Cache, cache_key
-from briefing.llm.prompts import clean
+from briefing.llm.prompts import chat_template, clean, template_version
 from briefing.llm.providers.base import describe, one_line
 from briefing.llm.providers.openai import (
     FUNCTION_CALLING,
@@ -42,7 +40,6 @@ from briefing.llm.providers.openai import (
 )
 from briefing.llm.settings import Settings, redact
 from briefing.models import Usage
-from briefing.resources import prompts_dir
 
 TEMPLATE_FILES = ("judge_system.jinja", "judge_user.jinja")
 SCHEMA_NAME = "JudgeVerdicts"
@@ -104,28 +101,14 @@ def fence(text: str) -> str:
     return _TAG.sub(lambda m: m.group(0).replace("<", "‹"), clean(text))
 
 
-@functools.cache
 def judge_template() -> Any:
     """The judge's two-message LangChain ``ChatPromptTemplate`` (jinja2), built once."""
-    from langchain_core.prompts import ChatPromptTemplate
-
-    d = prompts_dir()
-    system, user = ((d / name).read_text(encoding="utf-8") for name in TEMPLATE_FILES)
-    return ChatPromptTemplate.from_messages(
-        [("system", system), ("human", user)], template_format="jinja2"
-    )
+    return chat_template(TEMPLATE_FILES)
 
 
-@functools.cache
 def judge_version() -> str:
     """A short hash of the judge's templates and answer schema: part of every cache key."""
-    d = prompts_dir()
-    h = hashlib.sha256()
-    for name in TEMPLATE_FILES:
-        h.update((d / name).read_bytes())
-    h.update(str(sorted(JudgeAnswer.model_json_schema().items())).encode())
-    h.update(SCHEMA_VERSION.encode())
-    return h.hexdigest()[:16]
+    return template_version(TEMPLATE_FILES, JudgeAnswer, SCHEMA_VERSION)
 
 
 def inputs(q: Question) -> dict[str, Any]:

@@ -14,12 +14,15 @@ import functools
 import hashlib
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing.llm.schema import SCHEMA_VERSION, bounded_schema, bounds_for
 from briefing.llm.tokens import count_tokens
 from briefing.models import Analysis, LLMExtraction, Sentence
 from briefing.resources import prompts_dir
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 TEMPLATE_FILES = ("system.jinja", "user.jinja")
 MESSAGE_OVERHEAD = 4  # tokens each chat message adds around its content
@@ -30,27 +33,39 @@ Member = tuple[Analysis, list[Sentence], str | None]
 
 
 @functools.cache
-def prompt_template() -> Any:
-    """The two-message LangChain ``ChatPromptTemplate`` (jinja2), built once per process."""
+def chat_template(files: tuple[str, str]) -> Any:
+    """A two-message LangChain ``ChatPromptTemplate`` (jinja2) from a system and a user
+    template in ``prompts/``, built once per process."""
     from langchain_core.prompts import ChatPromptTemplate
 
     d = prompts_dir()
-    system, user = ((d / name).read_text(encoding="utf-8") for name in TEMPLATE_FILES)
+    system, user = ((d / name).read_text(encoding="utf-8") for name in files)
     return ChatPromptTemplate.from_messages(
         [("system", system), ("human", user)], template_format="jinja2"
     )
 
 
 @functools.cache
-def prompt_version() -> str:
-    """A short hash of the templates and the answer schema: part of every cache key."""
+def template_version(files: tuple[str, str], schema: type[BaseModel], version: str) -> str:
+    """A short hash of the templates, the answer schema and its version: part of every cache
+    key, so a changed prompt or schema is never answered from the cache."""
     d = prompts_dir()
     h = hashlib.sha256()
-    for name in TEMPLATE_FILES:
+    for name in files:
         h.update((d / name).read_bytes())
-    h.update(str(sorted(LLMExtraction.model_json_schema().items())).encode())
-    h.update(SCHEMA_VERSION.encode())
+    h.update(str(sorted(schema.model_json_schema().items())).encode())
+    h.update(version.encode())
     return h.hexdigest()[:16]
+
+
+def prompt_template() -> Any:
+    """The extraction prompt's ``ChatPromptTemplate``."""
+    return chat_template(TEMPLATE_FILES)
+
+
+def prompt_version() -> str:
+    """The extraction prompt's version (``template_version``)."""
+    return template_version(TEMPLATE_FILES, LLMExtraction, SCHEMA_VERSION)
 
 
 def clean(text: str) -> str:
