@@ -118,6 +118,12 @@ def test_a_bug_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
     ]
 
 
+def _interruptible() -> None:
+    """Ctrl-C as a terminal gives it, whoever started the tests: a shell's background job
+    starts with SIGINT ignored, and a process inherits that through exec."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_during_a_long_eval_exits_130_without_a_traceback(tmp_path: Path) -> None:
     cases = "".join(
         f"  - id: c{i}\n    summary: {TRAP if i % 2 else FAITHFUL}\n" for i in range(20000)
@@ -132,6 +138,7 @@ def test_ctrl_c_during_a_long_eval_exits_130_without_a_traceback(tmp_path: Path)
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=_interruptible,
     )
     time.sleep(6)  # past start-up, into the cases
     assert proc.poll() is None, "the eval ended before it could be interrupted"
@@ -154,6 +161,7 @@ def test_ctrl_c_during_a_long_extract_exits_130_without_a_traceback(tmp_path: Pa
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=_interruptible,
     )
     assert proc.stdout is not None
     proc.stdout.readline()  # the first article is out: the run is under way
