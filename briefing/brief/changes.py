@@ -87,15 +87,14 @@ def signatures(brief: Brief, analyses: Iterable[Analysis]) -> dict[str, Signatur
     }
 
 
-def known_stories(
-    brief: Brief, analyses: Iterable[Analysis], earlier: Iterable[Signature]
-) -> set[str]:
-    """The developments (by story id) that are one of the last brief's, told again by new
-    articles: alike as the grouping finds two articles of one story alike."""
+def known_stories(stories: Mapping[str, Signature], earlier: Iterable[Signature]) -> set[str]:
+    """The developments (by story id, with their ``signatures``) that are one of the last
+    brief's, told again by new articles: alike as the grouping finds two articles of one story
+    alike."""
     before = list(earlier)
     return {
         sid
-        for sid, sig in signatures(brief, analyses).items()
+        for sid, sig in stories.items()
         if any((sim := likeness(sig, old)) is not None and sim >= SAME_STORY for old in before)
     }
 

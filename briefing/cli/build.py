@@ -214,7 +214,7 @@ def build(
     except OSError as e:
         fail(f"cannot write {output}: {(e.strerror or str(e)).lower()}")
     if daily is not None:
-        daily.record(brief, loaded)
+        daily.record()
     if not quiet:
         kept = (
             f"{brief.omitted} item(s) left out to fit {limit} page(s)"
@@ -283,6 +283,7 @@ class _Daily:
         last = self.state.last_built(self.key)
         self.last = last
         self.reads: list = []  # each input as read (``compare``), recorded once the brief is out
+        self.told: dict = {}  # each development's signature (``known``), recorded with them
         reading.since = last or self.started - dt.timedelta(hours=24)
 
     def _read(self, loaded: Loaded) -> list:
@@ -309,16 +310,16 @@ class _Daily:
         return changes
 
     def known(self, brief: Brief, loaded: Loaded) -> set[str]:
-        """The brief's developments that the last brief told too (``brief.changes``)."""
-        from briefing.brief.changes import known_stories
+        """The brief's developments that the last brief told too (``brief.changes``); their
+        signatures are kept for ``record``."""
+        from briefing.brief.changes import known_stories, signatures
 
+        self.told = signatures(brief, loaded.analyses)
         earlier = [(set(a), set(t)) for a, t in self.state.developments(self.key)]
-        return known_stories(brief, loaded.analyses, earlier)
+        return known_stories(self.told, earlier)
 
-    def record(self, brief: Brief, loaded: Loaded) -> None:
-        from briefing.brief.changes import signatures
-
-        told = [(sorted(a), sorted(t)) for a, t in signatures(brief, loaded.analyses).values()]
+    def record(self) -> None:
+        told = [(list(a), list(t)) for a, t in self.told.values()]
         self.state.record(self.key, self.reads, self.started, told)
         self.state.close()
 

@@ -199,7 +199,7 @@ def check(
         raise click.UsageError("the article and the summary cannot both be standard input")
     if (summary is None) == (summary_file is None):
         raise click.UsageError("give one of --summary TEXT or --summary-file PATH (- for stdin)")
-    judge = make_judge(judge_name, judge_samples, model, base_url, backend=backend)
+    judge = make_judge(judge_name, judge_samples, model, base_url, backend=model_settings.backend)
     try:
         art = load_article(article)
         text = summary_text(summary, summary_file)

@@ -129,15 +129,7 @@ def cases_for(gold: dict[str, Any], article_path: str, limit: int = 3) -> list[d
         if counts.get(kind, 0) >= limit:
             return
         counts[kind] = counts.get(kind, 0) + 1
-        out.append(
-            {
-                "id": f"{base}-{kind}-{counts[kind]}",
-                "article": article_path,
-                "summary": summary,
-                "expect": expect,
-                "note": note,
-            }
-        )
+        out.append(_case(f"{base}-{kind}-{counts[kind]}", article_path, summary, expect, note))
 
     for a in atts:
         speaker = _name(a["source"])
@@ -447,15 +439,13 @@ def _misattribution_cases(
     out = []
     for p in made:
         counts[p.kind] = counts.get(p.kind, 0) + 1
-        out.append(
-            {
-                "id": f"{base}-{p.kind}-{counts[p.kind]}",
-                "article": rel,
-                "summary": p.summary,
-                "expect": {"find_any": list(p.expect)}
-                if len(p.expect) > 1
-                else {"find": list(p.expect)},
-                "note": p.note,
-            }
-        )
+        expect = {"find_any" if len(p.expect) > 1 else "find": list(p.expect)}
+        out.append(_case(f"{base}-{p.kind}-{counts[p.kind]}", rel, p.summary, expect, p.note))
     return out
+
+
+def _case(
+    case_id: str, article: str, summary: str, expect: dict[str, Any], note: str
+) -> dict[str, Any]:
+    """One suite case as the YAML holds it."""
+    return {"id": case_id, "article": article, "summary": summary, "expect": expect, "note": note}
