@@ -170,7 +170,9 @@ def load_suite(path: Path) -> Suite:
 
 
 class Runner:
-    """Runs cases, analysing each article once however many cases share it."""
+    """Runs cases, analysing each article once however many cases share it. ``generate``
+    writes a ``generate: true`` case's summary from its checker, and says what to judge it by
+    (:class:`Generated`; :func:`generate_offline` unless given)."""
 
     def __init__(self, generate: Any = None, allow_offline: bool = False) -> None:
         self._checkers: dict[str, Checker] = {}
