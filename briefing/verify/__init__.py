@@ -93,6 +93,9 @@ class Verified:
     # engine's that the model found too (ids): what ``spans.reconcile`` marks found_by
     found: list[Attribution] = field(default_factory=list)
     confirmed: set[str] = field(default_factory=set)
+    # the engine's attributions (ids) whose speaker or chain the model reads otherwise where the
+    # engine is not sure of its own: the model's reading, and why the engine is not sure
+    uncertain: dict[str, tuple[Attribution, str]] = field(default_factory=dict)
 
 
 class _Judge:
@@ -327,17 +330,22 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
 def _span_attribution(att: LLMAttribution, spans: SpanJudge, out: Verified) -> None:
     """A model attribution given as verbatim strings: located, grounded, reconciled."""
     located = spans.judge(att)
-    if located.reason or located.disagrees:
+    out.disagreements += located.disagrees
+    if located.reason or located.attribution is None:
         reason = (
             located.reason
             or f"the engine has these words from another source ({located.engine_id})"
         )
-        out.disagreements += located.disagrees
         out.withheld.append(Withheld("attribution", f"{att.speaker}: {att.content}", reason))
         return
-    if located.engine_id is not None:
+    if located.doubt is not None and located.engine_id is not None:
+        out.uncertain.setdefault(located.engine_id, (located.attribution, located.doubt))
+    elif located.engine_id is not None:
         out.confirmed.add(located.engine_id)
-    elif located.attribution is not None:
+        if located.disagrees:  # the same speaker through another chain: the engine's wins
+            engine = next(a for a in spans.an.attributions if a.id == located.engine_id)
+            att = att.model_copy(update={"via": [v.canonical or v.text for v in engine.via]})
+    else:
         out.found.append(located.attribution)
-    ids = located.attribution.sentence_ids if located.attribution else att.sentence_ids
+    ids = located.attribution.sentence_ids
     out.attributions.append(att.model_copy(update={"sentence_ids": ids}))
