@@ -255,3 +255,29 @@ def _tax_answer() -> tuple[dict, str]:
     answer = {"bottom_line": [], "events": [], "caveats": []}
     answer["attributions"] = [att(name, "Said", quoted.content.text, [sent.id], kind="direct")]
     return answer, quoted.content.text
+
+
+@pytest.mark.skipif(not TAX.exists(), reason="PolNeAR is not present")
+def test_where_the_engine_is_not_sure_the_brief_names_both_speakers_and_says_so(
+    tmp_path, monkeypatch
+):
+    _env(tmp_path, monkeypatch)
+    answer, words = _tax_answer()
+    with FakeOpenAIServer() as server:
+        server.script(json_step(answer))
+        for name in ("brief.json", "brief.txt"):
+            r = _invoke(server, "build", TAX, "-o", tmp_path / name)
+            assert r.exit_code == 0, r.output
+        brief = json.loads((tmp_path / "brief.json").read_text(encoding="utf-8"))
+        rows = [x for x in brief["who_said_what"] if words in x["claim"]]
+        (row,) = rows
+        assert row["speaker"] == "experts or Ryan Ellis (the speaker is uncertain)"
+        page = " ".join((tmp_path / "brief.txt").read_text(encoding="utf-8").split())
+        assert "experts or Ryan Ellis (the speaker is uncertain): “I don’t" in page
+        # neither name alone with the words, anywhere on the page
+        assert page.count(" ".join(words.split()[-6:])) == 1
+        line = f"{row['speaker']} said: {row['claim']}"
+        r = _invoke(server, "check", "--article", TAX, "--summary", line, "--format", "json")
+        assert server.calls == 1  # one answer, read from the cache by the later runs
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["passed"] is True
