@@ -17,7 +17,9 @@ particular to a model's answer is judged here:
   intermediary it adds is named in the article; where the engine's chain has an intermediary the
   model dropped, the engine's chain wins (counted as a disagreement). An attribution given as
   verbatim source, cue and content is located as spans and grounded on its own, found by the
-  engine or not (:mod:`briefing.verify.spans`).
+  engine or not (:mod:`briefing.verify.spans`);
+- where the engine is not sure who said words the model gives to someone else, and so keeps both
+  readings, a line that names one of the two speakers alone for those words is withheld.
 
 What a line claims about who said what is judged by ``analyze.grounding``, the same judgements
 ``briefing check`` makes: speaker and reporting chain kept, attribution kept, hedge kept,
@@ -324,6 +326,12 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
             att = att.model_copy(update={"via": engine_via})  # the engine's chain wins
             out.disagreements += 1
         out.attributions.append(att)
+    for kind, kept in (("bottom_line", out.bottom_line), ("event", out.events)):
+        for item in list(kept):
+            reason = spans.one_reading(item.text, item.sentence_ids, out.uncertain)
+            if reason:  # one of two doubtful speakers, alone, may be the wrong one
+                kept.remove(item)
+                out.withheld.append(Withheld(kind, item.text, reason))
     return out
 
 

@@ -34,9 +34,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefing.analyze.certainty import speaker_doubt
+from briefing.analyze.claims import containment
 from briefing.analyze.grounding import Grounding
 from briefing.analyze.lexicon import registry
 from briefing.analyze.sources import classify, is_pronoun
+from briefing.analyze.words import content_words
 from briefing.models import (
     Analysis,
     Attribution,
@@ -234,6 +236,30 @@ class SpanJudge:
             return Located(located, None, best.id, disagrees=True, doubt=doubt)
         # the engine is sure: its speaker and its chain stand
         return Located(located if same else None, None, best.id, disagrees=True)
+
+    def one_reading(
+        self, text: str, ids: list[str], uncertain: dict[str, tuple[Attribution, str]]
+    ) -> str | None:
+        """Why a line of the model's must be withheld: it gives words the engine is not sure of
+        (most of them) to one of their two readings' speakers alone, which may be the wrong
+        one; None where it names both, or neither, or says other things."""
+        words = content_words(text)
+        for aid, (other, _) in uncertain.items():
+            engine = next(a for a in self.an.attributions if a.id == aid)
+            if not set(ids) & {*engine.sentence_ids, *other.sentence_ids}:
+                continue
+            held = (containment(content_words(x.content.said), words) for x in (engine, other))
+            if max(held) < MIN_OVERLAP:
+                continue
+            ours = self.ground.mentions(text, self.ground.holder_names(engine))
+            theirs = self.ground.mentions(text, self.ground.holder_names(other))
+            if ours != theirs:
+                alone, unsaid = (engine, other) if ours else (other, engine)
+                return (
+                    f"gives {self.ground.describe(alone)} alone words the article may give to "
+                    f"{self.ground.describe(unsaid)} ({aid}: the speaker is uncertain)"
+                )
+        return None
 
     def _same_chain(self, ours: list[Via], theirs: list[Via]) -> bool:
         """Every intermediary of each chain is one of the other's (by name, or as the same

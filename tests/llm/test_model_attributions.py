@@ -143,8 +143,14 @@ def test_fabricated_shifted_paraphrased_and_nonexistent_never_reach_the_output(e
 
 SEED = EXAMPLES / "kcna-putin-pyongyang.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
+UNSURE_LINES = {  # the words of s8 given to one of its two readings' speakers, and to both
+    "North Korea agreed to deal with it through close cooperation.": "withheld",
+    "Both countries agreed to deal with it through close cooperation.": "withheld",
+    "North Korea or both countries agreed to deal with it through close cooperation.": "kept",
+    "Putin expressed his willingness to visit North Korea at an early date, KCNA said.": "kept",
+}
 SEED_ANSWER = {
-    "bottom_line": [],
+    "bottom_line": [{"text": t, "ids": ["s4" if "Putin" in t else "s8"]} for t in UNSURE_LINES],
     "events": [],
     "caveats": [],
     "attributions": [
@@ -241,6 +247,18 @@ def test_where_the_engine_is_not_sure_both_readings_are_kept_in_extract(seed):
         engine["uncertain"] == "the speaker is named in an earlier sentence, not beside these words"
     )
     assert not [a for a in seed["attributions"] if a["found_by"] == "model"]  # not a third row
+
+
+def test_a_model_line_naming_one_of_two_doubtful_speakers_alone_is_withheld(seed):
+    kept = {x["text"] for x in seed["llm"]["bottom_line"]}
+    withheld = {w["text"]: w["reason"] for w in seed["llm"]["withheld"]}
+    for text, fate in UNSURE_LINES.items():
+        assert (text in kept, text in withheld) == (fate == "kept", fate == "withheld"), text
+    engine = next(a for a in _said_in(seed, "s8") if "alternative" in a)
+    assert withheld["North Korea agreed to deal with it through close cooperation."] == (
+        "gives North Korea alone words the article may give to Both countries "
+        f"({engine['id']}: the speaker is uncertain)"
+    )
 
 
 def _tax_answer() -> tuple[dict, str]:
