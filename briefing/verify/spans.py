@@ -246,6 +246,8 @@ class SpanJudge:
         words = content_words(text)
         for aid, (other, _) in uncertain.items():
             engine = next(a for a in self.an.attributions if a.id == aid)
+            if engine.source is None:
+                continue  # no speaker the line could be naming instead (a hedge: "is believed")
             if not set(ids) & {*engine.sentence_ids, *other.sentence_ids}:
                 continue
             held = (containment(content_words(x.content.said), words) for x in (engine, other))
