@@ -179,7 +179,7 @@ class Attribution(_Sparse):
     sentence_ids: list[str]
     # With a model configured: the model's reading of the same words with another speaker or
     # chain, kept where the engine is not sure of its own (``analyze.certainty``), so that the
-    # brief names both and says the article leaves it unclear rather than print one name that
+    # brief names both and says the speaker is uncertain rather than print one name that
     # may be wrong. None (and left out of the JSON) everywhere else.
     alternative: Attribution | None = None
 

@@ -4,16 +4,18 @@ Where a model reads the same words with another speaker or another chain, someon
 decide. The engine's parse should, when its own evidence for the reading is firm: a speaker
 named in the sentence that holds the words, tied to them by a reporting word, and no other way
 to read the sentence that the engine itself sees. Where that evidence is weak, a reader is better
-told that the article leaves the speaker unclear than given one name that may be wrong (a wrong
+told that the speaker is uncertain than given one name that may be wrong (a wrong
 speaker is the worst thing the brief can print). This module weighs that evidence, from what the
 engine recorded on the way; it does not ask the model, and it does not parse again.
+``verify`` asks it where the model reads the engine's words otherwise.
 
 The engine is not sure when:
 
 - it found no speaker for the words at all;
-- the speaker is a pronoun or a description ("he", "the agency") that it could not resolve, or
-  resolved though another holder of the same kind is named in the sentences before it (coref
-  takes the one in focus; a reader of that sentence may take the other);
+- the speaker is a pronoun or a description ("he", "the agency") that it could not resolve;
+- the speaker is a pronoun it resolved though another holder of the same kind was in focus
+  with the one it chose (another speaker since, or another name beside a mere mention): coref
+  takes one of them by rule, and a reader of that sentence may take the other;
 - the speaker is named only in an earlier sentence: a quotation given to the last speaker, a
   paragraph that continues one;
 - no reporting word of the sentence ties the words to the speaker (a floating quotation);

@@ -8,9 +8,10 @@ know the speaker the model found). What differs is only that the row says so: ``
 
 Where the model reads the engine's words with another speaker and the engine is not sure of its
 own reading, the attribution carries both (its ``alternative``), and so does its row: the
-speaker is both names and says the article leaves it unclear ("North Korea or both countries
-(the article leaves unclear which)"). The speaker is what every later line built from the row
-repeats (the gate's sentence, a headline's "according to"), so neither name is ever shown alone.
+speaker is both names and says so ("experts or Ryan Ellis (the speaker is uncertain)"); one
+speaker through either of two chains says that instead. The speaker is what every later line
+built from the row repeats (the gate's sentence, a headline's "according to"), so neither name
+is ever shown alone.
 Where either reading cannot make a row that reads alone, there is no row: one name alone may be
 the wrong one, the worst line a brief can print.
 """

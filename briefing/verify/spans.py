@@ -23,7 +23,7 @@ chain, the two disagree, and the disagreement is counted. Then the engine's pars
 the engine is sure of its reading (``analyze.certainty``): the model's speaker is withheld, or
 its chain is the engine's. Where the engine is not sure, both readings are kept: the engine's
 attribution carries the model's as its ``alternative``, and the brief names both speakers and
-says the article leaves it unclear. :func:`reconcile` is the one list ``briefing extract
+says the speaker is uncertain. :func:`reconcile` is the one list ``briefing extract
 --backend openai`` prints, each marked ``found_by``.
 """
 
