@@ -85,8 +85,8 @@ def _both(mine: SaidItem, theirs: SaidItem) -> SaidItem:
                 "reported_by": mine.reported_by if same_chain else [],
             }
         )
-    longer = max(mine.reported_by, theirs.reported_by, key=len)
-    chain = " and ".join(longer)
+    chains = [" and ".join(x.reported_by) for x in (mine, theirs) if x.reported_by]
+    chain = " or through ".join(dict.fromkeys(chains))
     return mine.model_copy(
         update={"speaker": f"{mine.speaker} {UNCLEAR_CHAIN.format(chain=chain)}", "reported_by": []}
     )

@@ -299,3 +299,31 @@ def test_where_the_engine_is_not_sure_the_brief_names_both_speakers_and_says_so(
         assert server.calls == 1  # one answer, read from the cache by the later runs
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["passed"] is True
+
+
+def test_one_speaker_through_either_of_two_chains_is_one_row_that_says_the_chain_is_uncertain():
+    from briefing.brief.compose import _said
+    from briefing.brief.model_said import said_rows
+
+    an = analyze(Article(meta=ArticleMeta(id="seed", path=str(SEED)), text=SEED_TEXT))
+    (putin,) = [
+        a for a in an.attributions if a.content.text.startswith("his willingness to visit [")
+    ]
+    assert [v.canonical for v in putin.via] == ["KCNA"]  # KCNA's "..., it said."
+    direct = putin.model_copy(update={"id": "m1", "via": []})  # the same words without KCNA
+    both = an.model_copy(
+        update={
+            "attributions": [
+                putin.model_copy(update={"alternative": direct}) if a is putin else a
+                for a in an.attributions
+            ]
+        }
+    )
+    rows = [r for r in said_rows(both, None, _said) if r.claim.endswith("at an early date")]
+    assert [(r.speaker, r.reported_by) for r in rows] == [
+        (
+            "Vladimir Putin (perhaps through KCNA (North Korean state media); "
+            "the chain is uncertain)",
+            [],
+        )
+    ]
