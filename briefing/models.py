@@ -165,8 +165,10 @@ class Quote(_Model):
         return self.start <= start and end <= self.end
 
 
-class Attribution(_Model):
+class Attribution(_Sparse):
     """Who said (or holds) what, through whom: the PARC source / cue / content triple."""
+
+    _sparse = ("alternative",)
 
     id: str
     source: Source | None
@@ -175,6 +177,11 @@ class Attribution(_Model):
     kind: AttributionKind
     via: list[Via] = Field(default_factory=list)
     sentence_ids: list[str]
+    # With a model configured: the model's reading of the same words with another speaker or
+    # chain, kept where the engine is not sure of its own (``analyze.certainty``), so that the
+    # brief names both and says the speaker is uncertain rather than print one name that
+    # may be wrong. None (and left out of the JSON) everywhere else.
+    alternative: Attribution | None = None
 
     @field_validator("content", mode="before")
     @classmethod

@@ -83,9 +83,7 @@ def _reconciled(d: dict, analysis: Any, run: Any) -> dict:
     ``found_by`` (engine, model or both); without an answer from the model, the engine's."""
     from briefing.verify.spans import reconcile
 
-    checked = run.verified.get(analysis.article.id)
-    found, confirmed = (checked.found, checked.confirmed) if checked else ([], set())
-    d["attributions"] = reconcile(analysis, found, confirmed)
+    d["attributions"] = reconcile(analysis, run.verified.get(analysis.article.id))
     return d
 
 

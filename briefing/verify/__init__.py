@@ -17,7 +17,9 @@ particular to a model's answer is judged here:
   intermediary it adds is named in the article; where the engine's chain has an intermediary the
   model dropped, the engine's chain wins (counted as a disagreement). An attribution given as
   verbatim source, cue and content is located as spans and grounded on its own, found by the
-  engine or not (:mod:`briefing.verify.spans`).
+  engine or not (:mod:`briefing.verify.spans`);
+- where the engine is not sure who said words the model gives to someone else, and so keeps both
+  readings, a line that names one of the two speakers alone for those words is withheld.
 
 What a line claims about who said what is judged by ``analyze.grounding``, the same judgements
 ``briefing check`` makes: speaker and reporting chain kept, attribution kept, hedge kept,
@@ -93,6 +95,9 @@ class Verified:
     # engine's that the model found too (ids): what ``spans.reconcile`` marks found_by
     found: list[Attribution] = field(default_factory=list)
     confirmed: set[str] = field(default_factory=set)
+    # the engine's attributions (ids) whose speaker or chain the model reads otherwise where the
+    # engine is not sure of its own: the model's reading, and why the engine is not sure
+    uncertain: dict[str, tuple[Attribution, str]] = field(default_factory=dict)
 
 
 class _Judge:
@@ -321,23 +326,34 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
             att = att.model_copy(update={"via": engine_via})  # the engine's chain wins
             out.disagreements += 1
         out.attributions.append(att)
+    for kind, kept in (("bottom_line", out.bottom_line), ("event", out.events)):
+        for item in list(kept):
+            reason = spans.one_reading(item.text, item.sentence_ids, out.uncertain)
+            if reason:  # one of two doubtful speakers, alone, may be the wrong one
+                kept.remove(item)
+                out.withheld.append(Withheld(kind, item.text, reason))
     return out
 
 
 def _span_attribution(att: LLMAttribution, spans: SpanJudge, out: Verified) -> None:
     """A model attribution given as verbatim strings: located, grounded, reconciled."""
     located = spans.judge(att)
-    if located.reason or located.disagrees:
+    out.disagreements += located.disagrees
+    if located.reason or located.attribution is None:
         reason = (
             located.reason
             or f"the engine has these words from another source ({located.engine_id})"
         )
-        out.disagreements += located.disagrees
         out.withheld.append(Withheld("attribution", f"{att.speaker}: {att.content}", reason))
         return
-    if located.engine_id is not None:
+    if located.doubt is not None and located.engine_id is not None:
+        out.uncertain.setdefault(located.engine_id, (located.attribution, located.doubt))
+    elif located.engine_id is not None:
         out.confirmed.add(located.engine_id)
-    elif located.attribution is not None:
+        if located.disagrees:  # the same speaker through another chain: the engine's wins
+            engine = next(a for a in spans.an.attributions if a.id == located.engine_id)
+            att = att.model_copy(update={"via": [v.canonical or v.text for v in engine.via]})
+    else:
         out.found.append(located.attribution)
-    ids = located.attribution.sentence_ids if located.attribution else att.sentence_ids
+    ids = located.attribution.sentence_ids
     out.attributions.append(att.model_copy(update={"sentence_ids": ids}))

@@ -16,20 +16,29 @@ A located attribution is kept when it grounds, whether or not the engine found i
 - every intermediary it gives is named in the article.
 
 Then it is reconciled with the engine: where the engine has the same words (their spans
-overlapping by half) from the same source, the attribution is the engine's, found by both;
-from another source, the engine's parse decides and the disagreement is counted; where the
-engine has nothing, the model's attribution is added, found by the model. :func:`reconcile` is
-the one list ``briefing extract --backend openai`` prints, each marked ``found_by``.
+overlapping by half) from the same source through the same chain, the attribution is the
+engine's, found by both; where the engine has nothing, the model's attribution is added, found
+by the model. Where the engine has the same words from another source, or through another
+chain, the two disagree, and the disagreement is counted. Then the engine's parse decides when
+the engine is sure of its reading (``analyze.certainty``): the model's speaker is withheld, or
+its chain is the engine's. Where the engine is not sure, both readings are kept: the engine's
+attribution carries the model's as its ``alternative``, and the brief names both speakers and
+says the speaker is uncertain. :func:`reconcile` is the one list ``briefing extract
+--backend openai`` prints, each marked ``found_by``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from briefing.analyze.certainty import speaker_doubt
+from briefing.analyze.claims import containment
 from briefing.analyze.grounding import Grounding
 from briefing.analyze.lexicon import registry
 from briefing.analyze.sources import classify, is_pronoun
+from briefing.analyze.words import content_words
 from briefing.models import (
     Analysis,
     Attribution,
@@ -40,6 +49,9 @@ from briefing.models import (
     Span,
     Via,
 )
+
+if TYPE_CHECKING:
+    from briefing.verify import Verified
 
 MIN_OVERLAP = 0.5  # share of the shorter content two attributions must share to be one
 CUE_CLASSES = ("speech", "belief", "attitude")  # reporting, belief and position expressions
@@ -53,7 +65,9 @@ class Located:
     attribution: Attribution | None
     reason: str | None = None
     engine_id: str | None = None  # the engine's attribution of the same words, if any
-    disagrees: bool = False  # the engine has the same words from another source
+    disagrees: bool = False  # the engine has the same words from another source or chain
+    # why the engine is not sure of its own reading, where it disagrees: both are kept
+    doubt: str | None = None
 
 
 def _at_word_bounds(text: str, start: int, end: int) -> bool:
@@ -198,21 +212,72 @@ class SpanJudge:
     def _reconcile(self, located: Attribution) -> Located:
         """The engine's attribution of the same words, if any, decides who said them."""
         c = located.content
-        best, share = None, 0.0
+        # the engine's words most like the model's: sharing most of the shorter, then most of
+        # both (the inner "Putin expressed X" of KCNA's "'Putin expressed X,' it said")
+        best, share, fit = None, 0.0, 0.0
         for a in self.an.attributions:
             if located.sentence_ids[0] not in a.sentence_ids:
                 continue
             overlap = min(c.end, a.content.end) - max(c.start, a.content.start)
             shorter = min(c.end - c.start, a.content.end - a.content.start) or 1
-            if overlap / shorter > share:
-                best, share = a, overlap / shorter
+            union = max(c.end, a.content.end) - min(c.start, a.content.start) or 1
+            if (overlap / shorter, overlap / union) > (share, fit):
+                best, share, fit = a, overlap / shorter, overlap / union
         if best is None or share < MIN_OVERLAP:
             return Located(located)
         ours = located.source.canonical or located.source.text if located.source else None
         same = best.source is not None and any(
             self.ground.same(ours, n) for n in self.ground.holder_names(best)
         )
-        return Located(located if same else None, None, best.id, disagrees=not same)
+        if same and self._same_chain(located.via, best.via):
+            return Located(located, None, best.id)
+        doubt = speaker_doubt(self.an, best)
+        if doubt is not None:
+            return Located(located, None, best.id, disagrees=True, doubt=doubt)
+        # the engine is sure: its speaker and its chain stand
+        return Located(located if same else None, None, best.id, disagrees=True)
+
+    def one_reading(
+        self, text: str, ids: list[str], uncertain: dict[str, tuple[Attribution, str]]
+    ) -> str | None:
+        """Why a line of the model's must be withheld: it gives words the engine is not sure of
+        (most of them) to one of their two readings' speakers alone, which may be the wrong
+        one; None where it names both, or neither, or says other things."""
+        words = content_words(text)
+        for aid, (other, _) in uncertain.items():
+            engine = next(a for a in self.an.attributions if a.id == aid)
+            if engine.source is None:
+                continue  # no speaker the line could be naming instead (a hedge: "is believed")
+            if not set(ids) & {*engine.sentence_ids, *other.sentence_ids}:
+                continue
+            held = (containment(content_words(x.content.said), words) for x in (engine, other))
+            if max(held) < MIN_OVERLAP:
+                continue
+            ours = self.ground.mentions(text, self.ground.holder_names(engine))
+            theirs = self.ground.mentions(text, self.ground.holder_names(other))
+            if ours != theirs:
+                alone, unsaid = (engine, other) if ours else (other, engine)
+                return (
+                    f"gives {self.ground.describe(alone)} alone words the article may give to "
+                    f"{self.ground.describe(unsaid)} ({aid}: the speaker is uncertain)"
+                )
+        return None
+
+    def _same_chain(self, ours: list[Via], theirs: list[Via]) -> bool:
+        """Every intermediary of each chain is one of the other's (by name, or as the same
+        side: "KCNA" and "North Korea")."""
+
+        def within(a: list[Via], b: list[Via]) -> bool:
+            return all(
+                any(
+                    self.ground.same(x.canonical or x.text, y.canonical or y.text)
+                    or self.ground.same_side(x.canonical or x.text, y.canonical or y.text)
+                    for y in b
+                )
+                for x in a
+            )
+
+        return within(ours, theirs) and within(theirs, ours)
 
 
 def _slice(sent: Sentence, start: int, end: int) -> str:
@@ -224,16 +289,21 @@ class _Withhold(Exception):
     """Why a model attribution cannot be located or does not ground (its message)."""
 
 
-def reconcile(analysis: Analysis, found: list[Attribution], confirmed: set[str]) -> list[dict]:
-    """The engine's attributions and the model's, one list, each marked ``found_by``: the
-    engine's alone (``engine``), confirmed by the model (``both``), or the model's (``model``)."""
+def reconcile(analysis: Analysis, checked: Verified | None) -> list[dict]:
+    """The reconciled attributions (:func:`briefing.verify.reconciled.reconciled`, the list the
+    brief and ``check`` judge by) as ``briefing extract`` prints them, each marked ``found_by``:
+    the engine's alone (``engine``), confirmed by the model (``both``), or the model's
+    (``model``). Where the engine is not sure of a reading the model disagrees with, its
+    attribution carries the model's as ``alternative`` (found by the model) and says why it is
+    ``uncertain``."""
+    from briefing.verify.reconciled import found_by, reconciled
+
     out = []
-    for a in analysis.attributions:
+    for a in reconciled(analysis, checked).attributions:
         d = a.model_dump(mode="json")
-        d["found_by"] = "both" if a.id in confirmed else "engine"
-        out.append(d)
-    for a in found:
-        d = a.model_dump(mode="json")
-        d["found_by"] = "model"
+        d["found_by"] = found_by(checked, a.id) or "engine"
+        if a.alternative is not None and checked is not None:
+            d["alternative"]["found_by"] = "model"
+            d["uncertain"] = checked.uncertain[a.id][1]
         out.append(d)
     return out
