@@ -16,6 +16,7 @@ checks rather than tens of thousands.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -57,25 +58,36 @@ def text_of(item: BriefItem | SaidItem | CaveatItem) -> str:
     return said_text(item) if isinstance(item, SaidItem) else item.text
 
 
+# Checkers kept at once. A checker holds its article read word by word (about 0.6 MiB), and a
+# page's lines come from a hundred or more articles, few of them asked about twice: keeping all
+# of them cost 110 MiB at 1,000 articles, keeping this many costs a few more articles read again.
+CHECKERS_KEPT = 64
+
+
 @dataclass
 class Gate:
-    """Judge lines against their articles; each article is read for checking once."""
+    """Judge lines against their articles; an article is read for checking once while it is
+    among the ``CHECKERS_KEPT`` last asked about."""
 
     analyses: dict[str, Analysis]
-    checkers: dict[str, Checker] = field(default_factory=dict)
+    checkers: OrderedDict[str, Checker] = field(default_factory=OrderedDict)
     checked: int = 0
     reworded: int = 0
     left_out: int = 0
 
     def checker(self, article_id: str) -> Checker | None:
-        if article_id not in self.checkers:
-            an = self.analyses.get(article_id)
-            if an is None:
-                return None
-            from briefing.pipeline import checker
+        if article_id in self.checkers:
+            self.checkers.move_to_end(article_id)
+            return self.checkers[article_id]
+        an = self.analyses.get(article_id)
+        if an is None:
+            return None
+        from briefing.pipeline import checker
 
-            self.checkers[article_id] = checker(an)
-        return self.checkers[article_id]
+        made = self.checkers[article_id] = checker(an)
+        while len(self.checkers) > CHECKERS_KEPT:
+            self.checkers.popitem(last=False)
+        return made
 
     def judge(self, item: Any) -> CheckResult | None:
         """``check``'s verdict on the line against its first reference's article."""

@@ -32,6 +32,7 @@ model.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -109,6 +110,15 @@ class _Judge:
         self.facts = Facts(analysis.sentences)
         self.sentences = {s.id: s for s in analysis.sentences}
         self.words = {s.id: content_words(s.text) for s in analysis.sentences}
+
+    def reading(self, analysis: Analysis) -> _Judge:
+        """The same judge over another list of the article's attributions (the reconciled
+        one); the sentences, and what is read of them, are shared."""
+        if analysis is self.an:
+            return self
+        other = copy.copy(self)
+        other.an, other.ground = analysis, Grounding(analysis)
+        return other
 
     def cited_text(self, ids: list[str]) -> str:
         return " ".join(self.sentences[i].text for i in ids if i in self.sentences)
@@ -293,19 +303,6 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
     """Sort the model's items into those the brief may use and those it must withhold."""
     judge = _Judge(analysis)
     out = Verified(article_id=analysis.article.id)
-    lines: list[tuple[str, list[Any], list[Any]]] = [
-        ("bottom_line", extraction.bottom_line, out.bottom_line),
-        ("event", extraction.events, out.events),
-    ]
-    for kind, items, kept in lines:
-        for item in items:
-            ids = judge.supporting(item.text, item.sentence_ids)
-            item = item.model_copy(update={"sentence_ids": ids})
-            reason = judge.line(item.text, ids)
-            if reason:
-                out.withheld.append(Withheld(kind, item.text, reason))
-            else:
-                kept.append(item)
     spans = SpanJudge(analysis, judge.ground)
     for att in extraction.attributions:
         if att.content is not None:
@@ -326,6 +323,23 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
             att = att.model_copy(update={"via": engine_via})  # the engine's chain wins
             out.disagreements += 1
         out.attributions.append(att)
+    # the lines are judged by the reconciled attributions, as the brief's gate and ``check``
+    # judge them: a line crediting a speaker only the model found, and grounded, is not his
+    # words given to no one
+    line_judge = judge.reading(_reconciled(analysis, out))
+    lines: list[tuple[str, list[Any], list[Any]]] = [
+        ("bottom_line", extraction.bottom_line, out.bottom_line),
+        ("event", extraction.events, out.events),
+    ]
+    for kind, items, kept in lines:
+        for item in items:
+            ids = line_judge.supporting(item.text, item.sentence_ids)
+            item = item.model_copy(update={"sentence_ids": ids})
+            reason = line_judge.line(item.text, ids)
+            if reason:
+                out.withheld.append(Withheld(kind, item.text, reason))
+            else:
+                kept.append(item)
     for kind, kept in (("bottom_line", out.bottom_line), ("event", out.events)):
         for item in list(kept):
             reason = spans.one_reading(item.text, item.sentence_ids, out.uncertain)
@@ -333,6 +347,12 @@ def verify(analysis: Analysis, extraction: LLMExtraction) -> Verified:
                 kept.remove(item)
                 out.withheld.append(Withheld(kind, item.text, reason))
     return out
+
+
+def _reconciled(analysis: Analysis, out: Verified) -> Analysis:
+    from briefing.verify.reconciled import reconciled  # it reads ``Verified``
+
+    return reconciled(analysis, out)
 
 
 def _span_attribution(att: LLMAttribution, spans: SpanJudge, out: Verified) -> None:

@@ -82,14 +82,14 @@ HERS = "Maria Reyes said the repairs cost $2 million."
 WRONG = ("misattributed_speaker", "unsupported_attribution")
 
 
-def answer(grounds: bool) -> dict:
-    """A bottom line stating the cost as fact, and Maria Reyes's attribution: as spans that
-    ground, or with a cue that is no reporting expression (withheld)."""
+def answer(grounds: bool, line: str = "The repairs cost $2 million.") -> dict:
+    """A bottom line (by default stating the cost as fact), and Maria Reyes's attribution: as
+    spans that ground, or with a cue that is no reporting expression (withheld)."""
     cue, content = ("In the words of", "the repairs cost $2 million")
     if not grounds:
         cue, content = ("the repairs", "cost $2 million")
     return {
-        "bottom_line": [{"text": "The repairs cost $2 million.", "ids": ["s3"]}],
+        "bottom_line": [{"text": line, "ids": ["s3"]}],
         "events": [],
         "caveats": [],
         "attributions": [att("engineer Maria Reyes", cue, content, ["s3"], speaker="Maria Reyes")],
@@ -111,16 +111,26 @@ def bridge(server, tmp_path):
 def test_a_line_resting_on_a_grounded_model_attribution_is_not_called_a_misattribution(
     server, bridge
 ):
-    server.default = json_step(answer(grounds=True))
+    server.default = json_step(answer(grounds=True, line=HERS))
     r = CliRunner().invoke(main, ["eval", "bridge.yaml", "--json", "report.json"])
     assert r.exit_code == 0, r.output
     (case,) = json.loads(Path("report.json").read_text(encoding="utf-8"))["suites"][0]["cases"]
-    # the brief's gate credited the speaker only the model found, and the case judges it so
-    assert case["summary"] == "The repairs cost $2 million, according to Maria Reyes."
+    # verify judged the line by the reconciled attributions, as the case judges it
+    assert case["summary"] == HERS
     assert case["passed"] and case["findings"] == []
     # against the engine's attributions alone the same line is a misattribution
     alone = pipeline.check(analyze(load_article(str(bridge))), case["summary"])
     assert [f.type for f in alone.findings] == ["misattributed_speaker"]
+
+
+def test_a_line_stating_as_fact_what_a_grounded_model_attribution_gives_her_is_withheld(
+    server, bridge
+):
+    server.default = json_step(answer(grounds=True))
+    r = CliRunner().invoke(main, ["eval", "bridge.yaml", "--json", "report.json"])
+    assert r.exit_code == 0, r.output
+    (case,) = json.loads(Path("report.json").read_text(encoding="utf-8"))["suites"][0]["cases"]
+    assert "The repairs cost $2 million." not in case["summary"]
 
 
 def test_a_model_attribution_that_did_not_ground_credits_no_one(server, bridge):
