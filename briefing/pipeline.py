@@ -65,6 +65,8 @@ class ModelRun:
     made_by: str
     # each article the offline engine wrote instead of the model, and why
     fell_back: list[FellBack] = field(default_factory=list)
+    # the settings it ran with: the brief's headlines and bottom line are asked of the same model
+    settings: Settings | None = field(default=None, repr=False)
 
     @property
     def withheld(self) -> int:
@@ -207,7 +209,7 @@ def model(analyses: list[Analysis], settings: Settings) -> ModelRun:
             fell_back.append(FellBack(an.article.id, an.article.path, reason))
         else:
             verified[an.article.id] = verify(an, r.extraction)
-    return ModelRun(verified, usage, made_by(settings), fell_back)
+    return ModelRun(verified, usage, made_by(settings), fell_back, settings)
 
 
 def made_by(settings: Settings) -> str:
@@ -231,11 +233,20 @@ def compose(
 ) -> Brief:
     """The brief with every item, ranked and checked against its article; ``fit`` then keeps
     what fits the page. ``pages``: the pages ``fit`` will cut it to, so that only lines that can
-    reach them are checked (None: every line)."""
+    reach them are checked (None: every line). With a model that wrote lines (``run``), the
+    model is then asked once for the developments' headlines and the bottom line, each checked
+    like every line (:mod:`briefing.llm.headlines`; ``headlines = false`` in the settings asks
+    nothing more); a model that failed on every article is not asked again, and the brief stays
+    the offline engine's."""
     from briefing.brief import make_brief
 
     extra = run.brief_args() if run is not None else {}
-    return make_brief(analyses, skipped=skipped, date=date, title=title, pages=pages, **extra)
+    brief = make_brief(analyses, skipped=skipped, date=date, title=title, pages=pages, **extra)
+    if run is not None and run.settings is not None and run.settings.headlines and run.verified:
+        from briefing.llm.headlines import write
+
+        brief = write(brief, run.settings)
+    return brief
 
 
 def fit(brief: Brief, paper: str = "A4", pages: int = 1) -> Brief:
