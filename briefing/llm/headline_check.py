@@ -18,6 +18,8 @@ from typing import Any
 from briefing.llm.headlines import (
     BOTTOM_LINE_MAX,
     BOTTOM_LINE_MIN,
+    HEADLINE_LENGTH,
+    SENTENCE_LENGTH,
     HeadlinesAnswer,
     Line,
     Question,
@@ -136,6 +138,9 @@ def judge(answer: HeadlinesAnswer, q: Question, brief: Brief) -> Judged:
         if not own or h.development in out.headlines:
             out.rejected.append(f"a headline for {h.development!r}: not a development asked")
             continue
+        if len(h.text) > HEADLINE_LENGTH:
+            out.rejected.append(f"the headline of {h.development}: longer than a headline")
+            continue
         if not h.ids or not set(h.ids) <= own:
             out.rejected.append(f"the headline of {h.development}: cites lines not its own")
             continue
@@ -147,8 +152,8 @@ def judge(answer: HeadlinesAnswer, q: Question, brief: Brief) -> Judged:
     bottom = []
     for s in answer.bottom_line[:BOTTOM_LINE_MAX]:
         cited = [q.items[i] for i in s.ids if i in q.items]
-        if not s.ids or len(cited) != len(s.ids):
-            out.rejected.append("a bottom-line sentence: cites lines not shown")
+        if not s.ids or len(cited) != len(s.ids) or len(s.text) > SENTENCE_LENGTH:
+            out.rejected.append("a bottom-line sentence: too long, or cites lines not shown")
             continue
         ref, why = _problem(s.text, cited, gate)
         if ref is None:

@@ -310,6 +310,18 @@ def _call(
     return Asked(None, usage.model_copy(update={"failed": 1}), why, ANSWER), None
 
 
+def _sentences(x: Line) -> tuple[str, tuple[str, ...]] | None:
+    return (x.refs[0].article_id, tuple(x.refs[0].sentence_ids)) if x.refs else None
+
+
+def _with_leads(brief: Brief) -> list[BriefItem]:
+    """The developments with the engine's bottom line back under their stories, each lead
+    once: not where a line of the story already shows its sentence."""
+    shown = {_sentences(x) for x in [*brief.developments, *brief.who_said_what]}
+    leads = [x for x in brief.bottom_line if _sentences(x) not in shown]
+    return sorted([*brief.developments, *leads], key=lambda x: -x.rank)
+
+
 _FAILED = {CALL: "the call failed", ANSWER: "its answer could not be read"}
 
 
@@ -338,10 +350,9 @@ def write(brief: Brief, settings: Settings, cache: Cache | None = None) -> Brief
             for d in brief.stories
         ]
         update["lines_checked"] = brief.lines_checked + j.checked
-        if j.bottom_line:  # the engine's leads go back under their stories
+        if j.bottom_line:
             update["bottom_line"] = j.bottom_line
-            moved = [*brief.developments, *brief.bottom_line]
-            update["developments"] = sorted(moved, key=lambda x: -x.rank)
+            update["developments"] = _with_leads(brief)
         n = len(q.developments)
         note = f"The model wrote {len(j.headlines)} of {n} headline{'s' if n != 1 else ''}"
         note += " and the bottom line" if j.bottom_line else ""
