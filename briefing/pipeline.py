@@ -72,15 +72,21 @@ class ModelRun:
     def withheld(self) -> int:
         return sum(len(v.withheld) for v in self.verified.values())
 
+    @property
+    def wrote(self) -> bool:
+        """Whether anything the model wrote passed verification: a line, an attribution."""
+        return any(v.bottom_line or v.events or v.attributions for v in self.verified.values())
+
     def brief_args(self) -> dict[str, Any]:
         """What ``make_brief`` needs of it. A model that wrote nothing (it failed on every
-        article) made nothing: the brief is then the offline engine's, and says so."""
+        article, or verification withheld all it wrote) made nothing: the brief is then the
+        offline engine's, and says so."""
         args: dict[str, Any] = {
             "verified": self.verified,
             "fell_back": [f.article_id for f in self.fell_back],
             "usage": self.usage,
         }
-        if self.verified:
+        if self.wrote:
             args["made_by"] = self.made_by
         return args
 
@@ -245,7 +251,7 @@ def compose(
     if run is not None and run.settings is not None and run.settings.headlines and run.verified:
         from briefing.llm.headlines import write
 
-        brief = write(brief, run.settings)
+        brief = write(brief, run.settings, made_by=run.made_by)
     return brief
 
 

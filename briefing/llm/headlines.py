@@ -325,10 +325,13 @@ def _with_leads(brief: Brief) -> list[BriefItem]:
 _FAILED = {CALL: "the call failed", ANSWER: "its answer could not be read"}
 
 
-def write(brief: Brief, settings: Settings, cache: Cache | None = None) -> Brief:
+def write(
+    brief: Brief, settings: Settings, cache: Cache | None = None, made_by: str | None = None
+) -> Brief:
     """The brief with the model's headlines and bottom line where they pass, the engine's
     elsewhere; the call's usage added to the brief's and a note on the masthead saying what
-    the model wrote, or that it failed. A brief with no development is returned as it is."""
+    the model wrote, or that it failed. Where any of it is shown, the masthead names the
+    model (``made_by``). A brief with no development is returned as it is."""
     from briefing.brief.compose import run_notes
     from briefing.llm.headline_check import judge
 
@@ -350,6 +353,8 @@ def write(brief: Brief, settings: Settings, cache: Cache | None = None) -> Brief
             for d in brief.stories
         ]
         update["lines_checked"] = brief.lines_checked + j.checked
+        if made_by and (j.headlines or j.bottom_line):
+            update["made_by"] = made_by
         if j.bottom_line:
             update["bottom_line"] = j.bottom_line
             update["developments"] = _with_leads(brief)

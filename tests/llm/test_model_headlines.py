@@ -140,9 +140,9 @@ def build(server: FakeOpenAIServer, out: Path) -> str:
 
 
 def stories(page: str) -> dict[str, str]:
-    """The JSON brief's headlines by the article of their reference."""
+    """The JSON brief's headlines by the first article of their story."""
     brief = json.loads(page)
-    return {d["refs"][0]["article_id"]: d["headline"] for d in brief["stories"]}
+    return {d["article_ids"][0]: d.get("headline") for d in brief["stories"]}
 
 
 def sentences(line: dict) -> tuple[str, tuple[str, ...]]:
@@ -290,3 +290,28 @@ def test_headlines_false_asks_nothing_more(env, engine, monkeypatch):
     assert stories(json.dumps(brief)) == stories(json.dumps(engine))
     assert brief["bottom_line"] == engine["bottom_line"] and brief["usage"]["calls"] == 1
     assert "The model wrote" not in " ".join(brief["notes"])
+
+
+def test_the_masthead_names_the_model_only_where_something_it_wrote_is_shown(env, monkeypatch):
+    """An extraction with nothing in it, then a headline that passes: the model wrote nothing
+    until the headline, and the masthead says the offline engine made the brief until then."""
+    headline = "Prosecutors say the Tates appear to have created an organized crime group"
+
+    def answer(request: dict) -> dict:
+        if "<brief>" not in _user(request):
+            return {"bottom_line": [], "events": [], "attributions": [], "caveats": []}
+        lines = Lines(request)
+        lid = lines.find("prosecutors", "appear to")
+        said = {"development": lines.dev(lid), "text": headline, "ids": [lid]}
+        return {"headlines": [said], "bottom_line": []}
+
+    with FakeOpenAIServer(default=auto_step(answer)) as server:
+        monkeypatch.setenv("BRIEFING_HEADLINES", "false")
+        off = json.loads(build(server, env / "off.json"))
+        monkeypatch.delenv("BRIEFING_HEADLINES")
+        on = json.loads(build(server, env / "on.json"))
+        page = build(server, env / "on.html")
+    assert off["made_by"].startswith("offline engine") and off["usage"]["calls"] == 1
+    assert on["made_by"].startswith("gpt-4o-mini (an OpenAI-compatible endpoint)")
+    assert stories(json.dumps(on))["andrew-tate-detention-extended"] == headline
+    assert server.base_url not in page and "127.0.0.1" not in page
