@@ -60,7 +60,9 @@ BOTTOM_LINE_MIN, BOTTOM_LINE_MAX = 2, 3  # sentences of the model's bottom line
 IDS = 4  # line ids a headline or sentence may cite
 ANSWER_OVERHEAD = 40  # tokens of the object around the two lists
 CALL = "call"  # the call failed: the endpoint, not the answer
-ANSWER = "answer"  # an answer came back but cannot be used
+ANSWER = "answer"  # an answer came back but cannot be used (cut off, empty)
+SCHEMA = "schema"  # an answer came back off the schema: asked once more, told what was wrong
+UNCHECKED = "unchecked"  # an answer the checks could not read: nothing of it is shown
 
 
 class ModelHeadline(BaseModel):
@@ -184,6 +186,7 @@ def inputs(q: Question) -> dict[str, Any]:
         ],
         "headline_length": HEADLINE_LENGTH,
         "sentence_length": SENTENCE_LENGTH,
+        "feedback": "",
     }
 
 
@@ -274,6 +277,10 @@ def ask(q: Question, settings: Settings, cache: Cache | None = None) -> Asked:
             asked, method = probe, JSON_SCHEMA
     if asked is None:
         asked, _ = _call(q, values, settings, method, settings.max_retries)
+    if asked.kind == SCHEMA:  # one more try with the validation error shown, as extraction does
+        spent = spent.add(asked.usage)
+        told = dict(values, feedback=asked.error or "")
+        asked, _ = _call(q, told, settings, method, settings.max_retries)
     asked = Asked(asked.answer, spent.add(asked.usage), asked.error, asked.kind)
     if asked.answer is not None:
         u = asked.usage
@@ -307,7 +314,8 @@ def _call(
         if answer is not None:
             return Asked(answer, usage), None
     why = redact(one_line(problem or "the answer was empty"), settings)
-    return Asked(None, usage.model_copy(update={"failed": 1}), why, ANSWER), None
+    kind = SCHEMA if payload is not None and finish != "length" else ANSWER
+    return Asked(None, usage.model_copy(update={"failed": 1}), why, kind), None
 
 
 def _sentences(x: Line) -> tuple[str, tuple[str, ...]] | None:
@@ -322,7 +330,12 @@ def _with_leads(brief: Brief) -> list[BriefItem]:
     return sorted([*brief.developments, *leads], key=lambda x: -x.rank)
 
 
-_FAILED = {CALL: "the call failed", ANSWER: "its answer could not be read"}
+_FAILED = {
+    CALL: "the call failed",
+    ANSWER: "its answer could not be read",
+    SCHEMA: "its answer did not fit the schema, twice",
+    UNCHECKED: "its answer could not be checked",
+}
 
 
 def write(
@@ -340,12 +353,17 @@ def write(
         return brief
     asked = ask(q, settings, cache)
     update: dict[str, Any] = {"usage": (brief.usage or Usage()).add(asked.usage)}
-    if asked.answer is None:
+    j = None
+    if asked.answer is not None:
+        try:
+            j = judge(asked.answer, q, brief)
+        except Exception as e:  # a model's text the checks cannot read: the engine's stand
+            asked = Asked(None, asked.usage, describe(e, settings), UNCHECKED)
+    if j is None:
         why = _FAILED.get(asked.kind or "", "no answer")
         note = f"The model's headlines and bottom line could not be used ({why}): the offline "
         note += "engine's are shown."
     else:
-        j = judge(asked.answer, q, brief)
         update["stories"] = [
             d.model_copy(update={"headline": j.headlines[d.id][0], "refs": [j.headlines[d.id][1]]})
             if d.id in j.headlines

@@ -315,3 +315,24 @@ def test_the_masthead_names_the_model_only_where_something_it_wrote_is_shown(env
     assert on["made_by"].startswith("gpt-4o-mini (an OpenAI-compatible endpoint)")
     assert stories(json.dumps(on))["andrew-tate-detention-extended"] == headline
     assert server.base_url not in page and "127.0.0.1" not in page
+
+
+def test_an_answer_off_the_schema_is_asked_once_more_with_the_error_shown(env):
+    with server_for(good) as server:
+        server.script(auto_step(extraction), auto_step({"headlines": "none"}))
+        brief = json.loads(build(server, env / "brief.json"))
+        retry = _user(server.bodies[-1])
+        assert server.calls == 3
+    assert "Your previous answer could not be used" in retry and "headlines" in retry
+    assert stories(json.dumps(brief))["andrew-tate-detention-extended"] == TATE_HEADLINE
+    assert (brief["usage"]["calls"], brief["usage"]["failed"]) == (3, 1)
+
+
+def test_a_second_answer_off_the_schema_leaves_the_engine_brief(env, engine):
+    with server_for(good) as server:
+        off = auto_step({"headlines": "none"})
+        server.script(auto_step(extraction), off, off)
+        brief = json.loads(build(server, env / "brief.json"))
+    assert stories(json.dumps(brief)) == stories(json.dumps(engine))
+    assert (brief["usage"]["calls"], brief["usage"]["failed"]) == (3, 2)
+    assert "did not fit the schema, twice" in brief["notes"][-1]
