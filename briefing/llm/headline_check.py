@@ -23,6 +23,7 @@ from briefing.llm.headlines import (
     HeadlinesAnswer,
     Line,
     Question,
+    prompt_text,
 )
 from briefing.models import Brief, BriefItem, CaveatItem, Ref, SaidItem
 
@@ -81,7 +82,6 @@ def _problem(text: str, cited: list[Line], gate: Any) -> tuple[Ref | None, str |
     the article of each line it cites until one passes, and against those lines themselves
     (speakers they name, their hedges and attributions kept)."""
     from briefing.analyze.claims import has_hedge
-    from briefing.brief.gate import text_of
 
     cited = [x for x in cited if x.refs]
     if not text.strip() or not cited:
@@ -89,7 +89,7 @@ def _problem(text: str, cited: list[Line], gate: Any) -> tuple[Ref | None, str |
     checker = gate.checker(cited[0].refs[0].article_id)
     if checker is None:
         return None, "cites a line of no article"
-    lines = " ".join(text_of(x) for x in cited)
+    lines = " ".join(prompt_text(x) for x in cited)  # with their caveats: "comes from KCNA"
     claims = checker.ground.claims(text)[1]
     speakers = [c.attribution.source.text for c in claims if c.attribution and c.attribution.source]
     for name in speakers:

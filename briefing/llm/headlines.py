@@ -142,7 +142,7 @@ def question(brief: Brief) -> Question:
             continue
         lines: list[tuple[str, str]] = []
         for x in chosen:
-            text = _prompt_text(x)
+            text = prompt_text(x)
             if any(text == t for _, t in lines):
                 continue  # a lead shown in the bottom line and as an event: once
             lid = f"{d.id}.{len(lines) + 1}"
@@ -152,7 +152,7 @@ def question(brief: Brief) -> Question:
     return Question(tuple(devs), items)
 
 
-def _prompt_text(x: Line) -> str:
+def prompt_text(x: Line) -> str:
     """A line as the model reads it: its words as the check reads them, and its caveat."""
     from briefing.brief.gate import text_of
 

@@ -33,6 +33,7 @@ SENTENCE = re.compile(r"^\[((?:a\d+\.)?s\d+)\] (.*)$", re.M)
 LINE = re.compile(r"^\[(d\d+)\.(\d+)\] (.*)$", re.M)
 TATE_HEADLINE = "Romanian court extends Andrew Tate's detention by 30 days, according to reports"
 OZY_HEADLINE = "Indictment accuses Ozy Media founder Carlos Watson of securities and wire fraud"
+KCNA_HEADLINE = "KCNA says Putin is willing to visit Pyongyang soon"
 BOTTOM = [
     "A Romanian court extended Andrew Tate's detention by another 30 days, according to reports.",
     "The indictment accuses Ozy Media founder Carlos Watson of conspiring to commit securities "
@@ -71,10 +72,12 @@ class Lines:
 
 def good(lines: Lines) -> dict:
     tate, ozy = lines.find("Romanian court", "30 days"), lines.find("indictment accuses")
+    kcna = lines.find("Putin", "willingness")  # its caveat: the account comes from KCNA
     return {
         "headlines": [
             {"development": lines.dev(tate), "text": TATE_HEADLINE, "ids": [tate]},
             {"development": lines.dev(ozy), "text": OZY_HEADLINE, "ids": [ozy]},
+            {"development": lines.dev(kcna), "text": KCNA_HEADLINE, "ids": [kcna]},
         ],
         "bottom_line": [{"text": BOTTOM[0], "ids": [tate]}, {"text": BOTTOM[1], "ids": [ozy]}],
     }
@@ -93,7 +96,7 @@ def tate_headline(text: str, *needles: tuple[str, ...]):
 
 def kcna_headline(lines: Lines) -> dict:
     """Putin's words as fact: the article has them only as KCNA reports them."""
-    lid = lines.find("Putin", "Pyongyang")
+    lid = lines.find("Putin", "willingness")
     headline = {"development": lines.dev(lid), "text": "Putin will visit Pyongyang soon"}
     return {"headlines": [headline | {"ids": [lid]}], "bottom_line": []}
 
@@ -168,7 +171,7 @@ def test_good_headlines_and_bottom_line_reach_every_format(env, engine):
     shown = stories(json.dumps(brief))
     assert shown["andrew-tate-detention-extended"] == TATE_HEADLINE
     assert shown["ozy-media-founder-arrested"] == OZY_HEADLINE
-    assert shown["kcna-putin-pyongyang"] == stories(json.dumps(engine))["kcna-putin-pyongyang"]
+    assert shown["kcna-putin-pyongyang"] == KCNA_HEADLINE
     assert [x["text"] for x in brief["bottom_line"]] == BOTTOM
     assert brief["bottom_line"][0]["refs"][0]["article_id"] == "andrew-tate-detention-extended"
     # the engine's leads are not lost: they stand under their stories, each sentence once
@@ -180,7 +183,7 @@ def test_good_headlines_and_bottom_line_reach_every_format(env, engine):
     assert " ".join(BOTTOM[1].split()) in " ".join(text.split())
     assert TATE_HEADLINE.replace("'", "&#39;") in html
     assert BOTTOM[1] in html and OZY_HEADLINE in html
-    assert "The model wrote 2 of 3 headlines and the bottom line" in " ".join(text.split())
+    assert "The model wrote 3 of 3 headlines and the bottom line" in " ".join(text.split())
     # the request: bounded to the developments shown, its tokens capped by the schema
     schema = body["response_format"]["json_schema"]["schema"]
     assert schema["properties"]["headlines"]["maxItems"] == 3
