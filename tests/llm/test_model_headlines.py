@@ -340,3 +340,21 @@ def test_a_second_answer_off_the_schema_leaves_the_engine_brief(env, engine):
     assert stories(json.dumps(brief)) == stories(json.dumps(engine))
     assert (brief["usage"]["calls"], brief["usage"]["failed"]) == (3, 2)
     assert "did not fit the schema, twice" in brief["notes"][-1]
+
+
+def test_the_setting_reads_true_or_false_and_nothing_else(tmp_path, monkeypatch):
+    from briefing.errors import UsageError
+    from briefing.llm.settings import load_settings
+
+    monkeypatch.chdir(tmp_path)
+    for var in ("BRIEFING_HEADLINES", "BRIEFING_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    config = tmp_path / "headlines-off.toml"
+    config.write_text("[llm]\nheadlines = false\n", encoding="utf-8")
+    assert load_settings().headlines is True
+    assert load_settings(config_file=config).headlines is False
+    monkeypatch.setenv("BRIEFING_HEADLINES", "no")
+    assert load_settings().headlines is False
+    monkeypatch.setenv("BRIEFING_HEADLINES", "maybe")
+    with pytest.raises(UsageError, match="setting headlines must be true or false"):
+        load_settings()
