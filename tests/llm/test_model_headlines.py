@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from briefing import pipeline
 from briefing.cli import main
+from briefing.ingest import load_article
 from briefing.llm import headlines
 from tests.conftest import ROOT
 from tests.support.llm_server import FakeOpenAIServer, auto_step, status_step
@@ -184,6 +186,11 @@ def test_good_headlines_and_bottom_line_reach_every_format(env, engine):
     assert TATE_HEADLINE.replace("'", "&#39;") in html
     assert BOTTOM[1] in html and OZY_HEADLINE in html
     assert "The model wrote 3 of 3 headlines and the bottom line" in " ".join(text.split())
+    # what is shown passes ``briefing check`` against the article its reference names
+    paths = {a.stem: a for a in ARTICLES}
+    for line in [*brief["stories"], *brief["bottom_line"]]:
+        article = load_article(str(paths[line["refs"][0]["article_id"]]))
+        assert pipeline.check(article, line.get("headline") or line["text"]).passed, line
     # the request: bounded to the developments shown, its tokens capped by the schema
     schema = body["response_format"]["json_schema"]["schema"]
     assert schema["properties"]["headlines"]["maxItems"] == 3
