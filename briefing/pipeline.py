@@ -65,6 +65,8 @@ class ModelRun:
     made_by: str
     # each article the offline engine wrote instead of the model, and why
     fell_back: list[FellBack] = field(default_factory=list)
+    # each article's share of ``usage`` (a shared call's tokens split among its articles), by id
+    usage_by_article: dict[str, Usage] = field(default_factory=dict)
     # the settings it ran with: the brief's headlines and bottom line are asked of the same model
     settings: Settings | None = field(default=None, repr=False)
 
@@ -206,16 +208,17 @@ def model(analyses: list[Analysis], settings: Settings) -> ModelRun:
 
     settings.require_key()
     results = run(analyses, settings)
-    verified, fell_back, usage = {}, [], Usage()
+    verified, fell_back, usage, by_article = {}, [], Usage(), {}
     for an in analyses:
         r = results[an.article.id]
         usage = usage.add(r.usage)
+        by_article[an.article.id] = r.usage
         if r.extraction is None:
             reason = redact(r.error or "no answer", settings)
             fell_back.append(FellBack(an.article.id, an.article.path, reason))
         else:
             verified[an.article.id] = verify(an, r.extraction)
-    return ModelRun(verified, usage, made_by(settings), fell_back, settings)
+    return ModelRun(verified, usage, made_by(settings), fell_back, by_article, settings)
 
 
 def made_by(settings: Settings) -> str:

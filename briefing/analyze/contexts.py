@@ -79,18 +79,38 @@ def occurrences(
 
 
 class Contexts:
-    """Every content word of an article, by key, where it stands."""
+    """Every content word of an article, by key, where it stands.
+
+    A sentence's occurrences are worked out the first time a word it holds is asked about: a
+    check asks about a summary's few words, and most of an article's sentences hold none of
+    them (a brief checks one or two lines against each of a hundred articles)."""
 
     def __init__(self, sentences: list[tuple[list[Token], list[int]]]) -> None:
-        self.at: dict[str, list[Occurrence]] = defaultdict(list)
-        for s, (toks, starts) in enumerate(sentences):
+        self._sentences = sentences
+        self._holding: dict[str, list[int]] = defaultdict(list)
+        for s, (toks, _) in enumerate(sentences):
+            for k in dict.fromkeys(t.key for t in toks if t.content):
+                self._holding[k].append(s)
+        self._read: dict[int, dict[str, list[Occurrence]]] = {}
+
+    def _of(self, s: int) -> dict[str, list[Occurrence]]:
+        got = self._read.get(s)
+        if got is None:
+            got = defaultdict(list)
+            toks, starts = self._sentences[s]
             for o in occurrences(toks, s, starts):
-                self.at[o.key].append(o)
+                got[o.key].append(o)
+            self._read[s] = got
+        return got
+
+    def at(self, key: str) -> list[Occurrence]:
+        """Every occurrence of ``key`` in the article, in the order of its sentences."""
+        return [o for s in self._holding.get(key, ()) for o in self._of(s)[key]]
 
     def near(self, key: str, context: frozenset[str], shared: int) -> list[Occurrence]:
         """The article's occurrences of ``key`` that share ``shared`` neighbours with
         ``context``."""
-        return [o for o in self.at.get(key, ()) if len(o.context & context) >= shared]
+        return [o for o in self.at(key) if len(o.context & context) >= shared]
 
 
 # -- words that exclude one another ------------------------------------------------------------

@@ -19,6 +19,7 @@ any number of claims; everything here is regular expressions and sets, no parse.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -153,14 +154,16 @@ class Facts:
             if len(r) > 1
         }
         self.keys = {k for s in self.sents for k in s.keys}
-        self.numbers = [
-            (n, s) for s in self.sents for n in numbers(s.sentence.text, s.sentence.start)
-        ]
         self.months = {
             _MONTHS[t.low] for s in self.sents for t in s.tokens if t.capital and t.low in _MONTHS
         }
         self.weekdays = {t.low for s in self.sents for t in s.tokens if t.low in _WEEKDAYS}
         self.contexts = Contexts([(s.tokens, s.starts) for s in self.sents])
+
+    @functools.cached_property
+    def numbers(self) -> list[tuple[Number, _Sent]]:
+        """Every number the article gives, with its sentence: read when a claim has a number."""
+        return [(n, s) for s in self.sents for n in numbers(s.sentence.text, s.sentence.start)]
 
     # -- alignment --------------------------------------------------------------------------------
     def align(self, words: set[str]) -> tuple[_Sent | None, float]:
@@ -384,7 +387,7 @@ class Facts:
         keys = {o.key for o in mine}
         for o in mine:
             there = self.contexts.near(o.key, o.context, MIN_NEIGHBOURS)
-            everywhere = self.contexts.at.get(o.key, [])
+            everywhere = self.contexts.at(o.key)
             opposite = any(
                 self.contexts.near(u, o.context, MIN_NEIGHBOURS) for u in ANTONYMS.get(o.key, ())
             )
@@ -424,7 +427,7 @@ class Facts:
         if not others or o.key in self.keys:
             return None
         for u in sorted(others - keys):
-            found = self.contexts.at.get(u, []) if anywhere else []
+            found = self.contexts.at(u) if anywhere else []
             found = found or self.contexts.near(u, o.context, MIN_NEIGHBOURS)
             for a in found:
                 near = self.sents[a.sentence]

@@ -55,28 +55,38 @@ def _low(text: str) -> str:
     return _POSSESSIVE.sub("", text.lower())
 
 
-@dataclass(frozen=True)
+@functools.lru_cache(maxsize=65536)
+def _forms(text: str) -> tuple[str, str, bool]:
+    """A word's compared forms (lower case, key, whether it carries content), worked out once
+    per spelling: a check reads every token of every article it meets."""
+    low = _low(text)
+    return low, key(low), low not in _STOP and low not in _NEGATORS and len(low) > 1
+
+
 class Token:
-    text: str
-    start: int
-    end: int
+    """A word of a text at its offsets, with the forms a check compares it by. The forms are
+    plain attributes set once, not cached properties: they are read millions of times."""
 
-    # computed once a token: a check reads each token's forms many times
-    @functools.cached_property
-    def low(self) -> str:
-        return _low(self.text)
+    __slots__ = ("text", "start", "end", "low", "key", "content")
 
-    @functools.cached_property
-    def key(self) -> str:
-        return key(self.low)
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+        self.low, self.key, self.content = _forms(text)
 
     @property
     def capital(self) -> bool:
         return self.text[0].isupper()
 
-    @functools.cached_property
-    def content(self) -> bool:
-        return self.low not in _STOP and self.low not in _NEGATORS and len(self.low) > 1
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Token):
+            return NotImplemented
+        return (self.text, self.start, self.end) == (other.text, other.start, other.end)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.start, self.end))
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end})"
 
 
 def tokens(text: str, base: int = 0) -> list[Token]:

@@ -383,10 +383,20 @@ class NameMatcher:
     def __init__(self, book: NameBook, reg: Registry | None = None) -> None:
         self.book = book
         self.reg = reg or registry()
+        # each name's keys and person, once: corroboration asks about the same few names of
+        # its articles thousands of times
+        self._keys: dict[str, frozenset[str]] = {}
+        self._people: dict[str, str | None] = {}
 
     def keys(self, name: str | None) -> set[str]:
         if not name or not name.strip():
             return set()
+        got = self._keys.get(name)
+        if got is None:
+            got = self._keys[name] = frozenset(self._name_keys(name))
+        return set(got)
+
+    def _name_keys(self, name: str) -> set[str]:
         canonical, _ = classify(name, self.book, self.reg)
         words = [w for w in re.findall(r"[\w’'-]+", name.lower()) if w not in _MATCH_SKIP]
         keys = {name.lower().strip()}
@@ -403,6 +413,11 @@ class NameMatcher:
         """The article's person this name names, when it names exactly one."""
         if not name or not name.strip():
             return None
+        if name not in self._people:
+            self._people[name] = self._person(name)
+        return self._people[name]
+
+    def _person(self, name: str) -> str | None:
         canonical, _ = classify(name, self.book, self.reg)
         if canonical not in self.book.people():
             return None

@@ -8,6 +8,7 @@ supported by the sentences it cites (``verify``), and to group articles (``group
 
 from __future__ import annotations
 
+import functools
 import re
 
 from briefing.analyze.lexicon import lexicon
@@ -22,10 +23,16 @@ def capitals(text: str) -> tuple[int, int]:
     return sum(map(str.isalpha, text)), sum(map(str.isupper, text))
 
 
+_POSSESSIVE = re.compile(r"(?:’s|'s)$")
+_WORDS = re.compile(r"[A-Za-z][\w’'-]*|\d[\d,.]*")
+
+
+@functools.lru_cache(maxsize=131072)
 def stem(word: str) -> str:
-    """The crude stem two forms of a word share: "supplies", "supplying", "supplied"."""
+    """The crude stem two forms of a word share: "supplies", "supplying", "supplied". Cached:
+    every check and grouping stems the same few thousand words again and again."""
     w = word.lower().strip("’'")
-    w = re.sub(r"(?:’s|'s)$", "", w)
+    w = _POSSESSIVE.sub("", w)
     if len(w) > 5 and w.endswith("ies"):
         return w[:-3] + "y"  # supplies -> supply
     for suffix in ("ingly", "ing", "edly", "ied", "ed", "es", "s", "ly"):
@@ -36,8 +43,4 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> set[str]:
     """The stems of the words that carry content."""
-    return {
-        stem(w)
-        for w in re.findall(r"[A-Za-z][\w’'-]*|\d[\d,.]*", text)
-        if w.lower() not in _STOP and len(w) > 1
-    }
+    return {stem(w) for w in _WORDS.findall(text) if w.lower() not in _STOP and len(w) > 1}

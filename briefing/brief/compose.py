@@ -392,10 +392,15 @@ def run_notes(brief: Brief) -> list[str]:
 
 
 def _untitled(analysis: Analysis) -> str | None:
-    """An article with no headline is named by the start of its first sentence."""
-    if not analysis.sentences:
+    """An article with no headline is named by the start of its first sentence of reporting:
+    not a photo caption or the outlet's furniture, and without a kicker or dateline ("FIRST ON
+    FOX:"), which name no story."""
+    told = [
+        s for s in analysis.sentences if not s.boilerplate and not lines.caption(s.text)
+    ] or analysis.sentences
+    if not told:
         return None
-    return _clip(analysis.sentences[0].text, 70)
+    return _clip(lines.strip_furniture(told[0].text) or told[0].text, 70)
 
 
 def _date_span(days: list[str]) -> dict[str, str | None]:

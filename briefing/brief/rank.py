@@ -71,8 +71,12 @@ SAID_NO_CUE = -0.2
 # A paraphrase states the claim in a whole sentence; a direct quote is often a fragment that
 # needs its article around it.
 SAID_INDIRECT_BONUS = 0.1
-# ... and so does a quotation this long: a whole statement, not a fragment.
+# ... and so does a quotation this long: a whole statement, not a fragment ...
 WHOLE_QUOTE_WORDS = 12
+# ... which, being the speaker's own words, edges out the reporter's paraphrase beside it
+# ("McCaul said the U.S. needs to send more aid", then his words: "especially ATACMS"): a quote
+# cannot put words in the speaker's mouth, and it keeps the detail a paraphrase sums up.
+SAID_OWN_WORDS_BONUS = 0.01
 # Later statements in an article matter a little less than its first ones.
 SAID_POSITION_STEP = 0.005
 
@@ -200,6 +204,7 @@ def said_rank(attribution: Attribution, position: int) -> float:
         + (SAID_REPORTED_BONUS if a.via else 0)
         + (SAID_CUE_BONUS if a.cue else SAID_NO_CUE)
         + (SAID_INDIRECT_BONUS if a.kind != "direct" or _whole(a) else 0)
+        + (SAID_OWN_WORDS_BONUS if a.kind == "direct" and _whole(a) else 0)
         - SAID_POSITION_STEP * position
     )
 

@@ -20,6 +20,7 @@ The email (``.eml``) is :mod:`briefing.brief.mail`'s.
 from __future__ import annotations
 
 import base64
+import collections
 import functools
 import io
 import re
@@ -496,14 +497,27 @@ def url_fetcher(url: str) -> Any:
     return _fetcher()(url)
 
 
+# The last few layouts made, by (html, paper). Fitting a page lays the brief out until it fits,
+# and the PDF is then one of those layouts, so they are kept to be written instead of redone.
+_LAYOUTS: collections.OrderedDict[tuple[str, str], Any] = collections.OrderedDict()
+_LAYOUTS_KEPT = 4
+
+
 def _document(brief: Brief, paper: str) -> Any:
     """The WeasyPrint layout of the page (no appendix), with the local-only fetcher."""
     import weasyprint
 
     html = render_html(brief, paper=paper, appendix=False, embed_fonts=False)
-    return weasyprint.HTML(
-        string=html, base_url=str(templates_dir()), url_fetcher=_fetcher()
-    ).render()
+    doc = _LAYOUTS.get((html, paper))
+    if doc is None:
+        doc = weasyprint.HTML(
+            string=html, base_url=str(templates_dir()), url_fetcher=_fetcher()
+        ).render()
+        _LAYOUTS[(html, paper)] = doc
+        while len(_LAYOUTS) > _LAYOUTS_KEPT:
+            _LAYOUTS.popitem(last=False)
+    _LAYOUTS.move_to_end((html, paper))
+    return doc
 
 
 def render_pdf(brief: Brief, *, paper: str = "A4") -> bytes:

@@ -372,3 +372,35 @@ def score_split(
     for gold, ex in zip(golds, extractions, strict=True):
         out.add(score_article(gold, ex or {"attributions": []}, raw=raw))
     return out
+
+
+# -- what a model added -------------------------------------------------------------------------
+
+FOUND_BY = ("model", "both", "engine")
+
+
+def engine_only(extraction: Extraction) -> Extraction:
+    """The reconciled extraction (``extract --backend openai``) without the attributions only
+    the model found: the engine's own list, so the two can be scored side by side and the
+    model's additions measured rather than guessed."""
+    kept = [a for a in extraction.get("attributions") or [] if a.get("found_by") != "model"]
+    return dict(extraction, attributions=kept)
+
+
+def found_by_counts(extraction: Extraction) -> dict[str, int]:
+    """How many attributions the engine alone, the model alone and both found (an attribution
+    with no ``found_by``, the engine's without a model answer, counts as the engine's)."""
+    counts = dict.fromkeys(FOUND_BY, 0)
+    for a in extraction.get("attributions") or []:
+        counts[a.get("found_by") or "engine"] += 1
+    return counts
+
+
+def model_matches(score: ArticleScore) -> tuple[int, int]:
+    """Of the scored predictions the model alone found: how many matched a gold content, and
+    how many of those had the gold source too (who-said-what)."""
+    mine = {j for j, a in enumerate(score.preds) if a.get("found_by") == "model"}
+    return (
+        sum(1 for _, j in score.content_pairs if j in mine),
+        sum(1 for _, j in score.wsw_pairs if j in mine),
+    )

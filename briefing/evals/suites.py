@@ -34,7 +34,7 @@ from briefing import pipeline
 from briefing.errors import BriefingError
 from briefing.evals.check import FINDING_TYPES, Checker, CheckResult
 from briefing.ingest import load_article
-from briefing.models import Article, ArticleMeta
+from briefing.models import Analysis, Article, ArticleMeta
 
 
 class ModelNotUsed(BriefingError):
@@ -170,14 +170,21 @@ def load_suite(path: Path) -> Suite:
 
 
 class Runner:
-    """Runs cases, analysing each article once however many cases share it."""
+    """Runs cases, analysing each article once however many cases share it. ``generate``
+    writes a ``generate: true`` case's summary from its checker, and says what to judge it by
+    (:class:`Generated`; :func:`generate_offline` unless given)."""
 
     def __init__(self, generate: Any = None, allow_offline: bool = False) -> None:
         self._checkers: dict[str, Checker] = {}
         self._generate = generate or generate_offline
         self.allow_offline = allow_offline  # a failed model skips its case rather than fails it
 
-    def checker(self, spec: str | InlineArticle, base: Path) -> tuple[Checker, Article]:
+    def checker(self, spec: str | InlineArticle | Analysis, base: Path) -> tuple[Checker, Article]:
+        """The checker of a case's article (read once, however many cases share it), or of an
+        analysis given whole (a generated summary's, the model's attributions among the
+        engine's: one run's, so not kept)."""
+        if isinstance(spec, Analysis):
+            return pipeline.checker(spec), Article(meta=spec.article, text=spec.article.text or "")
         if isinstance(spec, InlineArticle):
             key = f"inline:{spec.title}:{hash(spec.text)}"
             art = Article(
@@ -211,7 +218,13 @@ class Runner:
             )
         try:
             ck, _ = self.checker(spec, path.parent)
-            summary = case.summary if case.summary is not None else self._generate(ck)
+            if case.summary is not None:
+                summary = case.summary
+            else:
+                made = self._generate(ck)
+                summary = made.summary
+                if made.analysis is not ck.an:  # judged by the list the brief's gate used
+                    ck, _ = self.checker(made.analysis, path.parent)
             result = ck.check(summary)
         except ModelNotUsed as e:
             seconds = time.perf_counter() - t0
@@ -256,18 +269,32 @@ def _sentence_order(sid: str) -> tuple[int, str]:
     return (int(digits), sid) if digits.isdigit() else (1 << 30, sid)
 
 
-def generate_offline(checker: Checker) -> str:
+@dataclass(frozen=True)
+class Generated:
+    """A ``generate: true`` case's summary and the analysis it is judged against: the
+    engine's offline; with a model, the engine's attributions and the model's that grounded
+    (:func:`briefing.verify.reconciled.reconciled`), the list the brief's gate judged the
+    summary by and the one ``briefing check --backend openai`` judges by. Against the engine's
+    alone a line crediting a speaker only the model found would be called a misattribution."""
+
+    summary: str
+    analysis: Analysis
+
+
+def generate_offline(checker: Checker) -> Generated:
     """The pipeline's own summary of the checked article (``generate: true``): the offline
     engine's, or with a model configured the model's, verified. A model that failed on the
     article raises :class:`ModelNotUsed` rather than handing back the engine's text, which
     would pass the case without the model ever being judged."""
     from briefing.llm.settings import load_settings
+    from briefing.verify.reconciled import reconciled
 
     settings = load_settings()
     if settings.backend != "openai":
-        return pipeline.summarise(checker.an, settings)
+        return Generated(pipeline.summarise(checker.an, settings), checker.an)
     run = pipeline.model([checker.an], settings)
     if run.fell_back:
         raise ModelNotUsed(f"the model was not used: {run.fell_back[0].reason}")
     brief = pipeline.compose([checker.an], run=run)
-    return " ".join(item.text for item in brief.bottom_line)
+    both = reconciled(checker.an, run.verified.get(checker.an.article.id))
+    return Generated(" ".join(item.text for item in brief.bottom_line), both)

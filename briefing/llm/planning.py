@@ -202,8 +202,9 @@ def estimate(
 
 
 def share(usage: Usage, n: int, first: bool) -> Usage:
-    """An article's part of a shared call: tokens and cost split evenly, the call counted once
-    (on the ``first`` article), so per-article usage sums to the run's."""
+    """An article's part of a shared call: tokens and cost split evenly, the call, its
+    failures and its time counted once (on the ``first`` article), so per-article usage sums to
+    the run's."""
     if n == 1:
         return usage
     return Usage(
@@ -212,6 +213,8 @@ def share(usage: Usage, n: int, first: bool) -> Usage:
         input_tokens=usage.input_tokens // n,
         output_tokens=usage.output_tokens // n,
         cost_usd=usage.cost_usd / n,
+        failed=usage.failed if first else 0,
+        seconds=usage.seconds if first else 0.0,
     )
 
 
