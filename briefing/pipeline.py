@@ -67,20 +67,28 @@ class ModelRun:
     fell_back: list[FellBack] = field(default_factory=list)
     # each article's share of ``usage`` (a shared call's tokens split among its articles), by id
     usage_by_article: dict[str, Usage] = field(default_factory=dict)
+    # the settings it ran with: the brief's headlines and bottom line are asked of the same model
+    settings: Settings | None = field(default=None, repr=False)
 
     @property
     def withheld(self) -> int:
         return sum(len(v.withheld) for v in self.verified.values())
 
+    @property
+    def wrote(self) -> bool:
+        """Whether anything the model wrote passed verification: a line, an attribution."""
+        return any(v.bottom_line or v.events or v.attributions for v in self.verified.values())
+
     def brief_args(self) -> dict[str, Any]:
         """What ``make_brief`` needs of it. A model that wrote nothing (it failed on every
-        article) made nothing: the brief is then the offline engine's, and says so."""
+        article, or verification withheld all it wrote) made nothing: the brief is then the
+        offline engine's, and says so."""
         args: dict[str, Any] = {
             "verified": self.verified,
             "fell_back": [f.article_id for f in self.fell_back],
             "usage": self.usage,
         }
-        if self.verified:
+        if self.wrote:
             args["made_by"] = self.made_by
         return args
 
@@ -210,7 +218,7 @@ def model(analyses: list[Analysis], settings: Settings) -> ModelRun:
             fell_back.append(FellBack(an.article.id, an.article.path, reason))
         else:
             verified[an.article.id] = verify(an, r.extraction)
-    return ModelRun(verified, usage, made_by(settings), fell_back, by_article)
+    return ModelRun(verified, usage, made_by(settings), fell_back, by_article, settings)
 
 
 def made_by(settings: Settings) -> str:
@@ -234,11 +242,20 @@ def compose(
 ) -> Brief:
     """The brief with every item, ranked and checked against its article; ``fit`` then keeps
     what fits the page. ``pages``: the pages ``fit`` will cut it to, so that only lines that can
-    reach them are checked (None: every line)."""
+    reach them are checked (None: every line). With a model that wrote lines (``run``), the
+    model is then asked once for the developments' headlines and the bottom line, each checked
+    like every line (:mod:`briefing.llm.headlines`; ``headlines = false`` in the settings asks
+    nothing more); a model that failed on every article is not asked again, and the brief stays
+    the offline engine's."""
     from briefing.brief import make_brief
 
     extra = run.brief_args() if run is not None else {}
-    return make_brief(analyses, skipped=skipped, date=date, title=title, pages=pages, **extra)
+    brief = make_brief(analyses, skipped=skipped, date=date, title=title, pages=pages, **extra)
+    if run is not None and run.settings is not None and run.settings.headlines and run.verified:
+        from briefing.llm.headlines import write
+
+        brief = write(brief, run.settings, made_by=run.made_by)
+    return brief
 
 
 def fit(brief: Brief, paper: str = "A4", pages: int = 1) -> Brief:

@@ -172,6 +172,23 @@ def read(payload: str | dict[str, Any], q: Question) -> tuple[JudgeAnswer | None
     return answer, None
 
 
+def bind_schema(
+    chat: Any, name: str, body: dict[str, Any], cap: int, method: str, settings: Settings
+) -> Any:
+    """``chat`` asking for an answer in the schema ``body`` (named ``name``) with ``method``,
+    capped at ``cap`` tokens (both ``max_completion_tokens`` and the older ``max_tokens`` some
+    servers read). Shared by every call that is not an extraction."""
+    extra: dict[str, Any] = {} if settings.is_openai else {"max_tokens": cap}
+    if method == JSON_SCHEMA:
+        extra["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {"name": name, "schema": body, "strict": True},
+        }
+        return chat.bind(max_tokens=cap, extra_body=extra)
+    tool = {"type": "function", "function": {"name": name, "description": "", "parameters": body}}
+    return chat.bind_tools([tool], tool_choice=name, max_tokens=cap, extra_body=extra)
+
+
 class JudgeClient:
     """Asks one OpenAI-compatible endpoint, through LangChain, for N samples of a verdict."""
 
@@ -293,19 +310,7 @@ class JudgeClient:
         if chat is None:
             chat = self._chat[retries] = _chat_model(self.settings, retries)
         body = schema(q, lengths=not self.settings.is_openai)
-        cap = max_tokens(q)
-        extra: dict[str, Any] = {} if self.settings.is_openai else {"max_tokens": cap}
-        if method == JSON_SCHEMA:
-            extra["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": SCHEMA_NAME, "schema": body, "strict": True},
-            }
-            return chat.bind(max_tokens=cap, extra_body=extra)
-        tool = {
-            "type": "function",
-            "function": {"name": SCHEMA_NAME, "description": "", "parameters": body},
-        }
-        return chat.bind_tools([tool], tool_choice=SCHEMA_NAME, max_tokens=cap, extra_body=extra)
+        return bind_schema(chat, SCHEMA_NAME, body, max_tokens(q), method, self.settings)
 
     def _learn(self, method: str) -> None:
         """An answer came back with ``method``: the endpoint takes it; remember that."""

@@ -42,6 +42,8 @@ class Settings:
     cache_days: int = 30
     # stream answers, so one that loops is cut off as it starts to (a small local model)
     stream: bool = False
+    # the model also writes the brief's headlines and bottom line: one more call a brief
+    headlines: bool = True
 
     @property
     def endpoint(self) -> str:
@@ -98,6 +100,7 @@ def load_settings(
         "api_key": os.environ.get("OPENAI_API_KEY"),
         "base_url": os.environ.get("OPENAI_BASE_URL"),
         "cache_path": os.environ.get("BRIEFING_CACHE"),
+        "headlines": os.environ.get("BRIEFING_HEADLINES"),
     }
     values.update({k: v for k, v in env.items() if v})
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
@@ -123,11 +126,12 @@ def load_settings(
                 values[key] = kind(values[key])
             except (TypeError, ValueError):
                 raise UsageError(f"setting {key} must be a number, got {values[key]!r}") from None
-    if "stream" in values and not isinstance(values["stream"], bool):
-        text = str(values["stream"]).strip().lower()
-        if text not in ("true", "false", "1", "0", "yes", "no"):
-            raise UsageError(f"setting stream must be true or false, got {values['stream']!r}")
-        values["stream"] = text in ("true", "1", "yes")
+    for key in ("stream", "headlines"):
+        if key in values and not isinstance(values[key], bool):
+            text = str(values[key]).strip().lower()
+            if text not in ("true", "false", "1", "0", "yes", "no"):
+                raise UsageError(f"setting {key} must be true or false, got {values[key]!r}")
+            values[key] = text in ("true", "1", "yes")
     settings = Settings(**values)
     if settings.backend not in BACKENDS:
         raise UsageError(

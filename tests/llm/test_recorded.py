@@ -31,6 +31,7 @@ def env(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
+    monkeypatch.setenv("BRIEFING_HEADLINES", "false")  # the calls counted: the extraction's
     for var in ("BRIEFING_BACKEND", "BRIEFING_MODEL", "OPENAI_BASE_URL", "BRIEFING_CONFIG"):
         monkeypatch.delenv(var, raising=False)
     return tmp_path
