@@ -75,9 +75,7 @@ def reconciled_extraction(analysis: Analysis, run: pipeline.ModelRun) -> dict:
     from briefing.verify.spans import reconcile
 
     d = pipeline.extraction(analysis, run)
-    checked = run.verified.get(analysis.article.id)
-    found, confirmed = (checked.found, checked.confirmed) if checked else ([], set())
-    d["attributions"] = reconcile(analysis, found, confirmed)
+    d["attributions"] = reconcile(analysis, run.verified.get(analysis.article.id))
     return d
 
 

@@ -245,6 +245,7 @@ def test_generate_uses_the_configured_llm_backend(tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "c.sqlite"))
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     monkeypatch.setenv("BRIEFING_BACKEND", "openai")
+    monkeypatch.setenv("BRIEFING_HEADLINES", "false")  # the calls counted: the extraction's
     answer = {
         "bottom_line": [
             {"text": "Putin will visit Pyongyang soon.", "ids": ["s2"]},

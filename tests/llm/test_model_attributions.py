@@ -79,6 +79,7 @@ def extracted(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-spans")
     monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
+    monkeypatch.setenv("BRIEFING_HEADLINES", "false")  # the calls counted: the extraction's
     for var in ("BRIEFING_BACKEND", "BRIEFING_MODEL", "OPENAI_BASE_URL", "BRIEFING_CONFIG"):
         monkeypatch.delenv(var, raising=False)
     path = tmp_path / "bridge.txt"
@@ -185,6 +186,7 @@ def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-spans")
     monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
+    monkeypatch.setenv("BRIEFING_HEADLINES", "false")  # the calls counted: the extraction's
     for var in ("BRIEFING_BACKEND", "BRIEFING_MODEL", "OPENAI_BASE_URL", "BRIEFING_CONFIG"):
         monkeypatch.delenv(var, raising=False)
 
