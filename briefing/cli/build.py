@@ -18,6 +18,7 @@ from briefing.cli.options import (
     fail,
     load,
     model_options,
+    say_usage,
     web,
     web_options,
 )
@@ -201,10 +202,12 @@ def build(
     if dry_run:
         _dry_run(loaded.analyses, settings)
         return
-    run = run_model(loaded, settings) if settings.backend == "openai" else None
+    run = run_model(loaded, settings, usage=False) if settings.backend == "openai" else None
     brief = pipeline.compose(
         loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run, pages=limit
     )
+    if run is not None:  # the brief's usage: the articles' calls and its headlines call
+        say_usage(brief.usage or run.usage, settings, run.withheld)
     if changes is not None and daily is not None:
         brief = _marked(brief, changes, daily.known(brief, loaded), quiet)
     if limit is not None:

@@ -21,6 +21,7 @@ from briefing.llm.settings import BACKENDS, DEFAULT_MODEL
 if TYPE_CHECKING:
     from briefing.ingest.web import WebOptions
     from briefing.llm.settings import Settings
+    from briefing.models import Usage
     from briefing.pipeline import Loaded, ModelRun
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -158,10 +159,10 @@ def load(
     return loaded
 
 
-def model_run(loaded: Loaded, settings: Settings) -> ModelRun:
-    """The pipeline's model stage, with each fall-back and the usage line said on stderr."""
+def model_run(loaded: Loaded, settings: Settings, *, usage: bool = True) -> ModelRun:
+    """The pipeline's model stage, with each fall-back said on stderr, and the usage line
+    unless ``usage`` is False (``build`` says it once the brief's own call is made too)."""
     from briefing import pipeline
-    from briefing.llm.pricing import priced
     from briefing.llm.settings import redact
 
     try:
@@ -178,16 +179,24 @@ def model_run(loaded: Loaded, settings: Settings) -> ModelRun:
             f"briefing: {where}: the model failed ({reason}); using the offline engine for {them}",
             err=True,
         )
-    u = run.usage
+    if usage:
+        say_usage(run.usage, settings, run.withheld)
+    return run
+
+
+def say_usage(u: Usage, settings: Settings, withheld: int) -> None:
+    """The one line of what the model cost: every call, failed ones included, as the brief's
+    masthead counts them."""
+    from briefing.llm.pricing import priced
+
     failed = f" ({u.failed} failed)" if u.failed else ""
     click.echo(
         f"briefing: LLM usage: {u.calls} call(s){failed}, {u.cached} cached, {u.input_tokens} "
         f"input and {u.output_tokens} output tokens, {u.seconds:.1f} s, ${u.cost_usd:.4f}"
         + ("" if priced(settings.model) else f" (no price listed for {settings.model})")
-        + f"; {run.withheld} item(s) withheld by verification",
+        + f"; {withheld} item(s) withheld by verification",
         err=True,
     )
-    return run
 
 
 def web_options(f: F) -> F:
