@@ -63,8 +63,10 @@ def one(path: Path, overrides: dict, out_dir: Path) -> dict:
     loaded = pipeline.load([path])
     if not loaded.analyses:
         return {"article": path.name, "error": "; ".join(map(str, loaded.errors))}
+    analysed = time.perf_counter()
     settings = load_settings(dict(overrides, cache_path=out_dir / f"{path.stem}.sqlite"))
     run = pipeline.model(loaded.analyses, settings)
+    asked = time.perf_counter()
     brief = pipeline.compose(loaded.analyses, run=run, pages=1)
     brief = pipeline.fit(brief, pages=1)
     write(brief, str(out_dir / f"{path.stem}.txt"))
@@ -76,7 +78,10 @@ def one(path: Path, overrides: dict, out_dir: Path) -> dict:
         "words": len(path.read_text(encoding="utf-8").split()),
         "sentences": len(an.sentences),
         "seconds": round(seconds, 1),
-        "llm_seconds": round(u.seconds, 1),
+        "analyse_seconds": round(analysed - started, 1),
+        "model_seconds": round(asked - analysed, 1),  # the model stage, verification included
+        "brief_seconds": round(seconds - (asked - started), 1),
+        "llm_seconds": round(u.seconds, 1),  # what the usage line says the calls took
         "calls": u.calls,
         "failed": u.failed,
         "input_tokens": u.input_tokens,
@@ -148,7 +153,9 @@ def main() -> int:
             )
             print(
                 f"{row['article']} ({row['words']} words, {row['sentences']} sentences): "
-                f"{row['seconds']} s; {row['calls']} call(s) ({row['failed']} failed), "
+                f"{row['seconds']} s (analyse {row['analyse_seconds']}, model "
+                f"{row['model_seconds']}, brief {row['brief_seconds']}); "
+                f"{row['calls']} call(s) ({row['failed']} failed), "
                 f"{row['input_tokens']} in / {row['output_tokens']} out tokens, "
                 f"LLM {row['llm_seconds']} s; {what}",
                 flush=True,
