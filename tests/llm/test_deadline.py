@@ -117,7 +117,8 @@ def test_a_model_slower_than_the_deadline_gets_one_request_and_the_article_falls
     assert server.calls == 1, "no retry may start once the deadline has passed"
     assert "the model failed (no answer within the deadline of 0.5 s" in r.stderr
     assert "using the offline engine" in r.stderr
-    assert "LLM usage: 1 call(s) (1 failed)" in r.stderr
+    usage = re.search(r"LLM usage: 1 call\(s\) \(1 failed\), 0 cached, (\d+) input", r.stderr)
+    assert usage and int(usage[1]) > 500, "the prompt the server read is counted"
     brief = " ".join(Path("brief.txt").read_text(encoding="utf-8").split())
     assert "offline engine wrote those entries" in brief
 
@@ -132,7 +133,7 @@ def test_no_retry_starts_when_its_wait_would_outlast_the_deadline(env, server):
     assert server.calls == 2
     assert "no answer within the deadline of 2 s" in r.stderr
     assert "last: " in r.stderr and "RateLimitError" in r.stderr
-    assert "LLM usage: 2 call(s) (2 failed)" in r.stderr
+    assert "LLM usage: 2 call(s) (2 failed), 0 cached, 0 input" in r.stderr  # both refused
 
 
 # -- through the provider -----------------------------------------------------------------------
@@ -172,6 +173,10 @@ def test_a_streamed_answer_still_coming_at_the_deadline_is_closed(seed, tmp_path
         results = run([seed], settings)
         r = results[seed.article.id]
         assert server.calls == 1
+        for _ in range(100):  # the server finds the closed connection at its next writes
+            if server.hung_up:
+                break
+            time.sleep(0.05)
         assert server.hung_up, "the client closes the stream"
         sent, total = server.hung_up[0]
         assert sent < total

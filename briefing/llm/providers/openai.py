@@ -236,7 +236,9 @@ def _payload(message: Any, method: str) -> tuple[str | dict[str, Any] | None, st
 
 
 def _answer(job: Job, out: Any, seconds: float, method: str, settings: Settings) -> Answer:
-    """What one call gave for one job, as an :class:`Answer` that counts the call."""
+    """What one call gave for one job, as an :class:`Answer` that counts the call. No usage
+    comes back with a call that timed out or a stream closed early: the prompt's tokens are
+    counted from what was sent (the server read it), the answer's from what arrived."""
     if isinstance(out, Late):
         if out.last is None:  # no attempt made: nothing to count
             before = f"the answer before: {out.earlier}" if out.earlier else None
@@ -246,8 +248,13 @@ def _answer(job: Job, out: Any, seconds: float, method: str, settings: Settings)
     if isinstance(out, BaseException):
         import openai
 
-        kind = TIMEOUT if isinstance(out, openai.APITimeoutError) else CALL
-        return call_error(job, out, Usage(calls=1, seconds=seconds), settings, kind)
+        if isinstance(out, openai.APITimeoutError):  # the server had the prompt: count it
+            i = prompt_tokens(dict(job.inputs, feedback=""))
+            usage = Usage(calls=1, input_tokens=i, cost_usd=cost(settings.model, i, 0))
+            return call_error(
+                job, out, usage.model_copy(update={"seconds": seconds}), settings, TIMEOUT
+            )
+        return call_error(job, out, Usage(calls=1, seconds=seconds), settings, CALL)
     if isinstance(out, Stopped):  # no usage came back: counted from what was sent and read
         i, o = prompt_tokens(dict(job.inputs, feedback="")), count_tokens(out.text)
         usage = Usage(calls=1, input_tokens=i, output_tokens=o, cost_usd=cost(settings.model, i, o))
