@@ -97,6 +97,10 @@ def one(path: Path, overrides: dict, out_dir: Path) -> dict:
     row["kept"] = kept
     row["withheld"] = len(v.withheld)
     row["withheld_reasons"] = sorted({w.reason for w in v.withheld})
+    row["kept_texts"] = [x.text for x in (*v.bottom_line, *v.events)] + [
+        f"{a.speaker}{' via ' + ', '.join(a.via) if a.via else ''}: {a.claim}"
+        for a in v.attributions
+    ]
     return row
 
 

@@ -22,8 +22,9 @@ DEFAULT_MODEL = "gpt-4o-mini"
 # Seconds one call (a job: an article, a window of one, or packed short articles) may take in
 # all, every attempt, retry and feedback retry included; then it goes to the offline engine.
 # Below a minute so that a 500-word article on a slow local model is written, by the model or by
-# the engine, within 60 s, with time left for the engine's own work and the brief.
-DEFAULT_DEADLINE = 50.0
+# the engine, within 60 s: a cold `briefing build` of one such article also spends some 10 s
+# loading the engine and the client, analysing, and checking the brief's lines.
+DEFAULT_DEADLINE = 45.0
 
 
 def default_cache_path() -> Path:
