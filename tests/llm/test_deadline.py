@@ -25,7 +25,7 @@ from briefing.llm.extract import plan, run
 from briefing.llm.providers.base import TIMEOUT
 from briefing.llm.providers.openai import OpenAIProvider
 from briefing.llm.settings import DEFAULT_DEADLINE, Settings, load_settings
-from tests.conftest import SEED
+from tests.conftest import EXAMPLES, SEED
 from tests.support.llm_server import FakeOpenAIServer, auto_step, sleep_step, status_step
 
 KEY = "sk-test-deadline"
@@ -192,3 +192,19 @@ def test_an_answer_in_time_is_kept_and_counted_once(seed, server, tmp_path):
     r = run([seed], settings)[seed.article.id]
     assert r.extraction is not None and r.error is None
     assert server.calls == 1 and r.usage.calls == 1 and r.usage.failed == 0
+
+
+def test_a_batch_waits_out_the_deadline_twice_then_asks_no_more(env, server):
+    # three short articles, a call each, one at a time: two deadlines passed, the third unasked
+    Path("briefing.toml").write_text(
+        "[llm]\npack_articles = 1\nmax_concurrency = 1\nmax_retries = 3\ndeadline = 0.5\n"
+    )
+    server.default = sleep_step(30, auto_step(GOOD))
+    paths = [str(p) for p in sorted(EXAMPLES.glob("*.txt"))[:3]]
+    args = ["build", *paths, "-o", "brief.txt", "--backend", "openai", "--model", "test-model"]
+    r = CliRunner().invoke(main, [*args, "--base-url", server.base_url], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert server.calls == 2
+    assert "2 articles" in r.stderr and "(no answer within the deadline of 0.5 s" in r.stderr
+    assert "not asked: the model failed on 2 short articles in a row" in r.stderr
+    assert "LLM usage: 2 call(s) (2 failed)" in r.stderr
