@@ -19,6 +19,12 @@ from briefing.errors import UsageError
 
 BACKENDS = ("offline", "openai")
 DEFAULT_MODEL = "gpt-4o-mini"
+# Seconds one call (a job: an article, a window of one, or packed short articles) may take in
+# all, every attempt, retry and feedback retry included; then it goes to the offline engine.
+# Below a minute so that a 500-word article on a slow local model is written, by the model or by
+# the engine, within 60 s: a cold `briefing build` of one such article also spends some 10 s
+# loading the engine and the client, analysing, and checking the brief's lines.
+DEFAULT_DEADLINE = 45.0
 
 
 def default_cache_path() -> Path:
@@ -33,8 +39,9 @@ class Settings:
     base_url: str | None = None
     api_key: SecretStr | None = field(default=None, repr=False)
     max_concurrency: int = 4
-    timeout: float = 60.0
+    timeout: float = 60.0  # seconds one HTTP attempt may take (and no more than the deadline)
     max_retries: int = 3
+    deadline: float = DEFAULT_DEADLINE  # seconds a job may take, all its attempts together
     token_budget: int = 6000  # article tokens per call; longer articles go in overlapping windows
     window_overlap: int = 2  # sentences shared by neighbouring windows
     pack_articles: int = 8  # short articles sharing one call, at most
@@ -101,6 +108,7 @@ def load_settings(
         "base_url": os.environ.get("OPENAI_BASE_URL"),
         "cache_path": os.environ.get("BRIEFING_CACHE"),
         "headlines": os.environ.get("BRIEFING_HEADLINES"),
+        "deadline": os.environ.get("BRIEFING_DEADLINE"),
     }
     values.update({k: v for k, v in env.items() if v})
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
@@ -115,6 +123,7 @@ def load_settings(
     for key, kind in (
         ("max_concurrency", int),
         ("timeout", float),
+        ("deadline", float),
         ("max_retries", int),
         ("token_budget", int),
         ("window_overlap", int),
@@ -132,6 +141,9 @@ def load_settings(
             if text not in ("true", "false", "1", "0", "yes", "no"):
                 raise UsageError(f"setting {key} must be true or false, got {values[key]!r}")
             values[key] = text in ("true", "1", "yes")
+    for key in ("timeout", "deadline"):
+        if key in values and not values[key] > 0:
+            raise UsageError(f"setting {key} must be seconds above 0, got {values[key]!r}")
     settings = Settings(**values)
     if settings.backend not in BACKENDS:
         raise UsageError(

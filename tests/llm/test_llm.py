@@ -252,8 +252,8 @@ def test_429_and_500_are_retried_with_backoff(env, server):
     assert r.exit_code == 0, r.output
     assert server.calls == 3
     assert "the model failed" not in r.stderr
-    # the probe's 429 is a call of its own, counted as failed; the 500 is the client's retry
-    assert "LLM usage: 2 call(s) (1 failed)" in r.stderr
+    # every attempt is a call: the probe's 429 and the retried 500 counted as failed
+    assert "LLM usage: 3 call(s) (2 failed)" in r.stderr
 
 
 def test_timeout_falls_back_with_a_clear_message(env, server, monkeypatch):

@@ -23,7 +23,7 @@ from briefing.models import LLMExtraction, Usage
 MAX_ERROR = 300  # characters of an error message shown to the user
 MAX_FEEDBACK = 600  # characters of a validation error shown to the model on the retry
 CALL = "call"  # the kind of failure of a call that brought no answer back
-TIMEOUT = "timeout"  # a call that brought nothing back in time (after the client's retries)
+TIMEOUT = "timeout"  # a call that brought nothing back in time (after its retries)
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,19 @@ def call_error(
 ) -> Answer:
     """A call that failed (refused, timed out, cut): final for this run, counted all the same."""
     return Answer(job, None, _failed(usage), describe(exc, settings), kind=kind)
+
+
+def late_error(job: Job, last: str | None, usage: Usage, settings: Settings) -> Answer:
+    """A job whose deadline passed with no answer: a timeout, final, whose message names the
+    deadline (the setting to raise) and the last attempt's outcome, if one was still running.
+    ``usage`` is that attempt's; with none left to make, nothing is counted."""
+    message = (
+        f"no answer within the deadline of {settings.deadline:g} s a call may take, "
+        "retries included (deadline in briefing.toml, or BRIEFING_DEADLINE)"
+        + (f"; last: {last}" if last else "; no time was left for another try")
+    )
+    counted = _failed(usage) if usage.calls else usage
+    return Answer(job, None, counted, redact(one_line(message), settings), kind=TIMEOUT)
 
 
 def settle(job: Job, reading: Reading, usage: Usage, settings: Settings) -> Answer:

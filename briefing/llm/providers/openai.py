@@ -19,17 +19,22 @@ A method is remembered per endpoint and model in the cache only once an answer h
 with it: a probe that timed out or failed says nothing about the endpoint, and remembering it
 would settle the method for good on a passing fault.
 
-Retries with backoff on 429, 5xx and timeouts are the openai client's (``max_retries``); this
-module adds none. The langchain and openai imports are deferred so an offline run never pays
-for them.
+Every job has a deadline (``deadline``, seconds): the time all its calls may take together, the
+probe, the retries and the feedback retry included. So the retries (up to ``max_retries``, with
+backoff, on 429, 5xx and timeouts) are made here, not by the openai client, whose retries would
+each wait ``timeout`` again: each attempt may take ``timeout`` but no more than the time left,
+a streamed answer is closed when the time is up, and once it has passed no attempt starts; the
+job's answer is then a timeout that says so, every call it made counted. The langchain and
+openai imports are deferred so an offline run never pays for them.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from briefing.llm import answers
@@ -42,6 +47,7 @@ from briefing.llm.providers.base import (
     TIMEOUT,
     Answer,
     call_error,
+    late_error,
     register,
     schema_error,
     settle,
@@ -52,9 +58,16 @@ from briefing.models import Usage
 
 JSON_SCHEMA, FUNCTION_CALLING = "json_schema", "function_calling"
 SCHEMA_NAME = "LLMExtraction"
+# The openai client's own backoff, which the retries here keep: 0.5 s doubling to 8 s, less up to
+# a quarter at random, or what the server's retry-after asks if that is at most a minute.
+BACKOFF_FIRST, BACKOFF_MAX, RETRY_AFTER_MAX = 0.5, 8.0, 60.0
+RETRY_STATUS = (408, 409, 429)  # and every 5xx
 
 
-def _chat_model(settings: Settings, max_retries: int) -> Any:
+def _chat_model(settings: Settings, max_retries: int = 0) -> Any:
+    """The LangChain chat model for ``settings``. The provider makes its own retries within each
+    job's deadline, so by default the client makes none; the judge and the headlines call,
+    which ask once a brief, pass theirs."""
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(
@@ -71,10 +84,52 @@ def _chat_model(settings: Settings, max_retries: int) -> Any:
 
 @dataclass(frozen=True)
 class Stopped:
-    """A streamed answer closed early because it had begun to loop: what came, and why."""
+    """A streamed answer closed early because it had begun to loop (or its time was up): what
+    came, and why."""
 
     text: str
     reason: str
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class Late:
+    """A job whose deadline passed before it had an answer: the last attempt's outcome (an
+    exception, or a :class:`Stopped` stream), None when no attempt was left to make; then
+    ``earlier`` is the error of the answer before, which a feedback retry was to mend."""
+
+    last: BaseException | Stopped | None
+    earlier: str | None = None
+
+
+def _retryable(out: Any) -> bool:
+    """An attempt worth repeating, as the openai client judges it: a timeout or a lost
+    connection, or a status the server says may pass (its ``x-should-retry`` first)."""
+    import openai
+
+    if isinstance(out, openai.APIConnectionError):  # APITimeoutError is one
+        return True
+    if isinstance(out, openai.APIStatusError):
+        should = out.response.headers.get("x-should-retry")
+        if should in ("true", "false"):
+            return should == "true"
+        return out.status_code in RETRY_STATUS or out.status_code >= 500
+    return False
+
+
+def _backoff(attempt: int, out: Any) -> float:
+    """Seconds to wait before retry number ``attempt`` (0 first): the server's ``retry-after``
+    (``-ms`` first) when it gives a sensible one, else the client's doubling backoff."""
+    response = getattr(out, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        try:
+            asked = float(headers.get(name, "")) / scale
+        except ValueError:
+            continue
+        if 0 < asked <= RETRY_AFTER_MAX:
+            return asked
+    return min(BACKOFF_FIRST * 2**attempt, BACKOFF_MAX) * (1 - 0.25 * random.random())
 
 
 def _partial(message: Any, method: str) -> str:
@@ -84,15 +139,18 @@ def _partial(message: Any, method: str) -> str:
     return "".join(c.get("args") or "" for c in getattr(message, "tool_call_chunks", []))
 
 
-def _streamed(chain: Any, inputs: dict[str, Any], method: str) -> Any:
+def _streamed(chain: Any, inputs: dict[str, Any], method: str, until: float) -> Any:
     """The answer, streamed and watched: the whole message, or :class:`Stopped` once it loops
-    (the stream is closed there, which stops a llama.cpp server generating)."""
+    or the clock passes ``until`` (the stream is closed there, which stops a llama.cpp server
+    generating)."""
     watch = answers.LoopWatch()
     stream = chain.stream(inputs)
     message: Any = None
     try:
         for chunk in stream:
             message = chunk if message is None else message + chunk
+            if time.monotonic() >= until:
+                return Stopped(_partial(message, method), "the deadline passed", late=True)
             loop = watch.looping(_partial(message, method))
             if loop:
                 return Stopped(_partial(message, method), loop)
@@ -101,8 +159,9 @@ def _streamed(chain: Any, inputs: dict[str, Any], method: str) -> Any:
     return message
 
 
-def _bound(chat: Any, job: Job, method: str, settings: Settings) -> Any:
-    """prompt | model, asking for this job's bounded schema and capped at its ``max_tokens``.
+def _bound(chat: Any, job: Job, method: str, settings: Settings, timeout: float) -> Any:
+    """prompt | model, asking for this job's bounded schema and capped at its ``max_tokens``,
+    the HTTP attempt allowed ``timeout`` seconds.
 
     LangChain sends the cap as ``max_completion_tokens``; a compatible server may read only the
     older ``max_tokens`` (llama.cpp, Ollama), so it gets both. OpenAI's strict mode refuses
@@ -115,14 +174,18 @@ def _bound(chat: Any, job: Job, method: str, settings: Settings) -> Any:
             "type": "json_schema",
             "json_schema": {"name": SCHEMA_NAME, "schema": schema, "strict": True},
         }
-        model = chat.bind(max_tokens=job.max_tokens, extra_body=extra)
+        model = chat.bind(max_tokens=job.max_tokens, extra_body=extra, timeout=timeout)
     else:
         tool = {
             "type": "function",
             "function": {"name": SCHEMA_NAME, "description": "", "parameters": schema},
         }
         model = chat.bind_tools(
-            [tool], tool_choice=SCHEMA_NAME, max_tokens=job.max_tokens, extra_body=extra
+            [tool],
+            tool_choice=SCHEMA_NAME,
+            max_tokens=job.max_tokens,
+            extra_body=extra,
+            timeout=timeout,
         )
     return prompt_template() | model
 
@@ -173,12 +236,25 @@ def _payload(message: Any, method: str) -> tuple[str | dict[str, Any] | None, st
 
 
 def _answer(job: Job, out: Any, seconds: float, method: str, settings: Settings) -> Answer:
-    """What one call gave for one job, as an :class:`Answer` that counts the call."""
+    """What one call gave for one job, as an :class:`Answer` that counts the call. No usage
+    comes back with a call that timed out or a stream closed early: the prompt's tokens are
+    counted from what was sent (the server read it), the answer's from what arrived."""
+    if isinstance(out, Late):
+        if out.last is None:  # no attempt made: nothing to count
+            before = f"the answer before: {out.earlier}" if out.earlier else None
+            return late_error(job, before, Usage(), settings)
+        counted = _answer(job, out.last, seconds, method, settings).usage
+        return late_error(job, _cause(out.last), counted, settings)
     if isinstance(out, BaseException):
         import openai
 
-        kind = TIMEOUT if isinstance(out, openai.APITimeoutError) else CALL
-        return call_error(job, out, Usage(calls=1, seconds=seconds), settings, kind)
+        if isinstance(out, openai.APITimeoutError):  # the server had the prompt: count it
+            i = prompt_tokens(dict(job.inputs, feedback=""))
+            usage = Usage(calls=1, input_tokens=i, cost_usd=cost(settings.model, i, 0))
+            return call_error(
+                job, out, usage.model_copy(update={"seconds": seconds}), settings, TIMEOUT
+            )
+        return call_error(job, out, Usage(calls=1, seconds=seconds), settings, CALL)
     if isinstance(out, Stopped):  # no usage came back: counted from what was sent and read
         i, o = prompt_tokens(dict(job.inputs, feedback="")), count_tokens(out.text)
         usage = Usage(calls=1, input_tokens=i, output_tokens=o, cost_usd=cost(settings.model, i, o))
@@ -191,6 +267,13 @@ def _answer(job: Job, out: Any, seconds: float, method: str, settings: Settings)
         return schema_error(job, problem or "the answer was empty", usage, settings)
     reading = answers.read(payload or "", finish, job.max_tokens)
     return settle(job, reading, usage, settings)
+
+
+def _cause(last: BaseException | Stopped) -> str:
+    """The last attempt of a job out of time, in a few words."""
+    if isinstance(last, Stopped):
+        return "an answer still coming, closed"
+    return f"{type(last).__name__}: {last}"
 
 
 @register("openai")
@@ -206,7 +289,8 @@ class OpenAIProvider:
         self._endpoint = f"{settings.endpoint}|{settings.model}"
         self._method = cache.method(self._endpoint)
         self._known = self._method is not None  # remembered, or learnt from an answer this run
-        self._chat: dict[int, Any] = {}
+        self._chat: Any = None
+        self._started: dict[str, float] = {}  # when each job's first attempt began, by key
 
     @property
     def method(self) -> str | None:
@@ -232,19 +316,19 @@ class OpenAIProvider:
         says the job is still to ask. A failed call is the job's answer and settles nothing
         about the endpoint, so the next job probes again.
         """
-        ((_, out, seconds),) = list(self._calls([job], JSON_SCHEMA, feedback, retries=0))
+        ((_, out, seconds, spent),) = list(self._calls([job], JSON_SCHEMA, feedback, retries=0))
         if isinstance(out, BaseException):
             if _refuses_schema(out):
                 job.usage = job.usage.add(Usage(calls=1, failed=1, seconds=seconds))
                 self._method = FUNCTION_CALLING
                 self._known = True
                 return None
-            if not _no_answer(out):  # a 429 or the like: worth the client's own retries
+            if not _no_answer(out):  # a 429 or the like: worth the retries
                 job.usage = job.usage.add(Usage(calls=1, failed=1, seconds=seconds))
                 return next(self._batch([job], JSON_SCHEMA, feedback))
-            return _answer(job, out, seconds, JSON_SCHEMA, self.settings)
-        self._learn(JSON_SCHEMA)
-        return _answer(job, out, seconds, JSON_SCHEMA, self.settings)
+        elif not isinstance(out, Late):
+            self._learn(JSON_SCHEMA)
+        return _counting(_answer(job, out, seconds, JSON_SCHEMA, self.settings), spent)
 
     def _learn(self, method: str) -> None:
         """An answer came back with ``method``: the endpoint takes it; remember that."""
@@ -253,37 +337,70 @@ class OpenAIProvider:
             self.cache.set_method(self._endpoint, method)
 
     def _batch(self, jobs: list[Job], method: str, feedback: Mapping[str, str]) -> Iterator[Answer]:
-        for job, out, seconds in self._calls(jobs, method, feedback, self.settings.max_retries):
-            if not isinstance(out, BaseException):
+        calls = self._calls(jobs, method, feedback, self.settings.max_retries)
+        for job, out, seconds, spent in calls:
+            if not isinstance(out, (BaseException, Late)):
                 self._learn(method)
-            yield _answer(job, out, seconds, method, self.settings)
+            yield _counting(_answer(job, out, seconds, method, self.settings), spent)
+
+    def _left(self, job: Job) -> float:
+        """Seconds left before ``job``'s deadline, whose clock starts at its first attempt."""
+        start = self._started.setdefault(job.key, time.monotonic())
+        return self.settings.deadline - (time.monotonic() - start)
 
     def _calls(
         self, jobs: list[Job], method: str, feedback: Mapping[str, str], retries: int
-    ) -> Iterator[tuple[Job, Any, float]]:
-        """(job, reply or exception, seconds) as replies arrive, ``max_concurrency`` at a time."""
-        chat = self._chat.get(retries)
-        if chat is None:
-            chat = self._chat[retries] = _chat_model(self.settings, retries)
+    ) -> Iterator[tuple[Job, Any, float, Usage]]:
+        """(job, reply or exception or :class:`Late`, seconds of the last attempt, usage of the
+        failed attempts before it) as replies arrive, ``max_concurrency`` jobs at a time."""
+        if self._chat is None:
+            self._chat = _chat_model(self.settings)
+        chat, settings = self._chat, self.settings
 
-        def call(job: Job) -> tuple[Job, Any, float]:
-            start = time.monotonic()
-            inputs = dict(job.inputs, feedback=feedback.get(job.key, ""))
+        def attempt(job: Job, inputs: dict[str, Any], left: float) -> Any:
             try:
-                chain = _bound(chat, job, method, self.settings)
-                out: Any = (
-                    _streamed(chain, inputs, method)
-                    if self.settings.stream
-                    else chain.invoke(inputs)
-                )
+                chain = _bound(chat, job, method, settings, min(settings.timeout, left))
+                if settings.stream:
+                    return _streamed(chain, inputs, method, time.monotonic() + left)
+                return chain.invoke(inputs)
             except Exception as e:  # one failed call is that job's answer, not the run's end
-                out = e
-            return job, out, time.monotonic() - start
+                return e
+
+        def call(job: Job) -> tuple[Job, Any, float, Usage]:
+            inputs = dict(job.inputs, feedback=feedback.get(job.key, ""))
+            spent, out, seconds = Usage(), None, 0.0
+            for n in range(retries + 1):
+                left = self._left(job)
+                if left <= 0:
+                    return job, Late(out, feedback.get(job.key)), seconds, spent
+                if out is not None:  # the attempt before failed and is worth another
+                    spent = spent.add(Usage(calls=1, failed=1, seconds=seconds))
+                start = time.monotonic()
+                out = attempt(job, inputs, left)
+                seconds = time.monotonic() - start
+                if isinstance(out, Stopped) and out.late:
+                    return job, Late(out), seconds, spent
+                if n == retries or not _retryable(out):
+                    break
+                pause = _backoff(n, out)
+                if pause >= self._left(job):  # no time for the wait, let alone the retry
+                    return job, Late(out), seconds, spent
+                time.sleep(pause)
+            if isinstance(out, BaseException) and self._left(job) <= 0:
+                return job, Late(out), seconds, spent  # its time ran out: the deadline's doing
+            return job, out, seconds, spent
 
         workers = max(1, min(self.settings.max_concurrency, len(jobs)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            pending: set[Future[tuple[Job, Any, float]]] = {pool.submit(call, j) for j in jobs}
+            pending: set[Future[tuple[Job, Any, float, Usage]]] = {
+                pool.submit(call, j) for j in jobs
+            }
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield future.result()
+
+
+def _counting(answer: Answer, spent: Usage) -> Answer:
+    """``answer`` with the usage of the failed attempts before it added."""
+    return replace(answer, usage=answer.usage.add(spent)) if spent.calls else answer
