@@ -20,6 +20,7 @@ brief's; a failed call leaves the engine's brief as it was, and the masthead say
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -36,10 +37,12 @@ from briefing.llm.providers.base import describe, one_line
 from briefing.llm.providers.openai import (
     FUNCTION_CALLING,
     JSON_SCHEMA,
+    _backoff,
     _chat_model,
     _no_answer,
     _payload,
     _refuses_schema,
+    _retryable,
     _usage_of,
 )
 from briefing.llm.schema import CHARS_PER_TOKEN, ID_TOKENS, ITEM_OVERHEAD, STRING_OVERHEAD
@@ -265,10 +268,12 @@ def ask(q: Question, settings: Settings, cache: Cache | None = None) -> Asked:
     endpoint = f"{settings.endpoint}|{settings.model}"
     method = cache.method(endpoint)
     known = method is not None
+    # the whole question, every try and retry, within one deadline, as an article's call is
+    until = time.monotonic() + settings.deadline
     spent = Usage()
     asked: Asked | None = None
     if method is None:  # learn what the endpoint takes, as the judge does
-        probe, exc = _call(q, values, settings, JSON_SCHEMA, 0)
+        probe, exc = _call(q, values, settings, JSON_SCHEMA, 0, until)
         if exc is not None and _refuses_schema(exc):
             spent, method = probe.usage, FUNCTION_CALLING
         elif exc is not None and not _no_answer(exc) and settings.max_retries:
@@ -276,11 +281,11 @@ def ask(q: Question, settings: Settings, cache: Cache | None = None) -> Asked:
         else:
             asked, method = probe, JSON_SCHEMA
     if asked is None:
-        asked, _ = _call(q, values, settings, method, settings.max_retries)
+        asked, _ = _call(q, values, settings, method, settings.max_retries, until)
     if asked.kind == SCHEMA:  # one more try with the validation error shown, as extraction does
         spent = spent.add(asked.usage)
         told = dict(values, feedback=asked.error or "")
-        asked, _ = _call(q, told, settings, method, settings.max_retries)
+        asked, _ = _call(q, told, settings, method, settings.max_retries, until)
     asked = Asked(asked.answer, spent.add(asked.usage), asked.error, asked.kind)
     if asked.answer is not None:
         u = asked.usage
@@ -291,20 +296,38 @@ def ask(q: Question, settings: Settings, cache: Cache | None = None) -> Asked:
 
 
 def _call(
-    q: Question, values: dict[str, Any], settings: Settings, method: str, retries: int
+    q: Question,
+    values: dict[str, Any],
+    settings: Settings,
+    method: str,
+    retries: int,
+    until: float,
 ) -> tuple[Asked, BaseException | None]:
-    """One call: its outcome, and the exception if the call failed."""
-    start = time.monotonic()
-    try:
-        body = schema(q, lengths=not settings.is_openai)
-        chat = bind_schema(
-            _chat_model(settings, retries), SCHEMA_NAME, body, max_tokens(q), method, settings
-        )
-        message = (headlines_template() | chat).invoke(values)
-    except Exception as e:  # a failed call is this brief's outcome, said in one line
-        usage = Usage(calls=1, failed=1, seconds=time.monotonic() - start)
-        return Asked(None, usage, describe(e, settings), CALL), e
-    usage = _usage_of(message, settings.model, time.monotonic() - start)
+    """One call: its outcome, and the exception if the call failed. Its attempts (``retries``
+    more where one fails in a way worth repeating, with the client's backoff between them) all
+    end by ``until``: none starts once it has passed, and each is given only the time left."""
+    spent = Usage()
+    for n in range(retries + 1):
+        start = time.monotonic()
+        left = until - start
+        if left <= 0:
+            why = f"no answer within the deadline of {settings.deadline:g} s"
+            return Asked(None, spent, why, CALL), TimeoutError(why)
+        bounded = dataclasses.replace(settings, timeout=min(settings.timeout, left))
+        try:
+            body = schema(q, lengths=not settings.is_openai)
+            chat = bind_schema(
+                _chat_model(bounded), SCHEMA_NAME, body, max_tokens(q), method, bounded
+            )
+            message = (headlines_template() | chat).invoke(values)
+            break
+        except Exception as e:  # a failed call is this brief's outcome, said in one line
+            spent = spent.add(Usage(calls=1, failed=1, seconds=time.monotonic() - start))
+            pause = _backoff(n, e)
+            if n == retries or not _retryable(e) or time.monotonic() + pause >= until:
+                return Asked(None, spent, describe(e, settings), CALL), e
+            time.sleep(pause)
+    usage = spent.add(_usage_of(message, settings.model, time.monotonic() - start))
     payload, problem = _payload(message, method)
     finish = (getattr(message, "response_metadata", None) or {}).get("finish_reason")
     if finish == "length":
@@ -315,7 +338,7 @@ def _call(
             return Asked(answer, usage), None
     why = redact(one_line(problem or "the answer was empty"), settings)
     kind = SCHEMA if payload is not None and finish != "length" else ANSWER
-    return Asked(None, usage.model_copy(update={"failed": 1}), why, kind), None
+    return Asked(None, usage.model_copy(update={"failed": usage.failed + 1}), why, kind), None
 
 
 def _sentences(x: Line) -> tuple[str, tuple[str, ...]] | None:

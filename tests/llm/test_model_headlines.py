@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -234,8 +235,8 @@ def test_a_headline_that_fails_its_lines_is_not_shown(env, engine, case):
 
 def test_a_failed_call_leaves_the_engine_brief_and_is_counted(env, engine):
     with server_for(good) as server:
-        # the extraction's answer, then every try of each build's headlines call fails (the
-        # client's three retries too)
+        # the extraction's answer, then every try of each build's headlines call fails (its
+        # three retries too, each counted as the call it is)
         server.script(auto_step(extraction), *[status_step(500)] * 8)
         page = build(server, env / "brief.json")
         html = build(server, env / "brief.html")
@@ -245,10 +246,32 @@ def test_a_failed_call_leaves_the_engine_brief_and_is_counted(env, engine):
     same = ("bottom_line", "developments", "who_said_what", "caveats")
     assert {k: brief[k] for k in same} == {k: engine[k] for k in same}
     assert stories(page) == stories(json.dumps(engine))
-    assert brief["usage"]["calls"] == 2 and brief["usage"]["failed"] == 1
+    assert brief["usage"]["calls"] == 5 and brief["usage"]["failed"] == 4
     notes = " ".join(brief["notes"])
-    assert "LLM usage: 2 calls (1 failed)" in notes
+    assert "LLM usage: 5 calls (4 failed)" in notes
     assert "could not be used (the call failed)" in notes
+
+
+def test_a_headlines_call_slower_than_the_deadline_leaves_the_engine_brief(
+    env, engine, monkeypatch
+):
+    """The brief's own call shares one deadline among its tries, as an article's does: a
+    server slower than the deadline is asked once, its try given the time left, and no retry
+    starts once the deadline is spent."""
+    monkeypatch.setenv("BRIEFING_DEADLINE", "1.5")
+
+    def slow(lines: Lines) -> dict:
+        time.sleep(3)  # past the deadline: the client has hung up by then
+        return good(lines)
+
+    with server_for(slow) as server:
+        page = build(server, env / "brief.json")
+        asked = [r for r in server.requests if "<brief>" in _user(r["body"])]
+    assert len(asked) == 1
+    brief = json.loads(page)
+    assert stories(page) == stories(json.dumps(engine))
+    assert brief["bottom_line"] == engine["bottom_line"]
+    assert brief["usage"]["failed"] == 1
 
 
 def test_the_usage_line_counts_the_headlines_call_as_the_masthead_does(env):
@@ -258,7 +281,7 @@ def test_the_usage_line_counts_the_headlines_call_as_the_masthead_does(env):
         r = CliRunner().invoke(main, [*args, "--backend", "openai", "--base-url", server.base_url])
     assert r.exit_code == 0, r.output
     (line,) = [x for x in r.stderr.splitlines() if "LLM usage" in x]
-    assert line.startswith("briefing: LLM usage: 2 call(s) (1 failed),"), line
+    assert line.startswith("briefing: LLM usage: 5 call(s) (4 failed),"), line
 
 
 def test_a_line_cannot_close_its_block():
