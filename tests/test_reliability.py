@@ -78,6 +78,10 @@ def flat(text: str) -> str:
 # the hostile corpus, one input at a time
 
 CASES = {c.name: c for c in corpus_cases()}
+# Each case through each command as its own process. The PDF is laid out from every good case
+# at once by the batch below (``benchmarks/reliability.py`` also makes one for each case): a
+# separate PDF for each would cost a process apiece and judge nothing the HTML build does not.
+CASE_COMMANDS = tuple(c for c in COMMANDS if c != "build-pdf")
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +106,7 @@ def outdir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def runs(corpus, outdir) -> dict[tuple[str, str], Run]:
     """Every command on every case, a few processes at a time."""
-    jobs = {(c.name, cmd): command(c, cmd, outdir) for c in CASES.values() for cmd in COMMANDS}
+    jobs = {(c.name, cmd): command(c, cmd, outdir) for c in CASES.values() for cmd in CASE_COMMANDS}
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         futures = {
             key: pool.submit(briefing, *args, cwd=corpus, unreadable=key[0] == "unreadable.txt")
@@ -115,7 +119,7 @@ def _article_id(case: Case) -> str:
     return case.good_ids[0] if case.good_ids else slug(case.name)
 
 
-@pytest.mark.parametrize("cmd", COMMANDS)
+@pytest.mark.parametrize("cmd", CASE_COMMANDS)
 @pytest.mark.parametrize("name", list(CASES))
 def test_hostile_input(runs, corpus, outdir, name: str, cmd: str) -> None:
     case, run = CASES[name], runs[(name, cmd)]
@@ -156,8 +160,6 @@ def test_hostile_input(runs, corpus, outdir, name: str, cmd: str) -> None:
         assert live_markup(html) == []
         assert not BIDI_CONTROLS.search(html), "bidi overrides and isolates must not reach the page"
         assert f"[{_article_id(case)}]" in html
-    elif cmd == "build-pdf":
-        assert (outdir / f"{stem}.pdf").read_bytes().startswith(b"%PDF-")
     else:
         data = json.loads(run.out)
         items = data if isinstance(data, list) else [data]
@@ -553,10 +555,15 @@ def test_a_claim_its_cited_sentence_does_not_make_is_withheld() -> None:
 # LLM faults: 50 articles, a fault in about 30% of calls
 
 
+# Articles each faulty build reads (``benchmarks/reliability.py`` runs 50): enough calls for
+# every kind of fault to be injected several times over.
+FAULT_ARTICLES = 30
+
+
 @pytest.fixture(scope="module")
 def faults(tmp_path_factory):
     base = tmp_path_factory.mktemp("faults")
-    folder = fault_articles(base / "articles", 50)
+    folder = fault_articles(base / "articles", FAULT_ARTICLES)
     (base / "briefing.toml").write_text(FAULT_CONFIG, encoding="utf-8")
     with FaultServer(seed=7, rate=0.3, sleep=3.0) as server:
         env = clean_env(
