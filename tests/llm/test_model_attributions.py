@@ -74,14 +74,25 @@ ANSWER = {
 }
 
 
-@pytest.fixture()
-def extracted(tmp_path, monkeypatch):
+def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-spans")
     monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
     monkeypatch.setenv("BRIEFING_HEADLINES", "false")  # the calls counted: the extraction's
     for var in ("BRIEFING_BACKEND", "BRIEFING_MODEL", "OPENAI_BASE_URL", "BRIEFING_CONFIG"):
         monkeypatch.delenv(var, raising=False)
+
+
+def _verbatim(attribution: dict, text: str) -> None:
+    """Each of the attribution's spans is the article's text at its offsets."""
+    for part in ("source", "cue", "content"):
+        span = attribution[part]
+        assert text[span["start"] : span["end"]] == span["text"]
+
+
+@pytest.fixture()
+def extracted(tmp_path, monkeypatch):
+    _env(tmp_path, monkeypatch)
     path = tmp_path / "bridge.txt"
     path.write_text(ARTICLE, encoding="utf-8")
     with FakeOpenAIServer() as server:
@@ -103,9 +114,7 @@ def test_a_correct_attribution_the_engine_missed_reaches_the_output_as_spans(ext
         "According to",
         "the repairs cost $2 million",
     )
-    for part in ("source", "cue", "content"):
-        span = model[part]
-        assert ARTICLE[span["start"] : span["end"]] == span["text"]
+    _verbatim(model, ARTICLE)
     assert model["source"]["canonical"] == "Reyes" and model["sentence_ids"] == ["s3"]
 
 
@@ -182,15 +191,6 @@ POLNEAR = Path(
 TAX = POLNEAR / "data" / "dev" / "text" / "politico_2016-10-04_trump-not-walking-the-walk-on-hi.txt"
 
 
-def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-spans")
-    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
-    monkeypatch.setenv("BRIEFING_HEADLINES", "false")  # the calls counted: the extraction's
-    for var in ("BRIEFING_BACKEND", "BRIEFING_MODEL", "OPENAI_BASE_URL", "BRIEFING_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
-
-
 def _invoke(server: FakeOpenAIServer, *args: str | Path):
     extra = ["--backend", "openai", "--base-url", server.base_url]
     return CliRunner().invoke(main, [*map(str, args), *extra], catch_exceptions=False)
@@ -242,9 +242,7 @@ def test_where_the_engine_is_not_sure_both_readings_are_kept_in_extract(seed):
         "agreed",
         "model",
     )
-    for part in ("source", "cue", "content"):
-        span = model[part]
-        assert SEED_TEXT[span["start"] : span["end"]] == span["text"]
+    _verbatim(model, SEED_TEXT)
     assert (
         engine["uncertain"] == "the speaker is named in an earlier sentence, not beside these words"
     )
