@@ -468,7 +468,10 @@ def make_brief(
                         rank=rank.model_event_rank(i, weight),
                     )
                 )
-        for i, ev in enumerate(an.events if checked is None else []):
+        # the engine's events, unless the model's checked lines stand for them: where
+        # verification withheld every line the model wrote, the article keeps the engine's
+        wrote = checked is not None and bool(checked.bottom_line or checked.events)
+        for i, ev in enumerate([] if wrote else an.events):
             line = event_line(an, ev)
             if line is None:
                 continue

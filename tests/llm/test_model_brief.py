@@ -26,6 +26,7 @@ from briefing.ingest import load_article
 from briefing.models import Brief, BriefItem, LLMExtraction, Ref
 from briefing.verify import verify
 from briefing.verify.reconciled import found_by, reconciled
+from tests.conftest import EXAMPLES
 from tests.llm.test_model_attributions import ANSWER, ARTICLE
 from tests.support.llm_server import FakeOpenAIServer, json_step
 
@@ -210,3 +211,23 @@ def test_the_masthead_counts_the_calls_that_failed(env, tmp_path):
     page = (tmp_path / "brief.md").read_text(encoding="utf-8")
     assert "*LLM usage: 2 calls (2 failed), " in page
     assert "Made by: offline engine" in page
+
+
+def test_an_article_whose_model_lines_were_all_withheld_keeps_the_engine_s_events() -> None:
+    """Verification withholding every line the model wrote must not leave the article with no
+    event line at all: the engine's stand, as they would with no model."""
+    an = analyze(load_article(str(EXAMPLES / "east-palestine-derailment.txt")))
+    answer = LLMExtraction.model_validate(
+        {
+            "bottom_line": [{"text": "The train was carrying grain.", "ids": ["s99"]}],
+            "events": [{"text": "Officials resigned.", "ids": ["s98"]}],
+            "attributions": [],
+            "caveats": [],
+        }
+    )
+    checked = verify(an, answer)
+    assert not checked.bottom_line and not checked.events and len(checked.withheld) == 2
+    offline = make_brief([an])
+    with_model = make_brief([an], verified={an.article.id: checked})
+    lines = [x.text for x in [*with_model.bottom_line, *with_model.developments]]
+    assert lines and lines == [x.text for x in [*offline.bottom_line, *offline.developments]]
