@@ -102,6 +102,16 @@ def _is_cue(cue: str) -> bool:
     return any(reg.cue_forms.get(w) in CUE_CLASSES for w in re.findall(r"[a-z]+", lower))
 
 
+def _takes(sent: Sentence, cue: Span, content: tuple[int, int]) -> bool:
+    """A cue outside the lexicon: a predicate whose clausal complement, in the sentence's
+    parse, is the content (asked of the engine's parse rules)."""
+    from briefing.analyze.attribution.predicates import takes_as_complement
+    from briefing.analyze.parse import parse
+
+    (doc,) = parse([sent.text])
+    return takes_as_complement(doc, sent.start, (cue.start, cue.end), content)
+
+
 class SpanJudge:
     """Locates, grounds and reconciles the model's attributions for one article."""
 
@@ -123,7 +133,7 @@ class SpanJudge:
             raise _Withhold(f"cites sentence ids that do not exist: {', '.join(missing) or '-'}")
         sent, (c_start, c_end) = self._content(att)
         cue = self._span(att.cue, sent, "cue")
-        if not _is_cue(cue.text):
+        if not _is_cue(cue.text) and not _takes(sent, cue, (c_start, c_end)):
             raise _Withhold(f"“{cue.text}” is not a reporting or belief expression")
         source = self._source(att, sent)
         if att.kind == "direct" and not any(q.covers(c_start, c_end) for q in self.an.quotes):

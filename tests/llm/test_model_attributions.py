@@ -19,7 +19,8 @@ from click.testing import CliRunner
 
 from briefing.analyze import analyze
 from briefing.cli import main
-from briefing.models import Article, ArticleMeta
+from briefing.models import Article, ArticleMeta, LLMExtraction
+from briefing.verify import verify
 from tests.conftest import EXAMPLES, ROOT
 from tests.support.llm_server import FakeOpenAIServer, json_step
 
@@ -327,3 +328,38 @@ def test_one_speaker_through_either_of_two_chains_is_one_row_that_says_the_chain
             [],
         )
     ]
+
+
+GROUSED = (
+    "Senate passes the bill\n\n"
+    "The Senate passed the spending bill on Friday. "
+    "Senator Dana Whitfield groused that the bill was rushed through the chamber. "
+    "The council approved the repairs to the bridge.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "cue, content, grounds",
+    [
+        ("groused", "the bill was rushed through the chamber", True),  # its clause: what she said
+        ("approved", "the repairs to the bridge", False),  # an object, not a clause said
+    ],
+)
+def test_a_cue_outside_the_lexicon_grounds_where_the_parse_takes_the_content_as_its_clause(
+    cue, content, grounds
+):
+    an = analyze(Article(meta=ArticleMeta(id="senate", path="senate.txt"), text=GROUSED))
+    assert not any(a.cue and a.cue.text == "groused" for a in an.attributions)  # engine: none
+    sid = next(s.id for s in an.sentences if content in s.text)
+    source = "Senator Dana Whitfield" if grounds else "The council"
+    answer = {"bottom_line": [], "events": [], "caveats": []}
+    answer["attributions"] = [att(source, cue, content, [sid])]
+    checked = verify(an, LLMExtraction.model_validate(answer))
+    if grounds:
+        (found,) = checked.found
+        assert (found.cue.text, found.content.text) == (cue, content)
+        assert GROUSED[found.content.start : found.content.end] == content
+    else:
+        assert not checked.found
+        (w,) = checked.withheld
+        assert w.reason == "“approved” is not a reporting or belief expression"

@@ -406,3 +406,38 @@ def find_predicates(doc: Doc) -> list[_Pred]:
         for p in out
         if not any(q is not p and q.content[0] <= p.cue[0] <= q.content[1] for q in out)
     ]
+
+
+# The dependencies by which a predicate takes a clause as what it says, believes or holds ("X
+# groused that Y", "Y, X groused"); an object or an infinitive ("approved the repairs", "wants
+# to go") is no such clause.
+_COMPLEMENTS = frozenset({"ccomp", "parataxis"})
+# Share of the content a predicate's clause must cover for the content to be that clause.
+COMPLEMENT_COVER = 0.8
+
+
+def takes_as_complement(
+    doc: Doc, base: int, cue: tuple[int, int], content: tuple[int, int]
+) -> bool:
+    """Is a verb of ``cue`` one whose clausal complement is ``content``? Both are article
+    offsets, and ``doc`` is the parse of the sentence that starts at ``base``. A verb outside
+    the lexicon can still report ("The senator groused that the bill was rushed"): where the
+    parse shows it taking the very words as its clause, it is a predicate of attribution."""
+    want = content[1] - content[0]
+    if want <= 0:
+        return False
+    for tok in doc:
+        at = base + tok.idx
+        if not (cue[0] <= at < cue[1]) or content[0] <= at < content[1]:
+            continue  # not the cue's, or a word of the very words said
+        if not tok.tag_.startswith("VB"):
+            continue
+        for child in tok.children:
+            if child.dep_ not in _COMPLEMENTS:
+                continue
+            words = list(child.subtree)
+            start = base + words[0].idx
+            end = base + words[-1].idx + len(words[-1])
+            if min(end, content[1]) - max(start, content[0]) >= COMPLEMENT_COVER * want:
+                return True
+    return False
