@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -163,13 +162,10 @@ def prompt_text(x: Line) -> str:
     return text_of(x) + (f" ({aside})" if aside else "")
 
 
-_TAG = re.compile(r"<\s*/?\s*(development|brief)", re.IGNORECASE)
-
-
 def fence(text: str) -> str:
     """A line as prompt data: one line, unable to close its ``<development>`` or the
-    ``<brief>`` block (the ``<`` of either tag becomes ``‹``)."""
-    return _TAG.sub(lambda m: m.group(0).replace("<", "‹"), clean(text))
+    ``<brief>`` block."""
+    return clean(text, ("article", "development", "brief"))
 
 
 def headlines_template() -> Any:

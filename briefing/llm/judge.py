@@ -18,7 +18,6 @@ same; only usable answers are kept, so a failed sample is asked again next time.
 from __future__ import annotations
 
 import json
-import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -92,13 +91,10 @@ class Sample:
     kind: str | None = None
 
 
-_TAG = re.compile(r"<\s*/?\s*summary", re.IGNORECASE)
-
-
 def fence(text: str) -> str:
     """A sentence as prompt data: one line, unable to close the ``<article>`` or the
-    ``<summary>`` block (the ``<`` of either tag becomes ``‹``)."""
-    return _TAG.sub(lambda m: m.group(0).replace("<", "‹"), clean(text))
+    ``<summary>`` block."""
+    return clean(text, ("article", "summary"))
 
 
 def judge_template() -> Any:

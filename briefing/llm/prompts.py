@@ -68,12 +68,16 @@ def prompt_version() -> str:
     return template_version(TEMPLATE_FILES, LLMExtraction, SCHEMA_VERSION)
 
 
-def clean(text: str) -> str:
-    """A sentence as prompt data: one line, and unable to close the <article> block."""
+def clean(text: str, blocks: tuple[str, ...] = ("article",)) -> str:
+    """Text as prompt data: one line, and unable to open or close any of the prompt's
+    ``blocks`` (the ``<`` of such a tag becomes ``‹``). Every prompt fences its data so."""
     text = " ".join(text.split())
-    return re.sub(
-        r"<\s*/?\s*article", lambda m: m.group(0).replace("<", "‹"), text, flags=re.IGNORECASE
-    )
+    return _tags(blocks).sub(lambda m: m.group(0).replace("<", "‹"), text)
+
+
+@functools.cache
+def _tags(blocks: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"<\s*/?\s*(?:{'|'.join(map(re.escape, blocks))})", re.IGNORECASE)
 
 
 def _article_block(
