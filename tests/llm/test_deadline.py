@@ -26,7 +26,7 @@ from briefing.llm.providers.base import TIMEOUT
 from briefing.llm.providers.openai import OpenAIProvider
 from briefing.llm.settings import DEFAULT_DEADLINE, Settings, load_settings
 from tests.conftest import EXAMPLES, SEED
-from tests.support.llm_server import FakeOpenAIServer, auto_step, sleep_step, status_step
+from tests.support.llm_server import FakeOpenAIServer, auto_step, model_env, sleep_step, status_step
 
 KEY = "sk-test-deadline"
 GOOD = {
@@ -44,17 +44,7 @@ GOOD = {
 
 @pytest.fixture()
 def env(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # no briefing.toml from the checkout
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
-    for var in (
-        "BRIEFING_BACKEND",
-        "BRIEFING_MODEL",
-        "OPENAI_BASE_URL",
-        "BRIEFING_CONFIG",
-        "BRIEFING_DEADLINE",
-    ):
-        monkeypatch.delenv(var, raising=False)
+    model_env(monkeypatch, tmp_path, KEY)
     return tmp_path
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from briefing.cli import main
 from tests.conftest import EXAMPLES, SEED
-from tests.support.llm_server import FakeOpenAIServer, auto_step, sleep_step, status_step
+from tests.support.llm_server import FakeOpenAIServer, auto_step, model_env, sleep_step, status_step
 
 KEY = "sk-MARKER-7f3a9c1e-never-print-me"
 
@@ -86,12 +86,7 @@ SEED_ANSWER = {
 
 @pytest.fixture()
 def env(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # no briefing.toml from the checkout
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
-    monkeypatch.setenv("BRIEFING_HEADLINES", "false")  # the calls counted: the extraction's
-    for var in ("BRIEFING_BACKEND", "BRIEFING_MODEL", "OPENAI_BASE_URL", "BRIEFING_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
+    model_env(monkeypatch, tmp_path, KEY, headlines=False)
     return tmp_path
 
 

@@ -22,7 +22,7 @@ from briefing.cli import main
 from briefing.models import Article, ArticleMeta, LLMExtraction
 from briefing.verify import verify
 from tests.conftest import EXAMPLES, ROOT
-from tests.support.llm_server import FakeOpenAIServer, json_step
+from tests.support.llm_server import FakeOpenAIServer, json_step, model_env
 
 ARTICLE = (
     "Bridge repairs approved\n\n"
@@ -76,12 +76,7 @@ ANSWER = {
 
 
 def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-spans")
-    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
-    monkeypatch.setenv("BRIEFING_HEADLINES", "false")  # the calls counted: the extraction's
-    for var in ("BRIEFING_BACKEND", "BRIEFING_MODEL", "OPENAI_BASE_URL", "BRIEFING_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
+    model_env(monkeypatch, tmp_path, "sk-spans", headlines=False)
 
 
 def _verbatim(attribution: dict, text: str) -> None:

@@ -28,7 +28,7 @@ from briefing.verify import verify
 from briefing.verify.reconciled import found_by, reconciled
 from tests.conftest import EXAMPLES
 from tests.llm.test_model_attributions import ANSWER, ARTICLE
-from tests.support.llm_server import FakeOpenAIServer, json_step
+from tests.support.llm_server import FakeOpenAIServer, json_step, model_env
 
 # the engine reads the same words with a comma after the speaker: its own row, for the ranks
 WITH_COMMA = ARTICLE.replace("According to Reyes the", "According to Reyes, the")
@@ -37,12 +37,7 @@ NOT_JSON = [json_step("not json"), json_step("still not json")]  # the answer an
 
 @pytest.fixture()
 def env(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-brief")
-    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
-    monkeypatch.setenv("BRIEFING_HEADLINES", "false")  # the calls counted: the extraction's
-    for var in ("BRIEFING_BACKEND", "BRIEFING_MODEL", "OPENAI_BASE_URL", "BRIEFING_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
+    model_env(monkeypatch, tmp_path, "sk-brief", headlines=False)
     path = tmp_path / "bridge.txt"
     path.write_text(ARTICLE, encoding="utf-8")
     return path

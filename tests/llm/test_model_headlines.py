@@ -24,7 +24,7 @@ from briefing.cli import main
 from briefing.ingest import load_article
 from briefing.llm import headlines
 from tests.conftest import ROOT
-from tests.support.llm_server import FakeOpenAIServer, auto_step, status_step
+from tests.support.llm_server import FakeOpenAIServer, auto_step, model_env, status_step
 
 EXAMPLES = ROOT / "examples" / "articles"
 ARTICLES = [
@@ -122,17 +122,7 @@ def server_for(write) -> FakeOpenAIServer:
 
 @pytest.fixture()
 def env(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-headlines")
-    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
-    for var in (
-        "BRIEFING_BACKEND",
-        "BRIEFING_MODEL",
-        "OPENAI_BASE_URL",
-        "BRIEFING_CONFIG",
-        "BRIEFING_HEADLINES",
-    ):
-        monkeypatch.delenv(var, raising=False)
+    model_env(monkeypatch, tmp_path, "sk-headlines")
     return tmp_path
 
 

@@ -19,7 +19,13 @@ from briefing.cli import main
 from briefing.llm.cache import Cache
 from tests.conftest import EXAMPLES, SEED
 from tests.llm import recorded
-from tests.support.llm_server import FakeOpenAIServer, json_step, recorded_step, sleep_step
+from tests.support.llm_server import (
+    FakeOpenAIServer,
+    json_step,
+    model_env,
+    recorded_step,
+    sleep_step,
+)
 
 pytestmark = pytest.mark.skipif(not recorded.available(), reason="recorded answers not present")
 
@@ -28,12 +34,7 @@ KEY = "sk-recorded-replay"
 
 @pytest.fixture()
 def env(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
-    monkeypatch.setenv("BRIEFING_HEADLINES", "false")  # the calls counted: the extraction's
-    for var in ("BRIEFING_BACKEND", "BRIEFING_MODEL", "OPENAI_BASE_URL", "BRIEFING_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
+    model_env(monkeypatch, tmp_path, KEY, headlines=False)
     return tmp_path
 
 

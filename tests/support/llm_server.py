@@ -510,3 +510,28 @@ class FakeOpenAIServer:
     def calls(self) -> int:
         with self._lock:
             return self._calls
+
+
+# The settings a run may pick up from the machine: a test of the model path names its own.
+_SETTINGS_ENV = (
+    "BRIEFING_BACKEND",
+    "BRIEFING_MODEL",
+    "OPENAI_BASE_URL",
+    "BRIEFING_CONFIG",
+    "BRIEFING_DEADLINE",
+    "BRIEFING_HEADLINES",
+)
+
+
+def model_env(monkeypatch: Any, tmp_path: Any, key: str, *, headlines: bool = True) -> None:
+    """A test's own model settings: its folder as the working directory (no ``briefing.toml``
+    of the checkout), its API key and cache, nothing else from the environment. With
+    ``headlines=False`` the brief asks no headlines call, for tests that count the
+    extraction's calls."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache.sqlite"))
+    for var in _SETTINGS_ENV:
+        monkeypatch.delenv(var, raising=False)
+    if not headlines:
+        monkeypatch.setenv("BRIEFING_HEADLINES", "false")
