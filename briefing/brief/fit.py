@@ -2,7 +2,10 @@
 
 The brief's items compete on ``rank`` (:mod:`briefing.brief.rank`); fitting drops them, lowest
 first and spread over the sections, until the PDF layout takes one page (or the number of pages
-asked for), and counts what went in ``Brief.omitted``. The bottom line, the sources and the
+asked for), and counts what went in ``Brief.omitted``. A story's headline goes with the last of
+its lines: a headline reads alone, so a story may show its headline with no line under it, but
+at a few hundred articles there are more stories than a page holds headlines, and a page of
+headlines that cannot all fit would leave no line at all. The bottom line, the sources and the
 skipped list always stay.
 
 Layout is the renderer's: every page count goes through :func:`briefing.brief.render.page_count`,
@@ -20,20 +23,34 @@ from briefing.models import Brief, BriefItem, CaveatItem, SaidItem
 # developments, then caveats (stated uncertainty is the last thing a brief should lose); within a
 # section the lowest rank goes first and, among equal ranks, the later item.
 _DROP_PRIORITY = {"who_said_what": 0, "developments": 1, "caveats": 2}
-# More items than one page can ever hold (each takes at least a 13pt line of a ~770pt page).
-_MAX_KEPT_PER_PAGE = 100
+# A story's headline: dropped with the story's last line.
+_HEADLINE = "stories"
+# More items than one page can ever hold (each, a headline too, takes at least a 13pt line of a
+# ~770pt page).
+_MAX_KEPT_PER_PAGE = 60
+# More stories than one page can show with a line under each (a headline and a line take about
+# 60pt of the ~500pt the masthead and the bottom line leave).
+_MAX_STORIES_PER_PAGE = 10
 # Past this many articles the sources list holds only the ones the page cites.
 _MAX_SOURCES_LISTED = 10
 
 
-def _drop_order(brief: Brief) -> list[tuple[str, int]]:
-    """Every droppable item as (list name, index), first to drop first. Deterministic.
+Step = tuple[tuple[str, int], ...]  # what one step of fitting drops: (list name, index) each
+
+
+def _drop_order(brief: Brief, pages: int = 1) -> list[Step]:
+    """What fitting drops, step by step, first to drop first. Deterministic.
 
     Items are queued by story (:class:`briefing.models.Development`; items of no story queue
-    by section), each queue lowest rank first. Each step drops the lowest-ranked item of the
-    queue that has the most items left, so a crowded page keeps every story's strongest lines
-    rather than emptying one story to save another; ties go to the lower rank, then to the
-    section first in ``_DROP_PRIORITY``.
+    by section), each queue lowest rank first. A story's last two steps are its strongest line
+    other than the one its headline says (or, with no other, that one), then its headline: a
+    story stands on the page as its headline and a line. The stories beyond what the pages can
+    hold (``_MAX_STORIES_PER_PAGE``) go first, whole, the weakest first. Then each step drops
+    the lowest-ranked item of the queue that has the most items left, so a crowded page keeps
+    every story's strongest line rather than emptying one story to save another; ties go to
+    the lower rank, then to the section first in ``_DROP_PRIORITY``. Last, the stories go
+    whole, the weakest first: its line, then its headline, so that a page a line short of
+    holding a story still carries its headline.
     """
     # the line a story's headline is drawn from: the headline says it, so on a crowded page
     # it goes first and the lines that add to the headline stay
@@ -42,39 +59,60 @@ def _drop_order(brief: Brief) -> list[tuple[str, int]]:
         for d in brief.stories
         if d.headline and d.refs
     }
-    queues: dict[str, list[tuple[bool, float, int, str, int]]] = {}
+    queues: dict[str, list[tuple[bool, float, int, int, Step]]] = {}
     for name in _DROP_PRIORITY:
         items: list[BriefItem | SaidItem | CaveatItem] = getattr(brief, name)
         for index, item in enumerate(items):
             key = item.story or f"section:{name}"
             said = item.refs and (key, item.refs[0].article_id, tuple(item.refs[0].sentence_ids))
-            entry = (said not in headed, item.rank, _DROP_PRIORITY[name], name, index)
+            entry = (said not in headed, item.rank, _DROP_PRIORITY[name], -index, ((name, index),))
             queues.setdefault(key, []).append(entry)
     for q in queues.values():
-        q.sort(key=lambda t: (t[0], t[1], t[2], -t[4]))
-    order: list[tuple[str, int]] = []
+        q.sort(key=lambda t: t[:4])
+    tails: dict[str, list[Step]] = {}  # a story's last steps: a line, then its headline
+    for index, story in enumerate(brief.stories):
+        if not story.headline:
+            continue
+        q = queues.setdefault(story.id, [])
+        others = [e for e in q if e[0]]  # lines the headline does not say, strongest last
+        tail = [q.pop(q.index(others[-1]) if others else -1)[4]] if q else []
+        tails[story.id] = [*tail, ((_HEADLINE, index),)]
+    order: list[Step] = []
+    for story in reversed(brief.stories[_MAX_STORIES_PER_PAGE * pages :]):
+        order.extend(step for *_, step in queues.pop(story.id, ()))
+        order.extend(tails.pop(story.id, ()))
     while any(queues.values()):
         key = max(
             (k for k in queues if queues[k]),
             key=lambda k: (len(queues[k]), not queues[k][0][0], -queues[k][0][1], k),
         )
-        _, _, _, name, index = queues[key].pop(0)
-        order.append((name, index))
+        order.append(queues[key].pop(0)[4])
+    for story in reversed(brief.stories):
+        order.extend(tails.pop(story.id, ()))
     return order
 
 
-def _without(brief: Brief, order: list[tuple[str, int]], k: int, pages: int) -> Brief:
-    """The brief less the first ``k`` items of ``order``, counted in ``omitted``, so the page
-    says how much it left out (and to fit how many pages); with many articles, the sources list
-    is cut to those cited."""
-    dropped: dict[str, set[int]] = {name: set() for name in _DROP_PRIORITY}
-    for name, index in order[:k]:
-        dropped[name].add(index)
+def _lines_in(order: list[Step], k: int) -> int:
+    """How many lines the first ``k`` steps of ``order`` drop (a headline is not counted)."""
+    return sum(1 for step in order[:k] for name, _ in step if name != _HEADLINE)
+
+
+def _without(brief: Brief, order: list[Step], k: int, pages: int) -> Brief:
+    """The brief less what the first ``k`` steps of ``order`` drop, its lines counted in
+    ``omitted``, so the page says how much it left out (and to fit how many pages); a story
+    whose headline went is not among the fitted brief's stories; with many articles, the
+    sources list is cut to those cited."""
+    dropped: dict[str, set[int]] = {name: set() for name in (*_DROP_PRIORITY, _HEADLINE)}
+    for step in order[:k]:
+        for name, index in step:
+            dropped[name].add(index)
     update: dict[str, Any] = {
         name: [item for i, item in enumerate(getattr(brief, name)) if i not in dropped[name]]
         for name in _DROP_PRIORITY
     }
-    update["omitted"] = brief.omitted + k
+    if dropped[_HEADLINE]:
+        update[_HEADLINE] = [d for i, d in enumerate(brief.stories) if i not in dropped[_HEADLINE]]
+    update["omitted"] = brief.omitted + _lines_in(order, k)
     update["pages"] = pages
     if len(brief.sources) > _MAX_SOURCES_LISTED:
         # many articles: list those the page cites; the rest are counted (and all are in the JSON)
@@ -108,7 +146,7 @@ def fit_pages(brief: Brief, *, paper: str = "A4", pages: int = 1) -> Brief:
     render.paper_name(paper)  # an unknown size fails before any layout
     if pages < 1:
         raise ValueError(f"pages must be 1 or more, not {pages}")
-    order = _drop_order(brief)
+    order = _drop_order(brief, pages)
     n = len(order)
     counted: dict[int, int] = {}
 

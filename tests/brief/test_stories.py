@@ -228,3 +228,39 @@ def test_polnear_stories_have_grounded_headlines() -> None:
     assert len(headlined) >= 0.6 * len(brief.stories)
     brief.stories = headlined
     assert _ungrounded(brief) == []
+
+
+def test_a_page_of_more_stories_than_it_holds_shows_the_strongest_with_their_lines() -> None:
+    """At a few hundred articles there are more stories than a page holds headlines: the weakest
+    go whole, headline and lines, and the page keeps lines under the strongest, never a page of
+    headlines with every line cut."""
+    brief = pipeline.compose(pipeline.load([EXAMPLES]).analyses, pages=None)
+    copies = 25  # 175 stories, as 200 articles of the day's news make
+    stories, lines = list(brief.stories), {n: list(getattr(brief, n)) for n in _SECTIONS}
+    for i in range(1, copies):
+        for d in brief.stories:
+            sid = f"{d.id}-{i}"
+            stories.append(d.model_copy(update={"id": sid, "rank": d.rank - i}))
+            for name in _SECTIONS:
+                lines[name] += [
+                    x.model_copy(update={"story": sid, "rank": x.rank - i})
+                    for x in getattr(brief, name)
+                    if x.story == d.id
+                ]
+    crowded = brief.model_copy(update={"stories": stories, **lines})
+    crowded.analyses = brief.analyses
+    fitted = pipeline.fit(crowded, pages=1)
+    assert render.page_count(fitted) == 1
+    shown = [*fitted.developments, *fitted.who_said_what, *fitted.caveats]
+    assert fitted.omitted == sum(len(v) for v in lines.values()) - len(shown)
+    # the strongest stories are the ones on the page, and most carry a line under the headline
+    on_page = [d.id for d in fitted.stories]
+    assert {d.id for d in stories[:3]} <= set(on_page) and len(on_page) >= 5
+    with_lines = {x.story for x in shown}
+    assert len(with_lines & set(on_page)) >= len(on_page) // 2, (on_page, with_lines)
+    # the page is full: removing no more would fit
+    text = " ".join(render.render_markdown(fitted).split())
+    assert all(d.headline in text for d in fitted.stories if d.headline)
+
+
+_SECTIONS = ("developments", "who_said_what", "caveats")
