@@ -248,14 +248,20 @@ def read(payload: str | dict[str, Any]) -> tuple[HeadlinesAnswer | None, str | N
 # -- the call ----------------------------------------------------------------------------------
 
 
+def cache_key_of(q: Question, settings: Settings) -> str:
+    """The cache key of the call for ``q``: endpoint, model, prompt version and what is shown.
+    ``--dry-run`` looks the same key up to price an answered question at nothing."""
+    text = json.dumps(inputs(q), ensure_ascii=False, sort_keys=True)
+    return cache_key("headlines", headlines_version(), settings.endpoint, settings.model, text)
+
+
 def ask(q: Question, settings: Settings, cache: Cache | None = None) -> Asked:
     """The model's headlines for ``q``: from the cache where this exact question was answered,
     else asked once (``json_schema`` first where the endpoint's method is not known yet, and
     function calling where it refuses it, as the judge does)."""
     cache = cache or Cache(settings.cache_path, settings.cache_days)
     values = inputs(q)
-    text = json.dumps(values, ensure_ascii=False, sort_keys=True)
-    key = cache_key("headlines", headlines_version(), settings.endpoint, settings.model, text)
+    key = cache_key_of(q, settings)
     hit = cache.get(key)
     if hit is not None:
         answer, _ = read(hit[0])
