@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import os
 import re
 import time
@@ -27,6 +29,8 @@ from briefing.cli.options import settings as load_settings
 from briefing.errors import BriefingError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from briefing.ingest.web import WebOptions
     from briefing.llm.settings import Settings
     from briefing.models import Brief, Change
@@ -204,9 +208,10 @@ def build(
         _dry_run(loaded, settings, date=date, title=title, pages=limit)
         return
     run = run_model(loaded, settings, usage=False) if settings.backend == "openai" else None
-    brief = pipeline.compose(
-        loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run, pages=limit
-    )
+    with _refusals_said(quiet or run is None):
+        brief = pipeline.compose(
+            loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run, pages=limit
+        )
     if run is not None:  # the brief's usage: the articles' calls and its headlines call
         say_usage(brief.usage or run.usage, settings, run.withheld)
     if changes is not None and daily is not None:
@@ -243,6 +248,34 @@ def build(
         )
     if loaded.errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
+
+
+class _Said(logging.Handler):
+    """Each record as one ``briefing:`` line on stderr, as the command says everything else."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"briefing: {record.getMessage()}", err=True)
+
+
+@contextlib.contextmanager
+def _refusals_said(quiet: bool) -> Iterator[None]:
+    """While the brief is composed, each of the model's headlines and bottom-line sentences
+    that verification withheld is said on stderr, one line naming the development and why
+    (:mod:`briefing.llm.headline_check`), as the reasons for withheld model lines are shown by
+    ``briefing extract``; ``--quiet`` says none."""
+    from briefing.llm.headlines import log
+
+    if quiet:
+        yield
+        return
+    handler, level = _Said(logging.INFO), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
 
 
 def _one_per_story(loaded: Loaded, changes: dict[str, Change] | None) -> None:
