@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import os
 import re
 import time
@@ -27,7 +29,10 @@ from briefing.cli.options import settings as load_settings
 from briefing.errors import BriefingError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from briefing.ingest.web import WebOptions
+    from briefing.llm.settings import Settings
     from briefing.models import Brief, Change
     from briefing.pipeline import Loaded
 
@@ -200,12 +205,13 @@ def build(
     changes = daily.compare(loaded) if daily is not None else None
     _one_per_story(loaded, changes)
     if dry_run:
-        _dry_run(loaded.analyses, settings)
+        _dry_run(loaded, settings, date=date, title=title, pages=limit)
         return
     run = run_model(loaded, settings, usage=False) if settings.backend == "openai" else None
-    brief = pipeline.compose(
-        loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run, pages=limit
-    )
+    with _refusals_said(quiet or run is None):
+        brief = pipeline.compose(
+            loaded.analyses, skipped=loaded.errors, date=date, title=title, run=run, pages=limit
+        )
     if run is not None:  # the brief's usage: the articles' calls and its headlines call
         say_usage(brief.usage or run.usage, settings, run.withheld)
     if changes is not None and daily is not None:
@@ -242,6 +248,34 @@ def build(
         )
     if loaded.errors and strict:
         raise click.exceptions.Exit(EXIT_USAGE)
+
+
+class _Said(logging.Handler):
+    """Each record as one ``briefing:`` line on stderr, as the command says everything else."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"briefing: {record.getMessage()}", err=True)
+
+
+@contextlib.contextmanager
+def _refusals_said(quiet: bool) -> Iterator[None]:
+    """While the brief is composed, each of the model's headlines and bottom-line sentences
+    that verification withheld is said on stderr, one line naming the development and why
+    (:mod:`briefing.llm.headline_check`), as the reasons for withheld model lines are shown by
+    ``briefing extract``; ``--quiet`` says none."""
+    from briefing.llm.headlines import log
+
+    if quiet:
+        yield
+        return
+    handler, level = _Said(logging.INFO), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
 
 
 def _one_per_story(loaded: Loaded, changes: dict[str, Change] | None) -> None:
@@ -375,13 +409,19 @@ def _page_limit(pages: str | None, keep_all: bool, paged: bool) -> int | None:
     return int(text)
 
 
-def _dry_run(analyses: list, settings: object) -> None:
-    """Tokens and estimated cost per article, from the plan the model stage would follow."""
+def _dry_run(
+    loaded: Loaded, settings: Settings, *, date: str | None, title: str | None, pages: int | None
+) -> None:
+    """Tokens and estimated cost per article, from the plan the model stage would follow, and
+    of the brief's headlines call where the settings ask for it (``headlines``): its own row,
+    one call with no article of its own."""
     from briefing.llm.extract import estimate, plan
     from briefing.llm.pricing import priced
 
-    rows = estimate(analyses, settings)  # type: ignore[arg-type]
-    calls = len(plan(analyses, settings))  # type: ignore[arg-type]
+    analyses = loaded.analyses
+    rows = estimate(analyses, settings)
+    calls = len(plan(analyses, settings))
+    asked = _headlines_row(loaded, settings, date=date, title=title, pages=pages)
     click.echo(
         f"{'article':40} {'calls':>5} {'article tok':>11} {'input tok':>9} "
         f"{'output tok (est)':>16} {'cost (est)':>10}"
@@ -391,6 +431,13 @@ def _dry_run(analyses: list, settings: object) -> None:
             f"{r['article'][:40]:40} {r['calls']:>5.2g} {r['article_tokens']:>11} "
             f"{r['input_tokens']:>9} {r['output_tokens_est']:>16} {r['cost_usd_est']:>10.4f}"
         )
+    if asked is not None:
+        click.echo(
+            f"{asked['article']:40} {asked['calls']:>5} {'-':>11} {asked['input_tokens']:>9} "
+            f"{asked['output_tokens_est']:>16} {asked['cost_usd_est']:>10.4f}"
+        )
+        rows = [*rows, asked]
+        calls += 1
     click.echo(
         f"{'total':40} {calls:>5} {sum(r['article_tokens'] for r in rows):>11} "
         f"{sum(r['input_tokens'] for r in rows):>9} "
@@ -398,6 +445,38 @@ def _dry_run(analyses: list, settings: object) -> None:
         f"{sum(r['cost_usd_est'] for r in rows):>10.4f}"
     )
     click.echo("(short articles share a call; its tokens and cost are split among them by size)")
-    model = getattr(settings, "model", "")
+    if asked is not None:
+        click.echo(
+            "(the brief's headlines and bottom line: one call more, its prompt that of the "
+            "offline engine's brief; the model's own lines may change what it shows)"
+        )
+    model = settings.model
     if not priced(model):
         click.echo(f"(no price listed for {model} in prices.yaml: costs shown as 0)")
+
+
+def _headlines_row(
+    loaded: Loaded, settings: Settings, *, date: str | None, title: str | None, pages: int | None
+) -> dict | None:
+    """The estimate of the brief's headlines call (:func:`briefing.llm.planning.
+    estimate_headlines`), or None where none would be made: the setting is off, or the brief
+    has no development to ask about. Its question is asked of the brief composed as the build
+    would compose it with no model (the same page limit, so the same lines checked), and is
+    free where the cache answered that very question (the cache read only where it exists)."""
+    from briefing import pipeline
+    from briefing.llm.cache import Cache
+    from briefing.llm.headlines import cache_key_of, question
+    from briefing.llm.planning import estimate_headlines
+
+    if not settings.headlines:
+        return None
+    brief = pipeline.compose(
+        loaded.analyses, skipped=loaded.errors, date=date, title=title, pages=pages
+    )
+    q = question(brief)
+    if not q.developments:
+        return None
+    hit = None
+    if settings.cache_path.is_file():
+        hit = Cache(settings.cache_path, settings.cache_days).get(cache_key_of(q, settings))
+    return estimate_headlines(q, settings, cached=hit is not None)

@@ -9,7 +9,9 @@ outside. News text defeats naive splitting in known ways, handled here:
   never end a sentence; "U.S.", "Inc." end one only when a typical sentence opener follows;
 - closing quote marks and brackets after the full stop belong to the sentence they close;
 - a headline or dateline line without a full stop is a sentence of its own;
-- a missing space after a full stop ("concerns.Allegedly") still ends a sentence.
+- a missing space after a full stop ("concerns.Allegedly") still ends a sentence, and so does
+  one after a closing bracket or quote ("... leave TikTok).EC employees"), where no
+  abbreviation, decimal, domain or initial can stand before the stop.
 """
 
 from __future__ import annotations
@@ -85,6 +87,26 @@ def _is_abbreviation_stop(text: str, dot: int, start: int, next_pos: int, end: i
     return False
 
 
+def _glued_end(text: str, dot: int, start: int, nxt: int, end: int) -> bool:
+    """Whether a lone full stop at ``dot`` with no space after it ends a sentence.
+
+    Two shapes do: a lowercase word glued to a capitalised one ("concerns.Allegedly"), and a
+    closing bracket or quote glued to any capitalised word ("TikTok).EC employees"). Each
+    leaves out what a glued stop usually is: "U.S.", "J.K." and "Amazon.com" have no lowercase
+    run of two before the stop or no lowercase letter after the capital, "3.5" has digits, and
+    nothing of that kind ends in a bracket or quote before its stop.
+    """
+    if not (dot + 1 == nxt < end and text[dot] == "." and text[nxt].isupper()):
+        return False
+    if dot > start + 1 and text[dot - 1] in _CLOSERS and text[dot - 2] not in _SPACE:
+        return True  # a closer right after a word, so it closes something: ")." or "”."
+    return bool(
+        re.search(r"[a-z]{2,}$", text[max(start, dot - 20) : dot])
+        and nxt + 1 < end
+        and text[nxt + 1].islower()
+    )
+
+
 def _boundaries(text: str, start: int, end: int) -> list[int]:
     """Offsets (exclusive ends) where sentences end inside one paragraph."""
     cuts: list[int] = []
@@ -104,15 +126,7 @@ def _boundaries(text: str, start: int, end: int) -> list[int]:
         ch = text[nxt]
         glued = nxt == stop
         if glued:
-            # "concerns.Allegedly": only a lowercase word glued to a capitalised one.
-            if not (
-                m.group(0) == "."
-                and ch.isupper()
-                and stop - m.start() == 1
-                and re.search(r"[a-z]{2,}$", text[max(start, m.start() - 20) : m.start()])
-                and nxt + 1 < end
-                and text[nxt + 1].islower()
-            ):
+            if not _glued_end(text, m.start(), start, nxt, end):
                 continue
         elif not (ch.isupper() or ch.isdigit() and m.group(0) in "!?" or ch in _OPENERS):
             continue

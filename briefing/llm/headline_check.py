@@ -5,8 +5,9 @@ judgement against its article (:class:`briefing.brief.gate.Gate`, the article of
 cites). A headline is also held to the lines it was shown, since the check reads the whole
 article and would let a headline rest on what the brief does not show: it must cite lines of
 its own development, name no speaker those lines do not, and neither hedge less nor drop the
-attribution of a line it restates. What fails is said in one line and not shown; the engine's
-headline, or the engine's bottom line, stays.
+attribution of a line it restates. What fails is not shown, and is said in one line naming the
+model's text, the development it was for (its id and the engine's headline, which the reader
+sees in its place) and why; the engine's headline, or the engine's bottom line, stays.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from briefing.llm.headlines import (
 from briefing.models import Brief, BriefItem, CaveatItem, Ref, SaidItem
 
 RESTATES = 3  # content words in common with a line, from which a text restates it
+SHOWN = 60  # characters of a development's headline quoted in a refusal
 
 
 @dataclass
@@ -37,8 +39,25 @@ class Judged:
 
     headlines: dict[str, tuple[str, Ref]]
     bottom_line: list[BriefItem]
-    rejected: list[str]
+    rejected: list[str]  # one line each: what was withheld, for which development, and why
     checked: int = 0
+
+
+def _quoted(text: str, length: int = HEADLINE_LENGTH) -> str:
+    """A text in a refusal: on one line, cut to ``length`` characters (a model's text to a
+    headline's, so that a refusal stays one line)."""
+    text = " ".join(text.split())
+    return f"“{text if len(text) <= length else text[: length - 1].rstrip() + '…'}”"
+
+
+def development_named(brief: Brief, did: str | None) -> str:
+    """A development as a refusal names it: its id and what the reader sees as its headline
+    (the engine's), or its first article where it has none."""
+    d = next((x for x in brief.stories if x.id == did), None)
+    if d is None:
+        return repr(did) if did else "no development"
+    shown = d.headline or (d.article_ids[0] if d.article_ids else "")
+    return f"{did} ({_quoted(shown, SHOWN)})" if shown else str(did)
 
 
 def _restates(text: str, line: Line) -> bool:
@@ -135,29 +154,32 @@ def judge(answer: HeadlinesAnswer, q: Question, brief: Brief) -> Judged:
     out = Judged({}, [], [])
     for h in answer.headlines:
         own = q.lines_of(h.development)
+        what = f"headline {_quoted(h.text)} for {development_named(brief, h.development)}"
         if not own or h.development in out.headlines:
-            out.rejected.append(f"a headline for {h.development!r}: not a development asked")
+            out.rejected.append(f"{what}: not a development asked, or asked once already")
             continue
         if len(h.text) > HEADLINE_LENGTH:
-            out.rejected.append(f"the headline of {h.development}: longer than a headline")
+            out.rejected.append(f"{what}: longer than a headline ({HEADLINE_LENGTH} characters)")
             continue
         if not h.ids or not set(h.ids) <= own:
-            out.rejected.append(f"the headline of {h.development}: cites lines not its own")
+            out.rejected.append(f"{what}: cites lines not its own")
             continue
         ref, why = _problem(h.text, [q.items[i] for i in h.ids], gate)
         if ref is None:
-            out.rejected.append(f"the headline of {h.development}: {why}")
+            out.rejected.append(f"{what}: {why}")
         else:
             out.headlines[h.development] = (" ".join(h.text.split()).rstrip("."), ref)
     bottom = []
     for s in answer.bottom_line[:BOTTOM_LINE_MAX]:
         cited = [q.items[i] for i in s.ids if i in q.items]
+        story = cited[0].story if cited else None
+        what = f"bottom-line sentence {_quoted(s.text)} on {development_named(brief, story)}"
         if not s.ids or len(cited) != len(s.ids) or len(s.text) > SENTENCE_LENGTH:
-            out.rejected.append("a bottom-line sentence: too long, or cites lines not shown")
+            out.rejected.append(f"{what}: too long, or cites lines not shown")
             continue
         ref, why = _problem(s.text, cited, gate)
         if ref is None:
-            out.rejected.append(f"a bottom-line sentence: {why}")
+            out.rejected.append(f"{what}: {why}")
             continue
         passed = next(x for x in cited if x.refs and x.refs[0] == ref)
         refs = [ref] + [r for x in cited for r in x.refs[:1] if r != ref]
@@ -176,6 +198,8 @@ def judge(answer: HeadlinesAnswer, q: Question, brief: Brief) -> Judged:
     if len(bottom) >= BOTTOM_LINE_MIN:
         out.bottom_line = bottom
     elif answer.bottom_line:
-        out.rejected.append(f"the bottom line: {len(bottom)} sentence(s) passed")
+        out.rejected.append(
+            f"bottom line: {len(bottom)} of its sentences passed, fewer than {BOTTOM_LINE_MIN}"
+        )
     out.checked = gate.checked
     return out

@@ -15,13 +15,16 @@ names no speaker its lines do not, and is no more certain and no less attributed
 it restates; otherwise the engine's headline, or the engine's bottom line, stays. The call is
 made the way the judge makes its own (:mod:`briefing.llm.judge`), its answer cached like every
 other (:class:`~briefing.llm.cache.Cache`; only usable answers are kept), its usage added to the
-brief's; a failed call leaves the engine's brief as it was, and the masthead says so.
+brief's; a failed call leaves the engine's brief as it was, and the masthead says so. Each line
+of the model's that is not shown is told, with why, on the :data:`log` (INFO), which ``briefing
+build`` prints on stderr, one line each.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -48,6 +51,9 @@ from briefing.llm.schema import CHARS_PER_TOKEN, ID_TOKENS, ITEM_OVERHEAD, STRIN
 from briefing.llm.settings import Settings, redact
 from briefing.models import Brief, BriefItem, CaveatItem, SaidItem, Usage
 
+# Where each refusal of a model's line is told: not a warning, as the engine's line stands in
+# its place; a program shows it by listening here (``briefing build`` prints it on stderr).
+log = logging.getLogger(__name__)
 TEMPLATE_FILES = ("headlines_system.jinja", "headlines_user.jinja")
 SCHEMA_NAME = "BriefHeadlines"
 SCHEMA_VERSION = "headlines-1"  # part of the prompt version: a change of schema makes fresh keys
@@ -248,14 +254,20 @@ def read(payload: str | dict[str, Any]) -> tuple[HeadlinesAnswer | None, str | N
 # -- the call ----------------------------------------------------------------------------------
 
 
+def cache_key_of(q: Question, settings: Settings) -> str:
+    """The cache key of the call for ``q``: endpoint, model, prompt version and what is shown.
+    ``--dry-run`` looks the same key up to price an answered question at nothing."""
+    text = json.dumps(inputs(q), ensure_ascii=False, sort_keys=True)
+    return cache_key("headlines", headlines_version(), settings.endpoint, settings.model, text)
+
+
 def ask(q: Question, settings: Settings, cache: Cache | None = None) -> Asked:
     """The model's headlines for ``q``: from the cache where this exact question was answered,
     else asked once (``json_schema`` first where the endpoint's method is not known yet, and
     function calling where it refuses it, as the judge does)."""
     cache = cache or Cache(settings.cache_path, settings.cache_days)
     values = inputs(q)
-    text = json.dumps(values, ensure_ascii=False, sort_keys=True)
-    key = cache_key("headlines", headlines_version(), settings.endpoint, settings.model, text)
+    key = cache_key_of(q, settings)
     hit = cache.get(key)
     if hit is not None:
         answer, _ = read(hit[0])
@@ -401,6 +413,8 @@ def write(
         note += ", each checked against its article like every line"
         if j.rejected:
             note += f"; {len(j.rejected)} of its lines did not pass, and the engine's stand"
+        for refusal in j.rejected:
+            log.info("withheld the model's %s", refusal)
         note += "."
     out = brief.model_copy(update=update)
     out.notes = [*run_notes(out), note]

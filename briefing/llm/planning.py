@@ -10,27 +10,43 @@ tokens and says nothing.
 Afterwards the answers are turned back into one per article: a packed answer is :func:`split` by
 the article prefix of the ids it cites ("a2.s3"), an article's windows are :func:`merge`\\ d, and
 the usage of a shared call is shared out (:func:`share`). Everything here is pure: no call, no
-cache, so ``--dry-run`` can :func:`estimate` a run from the same plan the real run follows.
+cache, so ``--dry-run`` can :func:`estimate` a run from the same plan the real run follows, and
+:func:`estimate_headlines` the one call a brief makes after it (its headlines and bottom line).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing.llm.cache import cache_key
 from briefing.llm.pricing import cost
-from briefing.llm.prompts import Member, prompt_inputs, prompt_tokens, prompt_version
+from briefing.llm.prompts import (
+    MESSAGE_OVERHEAD,
+    SCHEMA_WRAPPER,
+    Member,
+    prompt_inputs,
+    prompt_tokens,
+    prompt_version,
+)
 from briefing.llm.schema import Bounds, bounded_schema, bounds_for, max_tokens
 from briefing.llm.settings import Settings
 from briefing.llm.tokens import count_tokens
 from briefing.models import Analysis, LLMExtraction, Sentence, Usage
 
+if TYPE_CHECKING:
+    from briefing.llm.headlines import Question
+
 SENTENCE_OVERHEAD = 4  # tokens a numbered sentence line adds around its text ("[s12] ", newline)
 # The output estimate of --dry-run: a fixed part plus half the article's tokens, capped.
 OUTPUT_BASE, OUTPUT_CAP = 250, 2000
+# The output estimate of the headlines call: its answer fills every list (a headline a
+# development, three sentences) with strings about half their longest, so half its cap.
+HEADLINES_OUTPUT_SHARE = 0.5
+HEADLINES_ROW = "(brief: headlines, bottom line)"  # its row of --dry-run, not an article's
 BOTTOM_LINE_MAX = 3  # lines of bottom line kept when windows are merged
 ANSWER_FIELDS = ("bottom_line", "events", "attributions", "caveats")
 
@@ -199,6 +215,38 @@ def estimate(
         for k in ("calls", "input_tokens", "output_tokens_est", "cost_usd_est"):
             m[k] += r[k]
     return list(merged.values())
+
+
+def estimate_headlines(q: Question, settings: Settings, cached: bool = False) -> dict[str, Any]:
+    """The brief's headlines call (:mod:`briefing.llm.headlines`) as a row of the estimate:
+    one call, with no article of its own. No call is made.
+
+    Its input is the real prompt of that call for the question ``q`` (the headlines templates
+    rendered with each development's lines, plus the bounded schema it sends); its output
+    :data:`HEADLINES_OUTPUT_SHARE` of the call's ``max_tokens``. A question answered before
+    (``cached``) costs nothing. The question is built from a composed brief, so a dry run can
+    only ask it of the brief it can make without a model: the offline engine's. The real call
+    is asked of the brief the model's checked lines went into, whose developments are the same
+    stories but whose lines may differ; the estimate is of a question of that shape, and the
+    cache is found only where the two briefs show the same lines.
+    """
+    from briefing.llm import headlines
+
+    inp = out = 0
+    if not cached:
+        messages = headlines.headlines_template().format_messages(**headlines.inputs(q))
+        body = headlines.schema(q, lengths=not settings.is_openai)
+        inp = sum(count_tokens(str(m.content)) + MESSAGE_OVERHEAD for m in messages)
+        inp += count_tokens(json.dumps(body)) + SCHEMA_WRAPPER
+        out = round(headlines.max_tokens(q) * HEADLINES_OUTPUT_SHARE)
+    return {
+        "article": HEADLINES_ROW,
+        "calls": 0 if cached else 1,
+        "article_tokens": 0,
+        "input_tokens": inp,
+        "output_tokens_est": out,
+        "cost_usd_est": cost(settings.model, inp, out),
+    }
 
 
 def share(usage: Usage, n: int, first: bool) -> Usage:

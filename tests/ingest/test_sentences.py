@@ -72,6 +72,29 @@ def test_missing_space_after_full_stop_still_splits():
     ]
 
 
+def test_missing_space_after_a_closing_bracket_or_quote_still_splits():
+    """The EU Commission article: "... and leave TikTok).EC employees received ..."."""
+    assert _texts("They can delete the apps (or leave TikTok).EC employees were told.") == [
+        "They can delete the apps (or leave TikTok).",
+        "EC employees were told.",
+    ]
+    assert _texts("He called it \u201ca breach\u201d.The ministry denied it.") == [
+        "He called it \u201ca breach\u201d.",
+        "The ministry denied it.",
+    ]
+    text = (examples := EXAMPLES / "eu-commission-tiktok-ban.txt").read_text(encoding="utf-8")
+    assert any(s.text.startswith("EC employees received") for s in split_sentences(text)), examples
+
+
+def test_a_glued_full_stop_that_is_no_sentence_end_does_not_split():
+    for text in (
+        "Shares of Amazon.com rose 3.5 percent in the U.S. on Monday, said J.K. Rowling.",
+        "The memo (at https://ec.europa.eu/news.html) went to 32,000.5 staff at 9 a.m. Friday.",
+        "The (U.S.) team and the U.K. team met in Washington.",
+    ):
+        assert _texts(text) == [text], text
+
+
 def test_lowercase_after_full_stop_does_not_split():
     assert len(split_sentences("The rate rose 2.5 percent. it was a surprise, said a trader.")) == 1
 

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.cli import main
+from briefing.llm.planning import HEADLINES_ROW
 from tests.conftest import EXAMPLES, SEED
 from tests.support.llm_server import FakeOpenAIServer, auto_step, model_env, sleep_step, status_step
 
@@ -356,6 +357,48 @@ def test_dry_run_counts_tokens_and_calls_nothing(env, server):
     totals = next(line for line in r.stdout.splitlines() if line.startswith("total")).split()
     assert int(totals[1]) == 1  # seven short articles fit one call
     assert int(totals[3]) > int(totals[2])
+    assert HEADLINES_ROW not in r.stdout  # ``headlines = false``: no call for the brief
+
+
+def headlines_row(stdout: str) -> list[str]:
+    """The dry run's row of the brief's headlines call: calls, article, input, output, cost."""
+    row = next(line for line in stdout.splitlines() if line.startswith(HEADLINES_ROW))
+    return row[len(HEADLINES_ROW) :].split()
+
+
+def test_dry_run_counts_the_briefs_headlines_call_on_its_own_row(env, server, monkeypatch):
+    monkeypatch.delenv("BRIEFING_HEADLINES")
+    args = ["build", str(EXAMPLES), "-o", "x.html", "--dry-run", "--model", "gpt-4o-mini"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    assert server.calls == 0 and not Path("x.html").exists()
+    calls, article, inp, out, _ = headlines_row(r.stdout)
+    assert (calls, article) == ("1", "-")  # one call a brief, no article's tokens of its own
+    assert int(inp) > 500 and 0 < int(out) < 2000
+    lines = r.stdout.splitlines()
+    end = next(i for i, line in enumerate(lines) if line.startswith("total"))
+    totals = lines[end].split()
+    assert int(totals[1]) == 2  # the articles' one shared call, and the headlines call
+    articles = [x.split() for x in lines[1:end] if not x.startswith(HEADLINES_ROW)]
+    assert len(articles) == 7
+    assert int(totals[3]) == sum(int(x[3]) for x in articles) + int(inp)
+
+
+def test_dry_run_prices_a_headlines_question_the_cache_answered_as_free(env, server, monkeypatch):
+    """The question is built as the build builds it: a build whose model wrote no line (so its
+    brief is the engine's) asks the very question the dry run then finds in the cache."""
+    monkeypatch.delenv("BRIEFING_HEADLINES")
+    empty = {"bottom_line": [], "events": [], "attributions": [], "caveats": []}
+    server.default = auto_step(
+        lambda req: {"headlines": [], "bottom_line": []} if "<brief>" in str(req) else empty
+    )
+    assert build(server, EXAMPLES, out="brief.txt").exit_code == 0
+    assert server.calls == 2  # the articles' call and the headlines call
+    args = ["build", str(EXAMPLES), "-o", "brief.txt", "--dry-run", "--model", "gpt-4o-mini"]
+    r = CliRunner().invoke(main, [*args, "--base-url", server.base_url])
+    assert r.exit_code == 0, r.output
+    assert headlines_row(r.stdout) == ["0", "-", "0", "0", "0.0000"]
+    assert server.calls == 2
 
 
 def test_dry_run_counts_a_call_the_cache_answered_as_free(env, server):

@@ -388,3 +388,45 @@ def test_the_setting_reads_true_or_false_and_nothing_else(tmp_path, monkeypatch)
     monkeypatch.setenv("BRIEFING_HEADLINES", "maybe")
     with pytest.raises(UsageError, match="setting headlines must be true or false"):
         load_settings()
+
+
+def refusals(stderr: str) -> list[str]:
+    return [x for x in stderr.splitlines() if x.startswith("briefing: withheld the model's")]
+
+
+def test_each_withheld_headline_and_sentence_is_said_on_stderr_with_why(env, engine):
+    """One line a refusal, naming the development (its id and the engine's headline, which
+    the reader sees instead) and the reason, as ``extract`` shows why a model line was
+    withheld; ``--quiet`` says none."""
+    invented = BAD["invented speaker"]
+
+    def answer(lines: Lines) -> dict:
+        return {"headlines": invented(lines)["headlines"]} | {
+            "bottom_line": bottom_line(TATE, PUTIN, OZY)(lines)["bottom_line"]
+        }
+
+    args = ["build", *map(str, ARTICLES), "-o", str(env / "brief.json"), "--all"]
+    with server_for(answer) as server:
+        args += ["--backend", "openai", "--base-url", server.base_url]
+        r = CliRunner().invoke(main, args)
+        quiet = CliRunner().invoke(main, [*args, "--quiet"])
+    assert r.exit_code == quiet.exit_code == 0, r.output
+    tate = next(d for d in engine["stories"] if d["article_ids"][0].startswith("andrew-tate"))
+    kcna = next(d for d in engine["stories"] if d["article_ids"][0].startswith("kcna"))
+    headline, sentence = refusals(r.stderr)
+    assert headline.startswith(
+        "briefing: withheld the model's headline “Judge Mary Smith extends Andrew Tate's "
+        f"detention, according to reports” for {tate['id']} (“{tate['headline'][:20]}"
+    ), headline
+    assert headline.endswith(": fails the check (unsupported_entity)")  # no such judge
+    assert sentence.startswith(
+        "briefing: withheld the model's bottom-line sentence “Putin will visit Pyongyang soon.” "
+        f"on {kcna['id']} (“"
+    ), sentence
+    assert sentence.endswith(": drops the attribution of its lines")  # KCNA's account, as fact
+    assert "2 of its lines did not pass" in " ".join(json.loads(read(env / "brief.json"))["notes"])
+    assert refusals(quiet.stderr) == []
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
