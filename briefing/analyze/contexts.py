@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from briefing.analyze.figures import Token, key
@@ -59,53 +60,66 @@ def occurrences(
     """The content words of one sentence or clause, each with its neighbours (``starts``: the
     first token of each token's clause, from ``clause_starts``)."""
     content = [i for i, t in enumerate(toks) if t.content]
-    out = []
-    for n, i in enumerate(content):
-        near = content[max(0, n - WINDOW) : n] + content[n + 1 : n + 1 + WINDOW]
-        # denied: the first content word after a negator, within its reach and its clause
-        since = max(content[n - 1] + 1 if n else 0, starts[i] if starts else 0)
-        negated = any(t.low in _NEGATORS for t in toks[max(since, i - NEGATION_REACH) : i])
-        out.append(
-            Occurrence(
-                toks[i].key,
-                toks[i].text,
-                sentence,
-                negated,
-                frozenset(toks[j].key for j in near) - {toks[i].key},
-                frozenset(toks[j].key for j in content[max(0, n - 1) : n] + content[n + 1 : n + 2]),
-            )
-        )
-    return out
+    return [_occurrence(toks, content, n, sentence, starts) for n in range(len(content))]
+
+
+def _occurrence(
+    toks: list[Token], content: list[int], n: int, sentence: int, starts: list[int] | None
+) -> Occurrence:
+    """The ``n``-th content word of a sentence (``content``: its content words' indices)."""
+    i = content[n]
+    near = content[max(0, n - WINDOW) : n] + content[n + 1 : n + 1 + WINDOW]
+    # denied: the first content word after a negator, within its reach and its clause
+    since = max(content[n - 1] + 1 if n else 0, starts[i] if starts else 0)
+    negated = any(t.low in _NEGATORS for t in toks[max(since, i - NEGATION_REACH) : i])
+    return Occurrence(
+        toks[i].key,
+        toks[i].text,
+        sentence,
+        negated,
+        frozenset(toks[j].key for j in near) - {toks[i].key},
+        frozenset(toks[j].key for j in content[max(0, n - 1) : n] + content[n + 1 : n + 2]),
+    )
 
 
 class Contexts:
     """Every content word of an article, by key, where it stands.
 
-    A sentence's occurrences are worked out the first time a word it holds is asked about: a
-    check asks about a summary's few words, and most of an article's sentences hold none of
-    them (a brief checks one or two lines against each of a hundred articles)."""
+    A word's occurrences in a sentence are worked out the first time that word is asked about:
+    a check asks about a summary's few words, and most of an article's sentences hold none of
+    them (a brief checks one or two lines against each of a hundred articles), and a sentence
+    that holds one holds many words never asked about."""
 
-    def __init__(self, sentences: list[tuple[list[Token], list[int]]]) -> None:
-        self._sentences = sentences
+    def __init__(
+        self, keys: list[set[str]], read: Callable[[int], tuple[list[Token], list[int]]]
+    ) -> None:
+        """``keys``: each sentence's content-word keys; ``read``: a sentence's tokens and their
+        clause starts (``clause_starts``), asked only of the sentences a word is asked of."""
+        self._read_sentence = read
         self._holding: dict[str, list[int]] = defaultdict(list)
-        for s, (toks, _) in enumerate(sentences):
-            for k in dict.fromkeys(t.key for t in toks if t.content):
+        for s, held in enumerate(keys):
+            for k in held:
                 self._holding[k].append(s)
-        self._read: dict[int, dict[str, list[Occurrence]]] = {}
+        self._content: dict[int, list[int]] = {}  # each read sentence's content words
+        self._read: dict[tuple[int, str], list[Occurrence]] = {}
 
-    def _of(self, s: int) -> dict[str, list[Occurrence]]:
-        got = self._read.get(s)
+    def _of(self, s: int, key: str) -> list[Occurrence]:
+        got = self._read.get((s, key))
         if got is None:
-            got = defaultdict(list)
-            toks, starts = self._sentences[s]
-            for o in occurrences(toks, s, starts):
-                got[o.key].append(o)
-            self._read[s] = got
+            toks, starts = self._read_sentence(s)
+            content = self._content.get(s)
+            if content is None:
+                content = self._content[s] = [i for i, t in enumerate(toks) if t.content]
+            got = self._read[(s, key)] = [
+                _occurrence(toks, content, n, s, starts)
+                for n, i in enumerate(content)
+                if toks[i].key == key
+            ]
         return got
 
     def at(self, key: str) -> list[Occurrence]:
         """Every occurrence of ``key`` in the article, in the order of its sentences."""
-        return [o for s in self._holding.get(key, ()) for o in self._of(s)[key]]
+        return [o for s in self._holding.get(key, ()) for o in self._of(s, key)]
 
     def near(self, key: str, context: frozenset[str], shared: int) -> list[Occurrence]:
         """The article's occurrences of ``key`` that share ``shared`` neighbours with

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass, field
 
 from briefing.analyze.claims import Claim, Problem, containment
 from briefing.analyze.contexts import (
@@ -45,6 +44,7 @@ from briefing.analyze.figures import (
     tokens,
     unit_after,
     with_unit,
+    word_forms,
 )
 from briefing.analyze.lexicon import lexicon, registry
 from briefing.ingest.sentences import split_sentences
@@ -101,19 +101,37 @@ def _about_the_article(clause: str) -> bool:
     )
 
 
-@dataclass
 class _Sent:
-    """One article sentence as this module reads it."""
+    """One article sentence as this module reads it: its content words' keys at once, its
+    tokens and clauses when a claim is compared with it (most sentences never are)."""
 
-    sentence: Sentence
-    tokens: list[Token]
-    keys: set[str] = field(default_factory=set)
-    starts: list[int] = field(default_factory=list)  # each token's clause (``clause_starts``)
+    __slots__ = ("sentence", "keys", "_tokens", "_starts")
 
-    def __post_init__(self) -> None:
-        self.keys = {t.key for t in self.tokens if t.content}
-        if not self.starts:
-            self.starts = clause_starts(self.tokens, self.sentence.text, self.sentence.start)
+    def __init__(
+        self,
+        sentence: Sentence,
+        toks: list[Token] | None = None,
+        keys: set[str] | None = None,
+        starts: list[int] | None = None,
+    ) -> None:
+        self.sentence = sentence
+        self._tokens = toks
+        self._starts = starts or None  # each token's clause (``clause_starts``)
+        if keys is None:
+            keys = {t.key for t in self.tokens if t.content}
+        self.keys = keys
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokens = tokens(self.sentence.text, self.sentence.start)
+        return self._tokens
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = clause_starts(self.tokens, self.sentence.text, self.sentence.start)
+        return self._starts
 
     def negated(self, i: int) -> bool:
         """Is the word at index ``i`` in the reach of a negator, in its clause?"""
@@ -134,10 +152,14 @@ class Facts:
 
     def __init__(self, sentences: list[Sentence]) -> None:
         reg = registry()
-        self.sents = [_Sent(s, tokens(s.text, s.start)) for s in sentences]
-        words = {t.low for s in self.sents for t in s.tokens}
+        forms = [word_forms(s.text) for s in sentences]
+        self.sents = [
+            _Sent(s, keys={k for _, _, k, content in f if content})
+            for s, f in zip(sentences, forms, strict=True)
+        ]
+        words = {low for f in forms for _, low, _, _ in f}
         self.vocab = words | {w.replace(".", "") for w in words}
-        self.capitals = {t.low for s in self.sents for t in s.tokens if t.capital}
+        self.capitals = {low for f in forms for w, low, _, _ in f if w[0].isupper()}
         text = " ".join(s.text for s in sentences)
         for country, _ in reg.find_places(text):
             for name in (country.name, *country.demonyms, *country.metonyms):
@@ -147,18 +169,25 @@ class Facts:
         for outlet, _ in reg.find_outlets(text):
             for alias in outlet.aliases:
                 self.vocab |= {t.low for t in tokens(alias)}
-        self.acronyms = {
+        self.keys = {k for s in self.sents for k in s.keys}
+        self.months = {
+            _MONTHS[low] for f in forms for w, low, _, _ in f if w[0].isupper() and low in _MONTHS
+        }
+        self.weekdays = {low for f in forms for _, low, _, _ in f if low in _WEEKDAYS}
+        self.contexts = Contexts(
+            [s.keys for s in self.sents], lambda i: (self.sents[i].tokens, self.sents[i].starts)
+        )
+
+    @functools.cached_property
+    def acronyms(self) -> set[str]:
+        """The initials of the article's runs of capitalised words ("eu" of "European Union"):
+        read when a claim has a word in capitals the article does not spell out."""
+        return {
             acronym(r)
             for s in self.sents
             for r in capital_runs(s.tokens, s.sentence.text, s.sentence.start)
             if len(r) > 1
         }
-        self.keys = {k for s in self.sents for k in s.keys}
-        self.months = {
-            _MONTHS[t.low] for s in self.sents for t in s.tokens if t.capital and t.low in _MONTHS
-        }
-        self.weekdays = {t.low for s in self.sents for t in s.tokens if t.low in _WEEKDAYS}
-        self.contexts = Contexts([(s.tokens, s.starts) for s in self.sents])
 
     @functools.cached_property
     def numbers(self) -> list[tuple[Number, _Sent]]:

@@ -93,6 +93,12 @@ def tokens(text: str, base: int = 0) -> list[Token]:
     return [Token(m.group(0), base + m.start(), base + m.end()) for m in _TOKEN.finditer(text)]
 
 
+def word_forms(text: str) -> list[tuple[str, str, str, bool]]:
+    """Each word of ``text`` as :func:`tokens` reads it, as (text, low, key, content), without
+    offsets or objects: reading an article's vocabulary needs no more."""
+    return [(w, *_forms(w)) for w in _TOKEN.findall(text)]
+
+
 @dataclass(frozen=True)
 class Number:
     """A number as written (``text``) and as compared (``value``; an ordinal apart)."""
