@@ -39,6 +39,8 @@ _CAPTION = re.compile(
     r"^\s*FILE\b|\b(?:AP|AFP|Reuters|Getty)\s+(?:Photo|Images)\b|\(Photo\b|\bPhoto(?:graph)?:\s|"
     r"\bparticipates in\b.*\bpanel\b|\bposes? for a (?:photo|portrait)\b",
 )
+# A caption holds one of these, whichever of ``_CAPTION``'s forms it takes.
+_CAPTION_WORDS = ("FILE", "hoto", "Images", "panel", "portrait")
 # Where a sentence may be shortened: a semicolon or a dash, and a comma before a clause that
 # adds to what precedes it (background, not the claim).
 _BOUNDARY = re.compile(
@@ -65,6 +67,8 @@ def markup(text: str) -> bool:
 
 def caption(text: str) -> bool:
     """A photo caption or credit, which is never a line."""
+    if not any(w in text for w in _CAPTION_WORDS):
+        return False  # most sentences: the pattern's alternatives cost more than these looks
     return bool(_CAPTION.search(text))
 
 

@@ -132,6 +132,13 @@ _WEIGHTY = re.compile(
 _COLOUR = re.compile(
     rf"\b(?:{one_of(sorted(lexicon().brief_lines.colour_words, key=len, reverse=True))})\b", re.I
 )
+# The words either list's entries start with: a text holding none of them matches neither
+# pattern, and most lines hold none (the patterns' many alternatives cost more than a split).
+_FIRST_WORDS = {
+    w.split()[0].lower()
+    for w in (*lexicon().brief_lines.weighty_words, *lexicon().brief_lines.colour_words)
+}
+_WORD = re.compile(r"\w+")
 
 
 # A decision, demand or allegation from an authority (a government source: prosecutors, a
@@ -149,6 +156,8 @@ def said_substance(text: str, source_type: str) -> float:
 def substance(text: str) -> float:
     """What a line's words are worth to a reader who must act: each word of a decision,
     demand, allegation or action up (at most ``SUBSTANCE_CAP`` of them), colour down."""
+    if _FIRST_WORDS.isdisjoint(_WORD.findall(text.lower())):
+        return 0.0
     weighty = min(len(_WEIGHTY.findall(text)), SUBSTANCE_CAP)
     colour = bool(_COLOUR.search(text))
     return SUBSTANCE_BONUS * weighty - (COLOUR_PENALTY if colour else 0.0)
