@@ -111,3 +111,22 @@ def test_extract_says_a_bad_briefing_workers_in_one_line_and_exits_2():
     assert proc.stderr.splitlines() == [
         "briefing: error: BRIEFING_WORKERS must be a whole number from 1, not 'lots'"
     ]
+
+
+def test_an_analysis_from_a_worker_shares_its_field_sets_and_dumps_and_copies_as_before(articles):
+    """Analyses come back from workers pickled; unpickled, their models share one set of field
+    names per class (the memory of a thousand analyses halves), and nothing else differs."""
+    import pickle
+
+    made = analyze(articles[0])
+    back = pickle.loads(pickle.dumps(made))
+    assert back.model_dump_json() == made.model_dump_json()
+    sets = {id(s.__pydantic_fields_set__) for s in back.sentences}
+    assert len(back.sentences) > 1 and len(sets) == 1
+    # assigning and copying still work, and touch no other model's fields
+    first, second = back.attributions[0], back.attributions[1]
+    first.kind = "direct"
+    moved = second.model_copy(update={"kind": "mixed"})
+    assert first.kind == "direct" and second.kind == made.attributions[1].kind
+    assert moved.kind == "mixed" and moved.content == second.content
+    assert set(second.model_fields_set) == set(type(second).model_fields)
