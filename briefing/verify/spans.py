@@ -8,8 +8,16 @@ shifted span), ids that do not exist.
 
 A located attribution is kept when it grounds, whether or not the engine found it:
 
-- the cue is a reporting, belief or position expression of the engine's lexicon (``cues.yaml``:
-  speech, belief and attitude verbs, and the prepositional cues such as "according to");
+- the cue is a reporting, belief or position expression: one of the engine's lexicon
+  (``cues.yaml``: speech, belief and attitude verbs, and the prepositional cues such as
+  "according to"); or a predicate of the parse rules' lexicon (``parse_cues.yaml``) that the
+  sentence's parse ties to the content, a verb with its clause or object ("extolled their
+  bravery"; not a deed's object, "approved the repairs"), a noun with its clause or object
+  ("the announcement that ...", "concerns about ..."), an adjective with its complement; or
+  any verb taking the content as its clause ("X groused that ..."), any noun taking it as a
+  "that" clause of its own but a noun of fact or chance; or punctuation that introduces the
+  content: a colon or dash right beside a quotation ("said: “...”", "“...” ― Name"), or a colon
+  right after the source ("WALLACE: Let's start");
 - the source is named in that sentence, or is a pronoun the engine resolved there ("it said":
   the engine's KCNA); an invented speaker is in no sentence, so it is never located;
 - a direct quotation lies inside the article's quotation marks;
@@ -44,6 +52,7 @@ from briefing.models import (
     Attribution,
     Content,
     LLMAttribution,
+    Quote,
     Sentence,
     Source,
     Span,
@@ -56,6 +65,10 @@ if TYPE_CHECKING:
 MIN_OVERLAP = 0.5  # share of the shorter content two attributions must share to be one
 CUE_CLASSES = ("speech", "belief", "attitude")  # reporting, belief and position expressions
 _WORD = re.compile(r"\w", re.UNICODE)
+# punctuation that introduces a quotation or a speaker's words, as a cue (a dash, a colon)
+PUNCTUATION_CUES = frozenset({":", "―", "—", "–", "--", "-"})
+QUOTE_MARKS = "\"“”‘’'"
+_SPACES = " \t\n\u00a0"
 
 
 @dataclass
@@ -80,15 +93,21 @@ def _at_word_bounds(text: str, start: int, end: int) -> bool:
     )
 
 
-def _find(needle: str, sent: Sentence) -> tuple[int, int] | None | bool:
-    """``needle``'s span in ``sent`` (article offsets) at word bounds; False when it is there
-    only inside words (shifted); None when it is not there at all."""
+def _find(
+    needle: str, sent: Sentence, avoid: tuple[int, int] | None = None
+) -> tuple[int, int] | None | bool:
+    """``needle``'s span in ``sent`` (article offsets) at word bounds, outside ``avoid`` (article
+    offsets) where given; False when it is there only inside words (shifted); None when it is
+    not there at all, or only within ``avoid``."""
     at = sent.text.find(needle)
     inside = False
     while at >= 0:
+        start, end = sent.start + at, sent.start + at + len(needle)
         if _at_word_bounds(sent.text, at, at + len(needle)):
-            return sent.start + at, sent.start + at + len(needle)
-        inside = True
+            if avoid is None or end <= avoid[0] or avoid[1] <= start:
+                return start, end
+        else:
+            inside = True
         at = sent.text.find(needle, at + 1)
     return False if inside else None
 
@@ -103,13 +122,45 @@ def _is_cue(cue: str) -> bool:
 
 
 def _takes(sent: Sentence, cue: Span, content: tuple[int, int]) -> bool:
-    """A cue outside the lexicon: a predicate whose clausal complement, in the sentence's
-    parse, is the content (asked of the engine's parse rules)."""
-    from briefing.analyze.attribution.predicates import takes_as_complement
+    """A cue outside ``cues.yaml``: a predicate that, in the sentence's parse, takes the content
+    as its clause, or a reporting word of the parse rules that governs it (both asked of the
+    engine's parse rules)."""
+    from briefing.analyze.attribution.predicates import reports_content, takes_as_complement
     from briefing.analyze.parse import parse
 
     (doc,) = parse([sent.text])
-    return takes_as_complement(doc, sent.start, (cue.start, cue.end), content)
+    span = (cue.start, cue.end)
+    return takes_as_complement(doc, sent.start, span, content) or reports_content(
+        doc, sent.start, span, content
+    )
+
+
+def _introduces(
+    sent: Sentence, cue: Span, content: tuple[int, int], quotes: list[Quote], source: str
+) -> bool:
+    """Punctuation as the cue: a colon or dash right beside the content (only spaces and
+    quotation marks between), where the content is a quotation ("said: “...”", "“...” ―
+    Name") or the colon follows the source itself, as a transcript's ("WALLACE: Let's
+    start")."""
+    mark = cue.text.strip()
+    if mark not in PUNCTUATION_CUES:
+        return False
+    if cue.end <= content[0]:
+        gap = _slice(sent, cue.end, content[0])
+    elif content[1] <= cue.start:
+        gap = _slice(sent, content[1], cue.start)
+    else:
+        return False
+    if gap.strip(_SPACES + QUOTE_MARKS):
+        return False
+    words = _slice(sent, *content)
+    quoted = any(q.covers(*content) for q in quotes) or any(
+        m in QUOTE_MARKS for m in gap + words[:1] + words[-1:]
+    )
+    if quoted:
+        return True
+    before = _slice(sent, sent.start, cue.start).rstrip(_SPACES)
+    return mark == ":" and bool(source.strip()) and before.endswith(source.strip())
 
 
 class SpanJudge:
@@ -133,9 +184,16 @@ class SpanJudge:
             raise _Withhold(f"cites sentence ids that do not exist: {', '.join(missing) or '-'}")
         sent, (c_start, c_end) = self._content(att)
         cue = self._span(att.cue, sent, "cue")
-        if not _is_cue(cue.text) and not _takes(sent, cue, (c_start, c_end)):
+        if (
+            not _is_cue(cue.text)
+            and not _introduces(sent, cue, (c_start, c_end), self.an.quotes, att.source or "")
+            and not _takes(sent, cue, (c_start, c_end))
+        ):
             raise _Withhold(f"“{cue.text}” is not a reporting or belief expression")
-        source = self._source(att, sent)
+        # the source stands outside the words said, but for an interrupted quotation's
+        # ('"A," X said, "B."'), whose cue and source lie between its pieces
+        inner = c_start <= cue.start and cue.end <= c_end
+        source = self._source(att, sent, None if inner else (c_start, c_end))
         if att.kind == "direct" and not any(q.covers(c_start, c_end) for q in self.an.quotes):
             raise _Withhold("gives as a direct quotation words that are not in quotation marks")
         via = self._via(att)
@@ -171,18 +229,29 @@ class SpanJudge:
             )
         raise _Withhold(f"the content “{words[:60]}” is not verbatim in the cited sentences")
 
-    def _span(self, words: str | None, sent: Sentence, what: str) -> Span:
+    def _span(
+        self, words: str | None, sent: Sentence, what: str, avoid: tuple[int, int] | None = None
+    ) -> Span:
         words = (words or "").strip()
-        found = _find(words, sent) if words else None
+        found = _find(words, sent, avoid) if words else None
         if not found:
+            if avoid is not None and words and _find(words, sent):
+                # "Clinton said Trump is unfit": Trump, inside the words said, is not their source
+                raise _Withhold(
+                    f"the {what} “{words[:40]}” is in {sent.id} only within the content"
+                )
             raise _Withhold(f"the {what} “{words[:40]}” is not in {sent.id}")
         start, end = found  # type: ignore[misc]
         return Span(text=_slice(sent, start, end), start=start, end=end)
 
-    def _source(self, att: LLMAttribution, sent: Sentence) -> Source:
+    def _source(
+        self, att: LLMAttribution, sent: Sentence, content: tuple[int, int] | None
+    ) -> Source:
+        """The source's span, outside ``content`` where given: words said are not their own
+        source."""
         if not (att.source or "").strip():
             raise _Withhold("names no source")
-        span = self._span(att.source, sent, "source")
+        span = self._span(att.source, sent, "source", content)
         if is_pronoun(span.text):
             resolved = next(
                 (

@@ -441,3 +441,83 @@ def takes_as_complement(
             if min(end, content[1]) - max(start, content[0]) >= COMPLEMENT_COVER * want:
                 return True
     return False
+
+
+# The verbs whose object is a deed done to it, not words said ("approved the repairs"), and the
+# nouns with a clause that say nothing ("the fact that"): read only to judge a model's cue.
+_DEEDS = _P.deeds
+_UNSAID_NOUNS = _P.unsaid_nouns
+# Share of the content the words a predicate governs in the parse must cover.
+GOVERNED_COVER = 0.5
+
+
+def _covers(doc: Doc, base: int, span: tuple[int, int], content: tuple[int, int]) -> bool:
+    """Do the tokens ``span`` (indices, inclusive) cover most of ``content`` (offsets)?"""
+    lo, hi = doc[span[0]], doc[span[1]]
+    start, end = base + lo.idx, base + hi.idx + len(hi)
+    want = content[1] - content[0]
+    return want > 0 and min(end, content[1]) - max(start, content[0]) >= GOVERNED_COVER * want
+
+
+def _noun_governs(tok: Token) -> tuple[int, int] | None:
+    """What a noun says or holds in the parse: its own clause ("the claim that ...", "a plan
+    to ..."), the object of its preposition ("concerns about X", "criticism of X"), or the
+    clause a copula gives it ("the worry is that ...")."""
+    pred = _noun(tok)
+    if pred is not None:
+        return pred.content
+    for c in tok.children:
+        if c.dep_ == "prep" and c.i > tok.i and c.lower_ in {"about", "of", "on", "over", "for"}:
+            obj = next((g for g in c.children if g.dep_ in {"pobj", "pcomp"}), None)
+            if obj is not None:
+                return _span(obj)
+    return None
+
+
+def reports_content(doc: Doc, base: int, cue: tuple[int, int], content: tuple[int, int]) -> bool:
+    """Is a word of ``cue`` a reporting predicate of the parse rules (``parse_cues.yaml``, the
+    cue verbs of ``cues.yaml`` among them) that, in the parse, governs ``content``? Both are
+    article offsets, and ``doc`` is the parse of the sentence that starts at ``base``.
+
+    A model's cue is often a word the rules know but did not read as an attribution there:
+    a verb with its object ("extolled their bravery", "attacked Clinton for ..."), a noun
+    ("the announcement that ...", "concerns about ...", "his claim"), an adjective ("were
+    worried that ..."). It reports when the parse ties it to those very words: the verb's
+    clause or object as the rules read them (a deed's object, "approved the repairs", is no
+    content), the noun's clause or prepositional object, the adjective's complement. A noun
+    outside the lexicon reports where it takes the content as a "that" clause of its own,
+    unless it is a noun of fact or chance ("the fact that")."""
+    for tok in doc:
+        at = base + tok.idx
+        if not (cue[0] <= at < cue[1]) or content[0] <= at < content[1]:
+            continue
+        lemma = _lemma(tok)
+        tag = tok.tag_
+        if tag.startswith("VB") and lemma in PREDICATES:
+            pred = _verb(tok, lemma)
+            # "approved the repairs": a deed done to its object, not words said
+            deed = lemma in _DEEDS and not any(
+                c.dep_ in _COMPLEMENTS | CLAUSES for c in tok.children
+            )
+            if pred is not None and not deed and _covers(doc, base, pred.content, content):
+                return True
+        if tag in {"NN", "NNS"}:
+            governed = _noun_governs(tok) if lemma in _P.nouns else None
+            if governed is None and lemma not in _UNSAID_NOUNS:
+                clause = next(
+                    (
+                        c
+                        for c in tok.children
+                        if c.dep_ in {"acl", "ccomp"}
+                        and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                    ),
+                    None,
+                )
+                governed = _span(clause) if clause is not None else None
+            if governed is not None and _covers(doc, base, governed, content):
+                return True
+        if (tag.startswith("JJ") or tag == "VBN") and tok.lower_ in _P.adjectives:
+            pred = _adjective(tok)
+            if pred is not None and _covers(doc, base, pred.content, content):
+                return True
+    return False

@@ -1,0 +1,127 @@
+"""Which cues of a model's attribution ground: reporting, belief and position expressions as the
+parse shows them tied to the content, beyond the verbs of ``cues.yaml``.
+
+Short news sentences, each attribution given as a model gives it (source, cue and content copied
+verbatim from one sentence). A noun whose clause or object is the content ("the announcement
+that ...", "concerns about ..."), a colon or dash beside a quotation, a transcript's colon after
+the speaker, and a speech verb whose object is what was said ground; a verb of action, a deed
+done to an object ("approved the repairs"), a noun like "visit" or "attack" with a plain object,
+and a noun of fact ("the fact that") stay withheld, and a name inside the words said is not
+their source.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.analyze import analyze
+from briefing.models import Analysis, Article, ArticleMeta, LLMExtraction
+from briefing.verify import verify
+
+ARTICLE = (
+    "Senate passes spending bill\n\n"
+    "The White House made the announcement that the summit would be postponed. "
+    "Senator Dana Whitfield raised concerns about the cost of the program. "
+    "The governor's claim that the budget was balanced drew criticism. "
+    "Whitfield told reporters: “We will not vote for this bill.” "
+    "“The vote was a disgrace.” ― Maria Lopez\n\n"
+    "WALLACE: Let us start with the news on the debate.\n\n"
+    "The senator extolled the bravery of the firefighters. "
+    "The mayor visited the flooded town on Tuesday. "
+    "Rebels killed three soldiers near the border, officials said. "
+    "The council approved the repairs to the bridge. "
+    "The minister's visit to the region lasted three days. "
+    "The attack on the convoy was condemned. "
+    "The fact that the bridge collapsed surprised engineers. "
+    "Lopez said Whitfield had misled voters.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def analysis() -> Analysis:
+    return analyze(Article(meta=ArticleMeta(id="senate", path="senate.txt"), text=ARTICLE))
+
+
+def judged(an: Analysis, source: str, cue: str, content: str, kind: str = "indirect"):
+    sid = next(s.id for s in an.sentences if content in s.text and cue in s.text)
+    answer = {
+        "bottom_line": [],
+        "events": [],
+        "caveats": [],
+        "attributions": [
+            {
+                "speaker": source,
+                "via": [],
+                "claim": f"{source} {cue} {content}",
+                "quote": content if kind == "direct" else None,
+                "kind": kind,
+                "ids": [sid],
+                "source": source,
+                "cue": cue,
+                "content": content,
+            }
+        ],
+    }
+    return verify(an, LLMExtraction.model_validate(answer))
+
+
+def _kept(checked) -> bool:
+    return bool(checked.attributions) and not checked.withheld
+
+
+@pytest.mark.parametrize(
+    "source, cue, content, kind",
+    [
+        # a noun of saying with its clause, and one with its prepositional object
+        ("The White House", "announcement", "the summit would be postponed", "indirect"),
+        ("Senator Dana Whitfield", "concerns", "the cost of the program", "indirect"),
+        ("governor", "claim", "the budget was balanced", "indirect"),
+        # a colon before a quotation, a dash after one, a transcript's colon after the speaker
+        ("Whitfield", ":", "We will not vote for this bill.", "direct"),
+        ("Maria Lopez", "―", "The vote was a disgrace.", "direct"),
+        ("WALLACE", ":", "Let us start with the news on the debate.", "indirect"),
+        # a speech verb whose object is what was said
+        ("The senator", "extolled", "the bravery of the firefighters", "indirect"),
+    ],
+)
+def test_a_reporting_expression_tied_to_the_content_grounds(analysis, source, cue, content, kind):
+    checked = judged(analysis, source, cue, content, kind)
+    assert _kept(checked), [w.reason for w in checked.withheld]
+    (att,) = checked.attributions
+    assert (att.source, att.cue, att.content) == (source, cue, content)
+    located = checked.found or []
+    for a in located:  # found by the model alone: its spans are the article's words
+        assert ARTICLE[a.content.start : a.content.end] == a.content.text
+        assert ARTICLE[a.cue.start : a.cue.end] == a.cue.text
+
+
+@pytest.mark.parametrize(
+    "source, cue, content",
+    [
+        ("The mayor", "visited", "the flooded town"),  # a verb of action
+        ("Rebels", "killed", "three soldiers near the border"),
+        ("The council", "approved", "the repairs to the bridge"),  # a deed done to its object
+        ("The minister", "visit", "to the region"),  # nouns of events with a plain object
+        ("The attack", "attack", "on the convoy"),
+        ("engineers", "fact", "the bridge collapsed"),  # a noun of fact with its clause
+    ],
+)
+def test_a_word_that_reports_nothing_stays_withheld(analysis, source, cue, content):
+    checked = judged(analysis, source, cue, content)
+    assert not checked.attributions and not checked.found
+    (w,) = checked.withheld
+    assert w.reason == f"“{cue}” is not a reporting or belief expression"
+
+
+def test_a_colon_away_from_the_words_it_would_introduce_is_no_cue(analysis):
+    checked = judged(analysis, "Whitfield", ":", "for this bill", "direct")
+    assert not checked.attributions and not checked.found
+    (w,) = checked.withheld
+    assert w.reason == "“:” is not a reporting or belief expression"
+
+
+def test_a_name_inside_the_words_said_is_not_their_source(analysis):
+    checked = judged(analysis, "Whitfield", "said", "Whitfield had misled voters")
+    assert not checked.found
+    (w,) = checked.withheld
+    assert "only within the content" in w.reason
