@@ -22,7 +22,9 @@ Then a negative oracle, answers that must not ground, to measure the rule's prec
   sentence outside the source, cue and content that reports nothing (a verb, else a noun, of
   none of the lexicon's reporting lists: "visited", "killed", "the visit");
 - ``other source``: the gold cue and content with another named person as source (a proper
-  name of the same sentence, else another gold source of the article, its sentence cited too).
+  name of the same sentence, else another gold source of the article, its sentence cited too),
+  where the gold source is not a pronoun or relative pronoun (whose antecedent, "Mr. Kamin, who
+  emphasized", is the same person by another name).
 
 A false acceptance is a negative answer that grounds (``SpanJudge`` keeps it): counted by what
 became of it (added as the model's, kept beside the engine's as the uncertain other reading,
@@ -59,6 +61,7 @@ _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
+_RELATIVE = frozenset({"who", "whom", "which", "that"})
 _REASON_DETAIL = re.compile(r"“[^”]*”|\b[sm]\d+\b|\([^)]*\)")
 
 
@@ -265,8 +268,8 @@ def negatives(an: Analysis, rels: list[polnear.Relation], docs: dict[str, Any]) 
                 "action cue",
                 f"{pick[2].text} ({pick[2].tag_})",
             )
-        if is_pronoun(text[src[0] : src[1]]):
-            continue  # another name may be the very one the pronoun stands for
+        if is_pronoun(text[src[0] : src[1]]) or text[src[0] : src[1]].lower() in _RELATIVE:
+            continue  # another name may be the very one the pronoun stands for ("X, who said")
         other = _other_person(an, home, doc, taken, src, gold_sources)
         if other is not None:
             name, at = other

@@ -60,6 +60,8 @@ from briefing.models import (
 )
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from briefing.verify import Verified
 
 MIN_OVERLAP = 0.5  # share of the shorter content two attributions must share to be one
@@ -112,6 +114,35 @@ def _find(
     return False if inside else None
 
 
+def _mentions(words: str, sent: Sentence, avoid: tuple[int, int] | None) -> list[Span]:
+    """Every mention of ``words`` in ``sent`` at word bounds, outside ``avoid`` where given."""
+    out = []
+    at = sent.text.find(words)
+    while at >= 0:
+        start, end = sent.start + at, sent.start + at + len(words)
+        if _at_word_bounds(sent.text, at, at + len(words)) and (
+            avoid is None or end <= avoid[0] or avoid[1] <= start
+        ):
+            out.append(Span(text=words, start=start, end=end))
+        at = sent.text.find(words, at + 1)
+    return out
+
+
+def _outside(cue: Span, content: tuple[int, int]) -> tuple[int, int] | None:
+    """Where the source may not be: the content, but for an interrupted quotation's ('"A," X
+    said, "B."'), whose cue and source lie between its pieces."""
+    inner = content[0] <= cue.start and cue.end <= content[1]
+    return None if inner else content
+
+
+def _within(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return b[0] <= a[0] and a[1] <= b[1]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
 def _is_cue(cue: str) -> bool:
     """A reporting, belief or position expression of the engine's lexicon."""
     reg = registry()
@@ -121,14 +152,12 @@ def _is_cue(cue: str) -> bool:
     return any(reg.cue_forms.get(w) in CUE_CLASSES for w in re.findall(r"[a-z]+", lower))
 
 
-def _takes(sent: Sentence, cue: Span, content: tuple[int, int]) -> bool:
+def _takes(doc: Doc, sent: Sentence, cue: Span, content: tuple[int, int]) -> bool:
     """A cue outside ``cues.yaml``: a predicate that, in the sentence's parse, takes the content
     as its clause, or a reporting word of the parse rules that governs it (both asked of the
     engine's parse rules)."""
     from briefing.analyze.attribution.predicates import reports_content, takes_as_complement
-    from briefing.analyze.parse import parse
 
-    (doc,) = parse([sent.text])
     span = (cue.start, cue.end)
     return takes_as_complement(doc, sent.start, span, content) or reports_content(
         doc, sent.start, span, content
@@ -171,6 +200,15 @@ class SpanJudge:
         self.ground = ground
         self.sentences = {s.id: s for s in analysis.sentences}
         self.count = 0
+        self._docs: dict[str, Doc] = {}
+
+    def _doc(self, sent: Sentence) -> Doc:
+        """The engine's parse of a sentence, parsed once for all the answers that cite it."""
+        if sent.id not in self._docs:
+            from briefing.analyze.parse import parse
+
+            (self._docs[sent.id],) = parse([sent.text])
+        return self._docs[sent.id]
 
     def judge(self, att: LLMAttribution) -> Located:
         try:
@@ -183,17 +221,18 @@ class SpanJudge:
         if missing or not att.sentence_ids:
             raise _Withhold(f"cites sentence ids that do not exist: {', '.join(missing) or '-'}")
         sent, (c_start, c_end) = self._content(att)
-        cue = self._span(att.cue, sent, "cue")
-        if (
-            not _is_cue(cue.text)
-            and not _introduces(sent, cue, (c_start, c_end), self.an.quotes, att.source or "")
-            and not _takes(sent, cue, (c_start, c_end))
-        ):
-            raise _Withhold(f"“{cue.text}” is not a reporting or belief expression")
-        # the source stands outside the words said, but for an interrupted quotation's
-        # ('"A," X said, "B."'), whose cue and source lie between its pieces
-        inner = c_start <= cue.start and cue.end <= c_end
-        source = self._source(att, sent, None if inner else (c_start, c_end))
+        first = self._span(att.cue, sent, "cue")
+        # every mention of the cue that reports ("said" twice: the one the source does)
+        cues = [
+            c
+            for c in _mentions(first.text, sent, None)
+            if _is_cue(c.text)
+            or _introduces(sent, c, (c_start, c_end), self.an.quotes, att.source or "")
+            or _takes(self._doc(sent), sent, c, (c_start, c_end))
+        ]
+        if not cues:
+            raise _Withhold(f"“{first.text}” is not a reporting or belief expression")
+        source, cue = self._source(att, sent, cues, (c_start, c_end))
         if att.kind == "direct" and not any(q.covers(c_start, c_end) for q in self.an.quotes):
             raise _Withhold("gives as a direct quotation words that are not in quotation marks")
         via = self._via(att)
@@ -245,13 +284,15 @@ class SpanJudge:
         return Span(text=_slice(sent, start, end), start=start, end=end)
 
     def _source(
-        self, att: LLMAttribution, sent: Sentence, content: tuple[int, int] | None
-    ) -> Source:
-        """The source's span, outside ``content`` where given: words said are not their own
-        source."""
+        self, att: LLMAttribution, sent: Sentence, cues: list[Span], content: tuple[int, int]
+    ) -> tuple[Source, Span]:
+        """The source's span outside ``content`` (words said are not their own source), and the
+        mention of the cue it does: a pronoun the engine resolved there (with the first cue),
+        or a name or description the parse ties to one of ``cues`` (:meth:`tied`), the first
+        such pair."""
         if not (att.source or "").strip():
             raise _Withhold("names no source")
-        span = self._span(att.source, sent, "source", content)
+        span = self._span(att.source, sent, "source", _outside(cues[0], content))
         if is_pronoun(span.text):
             resolved = next(
                 (
@@ -266,7 +307,23 @@ class SpanJudge:
             )
             if resolved is None:
                 raise _Withhold(f"“{span.text}” in {sent.id} is not resolved to a source")
-            return resolved
+            return resolved, cues[0]
+        tied = next(
+            (
+                (s, c)
+                for c in cues
+                for s in _mentions(span.text, sent, _outside(c, content))
+                if self.tied(sent, s, c)
+            ),
+            None,
+        )
+        if tied is None:
+            # "Trump said Clinton lied" given to Clinton: named there, but not the one who said
+            raise _Withhold(
+                f"“{span.text[:40]}” is not who does “{cues[0].text[:40]}” in the parse of "
+                f"{sent.id}"
+            )
+        span, cue = tied
         canonical, kind = classify(span.text, self.ground.book)
         source = Source(
             text=span.text, start=span.start, end=span.end, canonical=canonical, type=kind
@@ -275,7 +332,32 @@ class SpanJudge:
         if att.speaker.strip() and not self.ground.same(att.speaker, named):
             if not self.ground.same(att.speaker, source.text):
                 raise _Withhold(f"names {att.speaker} as the speaker; the sentence has {named}")
-        return source
+        return source, cue
+
+    def tied(self, sent: Sentence, source: Span, cue: Span) -> bool:
+        """Is ``source`` the one who does ``cue``? The engine has it so (an attribution of its
+        own with that cue whose source holds these words, or lies within them, and names the
+        same person: "Flynn, a top Trump surrogate, said", which the parse reads wrong), or the
+        sentence's parse ties the two (``predicates.is_cue_source``: the cue verb's subject or
+        agent, a noun cue's possessor, the object of "according to", the speaker beside a
+        colon)."""
+        from briefing.analyze.attribution.predicates import is_cue_source
+
+        canonical, _ = classify(source.text, self.ground.book)
+        named = canonical or source.text
+        for a in self.an.attributions:
+            if a.source is None or a.cue is None or sent.id not in a.sentence_ids:
+                continue
+            theirs, ours = (a.source.start, a.source.end), (source.start, source.end)
+            if (
+                _within(theirs, ours)
+                and _overlap((a.cue.start, a.cue.end), (cue.start, cue.end))
+                and any(self.ground.same(named, n) for n in self.ground.holder_names(a))
+            ):
+                return True
+        return is_cue_source(
+            self._doc(sent), sent.start, (source.start, source.end), (cue.start, cue.end)
+        )
 
     def _via(self, att: LLMAttribution) -> list[Via]:
         out = []

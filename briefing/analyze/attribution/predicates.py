@@ -521,3 +521,235 @@ def reports_content(doc: Doc, base: int, cue: tuple[int, int], content: tuple[in
             if pred is not None and _covers(doc, base, pred.content, content):
                 return True
     return False
+
+
+# The dependencies of a word that only qualifies the cue word it hangs on ("has said", "did not
+# say", "backed down", "strongly denied", "the official statement"): that word's doer is the
+# cue's.
+_QUALIFIERS = frozenset(
+    {"aux", "auxpass", "neg", "prt", "advmod", "det", "amod", "compound", "case", "nummod"}
+)
+# The dependencies by which a noun cue is what a verb does ("made the announcement", "raised
+# concerns"), and the prepositions of a noun a verb does in ("in a statement, X said"): the
+# verb's doer is the noun's. Another preposition's object is not ("seized upon a report",
+# "was under questioning").
+_NOUN_OF_VERB = frozenset({"dobj", "attr", "oprd", "conj", "appos", "npadvmod"})
+_NOUN_IN = frozenset({"in"})
+# The prepositions that give a noun cue its holder after it ("a statement by X", "criticism
+# from Democrats", "support among millennials").
+_HOLDER_PREPS = frozenset({"by", "from", "among"})
+# The verbs that, as the passive's auxiliary, are only its tense, not a feeling ("was", "got";
+# not "felt betrayed").
+_PLAIN_AUX = BE | {"be", "get", "got", "gets", "getting", "gotten"}
+# The punctuation the speaker stands beside as a cue: a colon after a speaker's label
+# ("WALLACE: ..."), a dash between the words and their speaker ('"..." ― Maria Lopez', "Mitt
+# Romney -- "...").
+_COLONS = frozenset({":"})
+_DASHES = frozenset({"―", "—", "–", "--", "-"})
+_SPACED_QUOTES = " \t\u00a0\"“”‘’'"
+
+
+def _members(tok: Token) -> list[Token]:
+    """A holder and who stands with it or for it: the antecedent of a relative pronoun, the
+    subject a noun is said of, the others of a list ("Trump and Pence said"), an appositive
+    ("Whitfield, the chairwoman, said")."""
+    head = _antecedent(tok)
+    out = [tok, head, _predicated(head)]
+    for t in list(out):
+        out.extend(c for c in t.children if c.dep_ in {"conj", "appos"})
+    return out
+
+
+def _verb_doers(tok: Token, depth: int = 0) -> list[Token]:
+    """Who does a verb in the parse: its subject, the agent of its passive ("was denounced by
+    X"), or, for a verb with no subject of its own, the doer of the verb it hangs on ("..., but
+    said", "speaking at a rally, X said", "responded by saying"), the object of a verb that has
+    someone do it ("forced Stumpf to admit"); for a verb it hangs on in the passive, that
+    verb's subject ("X was quoted as saying"), as for a feeling in the passive ("Republicans
+    were incensed that"); a participle or infinitive of a noun, that noun ("officials speaking
+    on condition of anonymity")."""
+    kids = list(tok.children)
+    subj = [c for c in kids if c.dep_ == "nsubj"]
+    agent = _agent(tok) or _by(tok)
+    if subj or agent is not None:
+        return subj + ([agent] if agent is not None else [])
+    passive = [c for c in kids if c.dep_ == "nsubjpass"]
+    if passive:
+        felt = _lemma(tok) not in PREDICATES or tok.lower_ in _P.adjectives
+        return passive if depth > 0 or felt else []
+    if tok.tag_ == "VBN" and depth == 0:
+        # "as stated in Davis' commentary": what states it, where no one is said to
+        inside = [g for c in kids if c.dep_ == "prep" and c.lower_ == "in" for g in c.children]
+        if any(g.dep_ == "pobj" for g in inside):
+            return [g for g in inside if g.dep_ == "pobj"]
+    if depth >= 3 or tok.head.i == tok.i:
+        return []
+    head = tok.head
+    if tok.dep_ == "acl" and head.tag_[:2] in {"NN", "PR", "CD"}:
+        to = any(c.dep_ == "aux" and c.lower_ == "to" for c in kids)
+        return [head] if tok.tag_ == "VBG" or to else []
+    if tok.dep_ == "xcomp":
+        obj = next((c for c in head.children if c.dep_ == "dobj" and c.i < tok.i), None)
+        if obj is not None:
+            return [obj]
+    if tok.dep_ in INHERITS | {"parataxis"}:
+        doers = _verb_doers(head, depth + 1)
+        if tok.dep_ in {"advcl", "conj"} and head.dep_ == "ccomp" and head.head.i != head.i:
+            # "X said Y would act, citing Z": the parse hangs "citing" on the words said; it
+            # may be the sayer's
+            doers += _verb_doers(head.head, depth + 1)
+        return doers
+    if tok.dep_ == "pcomp" and head.dep_ == "prep" and head.head.i != head.i:
+        return _verb_doers(head.head, depth + 1)
+    return []
+
+
+def _by(tok: Token) -> Token | None:
+    """The object of a passive's "by" the parse did not mark as its agent ("called out by
+    fellow doctors", "called to service by the governor")."""
+    passive = tok.tag_ == "VBN" and (
+        tok.dep_ == "acl" or any(c.dep_ in {"auxpass", "nsubjpass"} for c in tok.children)
+    )
+    if not passive:
+        return None
+    by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+    return next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+
+
+def _noun_holders(tok: Token) -> list[Token]:
+    """Whose a noun cue is: its possessor and the nouns compounded with it ("Trump's claim", "the
+    campaign statement"), the object of its "by" or "from" ("a statement from the White House"),
+    or the doer of the verb it is the object of ("the White House made the announcement", "in a
+    statement, the senator said")."""
+    kids = list(tok.children)
+    out = [c for c in kids if c.dep_ in {"poss", "compound"}]
+    # "European reluctance", "Republican criticism": a people or party as the adjective
+    out += [c for c in kids if c.dep_ == "amod" and c.text[:1].isupper() and c.i < tok.i]
+    for c in kids:
+        if c.dep_ == "prep" and c.lower_ in _HOLDER_PREPS:
+            out.extend(g for g in c.children if g.dep_ == "pobj")
+    up = tok
+    for _ in range(3):
+        head = up.head
+        if head.i == up.i:
+            break
+        if up.dep_ == "pobj" and head.lower_ in _NOUN_IN and head.head.i != head.i:
+            up = head.head
+        elif up.dep_ in _NOUN_OF_VERB:
+            up = head
+        else:
+            break
+        if up.tag_.startswith(("VB", "MD")):
+            out.extend(_verb_doers(up, 1))
+            break
+    return out
+
+
+def _prep_holders(tok: Token) -> list[Token]:
+    """The object a prepositional cue gives as its source ("according to officials", "citing
+    the report", "as reported by X"), with the holder of that object when it is a noun of
+    saying ("according to a statement from the White House")."""
+    objs = [c for c in tok.children if c.dep_ in {"pobj", "dobj"}]
+    for c in tok.children:
+        if c.dep_ in {"prep", "agent"}:
+            objs.extend(g for g in c.children if g.dep_ == "pobj")
+    return objs + [h for o in objs for h in _noun_holders(o)]
+
+
+def _holders(tok: Token) -> list[Token]:
+    """Who does a cue word in the parse, as a verb, a noun, an adjective of attitude, or a
+    preposition of reporting; and, where the parse took the cue for a noun, its own subject
+    ("But Trump claims that", "Obama, others vow consequences") or the name a headline's cue
+    hangs on ("Trump charges that", "Said Ellis: ...")."""
+    out: list[Token] = [c for c in tok.children if c.dep_ == "nsubj"]
+    tag = tok.tag_
+    if tok.dep_ in {"prep", "agent"} or tag == "IN" or tok.lower_ in {"according", "citing"}:
+        out += _prep_holders(tok)
+    if tag.startswith(("VB", "MD")):
+        out += _verb_doers(tok)
+    if tag.startswith("NN"):
+        out += _noun_holders(tok)
+    if tag.startswith("JJ") or tag == "VBN":
+        if tok.dep_ in {"acomp", "oprd"} and tok.head.i != tok.i:
+            out += _verb_doers(tok.head, 1)  # "X is worried that", "X seemed confident"
+        elif tok.dep_ == "amod":
+            out.append(tok.head)  # "a worried Trump"
+    if tok.dep_ == "auxpass" and tok.lower_ not in _PLAIN_AUX and tok.head.i != tok.i:
+        out += [c for c in tok.head.children if c.dep_ == "nsubjpass"]  # "felt betrayed"
+    head = tok.head
+    if head.dep_ == "ROOT" and head.tag_.startswith("NN") and head.i != tok.i:
+        out.append(head)
+    return out
+
+
+def _beside_punctuation(doc: Doc, base: int, cue: tuple[int, int], source: tuple[int, int]) -> bool:
+    """A colon or dash as the cue: the source alone before the colon, a speaker's label
+    ("WALLACE: Let's start"), or the doer of the clause or the holder of the noun the colon
+    closes ("Whitfield told reporters: ..."; not "reporters"; "A lesson from Loretta Lynch:
+    ..."); the source right before or after the dash ('"..." ― Maria Lopez', "Mitt Romney --
+    '...'")."""
+    text = doc.text
+    mark = text[cue[0] - base : cue[1] - base].strip()
+    before = source[1] <= cue[0] and not text[source[1] - base : cue[0] - base].strip(" \t")
+    if mark in _COLONS:
+        label = not text[: source[0] - base].strip(_SPACED_QUOTES)
+        if label and before:
+            return True
+        tok = next((t for t in doc if base + t.idx == cue[0]), None)
+        head = tok.head if tok is not None else None
+        if head is None or head.i == tok.i or head.i > tok.i:
+            return False
+        if head.tag_.startswith(("VB", "MD")):
+            holders = _verb_doers(head)
+        elif head.tag_.startswith("NN"):
+            holders = [head, *_noun_holders(head)]
+        else:
+            return False
+        return any(_covers_token(base, source, m) for h in holders for m in _members(h))
+    if mark in _DASHES:
+        after = cue[1] <= source[0] and not text[cue[1] - base : source[0] - base].strip(
+            " \t\u00a0"
+        )
+        return before or after
+    return False
+
+
+def _covers_token(base: int, span: tuple[int, int], tok: Token) -> bool:
+    """Does ``span`` (article offsets) hold the word ``tok``?"""
+    at = base + tok.idx
+    return span[0] <= at and at + len(tok) <= span[1]
+
+
+def is_cue_source(doc: Doc, base: int, source: tuple[int, int], cue: tuple[int, int]) -> bool:
+    """Is ``source`` the one who does ``cue`` in the parse? Both are article offsets, and
+    ``doc`` is the parse of the sentence that starts at ``base``.
+
+    A model's attribution names a source and a cue; a source only named in the sentence may be
+    anyone ("Trump said Clinton lied" given to Clinton). It is the cue's when the parse ties the
+    two: the subject of the cue verb, or the agent of its passive, or of the verb it hangs on
+    ("..., but said"), the subject after a trailing cue ("..., said X"); the possessor or
+    compound of a noun cue ("Trump's claim", "the Clinton campaign's statement"), its "by" or
+    "from", the doer of the verb it is the object of ("made the announcement"); the object of a
+    prepositional cue ("according to officials"); the subject of the clause an adjective of
+    attitude heads ("X is worried that"); the speaker beside a colon or dash. The source holds
+    the head word of that holder, or of one standing with it or for it (a list, an appositive,
+    a relative pronoun's antecedent). Where the parse shows no such tie (a fragment, another
+    name of the sentence), it is not the source."""
+    if _beside_punctuation(doc, base, cue, source):
+        return True
+    for tok in doc:
+        if not (cue[0] <= base + tok.idx < cue[1]):
+            continue
+        words = [tok] + ([tok.head] if tok.dep_ in _QUALIFIERS and tok.head.i != tok.i else [])
+        for w in words:
+            holders = _holders(w)
+            if any(_covers_token(base, source, m) for h in holders for m in _members(h)):
+                return True
+            if not holders and w.tag_.startswith("VB") and w.i == tok.i:
+                # a verb the parse gave no subject at all ("... of the Washington Post Trump
+                # said that"): the name right before it
+                at = base + w.idx
+                gap = doc.text[source[1] - base : at - base] if source[1] <= at else "-"
+                if not gap.strip(" \t"):
+                    return True
+    return False
