@@ -577,6 +577,11 @@ def _verb_doers(tok: Token, depth: int = 0) -> list[Token]:
     if passive:
         felt = _lemma(tok) not in PREDICATES or tok.lower_ in _P.adjectives
         return passive if depth > 0 or felt else []
+    said = next((c for c in kids if c.dep_ == "parataxis" and c.i < tok.i and _own_doer(c)), None)
+    if said is not None:
+        # "'...,' Mr. Obama said, not even needing to mention": the parse hangs the sayer's
+        # clause on the verb that goes on from it
+        return _verb_doers(said, depth + 1)
     if tok.tag_ == "VBN" and depth == 0:
         # "as stated in Davis' commentary": what states it, where no one is said to
         inside = [g for c in kids if c.dep_ == "prep" and c.lower_ == "in" for g in c.children]
@@ -592,7 +597,8 @@ def _verb_doers(tok: Token, depth: int = 0) -> list[Token]:
         obj = next((c for c in head.children if c.dep_ == "dobj" and c.i < tok.i), None)
         if obj is not None:
             return [obj]
-    if tok.dep_ in INHERITS | {"parataxis"}:
+    if tok.dep_ in INHERITS | {"parataxis", "acomp"}:
+        # "Trump will be unable to turn the crowds and accuse": through the adjective too
         doers = _verb_doers(head, depth + 1)
         if tok.dep_ in {"advcl", "conj"} and head.dep_ == "ccomp" and head.head.i != head.i:
             # "X said Y would act, citing Z": the parse hangs "citing" on the words said; it
@@ -645,6 +651,29 @@ def _noun_holders(tok: Token) -> list[Token]:
     return out
 
 
+def _feeling(tok: Token) -> bool:
+    """A verb of a feeling one is given ("worries", "troubled", "angers"): its past participle is
+    an adjective of attitude, so its object holds the feeling."""
+    lemma = _lemma(tok)
+    forms = {lemma + "ed", lemma + "d", lemma[:-1] + "ied" if lemma.endswith("y") else lemma}
+    if lemma.endswith("ies"):
+        forms.add(lemma[:-3] + "ied")  # "worries", where "worry" is no predicate of the lexicon
+    elif lemma.endswith("s"):
+        forms |= {lemma[:-1] + "ed", lemma[:-1] + "d"}
+    return bool(forms & _P.adjectives) and tok.lower_ not in _P.adjectives
+
+
+def _to_whom(tok: Token) -> list[Token]:
+    """The one a thing seems so to ("seems credible to me"): the object of its "to"."""
+    return [
+        g
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ == "to"
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+
+
 def _prep_holders(tok: Token) -> list[Token]:
     """The object a prepositional cue gives as its source ("according to officials", "citing
     the report", "as reported by X"), with the holder of that object when it is a noun of
@@ -666,12 +695,17 @@ def _holders(tok: Token) -> list[Token]:
     if tok.dep_ in {"prep", "agent"} or tag == "IN" or tok.lower_ in {"according", "citing"}:
         out += _prep_holders(tok)
     if tag.startswith(("VB", "MD")):
+        felt = [c for c in tok.children if c.dep_ == "dobj"] if _feeling(tok) else []
+        if felt:
+            return felt  # "That worries Democrats": the worried, not what worries them
         out += _verb_doers(tok)
     if tag.startswith("NN"):
         out += _noun_holders(tok)
     if tag.startswith("JJ") or tag == "VBN":
         if tok.dep_ in {"acomp", "oprd"} and tok.head.i != tok.i:
             out += _verb_doers(tok.head, 1)  # "X is worried that", "X seemed confident"
+            if _lemma(tok.head) in _P.sourceless:
+                out += _to_whom(tok) + _to_whom(tok.head)  # "seems credible to me"
         elif tok.dep_ == "amod":
             out.append(tok.head)  # "a worried Trump"
     if tok.dep_ == "auxpass" and tok.lower_ not in _PLAIN_AUX and tok.head.i != tok.i:
@@ -714,6 +748,11 @@ def _beside_punctuation(doc: Doc, base: int, cue: tuple[int, int], source: tuple
     return False
 
 
+def _own_doer(tok: Token) -> bool:
+    """Does the parse give a verb a subject or agent of its own?"""
+    return any(c.dep_ in {"nsubj", "nsubjpass", "csubj", "agent", "expl"} for c in tok.children)
+
+
 def _covers_token(base: int, span: tuple[int, int], tok: Token) -> bool:
     """Does ``span`` (article offsets) hold the word ``tok``?"""
     at = base + tok.idx
@@ -745,9 +784,10 @@ def is_cue_source(doc: Doc, base: int, source: tuple[int, int], cue: tuple[int, 
             holders = _holders(w)
             if any(_covers_token(base, source, m) for h in holders for m in _members(h)):
                 return True
-            if not holders and w.tag_.startswith("VB") and w.i == tok.i:
-                # a verb the parse gave no subject at all ("... of the Washington Post Trump
-                # said that"): the name right before it
+            if w.tag_.startswith("VB") and w.i == tok.i and not _own_doer(w):
+                # a verb the parse gave no subject of its own ("... of the Washington Post
+                # Trump said that", "with Russia backing the government as the United States,
+                # Britain and France support"): the name right before it
                 at = base + w.idx
                 gap = doc.text[source[1] - base : at - base] if source[1] <= at else "-"
                 if not gap.strip(" \t"):
