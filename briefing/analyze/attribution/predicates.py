@@ -619,6 +619,17 @@ def _by(tok: Token) -> Token | None:
     if not passive:
         return None
     by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+    if by is None:
+        # "called to service by the governor": the parse hangs "by" on the verb's object
+        inner = [
+            g
+            for c in tok.children
+            if c.dep_ == "prep"
+            for o in c.children
+            if o.dep_ == "pobj"
+            for g in o.children
+        ]
+        by = next((g for g in inner if g.dep_ == "prep" and g.lower_ == "by"), None)
     return next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
 
 
@@ -629,6 +640,9 @@ def _noun_holders(tok: Token) -> list[Token]:
     statement, the senator said")."""
     kids = list(tok.children)
     out = [c for c in kids if c.dep_ in {"poss", "compound"}]
+    lo = min([tok.i, *(c.i for c in kids if c.dep_ in {"det", "amod", "compound"})])
+    if lo > 1 and tok.doc[lo - 1].tag_ == "POS":
+        out.append(tok.doc[lo - 2])  # "Tulsa police’s earlier claim", where the parse lost it
     # "European reluctance", "Republican criticism": a people or party as the adjective
     out += [c for c in kids if c.dep_ == "amod" and c.text[:1].isupper() and c.i < tok.i]
     for c in kids:
