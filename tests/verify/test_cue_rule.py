@@ -125,3 +125,59 @@ def test_a_name_inside_the_words_said_is_not_their_source(analysis):
     assert not checked.found
     (w,) = checked.withheld
     assert "only within the content" in w.reason
+
+
+# Who does the cue: the source must be the one the parse ties to it, not any name of the sentence.
+TIED = (
+    "Debate night in Ohio\n\n"
+    "Trump said Clinton lied about the emails. "
+    "Clinton's claim that the economy was rigged drew criticism. "
+    "The economy grew by two percent in Ohio, according to officials. "
+    "The Clinton campaign's statement that Trump is unfit for office was sharp. "
+    "The bill is dead, said Senator Dana Whitfield of Ohio. "
+    "Whitfield is worried that the bill will fail. "
+    "At a rally with Pence, Trump told reporters: “We will win Ohio.” "
+    "Bleak news for Clinton, the polls show.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def tied() -> Analysis:
+    return analyze(Article(meta=ArticleMeta(id="debate", path="debate.txt"), text=TIED))
+
+
+@pytest.mark.parametrize(
+    "source, cue, content, kind",
+    [
+        ("Trump", "said", "Clinton lied about the emails", "indirect"),  # the verb's subject
+        ("Clinton", "claim", "the economy was rigged", "indirect"),  # a noun cue's possessor
+        ("officials", "according to", "The economy grew by two percent in Ohio", "indirect"),
+        ("The Clinton campaign", "statement", "Trump is unfit for office", "indirect"),
+        ("Senator Dana Whitfield", "said", "The bill is dead", "indirect"),  # after a trailing cue
+        ("Whitfield", "worried", "the bill will fail", "indirect"),  # an adjective's subject
+        ("Trump", ":", "We will win Ohio.", "direct"),  # the doer of the clause a colon closes
+    ],
+)
+def test_the_one_the_parse_ties_to_the_cue_grounds(tied, source, cue, content, kind):
+    checked = judged(tied, source, cue, content, kind)
+    assert _kept(checked), [w.reason for w in checked.withheld]
+    (att,) = checked.attributions
+    assert (att.source, att.cue) == (source, cue)
+
+
+@pytest.mark.parametrize(
+    "source, cue, content, kind",
+    [
+        ("Clinton", "said", "lied about the emails", "indirect"),  # "Trump said Clinton lied"
+        ("Ohio", "according to", "The economy grew by two percent", "indirect"),
+        ("Ohio", "said", "The bill is dead", "indirect"),  # a place in the speaker's title
+        ("Pence", "told", "We will win Ohio.", "direct"),  # a name beside the speaker
+        ("reporters", ":", "We will win Ohio.", "direct"),  # the ones told, not the teller
+        ("Clinton", "show", "Bleak news", "indirect"),  # a fragment's name, no subject of it
+    ],
+)
+def test_another_name_of_the_sentence_is_not_the_source(tied, source, cue, content, kind):
+    checked = judged(tied, source, cue, content, kind)
+    assert not checked.attributions and not checked.found
+    (w,) = checked.withheld
+    assert w.reason.startswith(f"“{source}” is not who does “{cue}” in the parse of s")
