@@ -232,7 +232,7 @@ class SpanJudge:
         ]
         if not cues:
             raise _Withhold(f"“{first.text}” is not a reporting or belief expression")
-        source, cue = self._source(att, sent, cues, (c_start, c_end))
+        source, cue, untied = self._source(att, sent, cues, (c_start, c_end))
         if att.kind == "direct" and not any(q.covers(c_start, c_end) for q in self.an.quotes):
             raise _Withhold("gives as a direct quotation words that are not in quotation marks")
         via = self._via(att)
@@ -247,7 +247,11 @@ class SpanJudge:
             via=via,
             sentence_ids=[sent.id],
         )
-        return self._reconcile(located)
+        reconciled = self._reconcile(located)
+        if untied is not None and reconciled.attribution is not None:
+            # withheld; where the engine is sure of its own speaker for these words, as its
+            raise _Withhold(untied)
+        return reconciled
 
     def _content(self, att: LLMAttribution) -> tuple[Sentence, tuple[int, int]]:
         words = (att.content or "").strip()
@@ -285,11 +289,11 @@ class SpanJudge:
 
     def _source(
         self, att: LLMAttribution, sent: Sentence, cues: list[Span], content: tuple[int, int]
-    ) -> tuple[Source, Span]:
-        """The source's span outside ``content`` (words said are not their own source), and the
-        mention of the cue it does: a pronoun the engine resolved there (with the first cue),
-        or a name or description the parse ties to one of ``cues`` (:meth:`tied`), the first
-        such pair."""
+    ) -> tuple[Source, Span, str | None]:
+        """The source's span outside ``content`` (words said are not their own source), the
+        mention of the cue it does, and why it is not the cue's (None where it is): a pronoun
+        the engine resolved there (with the first cue), or a name or description the parse ties
+        to one of ``cues`` (:meth:`tied`), the first such pair."""
         if not (att.source or "").strip():
             raise _Withhold("names no source")
         span = self._span(att.source, sent, "source", _outside(cues[0], content))
@@ -307,7 +311,7 @@ class SpanJudge:
             )
             if resolved is None:
                 raise _Withhold(f"“{span.text}” in {sent.id} is not resolved to a source")
-            return resolved, cues[0]
+            return resolved, cues[0], None
         tied = next(
             (
                 (s, c)
@@ -317,13 +321,14 @@ class SpanJudge:
             ),
             None,
         )
+        cue, untied = cues[0], None
         if tied is None:
             # "Trump said Clinton lied" given to Clinton: named there, but not the one who said
-            raise _Withhold(
-                f"“{span.text[:40]}” is not who does “{cues[0].text[:40]}” in the parse of "
-                f"{sent.id}"
+            untied = (
+                f"“{span.text[:40]}” is not who does “{cue.text[:40]}” in the parse of {sent.id}"
             )
-        span, cue = tied
+        else:
+            span, cue = tied
         canonical, kind = classify(span.text, self.ground.book)
         source = Source(
             text=span.text, start=span.start, end=span.end, canonical=canonical, type=kind
@@ -332,7 +337,7 @@ class SpanJudge:
         if att.speaker.strip() and not self.ground.same(att.speaker, named):
             if not self.ground.same(att.speaker, source.text):
                 raise _Withhold(f"names {att.speaker} as the speaker; the sentence has {named}")
-        return source, cue
+        return source, cue, untied
 
     def tied(self, sent: Sentence, source: Span, cue: Span) -> bool:
         """Is ``source`` the one who does ``cue``? The engine has it so (an attribution of its

@@ -557,6 +557,11 @@ def _members(tok: Token) -> list[Token]:
     out = [tok, head, _predicated(head)]
     for t in list(out):
         out.extend(c for c in t.children if c.dep_ in {"conj", "appos"})
+        # "someone like Mr. Clarke", "supporters of the bill, such as Bob Corker"
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in {"like", "as"}:
+                objs = [g for g in c.children if g.dep_ == "pobj"]
+                out.extend(objs + [x for o in objs for x in o.conjuncts])
     return out
 
 
@@ -592,7 +597,14 @@ def _verb_doers(tok: Token, depth: int = 0) -> list[Token]:
     head = tok.head
     if tok.dep_ == "acl" and head.tag_[:2] in {"NN", "PR", "CD"}:
         to = any(c.dep_ == "aux" and c.lower_ == "to" for c in kids)
-        return [head] if tok.tag_ == "VBG" or to else []
+        if not (tok.tag_ == "VBG" or to):
+            return []
+        # "officials speaking on condition of anonymity"; and where the parse hangs the
+        # participle on a thing ("in many cases reporting", "come out the other side
+        # knowing"), the doer of the verb that thing goes with
+        # ("a wide array of black artists writing songs": the artists, not who has them)
+        of = any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
+        return [head, *_noun_holders(head)] if depth < 2 and not of else [head]
     if tok.dep_ == "xcomp":
         obj = next((c for c in head.children if c.dep_ == "dobj" and c.i < tok.i), None)
         if obj is not None:
@@ -790,9 +802,10 @@ def is_cue_source(doc: Doc, base: int, source: tuple[int, int], cue: tuple[int, 
     name of the sentence), it is not the source."""
     if _beside_punctuation(doc, base, cue, source):
         return True
-    for tok in doc:
-        if not (cue[0] <= base + tok.idx < cue[1]):
-            continue
+    inside = [t for t in doc if cue[0] <= base + t.idx < cue[1]]
+    # "was under questioning": the copula's subject is not who did the questioning
+    plain = [t for t in inside if t.lower_ not in BE] or inside
+    for tok in plain:
         words = [tok] + ([tok.head] if tok.dep_ in _QUALIFIERS and tok.head.i != tok.i else [])
         for w in words:
             holders = _holders(w)
