@@ -244,6 +244,8 @@ class ParseCues(DataFile):
     documents: LowerSet
     prepositional: dict[LowerWord, LowerSet]
     irregular: dict[LowerWord, LowerWords]
+    deeds: LowerSet
+    unsaid_nouns: LowerSet
 
 
 class Descriptions(DataFile):

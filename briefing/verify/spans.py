@@ -8,8 +8,16 @@ shifted span), ids that do not exist.
 
 A located attribution is kept when it grounds, whether or not the engine found it:
 
-- the cue is a reporting, belief or position expression of the engine's lexicon (``cues.yaml``:
-  speech, belief and attitude verbs, and the prepositional cues such as "according to");
+- the cue is a reporting, belief or position expression: one of the engine's lexicon
+  (``cues.yaml``: speech, belief and attitude verbs, and the prepositional cues such as
+  "according to"); or a predicate of the parse rules' lexicon (``parse_cues.yaml``) that the
+  sentence's parse ties to the content, a verb with its clause or object ("extolled their
+  bravery"; not a deed's object, "approved the repairs"), a noun with its clause or object
+  ("the announcement that ...", "concerns about ..."), an adjective with its complement; or
+  any verb taking the content as its clause ("X groused that ..."), any noun taking it as a
+  "that" clause of its own but a noun of fact or chance; or punctuation that introduces the
+  content: a colon or dash right beside a quotation ("said: “...”", "“...” ― Name"), or a colon
+  right after the source ("WALLACE: Let's start");
 - the source is named in that sentence, or is a pronoun the engine resolved there ("it said":
   the engine's KCNA); an invented speaker is in no sentence, so it is never located;
 - a direct quotation lies inside the article's quotation marks;
@@ -44,6 +52,7 @@ from briefing.models import (
     Attribution,
     Content,
     LLMAttribution,
+    Quote,
     Sentence,
     Source,
     Span,
@@ -51,11 +60,17 @@ from briefing.models import (
 )
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from briefing.verify import Verified
 
 MIN_OVERLAP = 0.5  # share of the shorter content two attributions must share to be one
 CUE_CLASSES = ("speech", "belief", "attitude")  # reporting, belief and position expressions
 _WORD = re.compile(r"\w", re.UNICODE)
+# punctuation that introduces a quotation or a speaker's words, as a cue (a dash, a colon)
+PUNCTUATION_CUES = frozenset({":", "―", "—", "–", "--", "-"})
+QUOTE_MARKS = "\"“”‘’'"
+_SPACES = " \t\n\u00a0"
 
 
 @dataclass
@@ -80,17 +95,52 @@ def _at_word_bounds(text: str, start: int, end: int) -> bool:
     )
 
 
-def _find(needle: str, sent: Sentence) -> tuple[int, int] | None | bool:
-    """``needle``'s span in ``sent`` (article offsets) at word bounds; False when it is there
-    only inside words (shifted); None when it is not there at all."""
+def _find(
+    needle: str, sent: Sentence, avoid: tuple[int, int] | None = None
+) -> tuple[int, int] | None | bool:
+    """``needle``'s span in ``sent`` (article offsets) at word bounds, outside ``avoid`` (article
+    offsets) where given; False when it is there only inside words (shifted); None when it is
+    not there at all, or only within ``avoid``."""
     at = sent.text.find(needle)
     inside = False
     while at >= 0:
+        start, end = sent.start + at, sent.start + at + len(needle)
         if _at_word_bounds(sent.text, at, at + len(needle)):
-            return sent.start + at, sent.start + at + len(needle)
-        inside = True
+            if avoid is None or end <= avoid[0] or avoid[1] <= start:
+                return start, end
+        else:
+            inside = True
         at = sent.text.find(needle, at + 1)
     return False if inside else None
+
+
+def _mentions(words: str, sent: Sentence, avoid: tuple[int, int] | None) -> list[Span]:
+    """Every mention of ``words`` in ``sent`` at word bounds, outside ``avoid`` where given."""
+    out = []
+    at = sent.text.find(words)
+    while at >= 0:
+        start, end = sent.start + at, sent.start + at + len(words)
+        if _at_word_bounds(sent.text, at, at + len(words)) and (
+            avoid is None or end <= avoid[0] or avoid[1] <= start
+        ):
+            out.append(Span(text=words, start=start, end=end))
+        at = sent.text.find(words, at + 1)
+    return out
+
+
+def _outside(cue: Span, content: tuple[int, int]) -> tuple[int, int] | None:
+    """Where the source may not be: the content, but for an interrupted quotation's ('"A," X
+    said, "B."'), whose cue and source lie between its pieces."""
+    inner = content[0] <= cue.start and cue.end <= content[1]
+    return None if inner else content
+
+
+def _within(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return b[0] <= a[0] and a[1] <= b[1]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _is_cue(cue: str) -> bool:
@@ -102,14 +152,44 @@ def _is_cue(cue: str) -> bool:
     return any(reg.cue_forms.get(w) in CUE_CLASSES for w in re.findall(r"[a-z]+", lower))
 
 
-def _takes(sent: Sentence, cue: Span, content: tuple[int, int]) -> bool:
-    """A cue outside the lexicon: a predicate whose clausal complement, in the sentence's
-    parse, is the content (asked of the engine's parse rules)."""
-    from briefing.analyze.attribution.predicates import takes_as_complement
-    from briefing.analyze.parse import parse
+def _takes(doc: Doc, sent: Sentence, cue: Span, content: tuple[int, int]) -> bool:
+    """A cue outside ``cues.yaml``: a predicate that, in the sentence's parse, takes the content
+    as its clause, or a reporting word of the parse rules that governs it (both asked of the
+    engine's parse rules)."""
+    from briefing.analyze.attribution.predicates import reports_content, takes_as_complement
 
-    (doc,) = parse([sent.text])
-    return takes_as_complement(doc, sent.start, (cue.start, cue.end), content)
+    span = (cue.start, cue.end)
+    return takes_as_complement(doc, sent.start, span, content) or reports_content(
+        doc, sent.start, span, content
+    )
+
+
+def _introduces(
+    sent: Sentence, cue: Span, content: tuple[int, int], quotes: list[Quote], source: str
+) -> bool:
+    """Punctuation as the cue: a colon or dash right beside the content (only spaces and
+    quotation marks between), where the content is a quotation ("said: “...”", "“...” ―
+    Name") or the colon follows the source itself, as a transcript's ("WALLACE: Let's
+    start")."""
+    mark = cue.text.strip()
+    if mark not in PUNCTUATION_CUES:
+        return False
+    if cue.end <= content[0]:
+        gap = _slice(sent, cue.end, content[0])
+    elif content[1] <= cue.start:
+        gap = _slice(sent, content[1], cue.start)
+    else:
+        return False
+    if gap.strip(_SPACES + QUOTE_MARKS):
+        return False
+    words = _slice(sent, *content)
+    quoted = any(q.covers(*content) for q in quotes) or any(
+        m in QUOTE_MARKS for m in gap + words[:1] + words[-1:]
+    )
+    if quoted:
+        return True
+    before = _slice(sent, sent.start, cue.start).rstrip(_SPACES)
+    return mark == ":" and bool(source.strip()) and before.endswith(source.strip())
 
 
 class SpanJudge:
@@ -120,6 +200,15 @@ class SpanJudge:
         self.ground = ground
         self.sentences = {s.id: s for s in analysis.sentences}
         self.count = 0
+        self._docs: dict[str, Doc] = {}
+
+    def _doc(self, sent: Sentence) -> Doc:
+        """The engine's parse of a sentence, parsed once for all the answers that cite it."""
+        if sent.id not in self._docs:
+            from briefing.analyze.parse import parse
+
+            (self._docs[sent.id],) = parse([sent.text])
+        return self._docs[sent.id]
 
     def judge(self, att: LLMAttribution) -> Located:
         try:
@@ -132,10 +221,18 @@ class SpanJudge:
         if missing or not att.sentence_ids:
             raise _Withhold(f"cites sentence ids that do not exist: {', '.join(missing) or '-'}")
         sent, (c_start, c_end) = self._content(att)
-        cue = self._span(att.cue, sent, "cue")
-        if not _is_cue(cue.text) and not _takes(sent, cue, (c_start, c_end)):
-            raise _Withhold(f"“{cue.text}” is not a reporting or belief expression")
-        source = self._source(att, sent)
+        first = self._span(att.cue, sent, "cue")
+        # every mention of the cue that reports ("said" twice: the one the source does)
+        cues = [
+            c
+            for c in _mentions(first.text, sent, None)
+            if _is_cue(c.text)
+            or _introduces(sent, c, (c_start, c_end), self.an.quotes, att.source or "")
+            or _takes(self._doc(sent), sent, c, (c_start, c_end))
+        ]
+        if not cues:
+            raise _Withhold(f"“{first.text}” is not a reporting or belief expression")
+        source, cue, untied = self._source(att, sent, cues, (c_start, c_end))
         if att.kind == "direct" and not any(q.covers(c_start, c_end) for q in self.an.quotes):
             raise _Withhold("gives as a direct quotation words that are not in quotation marks")
         via = self._via(att)
@@ -150,7 +247,11 @@ class SpanJudge:
             via=via,
             sentence_ids=[sent.id],
         )
-        return self._reconcile(located)
+        reconciled = self._reconcile(located)
+        if untied is not None and reconciled.attribution is not None:
+            # withheld; where the engine is sure of its own speaker for these words, as its
+            raise _Withhold(untied)
+        return reconciled
 
     def _content(self, att: LLMAttribution) -> tuple[Sentence, tuple[int, int]]:
         words = (att.content or "").strip()
@@ -171,18 +272,31 @@ class SpanJudge:
             )
         raise _Withhold(f"the content “{words[:60]}” is not verbatim in the cited sentences")
 
-    def _span(self, words: str | None, sent: Sentence, what: str) -> Span:
+    def _span(
+        self, words: str | None, sent: Sentence, what: str, avoid: tuple[int, int] | None = None
+    ) -> Span:
         words = (words or "").strip()
-        found = _find(words, sent) if words else None
+        found = _find(words, sent, avoid) if words else None
         if not found:
+            if avoid is not None and words and _find(words, sent):
+                # "Clinton said Trump is unfit": Trump, inside the words said, is not their source
+                raise _Withhold(
+                    f"the {what} “{words[:40]}” is in {sent.id} only within the content"
+                )
             raise _Withhold(f"the {what} “{words[:40]}” is not in {sent.id}")
         start, end = found  # type: ignore[misc]
         return Span(text=_slice(sent, start, end), start=start, end=end)
 
-    def _source(self, att: LLMAttribution, sent: Sentence) -> Source:
+    def _source(
+        self, att: LLMAttribution, sent: Sentence, cues: list[Span], content: tuple[int, int]
+    ) -> tuple[Source, Span, str | None]:
+        """The source's span outside ``content`` (words said are not their own source), the
+        mention of the cue it does, and why it is not the cue's (None where it is): a pronoun
+        the engine resolved there (with the first cue), or a name or description the parse ties
+        to one of ``cues`` (:meth:`tied`), the first such pair."""
         if not (att.source or "").strip():
             raise _Withhold("names no source")
-        span = self._span(att.source, sent, "source")
+        span = self._span(att.source, sent, "source", _outside(cues[0], content))
         if is_pronoun(span.text):
             resolved = next(
                 (
@@ -197,7 +311,24 @@ class SpanJudge:
             )
             if resolved is None:
                 raise _Withhold(f"“{span.text}” in {sent.id} is not resolved to a source")
-            return resolved
+            return resolved, cues[0], None
+        tied = next(
+            (
+                (s, c)
+                for c in cues
+                for s in _mentions(span.text, sent, _outside(c, content))
+                if self.tied(sent, s, c)
+            ),
+            None,
+        )
+        cue, untied = cues[0], None
+        if tied is None:
+            # "Trump said Clinton lied" given to Clinton: named there, but not the one who said
+            untied = (
+                f"“{span.text[:40]}” is not who does “{cue.text[:40]}” in the parse of {sent.id}"
+            )
+        else:
+            span, cue = tied
         canonical, kind = classify(span.text, self.ground.book)
         source = Source(
             text=span.text, start=span.start, end=span.end, canonical=canonical, type=kind
@@ -206,7 +337,32 @@ class SpanJudge:
         if att.speaker.strip() and not self.ground.same(att.speaker, named):
             if not self.ground.same(att.speaker, source.text):
                 raise _Withhold(f"names {att.speaker} as the speaker; the sentence has {named}")
-        return source
+        return source, cue, untied
+
+    def tied(self, sent: Sentence, source: Span, cue: Span) -> bool:
+        """Is ``source`` the one who does ``cue``? The engine has it so (an attribution of its
+        own with that cue whose source holds these words, or lies within them, and names the
+        same person: "Flynn, a top Trump surrogate, said", which the parse reads wrong), or the
+        sentence's parse ties the two (``predicates.is_cue_source``: the cue verb's subject or
+        agent, a noun cue's possessor, the object of "according to", the speaker beside a
+        colon)."""
+        from briefing.analyze.attribution.predicates import is_cue_source
+
+        canonical, _ = classify(source.text, self.ground.book)
+        named = canonical or source.text
+        for a in self.an.attributions:
+            if a.source is None or a.cue is None or sent.id not in a.sentence_ids:
+                continue
+            theirs, ours = (a.source.start, a.source.end), (source.start, source.end)
+            if (
+                _within(theirs, ours)
+                and _overlap((a.cue.start, a.cue.end), (cue.start, cue.end))
+                and any(self.ground.same(named, n) for n in self.ground.holder_names(a))
+            ):
+                return True
+        return is_cue_source(
+            self._doc(sent), sent.start, (source.start, source.end), (cue.start, cue.end)
+        )
 
     def _via(self, att: LLMAttribution) -> list[Via]:
         out = []
