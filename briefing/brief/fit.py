@@ -25,9 +25,10 @@ from briefing.models import Brief, BriefItem, CaveatItem, SaidItem
 _DROP_PRIORITY = {"who_said_what": 0, "developments": 1, "caveats": 2}
 # A story's headline: dropped with the story's last line.
 _HEADLINE = "stories"
-# More items than one page can ever hold (each, a headline too, takes at least a 13pt line of a
-# ~770pt page).
-_MAX_KEPT_PER_PAGE = 60
+# The items a first layout keeps a page: about twice what a page shows (a line of the brief prints
+# on two or three lines, a headline on one or two). Laying out more costs a second each hundred;
+# where the page holds more after all, the search gallops back up from it.
+_MAX_KEPT_PER_PAGE = 30
 # More stories than one page can show with a line under each (a headline and a line take about
 # 60pt of the ~500pt the masthead and the bottom line leave).
 _MAX_STORIES_PER_PAGE = 10
@@ -167,8 +168,8 @@ def fit_pages(brief: Brief, *, paper: str = "A4", pages: int = 1) -> Brief:
             step *= 2
 
     lo, hi = -1, n  # lo: largest k known not to fit (-1: none); hi: smallest k that fits.
-    # No item is shorter than one line, and a page holds well under _MAX_KEPT_PER_PAGE lines, so
-    # the first layout can skip the surplus: laying out hundreds of items costs seconds.
+    # The first layout skips the surplus beyond _MAX_KEPT_PER_PAGE a page: laying out hundreds of
+    # items costs seconds.
     base = max(0, n - _MAX_KEPT_PER_PAGE * pages)
     first = count(base)
     if first <= pages:
