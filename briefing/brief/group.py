@@ -22,6 +22,29 @@ from briefing.models import Analysis, Sentence
 
 _DENIAL = re.compile(rf"\b(?:{one_of(lexicon().disputed.denials)})\b", re.I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+# What a number counts: the word written after it ("600 kilometers", "52 percent", "a
+# 63-year-old"), after "-" or "per"; two numbers of different things never dispute each other.
+_COUNTED = re.compile(r"\s*(?:-|\s)?(?:per\s+)?([A-Za-z]+)")
+
+
+def _counts(text: str) -> dict[str, set[str]]:
+    """The numbers of a text by what each counts (the word after it; "" when none follows)."""
+    out: dict[str, set[str]] = {}
+    for m in _NUMBER.finditer(text):
+        after = _COUNTED.match(text, m.end())
+        what = after.group(1).lower() if after else ""
+        out.setdefault(what, set()).add(m.group(0).rstrip(".,"))
+    return out
+
+
+def renumbers(claim: str, sentence: str) -> bool:
+    """Does the sentence give another number for what the claim counts: a number of the same
+    thing ("600 kilometers" against "1,000 kilometers") and none of the claim's? A percentage
+    of voters is no other figure for a man's age."""
+    mine, theirs = _counts(claim), _counts(sentence)
+    if {n for ns in mine.values() for n in ns} & {n for ns in theirs.values() for n in ns}:
+        return False
+    return any(what in theirs for what in mine)
 
 
 def _actors(an: Analysis) -> set[str]:
@@ -198,6 +221,10 @@ def merge_claims(analyses: list[Analysis], group: list[int]) -> list[Claim]:
     return claims
 
 
+# A sentence shares at least this many of a claim's words to speak of the same matter.
+MIN_DISPUTE_WORDS = 3
+
+
 def _mark_disputes(members: list[Analysis], claims: list[Claim], words: list[set[str]]) -> None:
     """A sentence about the same thing that denies it, or gives another number, disputes it.
 
@@ -215,7 +242,6 @@ def _mark_disputes(members: list[Analysis], claims: list[Claim], words: list[set
             sents.append((an.article.id, s, sw))
     for c, cw in zip(claims, words, strict=False):
         carriers = {aid for aid, _ in c.carriers}
-        c_nums = set(_NUMBER.findall(c.text))
         c_denies = bool(_DENIAL.search(c.text))
         topic = {w for w in cw if not _NUMBER.fullmatch(w)}
         hits: Counter[int] = Counter(k for w in topic for k in by_word.get(w, ()))
@@ -223,8 +249,8 @@ def _mark_disputes(members: list[Analysis], claims: list[Claim], words: list[set
             aid, s, _ = sents[k]
             if aid in carriers or hits[k] / max(1, len(topic)) < 0.5:
                 continue  # an article does not dispute itself
-            s_nums = set(_NUMBER.findall(s.text))
+            if hits[k] < MIN_DISPUTE_WORDS:
+                continue  # "73 percent said the same of Trump": too few words to be one matter
             negates = bool(_DENIAL.search(s.text)) and not c_denies
-            renumbers = bool(c_nums and s_nums and not (c_nums & s_nums))
-            if negates or renumbers:
+            if negates or renumbers(c.text, s.text):
                 c.disputed_by.append((aid, [s.id], s.text))

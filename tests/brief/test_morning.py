@@ -140,3 +140,17 @@ def test_newer_articles_rank_higher(tmp_path):
     brief = make_brief([analyze(a) for a in articles])
     ranks = {x.refs[0].article_id: x.rank for x in brief.bottom_line + brief.developments}
     assert ranks["new"] > ranks["old"]
+
+
+def test_a_number_of_another_thing_disputes_nothing():
+    """Only another figure for the same thing disputes a claim: a poll's percentages say nothing
+    of a man's age, and a year is no distance."""
+    from briefing.brief.group import renumbers
+
+    age = "A letter from his doctor said he was in excellent health for a 70-year-old."
+    poll = "Only 48 percent of voters said he was in good health, against 61 percent in May."
+    assert not renumbers(age, poll)
+    assert not renumbers("The missile flew 1,000 kilometers.", "It was tested in 2017.")
+    assert renumbers("The missile flew 1,000 kilometers.", "Japan put it at 600 kilometers.")
+    assert not renumbers("The missile flew 1,000 kilometers.", "It flew 1,000 kilometers.")
+    assert renumbers("He is a 70-year-old.", "The 72-year-old senator spoke.")
