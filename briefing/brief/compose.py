@@ -112,12 +112,17 @@ def event_line(analysis: Analysis, event: Event) -> str | None:
         or lines.in_furniture(sent, att.source.end)
     ):
         return _sentence_end(text)
-    return f"{text.rstrip('.,;: ')}, according to {according_to(att, text)}."
+    who = according_to(att, text)
+    return f"{text.rstrip('.,;: ')}, according to {who}." if who is not None else None
 
 
-def according_to(att: Attribution, text: str) -> str:
+def according_to(att: Attribution, text: str) -> str | None:
     """Whom a line restating the attribution's content must name: the chain's outermost link
-    where the line names the source already, else the source and its chain."""
+    where the line names the source already, else the source and its chain. None where the
+    source is a pronoun the engine could not resolve: "according to She" names no one, and a
+    line that cannot name its speaker is not shown."""
+    if att.source is not None and is_pronoun(att.source.text) and not att.source.canonical:
+        return None
     src = describe(att.source)
     chain = [describe(v) for v in reversed(att.via)]
     if att.source is not None and (att.source.text in text or src in text):

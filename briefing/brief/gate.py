@@ -175,7 +175,10 @@ def reword(item: Any, verdict: CheckResult, an: Analysis) -> Any | None:
                 return None
             line = f"{line}, according to {outlet}"
         else:
-            line = f"{line}, according to {according_to(att, line)}"
+            who = according_to(att, line)
+            if who is None:
+                return None  # the speaker is a pronoun no one resolved: no line can name them
+            line = f"{line}, according to {who}"
     if hedge:
         line = f"{line} (the article hedges it: “{hedge}”)"
     return item.model_copy(update={"text": line + "."})

@@ -71,3 +71,25 @@ def test_a_line_refers_first_to_the_article_its_words_come_from(analyses) -> Non
         assert sent is not None
         words = content_words(item.text)
         assert len(words & content_words(sent.text)) >= 0.6 * len(words), item.text
+
+
+def test_a_line_never_gives_its_words_to_an_unresolved_pronoun():
+    """ "..., according to She." names no one: where the engine could not resolve the pronoun
+    that said the words, no line restores that attribution."""
+    from briefing.brief.compose import according_to
+    from briefing.models import Attribution, Content, Source, Span
+
+    said = "Denying us justice is un-American."
+    att = Attribution(
+        id="a1",
+        source=Source(text="She", start=0, end=3),
+        cue=Span(text="said", start=4, end=8),
+        content=Content(text=said, start=9, end=9 + len(said)),
+        kind="indirect",
+        sentence_ids=["s1"],
+    )
+    assert according_to(att, said) is None
+    named = att.model_copy(
+        update={"source": Source(text="She", start=0, end=3, canonical="Terry Strada")}
+    )
+    assert according_to(named, said) == "Terry Strada"
