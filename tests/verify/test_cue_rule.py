@@ -39,9 +39,13 @@ ARTICLE = (
 )
 
 
+def _analysed(name: str, text: str) -> Analysis:
+    return analyze(Article(meta=ArticleMeta(id=name, path=f"{name}.txt"), text=text))
+
+
 @pytest.fixture(scope="module")
 def analysis() -> Analysis:
-    return analyze(Article(meta=ArticleMeta(id="senate", path="senate.txt"), text=ARTICLE))
+    return _analysed("senate", ARTICLE)
 
 
 def judged(an: Analysis, source: str, cue: str, content: str, kind: str = "indirect"):
@@ -145,7 +149,7 @@ TIED = (
 
 @pytest.fixture(scope="module")
 def tied() -> Analysis:
-    return analyze(Article(meta=ArticleMeta(id="debate", path="debate.txt"), text=TIED))
+    return _analysed("debate", TIED)
 
 
 @pytest.mark.parametrize(
