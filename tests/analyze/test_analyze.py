@@ -205,6 +205,25 @@ def test_unverified_and_disputed_caveats():
     assert {"unverified", "disputed"} <= kinds
 
 
+@pytest.mark.parametrize(
+    "sentence, disputed",
+    [
+        ("The Kremlin denied that its troops had crossed the border.", True),
+        ("The company strongly denies any wrongdoing.", True),
+        ("His lawyers have denied the fraud claims.", True),
+        ("The senator contests the results of the count.", True),
+        ("The agency could deny them permits until the repairs are done.", False),
+        ("Denying us a hearing is unfair, the families said.", False),
+        ("He accused the party of trying to deny climate change.", False),
+        ("Sanders won four of the six contests on Tuesday.", False),
+        ("Delegates prepared for a contested convention in July.", False),
+    ],
+)
+def test_a_denial_disputes_a_claim_a_refusal_or_an_election_does_not(sentence, disputed):
+    an = _analyze_text(sentence)
+    assert any(c.kind == "disputed" for c in an.caveats) is disputed, sentence
+
+
 def test_every_example_article_yields_attributions_with_exact_spans(example_analyses):
     assert len(example_analyses) == 7
     for an in example_analyses:
