@@ -78,19 +78,13 @@ def analyze_many(
     wanted = workers() if processes is None else processes
     parallel = wanted > 1 and "fork" in multiprocessing.get_all_start_methods()
     rest = _chunks(articles, size)
-    first = next(rest, None)
-    second = next(rest, None) if parallel and first is not None else None
-    if second is not None:
-        # more than one chunk: every chunk goes to workers forked with the parser loaded, the
-        # first too, so that no core waits while this process analyses it
-        from briefing.analyze.parse import nlp
-
-        nlp()
-        yield from _in_workers(chain((first, second), rest), wanted)
-        return
     with _Zones() as zones:
-        for c in chain((first,) if first is not None else (), rest):
+        for c in rest:
             yield from zones.analyze(c)
+            if parallel:
+                break  # the rest, if any, goes to workers forked with the parser loaded
+    if parallel and (second := next(rest, None)) is not None:
+        yield from _in_workers(chain((second,), rest), wanted)
 
 
 def _in_workers(chunks: Iterator[list[Article]], processes: int) -> Iterator[Result]:
