@@ -156,7 +156,7 @@ def _takes(doc: Doc, sent: Sentence, cue: Span, content: tuple[int, int]) -> boo
     """A cue outside ``cues.yaml``: a predicate that, in the sentence's parse, takes the content
     as its clause, or a reporting word of the parse rules that governs it (both asked of the
     engine's parse rules)."""
-    from briefing.analyze.attribution.predicates import reports_content, takes_as_complement
+    from briefing.analyze.attribution.ties import reports_content, takes_as_complement
 
     span = (cue.start, cue.end)
     return takes_as_complement(doc, sent.start, span, content) or reports_content(
@@ -343,10 +343,10 @@ class SpanJudge:
         """Is ``source`` the one who does ``cue``? The engine has it so (an attribution of its
         own with that cue whose source holds these words, or lies within them, and names the
         same person: "Flynn, a top Trump surrogate, said", which the parse reads wrong), or the
-        sentence's parse ties the two (``predicates.is_cue_source``: the cue verb's subject or
+        sentence's parse ties the two (``ties.is_cue_source``: the cue verb's subject or
         agent, a noun cue's possessor, the object of "according to", the speaker beside a
         colon)."""
-        from briefing.analyze.attribution.predicates import is_cue_source
+        from briefing.analyze.attribution.ties import is_cue_source
 
         canonical, _ = classify(source.text, self.ground.book)
         named = canonical or source.text
