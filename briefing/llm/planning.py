@@ -16,7 +16,6 @@ cache, so ``--dry-run`` can :func:`estimate` a run from the same plan the real r
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -25,12 +24,11 @@ from typing import TYPE_CHECKING, Any
 from briefing.llm.cache import cache_key
 from briefing.llm.pricing import cost
 from briefing.llm.prompts import (
-    MESSAGE_OVERHEAD,
-    SCHEMA_WRAPPER,
     Member,
     prompt_inputs,
     prompt_tokens,
     prompt_version,
+    request_tokens,
 )
 from briefing.llm.schema import Bounds, bounded_schema, bounds_for, max_tokens
 from briefing.llm.settings import Settings
@@ -235,9 +233,7 @@ def estimate_headlines(q: Question, settings: Settings, cached: bool = False) ->
     inp = out = 0
     if not cached:
         messages = headlines.headlines_template().format_messages(**headlines.inputs(q))
-        body = headlines.schema(q, lengths=not settings.is_openai)
-        inp = sum(count_tokens(str(m.content)) + MESSAGE_OVERHEAD for m in messages)
-        inp += count_tokens(json.dumps(body)) + SCHEMA_WRAPPER
+        inp = request_tokens(messages, headlines.schema(q, lengths=not settings.is_openai))
         out = round(headlines.max_tokens(q) * HEADLINES_OUTPUT_SHARE)
     return {
         "article": HEADLINES_ROW,

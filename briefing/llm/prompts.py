@@ -113,5 +113,11 @@ def prompt_tokens(inputs: dict[str, Any], schema: dict[str, Any] | None = None) 
     messages = prompt_template().format_messages(**inputs)
     if schema is None:
         schema = bounded_schema(bounds_for(inputs["articles"]))
+    return request_tokens(messages, schema)
+
+
+def request_tokens(messages: list[Any], schema: dict[str, Any]) -> int:
+    """Tokens of a request: its rendered messages, each with its overhead, and the schema it
+    carries (any call's: the extraction's, the headlines')."""
     text = sum(count_tokens(str(m.content)) + MESSAGE_OVERHEAD for m in messages)
     return text + count_tokens(json.dumps(schema)) + SCHEMA_WRAPPER

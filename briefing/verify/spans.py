@@ -38,6 +38,7 @@ says the speaker is uncertain. :func:`reconcile` is the one list ``briefing extr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -95,37 +96,38 @@ def _at_word_bounds(text: str, start: int, end: int) -> bool:
     )
 
 
+def _occurrences(needle: str, sent: Sentence) -> Iterator[tuple[int, int, bool]]:
+    """Each place ``needle`` is in ``sent``: its article offsets, and whether it lies at word
+    bounds (not inside a word)."""
+    at = sent.text.find(needle)
+    while at >= 0:
+        yield (
+            sent.start + at,
+            sent.start + at + len(needle),
+            _at_word_bounds(sent.text, at, at + len(needle)),
+        )
+        at = sent.text.find(needle, at + 1)
+
+
+def _mentions(words: str, sent: Sentence, avoid: tuple[int, int] | None) -> list[Span]:
+    """Every mention of ``words`` in ``sent`` at word bounds, outside ``avoid`` where given."""
+    return [
+        Span(text=words, start=start, end=end)
+        for start, end, bounded in _occurrences(words, sent)
+        if bounded and (avoid is None or end <= avoid[0] or avoid[1] <= start)
+    ]
+
+
 def _find(
     needle: str, sent: Sentence, avoid: tuple[int, int] | None = None
 ) -> tuple[int, int] | None | bool:
     """``needle``'s span in ``sent`` (article offsets) at word bounds, outside ``avoid`` (article
     offsets) where given; False when it is there only inside words (shifted); None when it is
     not there at all, or only within ``avoid``."""
-    at = sent.text.find(needle)
-    inside = False
-    while at >= 0:
-        start, end = sent.start + at, sent.start + at + len(needle)
-        if _at_word_bounds(sent.text, at, at + len(needle)):
-            if avoid is None or end <= avoid[0] or avoid[1] <= start:
-                return start, end
-        else:
-            inside = True
-        at = sent.text.find(needle, at + 1)
-    return False if inside else None
-
-
-def _mentions(words: str, sent: Sentence, avoid: tuple[int, int] | None) -> list[Span]:
-    """Every mention of ``words`` in ``sent`` at word bounds, outside ``avoid`` where given."""
-    out = []
-    at = sent.text.find(words)
-    while at >= 0:
-        start, end = sent.start + at, sent.start + at + len(words)
-        if _at_word_bounds(sent.text, at, at + len(words)) and (
-            avoid is None or end <= avoid[0] or avoid[1] <= start
-        ):
-            out.append(Span(text=words, start=start, end=end))
-        at = sent.text.find(words, at + 1)
-    return out
+    found = _mentions(needle, sent, avoid)
+    if found:
+        return found[0].start, found[0].end
+    return False if any(not bounded for *_, bounded in _occurrences(needle, sent)) else None
 
 
 def _outside(cue: Span, content: tuple[int, int]) -> tuple[int, int] | None:
