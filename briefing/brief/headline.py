@@ -8,7 +8,9 @@ relative clauses, times and background dropped. Every word kept is a word of the
 the article's order; a name put in for a title ("Vladimir Putin" for "Russian President
 Vladimir Putin") is the engine's full name for it and is in the article too. When the line has
 the event only from a source, the headline says whose account it is, as the line does. The
-gate (:mod:`briefing.brief.gate`) then judges the headline like every other line.
+same holds for a clause the line reports ("Politico reports that staff are banned ..."): the
+headline is the clause, according to its reporter, or no headline where the reporter is a
+pronoun. The gate (:mod:`briefing.brief.gate`) then judges the headline like every other line.
 """
 
 from __future__ import annotations
@@ -138,15 +140,35 @@ def _whose(head: Token) -> list[Token]:
     return []
 
 
-def _main_verb(doc: Token) -> Token | None:
+def _main_verb(doc: Doc) -> tuple[Token | None, list[Token]]:
     """The clause a headline is made of: the root, or the reported clause when the root is a
-    plain reporting verb ("X said that Y": Y)."""
+    plain reporting verb ("X said that Y": Y); and the reporting verbs passed on the way, whose
+    subjects are whose account the clause is."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or root.tag_.startswith("NN"):
-        return None
+        return None, []
+    cues = []
     while root is not None and (root.lemma_.lower() in _CUES or root.text.lower() in _CUES):
+        cues.append(root)
         root = next((c for c in root.children if c.dep_ == "ccomp"), None)
-    return root
+    return root, cues
+
+
+def _reporter(cues: list[Token], names: list[str], article: str) -> str | None:
+    """Whose account a reported clause is: the subject of the outermost reporting verb
+    ("Politico reports that ...": Politico); None where it is a pronoun or missing, and no
+    headline can then say whose it is."""
+    subject = _subject(cues[0], names, article)
+    if subject is None or isinstance(subject, str):
+        return subject  # no one, or the engine's full name for them
+    subj = next(c for c in cues[0].children if c.dep_ in _SUBJECT)
+    whole = list(subj.subtree)
+    if len([t for t in whole if t.is_alpha]) <= MAX_SUBJECT_WORDS + 2 and not any(
+        t.dep_ in {"relcl", "acl", "appos"} or t.text in "()[]," for t in whole
+    ):
+        said = _join(whole)  # "a member of the House panel", not "panel"
+        return said[0].lower() + said[1:] if whole[0].i == 0 and whole[0].tag_ == "DT" else said
+    return _join(subject)
 
 
 def _object(verb: Token) -> tuple[Token, list[Token]]:
@@ -215,14 +237,19 @@ def build(text: str, names: list[str], article: str, doc: Doc | None = None) -> 
     article's own words for it (the gate keeps the first that passes)."""
     if doc is None:
         doc = parsed([text])[text]
-    verb = _main_verb(doc)
+    verb, cues = _main_verb(doc)
     if verb is None or not verb.tag_.startswith("VB"):
         return []
+    reporter = _reporter(cues, names, article) if cues else None
+    if cues and reporter is None:
+        return []  # "He said the ban is lawful": the ban, as whose claim? the headline cannot say
     out: list[str] = []
     for subject in (_subject(verb, names, article), _subject(verb, [], article)):
         if subject is None:
             continue
         line = _wording(verb, subject)
+        if line is not None and reporter is not None:
+            line = f"{line}, according to {reporter}"
         if line is not None and line not in out:
             out.append(line)
     return out
@@ -250,6 +277,10 @@ def _wording(verb: Token, subject: list[Token] | str) -> str | None:
             return None  # "needs to get [away from this] with Trump": the sense goes with it
         rest = [*rest, c]  # "pulled back its troops"
         kept.add(c.i)
+    for c in (c for c in last.children if c.dep_ == "prep" and c.lower_ in _PARTICLES):
+        if c.i > last.i and c.i not in kept:
+            rest = [*rest, *c.subtree]  # "keep Moscow out of elections": not "keep Moscow"
+            kept.update(t.i for t in c.subtree)
     if any(c.dep_ in {"ccomp", "xcomp"} and c.i not in kept for c in last.children):
         return None  # "is demanding Obama [make a pledge]": half a demand misstates it
     if verb.lower_ in _BE and not any(

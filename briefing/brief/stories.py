@@ -179,7 +179,7 @@ def _candidates(
     out = []
     for built in headline.build(body, names, article, docs.get(body)):
         wordings = [built]
-        if who:
+        if who and ", according to " not in built:
             wordings = [f"{built}, according to {who}"]
             wordings += [f"According to {who}, {built}"] if before else []
         out.extend(BriefItem(text=w, refs=item.refs[:1], rank=item.rank) for w in wordings)

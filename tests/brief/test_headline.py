@@ -53,3 +53,20 @@ def test_a_phrasal_verb_is_not_cut_from_its_particle() -> None:
         )
         == []
     )
+
+
+def test_a_reported_clause_says_whose_account_it_is() -> None:
+    # the seed examples' TikTok story: Politico's report is not the brief's fact
+    text = (
+        "Politico reports that European Commission staff is banned from using TikTok over "
+        "security concerns."
+    )
+    assert _built(text) == [
+        "European Commission staff is banned from using TikTok, according to Politico"
+    ]
+    # PolNeAR dev's title: the reporter is the whole subject, and "out of" stays with "keep"
+    assert _built("Member of House panel says U.S. has to keep Moscow out of elections.") == [
+        "U.S. has to keep Moscow out of elections, according to Member of House panel"
+    ]
+    # a pronoun for a reporter: whose claim it is cannot be said, so no headline
+    assert _built("He said the company pulled out of the deal.") == []
