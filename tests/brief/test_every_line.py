@@ -63,3 +63,14 @@ def test_every_line_of_a_polnear_brief_passes_check() -> None:
     brief = _brief(paths)
     assert brief.article_count == POLNEAR_ARTICLES
     assert _errors(brief) == []
+
+
+def test_a_reworded_line_says_its_hedge_once() -> None:
+    # the Tate article's "would reportedly challenge": the gate puts the hedge back into the
+    # line, so the caveat beside it would only say it again
+    from briefing.brief.render import render_text
+
+    text = render_text(_brief([EXAMPLES / "andrew-tate-detention-extended.txt"]))
+    line = next(p for p in text.split("\n  - ") if "Vidineac" in p)
+    assert "hedges it: “reportedly”" in line
+    assert line.count("reportedly") == 1
