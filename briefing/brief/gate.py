@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from briefing.brief.lines import in_furniture, kicker_outlet
+from briefing.brief.sections import CAVEAT_LABELS
 from briefing.models import (
     Analysis,
     Attribution,
@@ -160,6 +161,7 @@ def reword(item: Any, verdict: CheckResult, an: Analysis) -> Any | None:
             update["reported_by"] = chain
         if hedge:
             update["claim"] = f"{_end(item.claim)} (the article hedges it: “{hedge}”)"
+            update["caveat"] = _unsaid(item.caveat, hedge)
         return item.model_copy(update=update)
     from briefing.brief.compose import according_to
 
@@ -179,9 +181,25 @@ def reword(item: Any, verdict: CheckResult, an: Analysis) -> Any | None:
             if who is None:
                 return None  # the speaker is a pronoun no one resolved: no line can name them
             line = f"{line}, according to {who}"
+    update = {"text": line + "."}
     if hedge:
-        line = f"{line} (the article hedges it: “{hedge}”)"
-    return item.model_copy(update={"text": line + "."})
+        update["text"] = f"{line} (the article hedges it: “{hedge}”)."
+        update["caveat"] = _unsaid(item.caveat, hedge)
+    return item.model_copy(update=update)
+
+
+def _unsaid(caveat: str | None, hedge: str) -> str | None:
+    """The line's caveats less a hedge caveat naming only the hedge the line now says itself:
+    "reportedly" is said once."""
+    if not caveat:
+        return caveat
+    label = CAVEAT_LABELS["hedge"]
+    kept = [
+        c
+        for c in caveat.split("; ")
+        if not (c.startswith(f"{label}:") and re.findall(r"“([^”]+)”", c) == [hedge])
+    ]
+    return "; ".join(kept) or None
 
 
 def _describe(v: Any) -> str:

@@ -10,7 +10,6 @@ that belong to no story (a brief built by hand) stay in the sections of their ow
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,25 +70,8 @@ def story_meta(d: Development) -> str:
     return " · ".join(parts)
 
 
-_HEDGE_NOTE = re.compile(r"\(the article hedges it: [^)]*\)")
-
-
-def _asides(text: str, x: BriefItem | SaidItem) -> list[str]:
-    """The line's note and caveat, less a hedge caveat whose every word the line's own hedge
-    note (put in when the gate reworded it) already names: the hedge is said once."""
-    shown = " ".join(m.group(0) for m in _HEDGE_NOTE.finditer(text))
-    out = []
-    for a in (x.note, x.caveat):
-        words = re.findall(r"“([^”]+)”", a or "")
-        if a and not (
-            shown and a.startswith("Hedged:") and words and all(f"“{w}”" in shown for w in words)
-        ):
-            out.append(a)
-    return out
-
-
 def _event(x: BriefItem, published: dict[str, str | None]) -> Line:
-    aside = _asides(x.text, x)
+    aside = [a for a in (x.note, x.caveat) if a]
     return Line("event", _with_dates(x.text, x.refs, published), x.refs, aside=aside)
 
 
@@ -97,7 +79,7 @@ def _said(x: SaidItem, published: dict[str, str | None]) -> Line:
     aside = []
     if x.reported_by:
         aside.append("as reported by " + " via ".join(x.reported_by))
-    aside.extend(_asides(x.claim, x))
+    aside.extend(a for a in (x.note, x.caveat) if a)
     if x.found_by == "model":
         aside.append(FOUND_BY_MODEL)
     return Line(
