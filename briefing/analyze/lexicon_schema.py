@@ -391,6 +391,8 @@ class FirstNames(DataFile):
 class RoleWords(DataFile):
     person: LowerSet
     relations: LowerSet
+    qualified: LowerSet
+    made_by: LowerSet
     government: LowerSet
     self_descriptions: Fragments
     single_anonymous: LowerWords

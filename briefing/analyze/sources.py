@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from briefing.analyze.lexicon import Outlet, Registry, lexicon, one_of, registry
+from briefing.ingest.sentences import dateline_length
 from briefing.models import Source, SourceType
 
 _LEX = lexicon()
@@ -40,7 +41,9 @@ def _strip_titles(tokens: list[str], reg: Registry) -> list[str]:
     i = 0
     while i < len(tokens) - 1 and _POSSESSIVE.search(tokens[i]) and tokens[i][-1] in "s’'":
         i += 1  # "Russia’s Foreign Minister Sergei Lavrov"
-    while i < len(tokens) - 1 and (tokens[i].lower() in TITLES or tokens[i].lower() in demonyms):
+    while i < len(tokens) - 1 and (
+        (low := tokens[i].lower()) in TITLES or low in demonyms or low in _QUALIFIED
+    ):  # "Senior Adviser Sidney Blumenthal", "Correspondent Cynthia McFadden"
         i += 1
     return tokens[i:]
 
@@ -71,9 +74,35 @@ def _without_openers(words: list[str]) -> list[str]:
     """A capitalised run's words without the openers in front that name no one: quantifiers,
     adverbs and number words ("Nearly", "Only", "Even"), and days and months."""
     i = 0
-    while i < len(words) and (words[i].lower() in _NOT_NAMES or words[i] in _CALENDAR):
+    while i < len(words) and (
+        words[i].lower().split("-")[0] in _NOT_NAMES or words[i] in _CALENDAR
+    ):  # "Twenty-four percent"
         i += 1
     return words[i:]
+
+
+def _title(token: str) -> bool:
+    lower = token.lower()
+    return lower not in _STOPWORDS and (lower in TITLES or lower + "." in TITLES)
+
+
+def _abbreviated_title(token: str) -> bool:
+    """A title only ever written short ("Gov", "Sen" before their full stop), never a name."""
+    lower = token.lower()
+    return lower + "." in TITLES and lower not in TITLES
+
+
+def _after_inner_title(tokens: list[str]) -> list[str] | None:
+    """A run's words after a title inside it ("New Jersey Governor Chris Christie": Chris
+    Christie), where two words at least follow it ("Martin Luther King Jr." keeps its King);
+    None where the run ends on a short title ("New Jersey Gov" before ". Chris Christie"): what
+    precedes a title is where or what the person is, not their name."""
+    if len(tokens) > 1 and _abbreviated_title(tokens[-1]):
+        return None
+    for j in range(len(tokens) - 3, 0, -1):
+        if _title(tokens[j]) and not _title(tokens[j - 1]):
+            return tokens[j + 1 :]
+    return tokens
 
 
 def _person_names(text: str, reg: Registry) -> list[tuple[str, int, int]]:
@@ -82,7 +111,10 @@ def _person_names(text: str, reg: Registry) -> list[tuple[str, int, int]]:
         raw = m.group(0)
         tokens = raw.split()
         tokens[-1] = _POSSESSIVE.sub("", tokens[-1])
-        stripped = _strip_titles(tokens, reg)
+        inner = _after_inner_title(tokens)
+        if inner is None:
+            continue
+        stripped = _strip_titles(inner, reg)
         stripped = [t for t in stripped if t not in _CALENDAR] or stripped
         stripped = _without_openers(stripped)  # "Although E.U. nations", "Only Trump"
         name = " ".join(stripped)
@@ -101,7 +133,8 @@ def _person_names(text: str, reg: Registry) -> list[tuple[str, int, int]]:
 
 
 _SUFFIXES = _LEX.names.suffixes
-_FUNCTION_WORDS = _LEX.stopwords.words | _LEX.names.party_words
+_STOPWORDS = _LEX.stopwords.words
+_FUNCTION_WORDS = _STOPWORDS | _LEX.names.party_words
 
 
 def _suffix(parts: list[str]) -> str | None:
@@ -146,7 +179,10 @@ class NameBook:
     def from_text(cls, text: str, reg: Registry | None = None) -> NameBook:
         reg = reg or registry()
         book = cls()
-        for name, _, _ in person_names(text, reg):
+        headings = _title_case_lines(text)
+        for name, start, _ in person_names(text, reg):
+            if len(name.split()) > 2 and any(a <= start < b for a, b in headings):
+                continue  # "Chris Christie Calls Hillary Clinton": a heading's words run on
             parts = name.split()
             while parts and parts[0].lower() in _FUNCTION_WORDS:
                 parts = parts[1:]  # "And Clinton", "When Maddow": a sentence's first word
@@ -193,6 +229,23 @@ class NameBook:
         return fits[0] if len(fits) == 1 else name
 
 
+_LINE = re.compile(r"[^\n]+")
+_LONG_WORD = re.compile(r"[A-Za-z][\w’'-]{3,}")
+
+
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
+    """Where the text has a line set in title case (a headline: "Chris Christie Calls Hillary
+    Clinton 'A Disgrace'"). Every long word in it is capitalised, so a run of capitalised words
+    longer than a first name and a surname may run names and verbs together: the full names the
+    article gives are read from its other lines."""
+    out = []
+    for m in _LINE.finditer(text):
+        words = _LONG_WORD.findall(m.group(0))
+        if len(words) >= 4 and all(w[0].isupper() for w in words):
+            out.append((m.start(), m.end()))
+    return out
+
+
 def _role_type(lower: str, reg: Registry) -> SourceType | None:
     for kind in ("government", "expert"):
         if reg.role_patterns[kind].search(lower):
@@ -205,7 +258,7 @@ def classify(
 ) -> tuple[str | None, SourceType]:
     """Resolve a source phrase to (canonical name, source type)."""
     reg = reg or registry()
-    phrase = (
+    phrase = _own_words(
         re.split(r",\s+(?:which|who|whose|that)\b", text.strip(), maxsplit=1)[0].strip().rstrip(",")
     )
     lower = phrase.lower()
@@ -270,6 +323,11 @@ def classify(
         return None, "other"  # "Trump's running mate": who it is, the phrase does not say
     # "Nearly eight of 10 voters", "Only 52 percent", "Even Friday": no name
     words = _without_openers(caps.group(0).split()) if caps else []
+    while words and words[0].lower() in _STOPWORDS:
+        words = words[1:]  # "In the military we", "The now-closely watched data"
+    lead = len(phrase) - len(bare)  # the determiners ``bare`` dropped
+    if caps and _modifies(phrase, lead + caps.start(), lead + caps.end()):
+        words = []  # "Political observers", "Florida election officials": who, it does not say
     if len(words) == 1 and words[0].lower() in _PARTY_WORDS and not words[0].endswith("s"):
         words = []  # "The Democratic senator": a party, not the senator ("Republicans" stay)
     if words and re.search(r"[a-z]{2}", " ".join(words)):
@@ -283,10 +341,47 @@ def classify(
 
 _PARTY_WORDS = _LEX.names.party_words
 _PERSON_HEADS = _LEX.role_words.person | _LEX.role_words.relations
+_QUALIFIED = _PERSON_HEADS | _LEX.role_words.qualified
+_MADE_BY = _LEX.role_words.made_by
 # where a source phrase's head ends: an appositive or an aside after it
 _HEAD_END = re.compile(r",\s+|\s+(?:--|[—–])\s+|\s+\(")
 _AND = re.compile(r"\s(?:and|&)\s")
 _PREPOSITION = re.compile(r"\b(?:of|for|at|from|in|with|by|to|on)\s", re.IGNORECASE)
+
+
+# an adverbial clause that opens a source phrase ("Although Scott lacks ..., elected officials")
+_OPENING_CLAUSE = re.compile(
+    rf"^(?:{one_of(_LEX.adverbials.sentence_openers)})\b[^,]*,\s+(?=\S)", re.IGNORECASE
+)
+
+
+def _own_words(phrase: str) -> str:
+    """The source phrase without what opens it and names no one: a dateline ("WASHINGTON --
+    President Obama") and adverbial clauses ("Although Scott lacks a signature achievement,
+    elected officials from both parties"). A name in either is not the speaker's."""
+    phrase = phrase[dateline_length(phrase) :]
+    while (m := _OPENING_CLAUSE.match(phrase)) is not None:
+        phrase = phrase[m.end() :]
+    return phrase
+
+
+def _modifies(phrase: str, start: int, end: int) -> bool:
+    """Whether the name run from ``start`` to ``end`` qualifies a noun after it that names
+    people ("Clinton aides", "Florida election officials", "Political observers", "a top Donald
+    Trump adviser"), or is a sentence's first word before what a pollster puts out ("Exit
+    polls", "Early analysis"): who spoke is not the name. Not a possessive, which
+    ``_ties_to_another`` judges, nor a campaign or team, which speaks for its principal, nor a
+    pollster before its poll ("a Marquette Law School poll")."""
+    if _POSSESSIVE.search(phrase[:end]):
+        return False
+    opener = " " not in phrase[start:end].strip() and not phrase[:start].strip()
+    for word in re.findall(r"[^\s,;:()]+", _head(phrase[end:]))[:3]:
+        if not re.fullmatch(r"[a-z][a-z-]*", word) or word in _STOPWORDS:
+            return False  # "Kaine now", "Trump isn't", "Trump, the nominee"
+        singular = word[:-1] if word.endswith("s") else word
+        if {word, singular} & _QUALIFIED or (opener and {word, singular} & _MADE_BY):
+            return True
+    return False
 
 
 def _head(phrase: str) -> str:
@@ -317,6 +412,7 @@ def _speaker_names(phrase: str, book: NameBook, reg: Registry) -> list[tuple[str
         for n in person_names(phrase, reg)  # openers and places are no names there already
         if not all(w.lower() in _PARTY_WORDS for w in n[0].split())
         and not _ties_to_another(phrase, n[2])
+        and not _modifies(phrase, n[1], n[2])
     ]
     head = _head(phrase)
     # a name the head leads with, not one in its prepositional phrase ("partner at Lenox")

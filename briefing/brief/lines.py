@@ -15,6 +15,7 @@ import re
 
 from briefing.analyze.grounding import has_hedge
 from briefing.analyze.lexicon import lexicon, one_of
+from briefing.ingest.sentences import dateline_length
 from briefing.models import Analysis, Sentence
 
 # A line longer than this is shortened at a clause boundary where one keeps what matters ...
@@ -27,12 +28,6 @@ MAX_UNCUT = 420
 
 # An all-capitals label ending in a colon: "FIRST ON FOX:", "EXCLUSIVE:", "WATCH:".
 _KICKER = re.compile(r"^\s*(?:[A-Z][A-Z0-9'’&.-]*\s+){0,5}[A-Z][A-Z0-9'’&.-]*:\s+(?=\S)")
-# A dateline: a place in capitals (with its state, date or agency) and a dash before the story
-# ("SELMA, N.C.—", "LOS ANGELES, Sept. 28 (UPI) —", "WASHINGTON ―").
-_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z0-9][A-Za-z0-9.'’-]*){0,4}\.?\s*(?:\([A-Za-z. ]+\)\s*)?"
-    r"(?:—|–|―|--|-(?=\s))\s*(?=[A-Z“\"'])"
-)
 # Photo captions and credits: "FILE - ...", "FILE Carlos Watson participates in ...", "(AP
 # Photo/...)", "Getty Images".
 _CAPTION = re.compile(
@@ -82,7 +77,7 @@ def strip_furniture(text: str) -> str:
             text = text[len(k) :].lstrip(" :—–-")
             break
     text = _KICKER.sub("", text, count=1)
-    return _DATELINE.sub("", text, count=1)
+    return text[dateline_length(text) :]
 
 
 def in_furniture(sentence: Sentence, end: int) -> bool:

@@ -37,6 +37,19 @@ _TERMINATOR = re.compile(r"[.!?…]+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.'’-]*)\.$")
 _NEXT_WORD = re.compile(r"[A-Za-z’']+")
 _LIST_LINE = re.compile(r"(?:[#>*+-]|\d+[.)])\s")
+# A dateline: a place in capitals (with its state, date or agency) and a dash before the story
+# ("SELMA, N.C.—", "LOS ANGELES, Sept. 28 (UPI) —", "WASHINGTON ―").
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z0-9][A-Za-z0-9.'’-]*){0,4}\.?\s*(?:\([A-Za-z. ]+\)\s*)?"
+    r"(?:—|–|―|--|-(?=\s))\s*(?=[A-Z“\"'])"
+)
+
+
+def dateline_length(text: str) -> int:
+    """How many characters of the text's start are a dateline ("WASHINGTON — "), 0 where it
+    opens with none: where the story was filed is no part of what it says or who says it."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
 
 
 @functools.cache

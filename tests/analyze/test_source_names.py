@@ -50,11 +50,47 @@ _ARTICLE = (
         ("Russian President Vladimir Putin", "Vladimir Putin"),
         # a two-letter surname is a name
         ("Dr. Oz", "Mehmet Oz"),
+        # a name that qualifies the people who spoke is not theirs
+        ("Clinton aides", None),
+        ("A top Donald Trump adviser", None),
+        ("the Christie supporter", None),
+        ("Political observers", None),
+        ("Florida election officials", None),
+        ("The Florida senator", None),
+        ("Patient advocacy groups", None),
+        # a sentence's first word before a poll is no pollster; a name after "the" is
+        ("Exit polls", None),
+        ("The Monmouth poll", "Monmouth"),
+        # ... while a name before an adverb or a verb is the speaker's
+        ("Kaine now", "Kaine"),
+        ("Trump isn’t", "Trump"),
+        # a number word, hyphenated or not, is no name
+        ("Twenty-four percent", None),
+        # a place and a title before the name are neither ("New Jersey Gov. Chris Christie")
+        ("New Jersey Gov. Chris Christie", "Chris Christie"),
+        ("Former New York Mayor Rudy Giuliani", "Rudy Giuliani"),
+        ("Senior Adviser Sidney Blumenthal", "Sidney Blumenthal"),
+        # what opens the phrase and names no one: a dateline, an adverbial clause
+        ("WASHINGTON -- President Obama, dedicating the National Museum", "Obama"),
+        ("Although Scott lacks a signature achievement, elected officials from both parties", None),
+        ("In the military we", None),
     ],
 )
 def test_the_name_a_source_phrase_gives(phrase: str, name: str | None) -> None:
     canonical, _ = classify(phrase, NameBook.from_text(_ARTICLE))
     assert canonical == name
+
+
+def test_a_heading_in_title_case_gives_no_full_name() -> None:
+    """ "Chris Christie Calls Hillary Clinton 'A Disgrace'" (a PolNeAR dev title) runs two
+    names and a verb together: "Clinton" is Hillary Clinton, as the article's body names her."""
+    book = NameBook.from_text(
+        "Chris Christie Calls Hillary Clinton ‘A Disgrace’ Over Police Shooting Comments.\n\n"
+        "New Jersey Gov. Chris Christie described Democratic presidential nominee Hillary "
+        "Clinton as a “disgrace”. Clinton criticized the officer."
+    )
+    assert classify("Clinton", book)[0] == "Hillary Clinton"
+    assert classify("Christie", book)[0] == "Chris Christie"
 
 
 def test_the_outlets_running_story_label_is_no_speaker() -> None:
