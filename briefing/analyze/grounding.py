@@ -70,6 +70,9 @@ class Grounding(Hedging, Quoting):
         self.names = NameMatcher(self.book, self.reg)
         self.sent_words = {s.id: content_words(s.text) for s in analysis.sentences}
         self.att_words = {a.id: content_words(a.content.said) for a in analysis.attributions}
+        # sentences in the article's own voice: no one is given as their source
+        attributed = {sid for a in analysis.attributions if a.source for sid in a.sentence_ids}
+        self.narrated = {s.id for s in analysis.sentences} - attributed
         self.article_text = normalise(" ".join(s.text for s in analysis.sentences))
 
     # -- names ----------------------------------------------------------------------------------
@@ -270,6 +273,18 @@ class Grounding(Hedging, Quoting):
             for n in self.holder_names(a) + self.via_names(a)
         )
 
+    def narrates(self, claim: Claim, att: Attribution, sents: list[str]) -> bool:
+        """Does the article state the claim in its own voice, in a sentence that gives no one
+        as its source, as fully as the attribution does? ("Crutcher was killed Friday" beside
+        "Clinton criticized the officer for killing Crutcher": the death is the article's fact,
+        not Clinton's claim.)"""
+        said = containment(claim.words, self.att_words[att.id])
+        return any(
+            containment(claim.words, self.sent_words[sid]) >= said
+            for sid in sents
+            if sid in self.narrated
+        )
+
     def align(self, claim: Claim) -> tuple[list[Attribution], list[str]]:
         """Article attributions and sentences that hold the claim's content, best first."""
         atts = [
@@ -323,6 +338,7 @@ class Grounding(Hedging, Quoting):
             attributed
             and containment(c.words, self.att_words[attributed[0].id]) >= MIN_RESTATEMENT
             and not news_record(attributed[0])
+            and not self.narrates(c, attributed[0], sents)
         ):
             a = attributed[0]
             if not self.mentions(c.text, self.holder_names(a) + self.via_names(a)):

@@ -160,3 +160,17 @@ def test_a_person_the_article_only_mentions_is_given_no_words():
     assert "Berg" in f.message and "Ana Ruiz" in f.message and "s1" in f.message
     # the mayor herself, paraphrased, is fine; so is a person the article has speak
     assert c.check("Ruiz told reporters the bridge is reopening in spring.").passed
+
+
+def test_what_the_article_states_itself_needs_no_speaker():
+    """A death the article reports in its own voice is its fact, though a speaker also mentions
+    it ("Crutcher was killed Friday" beside "Clinton criticized the officer for killing
+    Crutcher", a shape met in PolNeAR dev); a claim only a speaker makes keeps its speaker."""
+    text = (
+        "Clinton criticized officer Betty Shelby for shooting and killing Terence Crutcher. "
+        "Crutcher was killed Friday near a busy intersection in Tulsa. "
+        "Shelby said he refused to follow her commands."
+    )
+    c = Checker(Article(meta=ArticleMeta(id="tulsa", path="<test>"), text=text))
+    assert types(c, "Crutcher was killed.") == set()
+    assert "attribution_dropped" in types(c, "Crutcher refused to follow her commands.")
