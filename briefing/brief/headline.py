@@ -89,6 +89,9 @@ def _phrase(head: Token, keep: set[str], depth: int = 0) -> list[Token]:
             )
             continue
         sub = list(child.subtree)
+        if child.dep_ == "amod" and len(sub) <= 3 and any(t.tag_ == "HYPH" for t in sub):
+            out.extend(sub)  # "get-acquainted": the modifier whole
+            continue
         if child.dep_ in {"prep", "acl", "xcomp"} and (depth > 1 or _time(sub)):
             continue
         if child.dep_ == "prep" and child.i < head.i:
@@ -127,16 +130,20 @@ def _subject(verb: Token, names: list[str], article: str) -> list[Token] | str |
 
 
 def _whose(head: Token) -> list[Token]:
-    """For a subject that is a common noun, the name it belongs to ("Members of the
-    Congressional Black Caucus"): without it, "Members held a press conference" names no one."""
+    """For a subject that is a common noun, what it is of ("Members of the Congressional
+    Black Caucus", "Small group of rich donors", "a group of Republicans and Democrats"):
+    without it, "Members held a press conference" names no one and "Small group pushes tally"
+    says nothing. Where the "of" phrase is too long to keep, nothing."""
     if head.tag_ not in {"NN", "NNS"}:
         return []
     for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
         obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if obj is not None and obj.tag_ in {"NNP", "NNPS"}:
-            named = _phrase(obj, {"compound", "poss", "case", "amod", "nummod", "det"})
-            if len([t for t in named if t.is_alpha]) <= MAX_SUBJECT_WORDS:
-                return [prep, *sorted(named, key=lambda t: t.i)]
+        if obj is None:
+            continue
+        keep = {"compound", "poss", "case", "amod", "nummod", "det", "cc", "conj"}
+        named = _phrase(obj, keep)
+        if len([t for t in named if t.is_alpha]) <= MAX_SUBJECT_WORDS + 2:
+            return [prep, *sorted(named, key=lambda t: t.i)]
     return []
 
 
@@ -189,26 +196,40 @@ def _object(verb: Token) -> tuple[Token, list[Token]]:
     objs = [c for c in last.children if c.dep_ in _OBJECTS and c.dep_ != "xcomp"]
     if objs:
         # two direct objects are an apposition misread ("holds an advantage ..., Donald J.
-        # Trump"): the first is what the verb acts on
+        # Trump"), or a quotation after a dash ("document the stories ... -- the president"):
+        # the first is what the verb acts on
         direct = [c for c in objs if c.dep_ == "dobj"]
-        appos = len(direct) > 1 and direct[-1].left_edge.nbor(-1).text == ","
-        obj = direct[0] if appos else objs[-1]
+        apart = len(direct) > 1 and direct[-1].left_edge.nbor(-1).is_punct
+        obj = direct[0] if apart else objs[-1]  # "extend former kickboxer ... Tate's detention"
         extra += _phrase(obj, _NOUN_KEEP | _OBJECT_EXTRA)
         return last, extra
-    for prep in (c for c in last.children if c.dep_ in {"prep", "agent"}):
+    for prep in (c for c in last.children if c.dep_ in {"prep", "agent"} and c.i > last.i):
         sub = list(prep.subtree)
         if not _time(sub) and prep.text.lower() not in {"as", "amid", "after", "before"}:
-            keep = {"pobj", "pcomp", "dobj", "compound", "amod", "poss", "case", "nummod"}
+            keep = {"pobj", "pcomp", "dobj", "compound", "amod", "poss", "case", "nummod", "nmod"}
             extra += _phrase(prep, keep, 1)
             break
     return last, extra
 
 
+def _dash(t: Token) -> bool:
+    """A dash between two phrases ("his advantage - helping ..."), not a hyphen in a word."""
+    return t.text in {"-", "--", "—", "–"} and (
+        t.text != "-" or (bool(t.whitespace_) and t.i > 0 and bool(t.nbor(-1).whitespace_))
+    )
+
+
 def _join(tokens: list[Token]) -> str:
-    """Tokens in the article's order as words: a possessive or punctuation joins its word."""
+    """Tokens in the article's order as words: a possessive or punctuation joins its word. A
+    dash ends the headline (what follows it is another phrase), and a hyphen stays only
+    between two words kept ("get-acquainted" without "get" is no word)."""
     out = ""
     kept = {t.i for t in tokens}
     for t in sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i):
+        if _dash(t) and out:
+            break
+        if t.text == "-" and not {t.i - 1, t.i + 1} <= kept:
+            continue
         if t.dep_ in {"prep", "agent"} and not any(c.i in kept for c in t.subtree if c.i != t.i):
             continue  # a preposition whose object went with the time it gave
         if out and not (t.text in {"'s", "’s", "'", "’", "n't", "n’t", "-", "%"} or t.is_punct):
@@ -267,11 +288,22 @@ def _wording(verb: Token, subject: list[Token] | str) -> str | None:
         ),
         key=lambda t: t.i,
     )
+    if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in verb.children):
+        # "don't apply equally to Clinton": without its adverb the denial says another thing
+        group += [c for c in verb.children if c.dep_ == "advmod" and c.i == verb.i + 1]
     if not isinstance(subject, str):
         taken = {t.i for t in subject}
         group = [t for t in group if t.i not in taken]
+    if any(t.lower_ == "every" for c in verb.children if c.dep_ == "npadvmod" for t in c.subtree):
+        return None  # "Every 72 minutes, a veteran commits suicide": the how often is the news
     last, rest = _object(verb)
     kept = {t.i for t in rest}
+    for obj in (c for c in last.children if c.dep_ in _OBJECTS and c.i in kept):
+        restrictive = [
+            c for c in obj.children if c.dep_ == "relcl" and c.left_edge.nbor(-1).text != ","
+        ]
+        if restrictive and any(c.lower_ == "the" for c in obj.children if c.dep_ == "det"):
+            return None  # "has gotten the president [it deserves]": which one, the clause says
     for c in (c for c in last.children if c.dep_ == "advmod" and c.lower_ in _PARTICLES):
         if c.i != last.i + 1 or any(True for _ in c.children):
             return None  # "needs to get [away from this] with Trump": the sense goes with it
@@ -294,13 +326,15 @@ def _wording(verb: Token, subject: list[Token] | str) -> str | None:
         return None  # "Caddell went on": who did what to whom, or it says nothing
     who = subject if isinstance(subject, str) else _join(subject)
     headline = _glue(who, _join(group + [verb] + rest))
-    if len(headline.split()) > MAX_WORDS:
-        # the object's complements go, whole: "deploy a system for small aircraft": "deploy a
-        # system"
-        core = [t for t in rest if not _complement(t, last)]
-        headline = _glue(who, _join(group + [verb] + core))
-        if len(headline.split()) > MAX_WORDS:
+    while len(headline.split()) > MAX_WORDS:
+        # the object's complements go, whole, the last first: "rejected a request from
+        # Democrats in Ohio [to restore an extra week of early voting]"
+        outer = [t for t in rest if _complement(t, last) and not _complement(t.head, last)]
+        if not outer:
             return None
+        gone = {t.i for t in max(outer, key=lambda t: t.i).subtree}
+        rest = [t for t in rest if t.i not in gone]
+        headline = _glue(who, _join(group + [verb] + rest))
     if len(headline.split()) < MIN_WORDS or not re.search(r"[a-z]", headline):
         return None
     if _DOUBLE_AUX.search(headline):
