@@ -362,6 +362,7 @@ class Pronouns(DataFile):
     neuter: LowerSet
     first_person: LowerSet
     singular_first: LowerSet
+    second_person: LowerSet
 
 
 class Coref(DataFile):

@@ -109,6 +109,8 @@ def event_line(analysis: Analysis, event: Event) -> str | None:
         att is None
         or att.source is None
         or att.source.text in text
+        # "He notes that ..." whose opening pronoun the line has named: "Donald Trump notes"
+        or bool(att.source.canonical and att.source.canonical in text)
         or lines.in_furniture(sent, att.source.end)
     ):
         return _sentence_end(text)
@@ -137,6 +139,16 @@ _PLAIN_CUES = lexicon().brief_lines.plain_cues
 _MIN_SAID_WORDS = 4
 
 
+_SECOND_PERSON = lexicon().pronouns.second_person
+
+
+def _named(src: Source | Via) -> bool:
+    """Does the source name someone a reader can tell: not a pronoun the engine left
+    unresolved, nor "you"."""
+    text = src.text.strip().lower()
+    return text not in _SECOND_PERSON and not (is_pronoun(text) and not src.canonical)
+
+
 def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
     """A who-said-what row; none for words without a source, which the brief cannot attribute,
     and none for a row that would not read alone (a fragment, a subhead in capitals)."""
@@ -153,8 +165,8 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
         return None
     if sent is not None and lines.in_furniture(sent, a.source.end):
         return None  # a kicker ("FIRST ON FOX:") read as a speaker
-    if is_pronoun(a.source.text) and not a.source.canonical:
-        return None  # "We: ...", "She: ...": no one a reader can name
+    if not _named(a.source) or not all(_named(v) for v in a.via):
+        return None  # "We: ...", "you: ...", "(as reported by she)": no one a reader can name
     claim = lines.shorten(said) if a.kind != "direct" else _clip_quote(said)
     if claim is None:
         return None

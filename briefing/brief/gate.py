@@ -38,8 +38,10 @@ if TYPE_CHECKING:
 
 # More lines than one page of any section can show (a page holds under 60 lines in all).
 LINES_PER_PAGE = 60
-# Finding types a restored attribution can mend, and those a restored hedge can.
-_ATTRIBUTION = {"attribution_dropped", "dropped_intermediary", "misattributed_speaker"}
+# Finding types a restored attribution can mend, and those a restored hedge can. A line that
+# names the wrong speaker is not mended by naming another after it ("The candidate's call came
+# after ..., according to Hillary Clinton" reads as hers): it is left out.
+_ATTRIBUTION = {"attribution_dropped", "dropped_intermediary"}
 _HEDGE = {"hedge_dropped"}
 _HEDGED = re.compile(r"^hedged:\s*")
 

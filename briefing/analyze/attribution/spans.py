@@ -71,8 +71,8 @@ def valid_np(np: str, allow_comma: bool = True, lower_ok: bool = False) -> bool:
         and not re.search(r"\b[A-Z][a-z]+", np)
     ):
         return False  # "leader Kim Jong Un" is fine, "chairs the committee" is not
-    if any(w in _NP_VERBISH for w in lw):
-        return False
+    if any(w in _NP_VERBISH or re.sub(r"n[’']t$", "", w) in _NP_VERBISH for w in lw):
+        return False  # "he wasn't too [worried]": a clause, not who
     if np.count(",") > 2:
         return False
     if re.search(r"\b[a-z]+ed\s+(?:a|an|the|its|his|her|their|to)\b", np):

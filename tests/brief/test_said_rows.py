@@ -1,0 +1,29 @@
+"""Who-said-what rows name someone a reader can tell: never "you", never a chain through a
+pronoun no one resolved or through a clause read as a source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefing import pipeline
+
+# The shapes met in PolNeAR dev ("Do you know where your candidate's tax returns are?"; Rep.
+# Lynch's "He said he wasn't too worried ... because he doubted ..."), written here.
+ARTICLE = """Senate race tightens in Ohio
+
+Senator Maria Lopez told reporters on Monday that the race had tightened. You know where your \
+candidate's tax returns are, but voters do not.
+
+Rep. Stephen Lynch said the law does not require witnesses to appear at a public hearing. He \
+said he wasn't too worried about the resolution because he doubted any court would enforce it.
+"""
+
+
+def test_no_row_is_given_to_you_or_reported_through_a_clause(tmp_path: Path) -> None:
+    (tmp_path / "ohio.txt").write_text(ARTICLE, encoding="utf-8")
+    brief = pipeline.compose(pipeline.load([tmp_path]).analyses, pages=None)
+    speakers = [x.speaker for x in brief.who_said_what]
+    assert "Stephen Lynch" in speakers
+    assert not any(s.lower() == "you" for s in speakers)
+    chains = [v for x in brief.who_said_what for v in x.reported_by]
+    assert not any("wasn't" in v or v.lower() in {"he", "she", "they"} for v in chains)
