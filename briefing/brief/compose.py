@@ -115,7 +115,7 @@ def event_line(analysis: Analysis, event: Event) -> str | None:
     ):
         return _sentence_end(text)
     who = according_to(att, text)
-    return f"{text.rstrip('.,;: ')}, according to {who}." if who is not None else None
+    return f"{lines.unended(text)}, according to {who}." if who is not None else None
 
 
 def according_to(att: Attribution, text: str) -> str | None:
@@ -167,6 +167,8 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
         return None  # a kicker ("FIRST ON FOX:") read as a speaker
     if not _named(a.source) or not all(_named(v) for v in a.via):
         return None  # "We: ...", "you: ...", "(as reported by she)": no one a reader can name
+    if a.kind != "direct" and sent is not None:
+        said = _with_subject(sent, a, said)
     claim = lines.shorten(said) if a.kind != "direct" else _clip_quote(said)
     if claim is None:
         return None
@@ -188,7 +190,27 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
     )
 
 
-_AUXILIARY = re.compile(r"^(?:has|have|had|is|was|were|will|would|also|has also|had also)\s")
+_AUXILIARY = re.compile(r"^(?:has|have|had|is|was|were|will|would)\s")
+# A content that opens on its verb: its subject is before the speaker ("The ultimate goal,
+# Gumley says, is to ...").
+_OPENS_ON_VERB = re.compile(
+    r"^(?:is|are|was|were|will|would|has|have|had|can|could|should|must|may|might)\b"
+)
+
+
+def _with_subject(sent: Sentence, a: Attribution, said: str) -> str:
+    """The words with their subject where the speaker interrupts them: "The ultimate goal,
+    Gumley says, is to fully-integrate FIMS" is the goal's, and "is to fully-integrate FIMS"
+    alone says nothing."""
+    if a.source is None or not _OPENS_ON_VERB.match(said) or a.content.start < a.source.end:
+        return said
+    before = sent.text[: a.source.start - sent.start].strip()
+    if not before.endswith(",") or len(before.split()) > 8:
+        return said
+    before = before.rstrip(",").strip()
+    if re.match(r"(?:The|A|An)\s", before):
+        before = before[0].lower() + before[1:]  # "Luke Gumley: the ultimate goal is ..."
+    return f"{before} {said}"
 
 
 def _cue_words(sent: Sentence, a: Attribution) -> str:
@@ -199,6 +221,7 @@ def _cue_words(sent: Sentence, a: Attribution) -> str:
         return cue
     between = sent.text[a.source.end - sent.start : a.content.start - sent.start]
     between = re.sub(r"\s+that\s*$", "", " ".join(between.split()).strip(" ,"))
+    between = re.sub(r"\balso\s+", "", between)  # "also assured": the row stands alone
     if between.endswith(cue) and (between == cue or _AUXILIARY.match(between)):
         return between
     return cue

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from briefing.brief.lines import in_furniture, kicker_outlet
+from briefing.brief.lines import in_furniture, kicker_outlet, unended
 from briefing.brief.sections import CAVEAT_LABELS
 from briefing.models import (
     Analysis,
@@ -136,10 +136,6 @@ def _attribution_for(an: Analysis, sids: list[str], text: str) -> Attribution | 
     return max(cands, key=lambda a: len(words & content_words(a.content.said)), default=None)
 
 
-def _end(text: str) -> str:
-    return text.rstrip().rstrip(".,;:")
-
-
 def reword(item: Any, verdict: CheckResult, an: Analysis) -> Any | None:
     """The line with what the check says it lost restored: the article's attribution, its
     hedge; None when the problem is not one rewording mends (a wrong quotation, a number)."""
@@ -162,12 +158,12 @@ def reword(item: Any, verdict: CheckResult, an: Analysis) -> Any | None:
                 return None
             update["reported_by"] = chain
         if hedge:
-            update["claim"] = f"{_end(item.claim)} (the article hedges it: “{hedge}”)"
+            update["claim"] = f"{unended(item.claim)} (the article hedges it: “{hedge}”)"
             update["caveat"] = _unsaid(item.caveat, hedge)
         return item.model_copy(update=update)
     from briefing.brief.compose import according_to
 
-    line = _end(item.text)
+    line = unended(item.text)
     if att is not None:
         if ", according to " in line:  # the line's own attribution, which the check found short
             line = line[: line.rindex(", according to ")]

@@ -55,6 +55,14 @@ _ALSO_OPENING = re.compile(r"^(?:The|This|That|These|Those)\s+(?:\w+\s+){0,3}als
 _PRONOUNS = {p.lower() for p in lexicon().pronouns.person} | {"it", "they", "its", "their"}
 
 
+def unended(text: str) -> str:
+    """A line without its closing punctuation, so that more may follow it ("..., according to
+    KCNA"): a comma inside a closing quotation mark goes too ("development,”" ends
+    "development”")."""
+    text = text.rstrip().rstrip(".,;:")
+    return re.sub(r"[.,;:]+([”\"’])$", r"\1", text)
+
+
 def markup(text: str) -> bool:
     """Does the text hold a stylesheet's url() or @import?"""
     return bool(_MARKUP.search(text))

@@ -27,3 +27,16 @@ def test_no_row_is_given_to_you_or_reported_through_a_clause(tmp_path: Path) -> 
     assert not any(s.lower() == "you" for s in speakers)
     chains = [v for x in brief.who_said_what for v in x.reported_by]
     assert not any("wasn't" in v or v.lower() in {"he", "she", "they"} for v in chains)
+
+
+def test_example_rows_read_alone() -> None:
+    """On the bundled examples: the interrupted "The ultimate goal, Gumley says, is to ..."
+    keeps its subject, a plain reporting word ("notes") or an "also" is not left before the
+    words, and a quotation's comma does not stand before "according to"."""
+    from briefing.brief import render
+
+    brief = pipeline.compose(pipeline.load([Path("examples/articles")]).analyses, pages=None)
+    claims = {x.claim for x in brief.who_said_what if x.speaker == "Luke Gumley"}
+    assert any(c.startswith("the ultimate goal is to fully-integrate FIMS") for c in claims)
+    assert not any(x.claim.startswith(("also ", "notes ")) for x in brief.who_said_what)
+    assert ",”, according to" not in render.render_text(brief)
