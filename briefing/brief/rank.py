@@ -83,14 +83,16 @@ SAID_POSITION_STEP = 0.005
 # --- Caveats ----------------------------------------------------------------------------------
 
 # Stated uncertainty is the last thing a one-page brief should lose: caveats outrank most lines,
-# sourcing (state media, one source, a dispute) before hedges and loaded words.
+# sourcing (state media, one source, a dispute) before hedges. A side's own wording is colour
+# beside them: it ranks below a story's statements, so that a story's one line on a page says
+# what happened rather than whose term "astonishing growth" is.
 CAVEAT_WEIGHT: dict[CaveatKind, float] = {
     "state_media": 1.3,
     "single_source": 1.2,
     "unverified": 1.15,
     "disputed": 1.25,
     "hedge": 1.1,
-    "characterization": 1.0,
+    "characterization": 0.7,
 }
 # An article's second and later caveats of one kind say the same thing again: half weight.
 CAVEAT_REPEAT = 0.5

@@ -142,6 +142,11 @@ def test_on_one_page_every_story_has_its_headline_the_ban_the_charges_the_demand
     headed = [s for s in brief.stories if s.headline]
     assert len(headed) == len(brief.stories) == 7
     assert all(s.headline in page for s in headed)
+    # a story's one line says what happened, not whose wording a term is
+    airspace = next(s for s in brief.stories if "airservices" in s.refs[0].article_id)
+    shown = [x for x in brief.caveats if x.story == airspace.id and x.kind == "characterization"]
+    lines = [x for x in brief.developments + brief.who_said_what if x.story == airspace.id]
+    assert lines or not shown
 
 
 def test_an_untitled_article_is_named_by_its_reporting_not_its_kicker_or_caption() -> None:
