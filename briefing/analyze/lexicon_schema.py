@@ -363,6 +363,7 @@ class Pronouns(DataFile):
     first_person: LowerSet
     singular_first: LowerSet
     second_person: LowerSet
+    possessive: LowerSet
 
 
 class Coref(DataFile):

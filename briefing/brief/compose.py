@@ -140,13 +140,18 @@ _MIN_SAID_WORDS = 4
 
 
 _SECOND_PERSON = lexicon().pronouns.second_person
+_POSSESSIVES = lexicon().pronouns.possessive
 
 
 def _named(src: Source | Via) -> bool:
     """Does the source name someone a reader can tell: not a pronoun the engine left
-    unresolved, nor "you"."""
+    unresolved, nor "you", nor someone of a pronoun's ("His surrogates", "Her campaign"),
+    whose the row cannot say."""
     text = src.text.strip().lower()
-    return text not in _SECOND_PERSON and not (is_pronoun(text) and not src.canonical)
+    if text in _SECOND_PERSON:
+        return False
+    first = text.split()[0] if text.split() else ""
+    return bool(src.canonical) or not (is_pronoun(text) or first in _POSSESSIVES)
 
 
 def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:

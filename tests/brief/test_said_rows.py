@@ -16,6 +16,7 @@ candidate's tax returns are, but voters do not.
 
 Rep. Stephen Lynch said the law does not require witnesses to appear at a public hearing. He \
 said he wasn't too worried about the resolution because he doubted any court would enforce it.
+His surrogates said the resolution was a waste of the committee's time and money.
 """
 
 
@@ -24,7 +25,7 @@ def test_no_row_is_given_to_you_or_reported_through_a_clause(tmp_path: Path) -> 
     brief = pipeline.compose(pipeline.load([tmp_path]).analyses, pages=None)
     speakers = [x.speaker for x in brief.who_said_what]
     assert "Stephen Lynch" in speakers
-    assert not any(s.lower() == "you" for s in speakers)
+    assert not any(s.lower() == "you" or s.startswith("His ") for s in speakers)
     chains = [v for x in brief.who_said_what for v in x.reported_by]
     assert not any("wasn't" in v or v.lower() in {"he", "she", "they"} for v in chains)
 
