@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from briefing import __version__
-from briefing.analyze.lexicon import lexicon, registry
+from briefing.analyze.lexicon import lexicon, one_of, registry
 from briefing.analyze.sources import is_pronoun
 from briefing.brief import lines, model_said, rank, stories
 from briefing.brief.gate import gate, said_text
@@ -198,9 +198,7 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
 _AUXILIARY = re.compile(r"^(?:has|have|had|is|was|were|will|would)\s")
 # A content that opens on its verb: its subject is before the speaker ("The ultimate goal,
 # Gumley says, is to ...").
-_OPENS_ON_VERB = re.compile(
-    r"^(?:is|are|was|were|will|would|has|have|had|can|could|should|must|may|might)\b"
-)
+_OPENS_ON_VERB = re.compile(rf"^(?:{one_of(lexicon().source_phrases.verbish)})\b")
 
 
 def _with_subject(sent: Sentence, a: Attribution, said: str) -> str:
