@@ -182,7 +182,8 @@ def reword(item: Any, verdict: CheckResult, an: Analysis) -> Any | None:
     update = {"text": line + "."}
     if hedge:
         update["text"] = f"{line} (the article hedges it: “{hedge}”)."
-        update["caveat"] = _unsaid(item.caveat, hedge)
+        if isinstance(item, BriefItem):  # a caveat's line carries no caveat of its own
+            update["caveat"] = _unsaid(item.caveat, hedge)
     return item.model_copy(update=update)
 
 

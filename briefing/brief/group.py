@@ -18,6 +18,7 @@ from briefing.analyze.lexicon import lexicon, one_of
 from briefing.analyze.provenance import names_of, origin
 from briefing.analyze.sources import NameBook, NameMatcher
 from briefing.analyze.words import content_words
+from briefing.brief.lines import strip_furniture
 from briefing.models import Analysis, Sentence
 
 _DENIAL = re.compile(rf"\b(?:{one_of(lexicon().disputed.denials)})\b", re.I)
@@ -59,8 +60,9 @@ def _actors(an: Analysis) -> set[str]:
 
 def _terms(an: Analysis, lead: int = 3) -> set[str]:
     """Content words of the headline and the first reporting sentences: news says what the
-    development is up top, and the rest of an article wanders into background."""
-    words = content_words(an.article.title or "")
+    development is up top, and the rest of an article wanders into background. A kicker ("The
+    Latest:") is the outlet's format, not the story."""
+    words = content_words(strip_furniture(an.article.title or ""))
     for s in [s for s in an.sentences if not s.boilerplate][:lead]:
         words |= content_words(s.text)
     return words
@@ -77,19 +79,28 @@ def signature(an: Analysis) -> Signature:
     return _actors(an), _terms(an)
 
 
+# Two stories share at least this many key terms: two words of a short lead ("cast", "vote")
+# are a quarter of it, and no sign of one story.
+MIN_SHARED_TERMS = 4
+
+
 def likeness(a: Signature, b: Signature) -> float | None:
     """How alike two articles' stories are: the share of key terms they have in common (of the
-    smaller set); None when they share no actor, and so are no one story."""
+    smaller set), 0 below ``MIN_SHARED_TERMS`` of them; None when they share no actor, and so
+    are no one story."""
     if not a[0] & b[0]:
         return None
-    return len(a[1] & b[1]) / max(1, min(len(a[1]), len(b[1])))
+    shared = len(a[1] & b[1])
+    return shared / max(1, min(len(a[1]), len(b[1]))) if shared >= MIN_SHARED_TERMS else 0.0
 
 
-# A term more than this share of the articles carry (and in more than ``COMMON_FLOOR`` of them)
-# names the day's topic, not a development: it joins no two articles, so an election splits
-# into its stories, and the index never walks a posting list as long as the batch.
+# A term or an actor more than this share of the articles carry (and more than ``COMMON_FLOOR``
+# of them) names the day's topic, not a development: it joins no two articles, so an election
+# splits into its stories, and the index never walks a posting list as long as the batch.
 COMMON_SHARE = 0.1
 COMMON_FLOOR = 8
+# How much more alike two articles' terms must be when the one actor they share is the topic's.
+TOPIC_ACTOR = 1.5
 
 
 def group_articles(analyses: list[Analysis], threshold: float = SAME_STORY) -> list[list[int]]:
@@ -104,24 +115,33 @@ def group_articles(analyses: list[Analysis], threshold: float = SAME_STORY) -> l
     terms = [_terms(a) for a in analyses]
     df: Counter[str] = Counter(t for ts in terms for t in ts)
     common = max(COMMON_FLOOR, int(len(analyses) * COMMON_SHARE))
+    # an actor most of the day's articles are about (an election's candidates) is the topic too:
+    # two articles sharing only such an actor tell one story only where their terms are half
+    # again as alike ("Clinton" and Tulsa's shooting, the officer, the victim: one story)
+    seen: Counter[str] = Counter(n for names in actors for n in names)
+    own = [{n for n in names if seen[n] <= common} for names in actors]
     groups: list[list[int]] = []
     by_term: dict[str, list[int]] = {}  # term -> groups whose seed has it
+    rare = [{t for t in ts if df[t] <= common} for ts in terms]
     for i in range(len(analyses)):
-        rare = {t for t in terms[i] if df[t] <= common}
-        candidates = {g for t in rare for g in by_term.get(t, ())}
+        candidates = {g for t in rare[i] for g in by_term.get(t, ())}
         best, best_sim = None, threshold
         for g in sorted(candidates):
             seed = groups[g][0]
-            sim = likeness((actors[i], terms[i]), (actors[seed], terms[seed]))
+            # the day's topic words ("Trump", "debate", "campaign") make no two stories alike
+            sim = likeness((own[i], rare[i]), (own[seed], rare[seed]))
             if sim is None:
-                continue
+                topical = likeness((actors[i], rare[i]), (actors[seed], rare[seed]))
+                if topical is None or topical < TOPIC_ACTOR * threshold:
+                    continue
+                sim = topical / TOPIC_ACTOR
             if sim >= best_sim and (best is None or sim > best_sim):
                 best, best_sim = g, sim
         if best is not None:
             groups[best].append(i)
             continue
         groups.append([i])
-        for t in rare:
+        for t in rare[i]:
             by_term.setdefault(t, []).append(len(groups) - 1)
     return groups
 

@@ -74,3 +74,20 @@ def test_a_reworded_line_says_its_hedge_once() -> None:
     line = next(p for p in text.split("\n  - ") if "Vidineac" in p)
     assert "hedges it: “reportedly”" in line
     assert line.count("reportedly") == 1
+
+
+def test_a_caveats_line_that_lost_its_hedge_gets_it_back() -> None:
+    """A caveat's line goes through the gate like any line; one without its article's hedge is
+    reworded to say it (a caveat carries no caveat of its own to trim)."""
+    from briefing.brief.gate import Gate
+    from briefing.models import CaveatItem, Ref
+
+    an = pipeline.load([EXAMPLES / "kcna-putin-pyongyang.txt"]).analyses[0]
+    sid = next(s.id for s in an.sentences if "is believed to" in s.text)
+    item = CaveatItem(
+        kind="hedge",
+        text="Pyongyang has been supplying Russia with ballistic missiles.",
+        refs=[Ref(article_id=an.article.id, sentence_ids=[sid], label=sid)],
+    )
+    shown = Gate({an.article.id: an}).admit(item)
+    assert shown is not None and "is believed to" in shown.text

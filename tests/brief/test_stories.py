@@ -224,6 +224,29 @@ def test_a_line_shows_the_day_its_relative_date_stands_for(tmp_path: Path) -> No
 
 
 @pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason="PolNeAR is not beside the repository")
+def test_an_elections_articles_split_into_their_stories() -> None:
+    """PolNeAR dev, 84 articles of one election: the candidates and the day's words ("Trump",
+    "debate", "latest") join no two stories, and an AP live blog stays apart from a poll and a
+    media column; two reports of Clinton's remarks on the Tulsa shooting are one story."""
+    from briefing.brief.group import group_articles
+
+    analyses = pipeline.load([POLNEAR_DEV]).analyses
+    story = {}
+    for k, group in enumerate(group_articles(analyses)):
+        for i in group:
+            story[analyses[i].article.id] = k
+    assert (
+        story["huff-post-2016-09-20-hillary-clinton-speaks-directly"]
+        == story["west-journal-2016-09-21-chris-christie-calls-hillary-cli"]
+    )
+    blog = story["breitbart-2016-09-30-the-latest-trump-urges-supporter"]
+    assert blog != story["politico-2016-09-25-poll-clinton-and-trump-in-dead-h"]
+    assert blog != story["breitbart-2016-10-02-washington-post-hit-piece-exploi"]
+    assert blog != story["breitbart-2016-10-03-the-latest-trump-s-leaked-taxes"]
+    assert max(list(story.values()).count(k) for k in set(story.values())) <= 3
+
+
+@pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason="PolNeAR is not beside the repository")
 def test_polnear_stories_have_grounded_headlines() -> None:
     paths = sorted(POLNEAR_DEV.glob("*.txt"))[:10]
     brief = pipeline.compose(pipeline.load(paths).analyses, pages=None)
