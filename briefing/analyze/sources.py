@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from briefing.analyze.lexicon import Outlet, Registry, lexicon, one_of, registry
-from briefing.ingest.sentences import dateline_length
+from briefing.ingest.sentences import dateline_length, title_case
 from briefing.models import Source, SourceType
 
 _LEX = lexicon()
@@ -230,7 +230,6 @@ class NameBook:
 
 
 _LINE = re.compile(r"[^\n]+")
-_LONG_WORD = re.compile(r"[A-Za-z][\w’'-]{3,}")
 
 
 def _title_case_lines(text: str) -> list[tuple[int, int]]:
@@ -238,12 +237,7 @@ def _title_case_lines(text: str) -> list[tuple[int, int]]:
     Clinton 'A Disgrace'"). Every long word in it is capitalised, so a run of capitalised words
     longer than a first name and a surname may run names and verbs together: the full names the
     article gives are read from its other lines."""
-    out = []
-    for m in _LINE.finditer(text):
-        words = _LONG_WORD.findall(m.group(0))
-        if len(words) >= 4 and all(w[0].isupper() for w in words):
-            out.append((m.start(), m.end()))
-    return out
+    return [(m.start(), m.end()) for m in _LINE.finditer(text) if title_case(m.group(0))]
 
 
 def _role_type(lower: str, reg: Registry) -> SourceType | None:

@@ -137,9 +137,13 @@ def shorten(text: str, limit: int = MAX_LINE) -> str | None:
 def sentence_line(analysis: Analysis, sentence: Sentence, text: str | None = None) -> str | None:
     """An article's sentence (or ``text`` from it) as a line of the brief: furniture cut, an
     opening pronoun named where the engine resolved it, shortened at a clause; None for a
-    caption or a sentence that cannot be a line."""
+    caption, the article's headline (a partisan title is no development) or a sentence that
+    cannot be a line."""
     if sentence.boilerplate and text is None:
         return None
+    title = analysis.article.title
+    if title and sentence.text.strip() == title.strip():
+        return None  # the article's headline chooses a story's headline; it is never a line
     raw = sentence.text if text is None else text
     if caption(raw) or markup(raw):
         return None

@@ -13,9 +13,13 @@ from typing import Any
 
 from briefing.errors import InputError
 from briefing.ingest.pages import extract_html, url_date
+from briefing.ingest.sentences import title_case
 from briefing.models import Article, ArticleMeta, InputFormat
 
 _TITLE_MAX = 200
+# A first paragraph of one line this short, above a longer one, is the headline, full stop or not
+# ("Laws don't apply equally to Clinton."): a lead says who did what, where and when, in more.
+_TITLE_WORDS = 14
 _BYLINE = re.compile(r"^[Bb][Yy][ \t]+(?P<name>\S.{0,120})$")
 _LOOKS_HTML = re.compile(
     r"<(?:!doctype\s+html|html|head|body|article|main|p|div|h[1-6]|title|meta|section)\b",
@@ -53,12 +57,19 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n[ \t\u00a0]*\n", flat) if p.strip()]
 
 
-def _headline(paragraph: str) -> str | None:
+def _headline(paragraph: str, after: str = "") -> str | None:
+    """The first paragraph as the article's headline, where it reads as one: a single line,
+    without a full stop, in title case, or short above a longer paragraph ("Laws don't apply
+    equally to Clinton." above its lead); not a lead sentence ("The minister spoke on
+    Sunday." above "More text.")."""
     line = paragraph.strip()
     if "\n" in line or not line or len(line) >= _TITLE_MAX:
         return None
-    if line.endswith(".") or not re.search(r"\w", line):
+    if not re.search(r"\w", line):
         return None
+    short = len(line.split()) <= _TITLE_WORDS < len(after.split())
+    if line.endswith(".") and not title_case(line) and not short:
+        return None  # a first paragraph that is a lead sentence, not a headline
     return line
 
 
@@ -106,7 +117,7 @@ def _author(paragraphs: list[str], title: str | None) -> str | None:
 
 def _from_plain(text: str, path: str, article_id: str) -> Article:
     paragraphs = _paragraphs(text)
-    title = _headline(paragraphs[0]) if len(paragraphs) > 1 else None
+    title = _headline(paragraphs[0], paragraphs[1]) if len(paragraphs) > 1 else None
     meta = ArticleMeta(
         id=article_id, path=path, title=title, author=_author(paragraphs, title), format="txt"
     )
@@ -155,7 +166,7 @@ def _from_markdown(text: str, path: str, article_id: str) -> Article:
         elif setext:
             title = setext.group(1).strip()
         elif len(paragraphs) > 1:
-            title = _headline(paragraphs[0])
+            title = _headline(paragraphs[0], paragraphs[1])
     meta = ArticleMeta(
         id=article_id,
         path=path,

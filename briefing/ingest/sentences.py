@@ -45,6 +45,17 @@ _DATELINE = re.compile(
 )
 
 
+_LONG_WORD = re.compile(r"[A-Za-z][\w’'-]{3,}")
+
+
+def title_case(line: str) -> bool:
+    """Is the line set in title case, as a headline is ("Chris Christie Calls Hillary Clinton
+    'A Disgrace' Over Police Shooting Comments."): four long words at least, every one of them
+    capitalised."""
+    words = _LONG_WORD.findall(line)
+    return len(words) >= 4 and all(w[0].isupper() for w in words)
+
+
 def dateline_length(text: str) -> int:
     """How many characters of the text's start are a dateline ("WASHINGTON — "), 0 where it
     opens with none: where the story was filed is no part of what it says or who says it."""

@@ -292,3 +292,19 @@ def test_a_page_of_more_stories_than_it_holds_shows_the_strongest_with_their_lin
 
 
 _SECTIONS = ("developments", "who_said_what", "caveats")
+
+
+def test_an_articles_headline_is_never_a_line(tmp_path: Path) -> None:
+    """A partisan title ("Witness Debunks Claim ...", PolNeAR's titles end in a full stop) may
+    choose a story's headline but is never shown as one of its lines."""
+    (tmp_path / "w.txt").write_text(
+        "Witness Debunks Claim That Officer Fired First.\n\n"
+        "A witness told investigators on Monday that the officer fired after the driver "
+        "reached for a gun, according to a police report released by the city.\n\n"
+        "The officer's lawyer said the report supported his client's account.\n",
+        encoding="utf-8",
+    )
+    brief = pipeline.compose(pipeline.load([tmp_path]).analyses, pages=None)
+    shown = [x.text for x in brief.bottom_line + brief.developments + brief.caveats]
+    shown += [x.claim for x in brief.who_said_what]
+    assert shown and not any("Debunks" in t for t in shown)

@@ -117,6 +117,12 @@ def test_txt_title_only_for_a_headline_style_first_paragraph(tmp_path):
         write(tmp_path / "a.txt", "The minister spoke on Sunday.\n\nMore text.")
     )
     assert sentence.meta.title is None
+    # a short line above its lead is the headline, full stop or not (PolNeAR's titles end so)
+    lead = "The senator said on Tuesday that the bill would pass the chamber before the recess."
+    short = load_article(write(tmp_path / "s.txt", f"Bill set to pass the Senate.\n\n{lead}"))
+    assert short.meta.title == "Bill set to pass the Senate."
+    cased = load_article(write(tmp_path / "t.txt", "Senator Says Bill Will Pass.\n\nIt will."))
+    assert cased.meta.title == "Senator Says Bill Will Pass."
     two_lines = load_article(write(tmp_path / "b.txt", "Line one\nline two\n\nMore text."))
     assert two_lines.meta.title is None
     too_long = load_article(write(tmp_path / "c.txt", "x" * 250 + "\n\nMore text."))
