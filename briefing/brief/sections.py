@@ -44,6 +44,9 @@ class Line:
     tag: str = ""  # the speaker's kind, where a reader must see it ("state media")
     aside: list[str] = field(default_factory=list)  # the brief's own notes, in order
     caveat_kind: str = ""
+    # between the lead and the text: a colon before the words, a space before a reporting verb
+    # the text opens on ("Donald Trump claimed Clinton ...", not "Donald Trump: claimed ...")
+    joiner: str = ": "
 
 
 @dataclass
@@ -89,6 +92,7 @@ def _said(x: SaidItem, published: dict[str, str | None]) -> Line:
         lead=x.speaker,
         tag=_TAGGED_TYPES.get(x.speaker_type, ""),
         aside=aside,
+        joiner=" " if x.cue and x.claim.startswith(x.cue) else ": ",
     )
 
 

@@ -41,3 +41,17 @@ def test_example_rows_read_alone() -> None:
     assert any(c.startswith("the ultimate goal is to fully-integrate FIMS") for c in claims)
     assert not any(x.claim.startswith(("also ", "notes ")) for x in brief.who_said_what)
     assert ",”, according to" not in render.render_text(brief)
+
+
+def test_a_row_that_opens_on_its_reporting_verb_reads_as_a_sentence() -> None:
+    """ "North Korea assured both sides ...", not "North Korea: assured ...": a colon before
+    a verb reads as the speaker's words beginning with it."""
+    from briefing.brief import render
+
+    brief = pipeline.compose(
+        pipeline.load([Path("examples/articles/kcna-putin-pyongyang.txt")]).analyses, pages=None
+    )
+    for page in (render.render_text(brief), render.render_markdown(brief)):
+        flat = " ".join(page.replace("**", "").split())
+        assert "North Korea assured both sides" in flat
+        assert "North Korea: assured" not in flat
