@@ -172,6 +172,8 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
         return None  # a kicker ("FIRST ON FOX:") read as a speaker
     if not _named(a.source) or not all(_named(v) for v in a.via):
         return None  # "We: ...", "you: ...", "(as reported by she)": no one a reader can name
+    if a.source.canonical and any(v.canonical == a.source.canonical for v in a.via):
+        return None  # "I think ...," Chaffetz said: his quotation's own row says it whole
     if a.kind != "direct" and sent is not None:
         said = _with_subject(sent, a, said)
     claim = lines.shorten(said) if a.kind != "direct" else _clip_quote(said)

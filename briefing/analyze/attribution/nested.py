@@ -18,7 +18,9 @@ _SELF_DESCRIPTION = re.compile(rf"the (?:{one_of(lexicon().role_words.self_descr
 
 def _same_holder(ctx: Context, inner: Source, outer: Source) -> bool:
     t = inner.text.strip().lower()
-    if t in {"we", "i"} and is_person(outer):
+    if t == "i" and is_person(outer):
+        return True  # "Matthews said: 'I thought Pence ...'": his own view, not through him
+    if t == "we" and is_person(outer):
         return False  # a person's "we believe" is reported through that person
     if inner.canonical and outer.canonical and inner.canonical == outer.canonical:
         return True
