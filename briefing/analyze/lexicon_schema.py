@@ -277,6 +277,7 @@ class Names(DataFile):
     suffixes: LowerSet
     party_words: LowerSet
     not_names: LowerSet
+    negative_openers: LowerSet
 
 
 class Numbers(DataFile):
@@ -395,6 +396,7 @@ class RoleWords(DataFile):
     relations: LowerSet
     qualified: LowerSet
     made_by: LowerSet
+    principals: LowerSet
     government: LowerSet
     self_descriptions: Fragments
     single_anonymous: LowerWords

@@ -22,8 +22,11 @@ _PERSON_PRONOUNS = _LEX.pronouns.person
 _ORG_TYPES = {"outlet", "state_media", "wire", "public_broadcaster", "government"}
 _MEDIA_TYPES = {"outlet", "state_media", "wire", "public_broadcaster"}
 TITLES = _LEX.titles.words
+# capital and small letters, accented ones too ("Jorge Castañeda", "François Hollande")
+_UP, _LOW = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _WORD_TOKEN = (
-    r"(?:[A-Z][a-z’']*[A-Z]?[a-z’']+(?:-[A-Za-z][a-z’']+)*|[A-Z][A-Z]+(?=[ \u00a0][A-Z][a-z]))"
+    rf"(?:[{_UP}][{_LOW}’']*[{_UP}]?[{_LOW}’']+(?:-[A-Za-z][{_LOW}’']+)*"
+    rf"|[{_UP}][{_UP}]+(?=[ \u00a0][{_UP}][{_LOW}]))"
 )
 _NAME_TOKEN = rf"(?:{_WORD_TOKEN}|[A-Z]\.)"
 NAME_RUN = re.compile(rf"{_WORD_TOKEN}(?:[ \u00a0]{_NAME_TOKEN})*")
@@ -256,6 +259,8 @@ def classify(
         re.split(r",\s+(?:which|who|whose|that)\b", text.strip(), maxsplit=1)[0].strip().rstrip(",")
     )
     lower = phrase.lower()
+    if lower.split()[:1] and lower.split()[0] in _LEX.names.negative_openers:
+        return None, _role_type(lower, reg) or "other"  # "few Americans" are not Americans
     bare = _DETERMINERS.sub("", phrase)
     bare_lower = bare.lower()
 
@@ -315,12 +320,16 @@ def classify(
     caps = NAME_RUN.search(bare)
     if any(_ties_to_another(bare, m.end()) for m in NAME_RUN.finditer(bare)):
         return None, "other"  # "Trump's running mate": who it is, the phrase does not say
+    if caps and _PREPOSITION.search(bare[: caps.start()]):
+        return None, "other"  # "a supporter of Hillary Clinton": whose supporter, not who
+    if caps and all(w.lower().rstrip("s") in _QUALIFIED for w in caps.group(0).split()):
+        return None, "other"  # "Aides to Clinton", "Supporters of Sanders": no name
     # "Nearly eight of 10 voters", "Only 52 percent", "Even Friday": no name
     words = _without_openers(caps.group(0).split()) if caps else []
     while words and words[0].lower() in _STOPWORDS:
         words = words[1:]  # "In the military we", "The now-closely watched data"
     lead = len(phrase) - len(bare)  # the determiners ``bare`` dropped
-    if caps and _modifies(phrase, lead + caps.start(), lead + caps.end()):
+    if caps and _modifies(phrase, lead + caps.start(), lead + caps.end(), broad=True):
         words = []  # "Political observers", "Florida election officials": who, it does not say
     if len(words) == 1 and words[0].lower() in _PARTY_WORDS and not words[0].endswith("s"):
         words = []  # "The Democratic senator": a party, not the senator ("Republicans" stay)
@@ -337,6 +346,8 @@ _PARTY_WORDS = _LEX.names.party_words
 _PERSON_HEADS = _LEX.role_words.person | _LEX.role_words.relations
 _QUALIFIED = _PERSON_HEADS | _LEX.role_words.qualified
 _MADE_BY = _LEX.role_words.made_by
+_PRINCIPALS = _LEX.role_words.principals
+_RELATIONS = _LEX.role_words.relations
 # where a source phrase's head ends: an appositive or an aside after it
 _HEAD_END = re.compile(r",\s+|\s+(?:--|[—–])\s+|\s+\(")
 _AND = re.compile(r"\s(?:and|&)\s")
@@ -359,22 +370,35 @@ def _own_words(phrase: str) -> str:
     return phrase
 
 
-def _modifies(phrase: str, start: int, end: int) -> bool:
+def _modifies(phrase: str, start: int, end: int, broad: bool = False) -> bool:
     """Whether the name run from ``start`` to ``end`` qualifies a noun after it that names
     people ("Clinton aides", "Florida election officials", "Political observers", "a top Donald
     Trump adviser"), or is a sentence's first word before what a pollster puts out ("Exit
     polls", "Early analysis"): who spoke is not the name. Not a possessive, which
     ``_ties_to_another`` judges, nor a campaign or team, which speaks for its principal, nor a
-    pollster before its poll ("a Marquette Law School poll")."""
+    pollster before its poll ("a Marquette Law School poll"). ``broad``: any common noun after
+    the name counts ("The New York businessman"), where the name is only the phrase's first
+    capitalised word and not a person's."""
     if _POSSESSIVE.search(phrase[:end]):
         return False
     opener = " " not in phrase[start:end].strip() and not phrase[:start].strip()
+    principal = False  # "A Clinton campaign official": the official, still
     for word in re.findall(r"[^\s,;:()]+", _head(phrase[end:]))[:3]:
         if not re.fullmatch(r"[a-z][a-z-]*", word) or word in _STOPWORDS:
             return False  # "Kaine now", "Trump isn't", "Trump, the nominee"
         singular = word[:-1] if word.endswith("s") else word
         if {word, singular} & _QUALIFIED or (opener and {word, singular} & _MADE_BY):
             return True
+        if {word, singular} & _PRINCIPALS:
+            principal = True  # "Clinton campaign": hers, as "Clinton's campaign" is
+            continue
+        if (
+            broad
+            and not principal
+            and word not in _NOT_NAMES
+            and not word.endswith(("ly", "ed", "self"))
+        ):
+            return not ({word, singular} & _MADE_BY) or opener
     return False
 
 
@@ -413,7 +437,18 @@ def _speaker_names(phrase: str, book: NameBook, reg: Registry) -> list[tuple[str
     in_head = [n for n in names if n[2] <= len(head) and not _PREPOSITION.search(phrase[: n[1]])]
     if not in_head and head.strip() in book.by_surname:
         in_head = [(head.strip(), 0, len(head))]
-    return in_head or names
+    if in_head:
+        return in_head
+    before = re.findall(r"[a-z]+", _PREPOSITION.split(head, maxsplit=1)[0].lower())
+    if before and (before[-1] in _RELATIONS or before[-1].rstrip("s") in _RELATIONS):
+        # "a supporter of Hillary Clinton": the supporter spoke, not Clinton (a name after the
+        # head is the supporter's own: "His former business partner at Lenox, Lawrence B. ...")
+        names = [n for n in names if n[1] >= len(head)]
+    # a name after "from" is where the source is from ("Senator from Texas"), not who
+    return [n for n in names if not _FROM.search(phrase[: n[1]])]
+
+
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[A-Z][\w.’']*,?\s+)*$")
 
 
 def _two_sources(phrase: str) -> bool:

@@ -180,11 +180,12 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
     if claim is None:
         return None
     cue = None
-    if a.kind == "direct":
+    negated = sent is not None and _negated(sent, a)
+    if a.kind == "direct" and not negated:
         claim = f"“{claim}”"
-    elif a.cue is not None and a.cue.text.lower() not in _PLAIN_CUES:
-        cue = _cue_words(sent, a) if sent is not None else a.cue.text
-        claim = f"{cue} {claim}"
+    elif a.cue is not None and (a.cue.text.lower() not in _PLAIN_CUES or negated):
+        cue = _cue_words(sent, a, negated) if sent is not None else a.cue.text
+        claim = f"{cue} {claim}" if a.kind != "direct" else f"{cue}: “{claim}”"
     return SaidItem(
         speaker=describe(a.source),
         speaker_type=a.source.type,
@@ -198,6 +199,7 @@ def _said(analysis: Analysis, a: Attribution, position: int) -> SaidItem | None:
 
 
 _AUXILIARY = re.compile(r"^(?:has|have|had|is|was|were|will|would)\s")
+_NEGATION = re.compile(r"\b(?:not|never|no longer)\b|n[’']t\b", re.I)
 # A content that opens on its verb: its subject is before the speaker ("The ultimate goal,
 # Gumley says, is to ...").
 _OPENS_ON_VERB = re.compile(rf"^(?:{one_of(lexicon().source_phrases.verbish)})\b")
@@ -218,16 +220,33 @@ def _with_subject(sent: Sentence, a: Attribution, said: str) -> str:
     return f"{before} {said}"
 
 
-def _cue_words(sent: Sentence, a: Attribution) -> str:
-    """The reporting words as the sentence has them between speaker and words ("has shown"),
-    where that is only the cue and its auxiliary; else the cue alone."""
-    cue = " ".join(a.cue.text.split()) if a.cue else ""
+def _between(sent: Sentence, a: Attribution) -> str | None:
+    """The words between the speaker and what they said, where the cue is among them."""
     if a.source is None or a.cue is None or not a.source.end <= a.cue.start < a.content.start:
-        return cue
+        return None
     between = sent.text[a.source.end - sent.start : a.content.start - sent.start]
-    between = re.sub(r"\s+that\s*$", "", " ".join(between.split()).strip(" ,"))
+    return re.sub(r"\s+that\s*$", "", " ".join(between.split()).strip(" ,"))
+
+
+def _negated(sent: Sentence, a: Attribution) -> bool:
+    """Is the reporting verb denied ("Republicans weren’t too concerned about ...", "did not
+    say")? Without the denial the row would say the opposite."""
+    between = _between(sent, a)
+    return between is not None and bool(_NEGATION.search(between))
+
+
+def _cue_words(sent: Sentence, a: Attribution, negated: bool = False) -> str:
+    """The reporting words as the sentence has them between speaker and words ("has shown"),
+    where that is only the cue and its auxiliary, or where they deny it ("weren't too
+    concerned"); else the cue alone."""
+    cue = " ".join(a.cue.text.split()) if a.cue else ""
+    between = _between(sent, a)
+    if between is None:
+        return cue
     between = re.sub(r"\balso\s+", "", between)  # "also assured": the row stands alone
-    if between.endswith(cue) and (between == cue or _AUXILIARY.match(between)):
+    if between.endswith(cue) and (
+        between == cue or _AUXILIARY.match(between) or (negated and len(between.split()) <= 5)
+    ):
         return between
     return cue
 

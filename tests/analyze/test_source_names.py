@@ -12,7 +12,8 @@ import pytest
 from briefing.analyze.sources import NameBook, classify
 
 _ARTICLE = (
-    "Donald Trump spoke in Ohio. Kevin Barrett, a lawyer, answered. Lawrence B. Cummings agreed. "
+    "Donald Trump spoke in Ohio. Jorge Castañeda wrote. Kevin Barrett, a lawyer, answered. "
+    "Lawrence B. Cummings agreed. "
     "Vladimir Putin and Dmitry Peskov met. Mehmet Oz appeared."
 )
 
@@ -74,6 +75,21 @@ _ARTICLE = (
         ("WASHINGTON -- President Obama, dedicating the National Museum", "Obama"),
         ("Although Scott lacks a signature achievement, elected officials from both parties", None),
         ("In the military we", None),
+        # a group only some of which spoke, or whose members are denied, is no one's name
+        ("few Americans", None),
+        ("55 percent of Democrats", None),
+        # a place before a description, or after "from", is where they are from
+        ("The New York businessman", None),
+        ("Senator from Texas", None),
+        ("an African-American delegate from Houston, Texas", None),
+        # the one tied to a name spoke, not the name; a campaign's own official too
+        ("a supporter of Hillary Clinton", None),
+        ("Aides to Clinton", None),
+        ("A Clinton campaign official", None),
+        # ... but a campaign speaks for its principal, with "'s" or without
+        ("the Trump campaign", "Donald Trump"),
+        # accented names are whole names
+        ("Jorge Castañeda", "Jorge Castañeda"),
     ],
 )
 def test_the_name_a_source_phrase_gives(phrase: str, name: str | None) -> None:
