@@ -202,7 +202,7 @@ def _unsaid(caveat: str | None, hedge: str) -> str | None:
 
 
 def _describe(v: Any) -> str:
-    from briefing.brief.compose import describe
+    from briefing.brief.rows import describe
 
     return describe(v)
 

@@ -47,6 +47,9 @@ _NOUN_KEEP = {"compound", "amod", "poss", "case", "nummod", "det", "neg", "quant
 # ... and an object also what completes it ("willingness to visit Pyongyang").
 _OBJECT_EXTRA = {"acl", "prep", "pobj", "dobj", "aux", "xcomp", "prt"}
 _OBJECTS = ("dobj", "attr", "acomp", "oprd")
+# What a prepositional phrase keeps of itself, and the prepositions that say when or why.
+_PREP_KEEP = {"pobj", "pcomp", "dobj", "compound", "amod", "poss", "case", "nummod", "nmod"}
+_CIRCUMSTANCES = {"as", "amid", "after", "before", "during", "despite", "since", "until"}
 _PRONOUNS = {p.lower() for p in lexicon().pronouns.person} | {"it", "they", "this", "that"}
 _CUES = set(lexicon().brief_lines.plain_cues)
 _TIME_NOUNS = lexicon().brief_lines.time_nouns
@@ -202,12 +205,19 @@ def _object(verb: Token) -> tuple[Token, list[Token]]:
         apart = len(direct) > 1 and direct[-1].left_edge.nbor(-1).is_punct
         obj = direct[0] if apart else objs[-1]  # "extend former kickboxer ... Tate's detention"
         extra += _phrase(obj, _NOUN_KEEP | _OBJECT_EXTRA)
+        # where the act takes its object: "hold Pagliano [in contempt]", "holds an advantage
+        # [among black voters]" (a time or a circumstance is no part of it)
+        after = obj.right_edge.i
+        for prep in (c for c in last.children if c.dep_ == "prep" and c.i == after + 1):
+            whole = [t for t in prep.subtree if t.is_alpha or t.like_num]
+            kept = _phrase(prep, _PREP_KEEP | {"det"}, 1)
+            if len(kept) == len(whole) and not _time(whole) and prep.lower_ not in _CIRCUMSTANCES:
+                extra += kept  # whole, or not at all: "pushes tally beyond total [for 2012]"
         return last, extra
     for prep in (c for c in last.children if c.dep_ in {"prep", "agent"} and c.i > last.i):
         sub = list(prep.subtree)
-        if not _time(sub) and prep.text.lower() not in {"as", "amid", "after", "before"}:
-            keep = {"pobj", "pcomp", "dobj", "compound", "amod", "poss", "case", "nummod", "nmod"}
-            extra += _phrase(prep, keep, 1)
+        if not _time(sub) and prep.lower_ not in _CIRCUMSTANCES:
+            extra += _phrase(prep, _PREP_KEEP, 1)
             break
     return last, extra
 
@@ -329,7 +339,12 @@ def _wording(verb: Token, subject: list[Token] | str) -> str | None:
     while len(headline.split()) > MAX_WORDS:
         # the object's complements go, whole, the last first: "rejected a request from
         # Democrats in Ohio [to restore an extra week of early voting]"
-        outer = [t for t in rest if _complement(t, last) and not _complement(t.head, last)]
+        outer = [
+            t
+            for t in rest
+            if (_complement(t, last) and not _complement(t.head, last))
+            or (t.dep_ == "prep" and t.head.i == last.i and t.i > last.i)
+        ]
         if not outer:
             return None
         gone = {t.i for t in max(outer, key=lambda t: t.i).subtree}

@@ -279,3 +279,19 @@ def test_a_place_inside_a_description_is_not_the_source(text):
     sources = [a.source for a in an.attributions if a.source is not None]
     assert sources, an.attributions
     assert all(s.canonical not in ("United Kingdom", "China", "Russia") for s in sources)
+
+
+@pytest.mark.parametrize(
+    "sentence, hedged",
+    [
+        # a poll's likely voters and a prime minister called May hedge nothing (PolNeAR dev)
+        ("Clinton leads Trump among likely voters by four points, the poll found.", False),
+        ("Prime Minister Theresa May told reporters the plan would work.", False),
+        # the modal and "likely" that do
+        ("The storm may reach the coast by Friday.", True),
+        ("The bill is likely to pass the Senate.", True),
+    ],
+)
+def test_what_is_a_hedge(sentence: str, hedged: bool) -> None:
+    an = analyze(Article(meta=ArticleMeta(id="h", path="<test>"), text=sentence))
+    assert any(c.kind == "hedge" for c in an.caveats) is hedged

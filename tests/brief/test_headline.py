@@ -30,11 +30,14 @@ def _built(text: str) -> list[str]:
         ),
         ("Trump did not attend the dinner on Friday.", "Trump did not attend the dinner"),
         # a particle the parser files as an adverb stays with its verb
-        ("Russia pulled back its troops from the border.", "Russia pulled back its troops"),
+        (
+            "Russia pulled back its troops from the border.",
+            "Russia pulled back its troops from the border",
+        ),
         # what a vague subject is of stays, a joined one whole
         (
             "Small group of rich donors pushes tally beyond total for 2012.",
-            "Small group of rich donors pushes tally",
+            "Small group of rich donors pushes tally beyond total",
         ),
         (
             "On Tuesday night, in a classified room in the Capitol, a group of Republicans and "
@@ -54,6 +57,12 @@ def _built(text: str) -> list[str]:
             "Along with the dispute over the voter rolls, the Supreme Court this month rejected "
             "a request from Democrats in Ohio to restore an extra week of early voting.",
             "Supreme Court rejected a request from Democrats in Ohio",
+        ),
+        # where the act takes its object stays with it
+        (
+            "The House panel voted on Thursday to hold Clinton tech aide Bryan Pagliano in "
+            "contempt.",
+            "House panel voted to hold Clinton tech aide Bryan Pagliano in contempt",
         ),
         # a denial keeps its adverb; a hyphenated modifier stays whole; a dash ends the clause
         ("Laws don't apply equially to Clinton.", "Laws don't apply equially to Clinton"),

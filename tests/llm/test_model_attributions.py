@@ -298,8 +298,8 @@ def test_where_the_engine_is_not_sure_the_brief_names_both_speakers_and_says_so(
 
 
 def test_one_speaker_through_either_of_two_chains_is_one_row_that_says_the_chain_is_uncertain():
-    from briefing.brief.compose import _said
     from briefing.brief.model_said import said_rows
+    from briefing.brief.rows import said_row as _said
 
     an = analyze(Article(meta=ArticleMeta(id="seed", path=str(SEED)), text=SEED_TEXT))
     (putin,) = [
