@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from briefing.analyze.attribution import find_attributions
 from briefing.analyze.caveats import find_caveats
-from briefing.analyze.events import find_events, is_boilerplate
+from briefing.analyze.events import find_events, is_boilerplate, is_caption
 from briefing.analyze.lexicon import lexicon, registry
 from briefing.analyze.sources import NameBook
 from briefing.ingest.quotes import find_quotes
@@ -37,10 +37,15 @@ def own_outlets(article: Article, sentences: list[Sentence]) -> set[str]:
 
 
 def article_sentences(text: str) -> list[Sentence]:
-    """The article's sentences, those that are the outlet's furniture marked boilerplate."""
+    """The article's sentences, those that are the outlet's furniture marked boilerplate: a
+    photo caption's whole paragraph with it."""
+    sentences = split_sentences(text)
+    captioned = {s.paragraph for s in sentences if is_caption(s)}
     return [
-        s.model_copy(update={"boilerplate": True}) if is_boilerplate(s) else s
-        for s in split_sentences(text)
+        s.model_copy(update={"boilerplate": True})
+        if s.paragraph in captioned or is_boilerplate(s)
+        else s
+        for s in sentences
     ]
 
 

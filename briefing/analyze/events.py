@@ -29,7 +29,14 @@ TIME = re.compile(
     r"|(?:in|since|by|until)\s+(?:19|20)\d\d)\b"
 )
 _BOILERPLATE = lexicon().boilerplate.pattern()
+_CAPTIONS = lexicon().boilerplate.caption_pattern()
 _MEETING = lexicon().event_words.meetings
+
+
+def is_caption(sentence: Sentence) -> bool:
+    """A photo's caption or credit ("FILE ...", "(Photo by ...)"): its paragraph is no
+    reporting."""
+    return bool(_CAPTIONS.search(sentence.text))
 
 
 def is_boilerplate(sentence: Sentence) -> bool:

@@ -141,11 +141,16 @@ class Adverbials(DataFile):
 
 class Boilerplate(DataFile):
     patterns: Fragments
+    captions: Fragments
     kickers: Annotated[dict[Upper, Text | None], Field(min_length=1)]
 
     def pattern(self) -> re.Pattern[str]:
-        """All the patterns as one, case-insensitive, in their order."""
-        return re.compile("|".join(self.patterns), re.IGNORECASE)
+        """All the patterns as one, case-insensitive, in their order (captions too)."""
+        return re.compile("|".join([*self.patterns, *self.captions]), re.IGNORECASE)
+
+    def caption_pattern(self) -> re.Pattern[str]:
+        """The caption patterns as one, case-insensitive."""
+        return re.compile("|".join(self.captions), re.IGNORECASE)
 
 
 class BriefLines(DataFile):

@@ -47,6 +47,8 @@ _NOUN_KEEP = {"compound", "amod", "poss", "case", "nummod", "det", "neg", "quant
 # ... and an object also what completes it ("willingness to visit Pyongyang").
 _OBJECT_EXTRA = {"acl", "prep", "pobj", "dobj", "aux", "xcomp", "prt"}
 _OBJECTS = ("dobj", "attr", "acomp", "oprd")
+# Modifiers of a noun that a hyphenated word may be ("start-up", "get-acquainted").
+_MODIFIERS = {"amod", "nmod", "compound"}
 # What a prepositional phrase keeps of itself, and the prepositions that say when or why.
 _PREP_KEEP = {"pobj", "pcomp", "dobj", "compound", "amod", "poss", "case", "nummod", "nmod"}
 _CIRCUMSTANCES = {"as", "amid", "after", "before", "during", "despite", "since", "until"}
@@ -80,6 +82,10 @@ def _phrase(head: Token, keep: set[str], depth: int = 0) -> list[Token]:
         if child.tag_ == "HYPH":
             out.append(child)  # "Choe Son-hui"
             continue
+        sub = list(child.subtree)
+        if child.dep_ in _MODIFIERS and len(sub) <= 3 and any(t.tag_ == "HYPH" for t in sub):
+            out.extend(sub)  # "get-acquainted", "start-up": the hyphenated word whole
+            continue
         if child.dep_ not in keep or child.is_punct or child.text in "()[]":
             continue
         if _when(child) and child.dep_ in {"compound", "npadvmod", "pobj", "nmod"}:
@@ -90,10 +96,6 @@ def _phrase(head: Token, keep: set[str], depth: int = 0) -> list[Token]:
                 if c.dep_ == "compound" and not _when(c)
                 for t in _phrase(c, {"compound"}, depth)
             )
-            continue
-        sub = list(child.subtree)
-        if child.dep_ == "amod" and len(sub) <= 3 and any(t.tag_ == "HYPH" for t in sub):
-            out.extend(sub)  # "get-acquainted": the modifier whole
             continue
         if child.dep_ in {"prep", "acl", "xcomp"} and (depth > 1 or _time(sub)):
             continue
@@ -144,9 +146,10 @@ def _whose(head: Token) -> list[Token]:
         if obj is None:
             continue
         keep = {"compound", "poss", "case", "amod", "nummod", "det", "cc", "conj"}
-        named = _phrase(obj, keep)
-        if len([t for t in named if t.is_alpha]) <= MAX_SUBJECT_WORDS + 2:
-            return [prep, *sorted(named, key=lambda t: t.i)]
+        # whole, or its name alone: "of the troubled digital start-up Ozy Media": "of Ozy Media"
+        for named in (_phrase(obj, keep), _phrase(obj, {"compound"})):
+            if len([t for t in named if t.is_alpha]) <= MAX_SUBJECT_WORDS + 2:
+                return [prep, *sorted(named, key=lambda t: t.i)]
     return []
 
 

@@ -153,8 +153,14 @@ def test_an_untitled_article_is_named_by_its_reporting_not_its_kicker_or_caption
     brief = pipeline.compose(pipeline.load([EXAMPLES]).analyses, pages=None)
     titles = {s.article_id: s.title for s in brief.sources}
     assert titles["mccaul-delegation-kyiv"].startswith("Chairman of the House Foreign Affairs")
-    assert titles["ozy-media-founder-arrested"].startswith("Watson, founder of the troubled")
+    # the photo caption's whole paragraph ("FILE ... Watson, founder of ..., was arrested ...
+    # (Photo by ...)") is no reporting: the story is named, led and headlined by its lead
+    assert titles["ozy-media-founder-arrested"].startswith("The founder of the troubled")
     assert not any(t.startswith(("FIRST ON", "FILE")) for t in titles.values() if t)
+    ozy = [x for x in brief.bottom_line + brief.developments if "ozy" in x.refs[0].article_id]
+    assert ozy and all(x.refs[0].sentence_ids != ["s2"] for x in ozy)
+    story = next(s for s in brief.stories if s.refs and "ozy" in s.refs[0].article_id)
+    assert story.headline == "Founder of start-up Ozy Media was arrested on fraud charges"
 
 
 def _dated_story(tmp_path: Path) -> Path:
