@@ -3,6 +3,8 @@ cue and content found, as spans of the text."""
 
 from __future__ import annotations
 
+import pytest
+
 from briefing.analyze import analyze
 from briefing.models import Article, ArticleMeta, Attribution
 
@@ -412,3 +414,29 @@ def test_a_quote_tail_only_cue_before_its_quotation():
         _span(text, "continued"),
         _span(text, "They are demanding this of us"),
     )
+
+
+@pytest.mark.parametrize(
+    "sentence, cue, wrong",
+    [
+        # PolNeAR dev's shapes, written here: the pronoun of "what he called" is the source,
+        # not the clause before it; a pronoun and its verb open no source phrase
+        (
+            "Trump took to Twitter to encourage Americans to check out what he called her "
+            "“sex tape.”",
+            "called",
+            "Americans",
+        ),
+        (
+            "Clinton says she appreciated Machado’s courage through what she calls a “war of "
+            "some pretty unpleasant words.”",
+            "calls",
+            "Machado",
+        ),
+    ],
+)
+def test_a_free_relatives_pronoun_is_its_source(sentence: str, cue: str, wrong: str) -> None:
+    an = analyze(Article(meta=ArticleMeta(id="fr", path="<test>"), text=sentence))
+    for a in an.attributions:
+        if a.cue is not None and a.cue.text == cue and a.source is not None:
+            assert wrong not in a.source.text and wrong not in (a.source.canonical or "")

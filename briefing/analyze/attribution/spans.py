@@ -50,6 +50,14 @@ _STATEMENT_SUBJECT = re.compile(
 _DESCRIPTOR = re.compile(r"\d{1,3}|of [A-Z][\w.’' -]*|[A-Z][a-z]{1,3}\.|[A-Z]\.[A-Z]\.")
 
 
+# A free relative before its cue ("encourage Americans to check out what he called ..."): its
+# pronoun is the source, not the clause before it.
+_FREE_RELATIVE = re.compile(r"\bwhat\s+(he|she|they|we|I|it)\s*$")
+# A pronoun and a verb after it open a clause, not a source ("she appreciated Machado's
+# courage through what she calls ...").
+_CLAUSE_START = re.compile(r"^(?:he|she|they|we|i)\s+[a-z]+(?:ed|es)\b", re.I)
+
+
 def valid_np(np: str, allow_comma: bool = True, lower_ok: bool = False) -> bool:
     """Whether a stretch reads as a source noun phrase; ``lower_ok``: one that opens on any
     lowercase word may (after "according to": "attorneys for the family", "exit polls")."""
@@ -74,6 +82,8 @@ def valid_np(np: str, allow_comma: bool = True, lower_ok: bool = False) -> bool:
     if any(w in _NP_VERBISH or re.sub(r"n[’']t$", "", w) in _NP_VERBISH for w in lw):
         return False  # "he wasn't too [worried]": a clause, not who
     if np.count(",") > 2:
+        return False
+    if _CLAUSE_START.match(np.strip()) and len(words_of(np)) > 2:
         return False
     if re.search(r"\b[a-z]+ed\s+(?:a|an|the|its|his|her|their|to)\b", np):
         return False  # "Eli Cohen also released a statement calling ...": a clause, not a name
@@ -168,6 +178,9 @@ def np_before(ctx: Context, lo: int, cue_start: int) -> tuple[int, int] | None:
             if not re.match(r"(?:[A-Z][a-z]+day|[A-Z][a-z]+ \d)", prev):
                 s = ps
                 np = text[s:e]
+    free = _FREE_RELATIVE.search(np)
+    if free:
+        return s + free.start(1), s + free.end(1)  # "... what he called": he
     if not valid_np(np):
         coord = re.match(r"\s*(we|i|they|he|she|it)\s+[^,;:]*\s+and\s*$", text[lo:cue_start], re.I)
         if coord:
