@@ -265,8 +265,15 @@ def classify(
     bare_lower = bare.lower()
 
     outlets = reg.find_outlets(phrase)
+    after = outlets[-1][1].end() if outlets else 0
+    if outlets and person_names(_head(phrase)[after:], reg):
+        # "Fox News host Sean Hannity", "CNN's Jake Tapper": the person spoke, for the outlet
+        outlets = []
     if outlets:
+        named = list(dict.fromkeys(o.name for o, _ in outlets))
         outlet = outlets[-1][0]
+        if len(named) > 1:  # "a New York Times/CBS News poll": both, not the last named
+            return " and ".join(named), outlet.type
         return outlet.name, outlet.type
 
     for p in reg.state_media_phrases:

@@ -12,7 +12,8 @@ import pytest
 from briefing.analyze.sources import NameBook, classify
 
 _ARTICLE = (
-    "Donald Trump spoke in Ohio. Jorge Castañeda wrote. Kevin Barrett, a lawyer, answered. "
+    "Donald Trump spoke in Ohio. Jorge Castañeda wrote. Sean Hannity asked. Tom Smith spoke. "
+    "Kevin Barrett, a lawyer, answered. "
     "Lawrence B. Cummings agreed. "
     "Vladimir Putin and Dmitry Peskov met. Mehmet Oz appeared."
 )
@@ -88,6 +89,10 @@ _ARTICLE = (
         ("A Clinton campaign official", None),
         # ... but a campaign speaks for its principal, with "'s" or without
         ("the Trump campaign", "Donald Trump"),
+        # a person named for an outlet spoke; a poll of two outlets is both of theirs
+        ("Fox News host Sean Hannity", "Sean Hannity"),
+        ("the Associated Press, citing Tom Smith", "Associated Press"),
+        ("a New York Times/CBS News poll", "The New York Times and CBS News"),
         # accented names are whole names
         ("Jorge Castañeda", "Jorge Castañeda"),
     ],
