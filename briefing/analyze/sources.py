@@ -28,7 +28,11 @@ _WORD_TOKEN = (
     rf"(?:[{_UP}][{_LOW}’']*[{_UP}]?[{_LOW}’']+(?:-[A-Za-z][{_LOW}’']+)*"
     rf"|[{_UP}][{_UP}]+(?=[ \u00a0][{_UP}][{_LOW}]))"
 )
-_NAME_TOKEN = rf"(?:{_WORD_TOKEN}|[A-Z]\.)"
+# a lowercase particle inside a name, before its next capitalised word ("Bill de Blasio",
+# "Ursula von der Leyen")
+_CONNECTORS = one_of(_LEX.names.connectors - {"and", "&"})
+_PARTICLE = rf"(?:{_CONNECTORS})(?=(?:[ \u00a0](?:{_CONNECTORS}))*[ \u00a0][{_UP}])"
+_NAME_TOKEN = rf"(?:{_WORD_TOKEN}|[A-Z]\.|{_PARTICLE})"
 NAME_RUN = re.compile(rf"{_WORD_TOKEN}(?:[ \u00a0]{_NAME_TOKEN})*")
 ORG_WORDS = _LEX.org_words.words
 _CALENDAR = _LEX.calendar.names()
@@ -155,7 +159,7 @@ def same_person(a: str, b: str) -> bool:
     """Whether two full names can be one person: one surname and one suffix, and the words of
     the shorter among the longer's, in order ("Hillary Clinton", "Hillary Rodham Clinton"); never
     "Donald Trump" and "Donald Trump Jr.", nor "Bill Clinton" and "Hillary Clinton"."""
-    pa, pb = a.split(), b.split()
+    pa, pb = a.lower().split(), b.lower().split()  # "De Blasio" is "Bill de Blasio"'s
     if surname(a) != surname(b) or _suffix(pa) != _suffix(pb):
         return False
     short, long_ = (pa, pb) if len(pa) <= len(pb) else (pb, pa)
@@ -189,7 +193,7 @@ class NameBook:
             parts = name.split()
             while parts and parts[0].lower() in _FUNCTION_WORDS:
                 parts = parts[1:]  # "And Clinton", "When Maddow": a sentence's first word
-            if len(parts) >= 2 and all(p[0].isupper() for p in parts):
+            if len(parts) >= 2 and all(p[0].isupper() or p in _LEX.names.connectors for p in parts):
                 book.add(" ".join(parts))
         for outlet, m in reg.find_outlets(text):
             last = m.group(0).split()[-1]
@@ -208,8 +212,14 @@ class NameBook:
             fathers = [p for ps in self.bearers.values() for p in ps if p.split()[0] == parts[0]]
             sur = surname(fathers[0]) if len(fathers) == 1 else sur
         people = self.bearers.setdefault(sur, [])
-        if not any(same_person(p, name) for p in people):
+        same = [i for i, p in enumerate(people) if same_person(p, name)]
+        if not same:
             people.append(name)
+        elif len(same) == 1 and len(name.split()) > len(people[same[0]].split()):
+            # "De Blasio" from a headline, then "Bill de Blasio": the fuller name
+            if self.by_surname.get(sur) == people[same[0]]:
+                self.by_surname[sur] = name
+            people[same[0]] = name
         self.by_surname.setdefault(sur, name)
         if len(people) > 1:
             self.shared.add(sur)

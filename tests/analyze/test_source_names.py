@@ -102,6 +102,18 @@ def test_the_name_a_source_phrase_gives(phrase: str, name: str | None) -> None:
     assert canonical == name
 
 
+def test_a_name_with_a_particle_is_one_name_and_the_fullest_is_kept() -> None:
+    """PolNeAR dev's "De Blasio says ..." above "Mayor Bill de Blasio": one person, named in
+    full; "Though she" opens with a connective, not a name."""
+    book = NameBook.from_text(
+        "De Blasio says Chelsea explosion was an intentional act.\n\n"
+        "New York Mayor Bill de Blasio said the blast was intentional. Ursula von der Leyen spoke."
+    )
+    assert classify("De Blasio", book)[0] == "Bill de Blasio"
+    assert classify("Mayor Bill de Blasio", book)[0] == "Bill de Blasio"
+    assert classify("Ursula von der Leyen", book)[0] == "Ursula von der Leyen"
+
+
 def test_a_heading_in_title_case_gives_no_full_name() -> None:
     """ "Chris Christie Calls Hillary Clinton 'A Disgrace'" (a PolNeAR dev title) runs two
     names and a verb together: "Clinton" is Hillary Clinton, as the article's body names her."""
