@@ -64,6 +64,12 @@ _MIN_SAID_WORDS = 4
 
 _SECOND_PERSON = lexicon().pronouns.second_person
 _POSSESSIVES = lexicon().pronouns.possessive
+# words that open a clause or an aside, never a name ("now the Senate majority leader")
+_OPENERS = {w.lower() for w in lexicon().source_phrases.connectives}
+# before the cue, words of small letters that may stay with it ("further described", "became
+# convinced"), and those that may not open them (a preposition, a relative, another cue)
+_ADVERBS_AND_CUE = re.compile(r"(?:[a-z]+ ){0,2}[a-z]+")
+_NOT_BEFORE_CUE = _OPENERS | {"in", "on", "at", "to", "of", "said", "says", "do", "does", "did"}
 
 
 def _named(src: Source | Via) -> bool:
@@ -74,6 +80,8 @@ def _named(src: Source | Via) -> bool:
     if text in _SECOND_PERSON:
         return False
     first = text.split()[0] if text.split() else ""
+    if not src.canonical and first in _OPENERS:
+        return False  # "now the Senate majority leader": an aside cut from its name
     return bool(src.canonical) or not (is_pronoun(text) or first in _POSSESSIVES)
 
 
@@ -167,10 +175,11 @@ def _cue_words(sent: Sentence, a: Attribution, negated: bool = False) -> str:
     if between is None:
         return cue
     between = re.sub(r"\balso\s+", "", between)  # "also assured": the row stands alone
+    plain = bool(_ADVERBS_AND_CUE.fullmatch(between)) and between.split()[0] not in _NOT_BEFORE_CUE
     if between.endswith(cue) and (
-        between == cue or _AUXILIARY.match(between) or (negated and len(between.split()) <= 5)
+        plain or _AUXILIARY.match(between) or (negated and len(between.split()) <= 5)
     ):
-        return between
+        return between  # "has long said", "became convinced": the reporting words as written
     return cue
 
 

@@ -18,6 +18,10 @@ Rep. Stephen Lynch said the law does not require witnesses to appear at a public
 said he wasn't too worried about the resolution because he doubted any court would enforce it.
 His surrogates said the resolution was a waste of the committee's time and money.
 
+Obama has had a frosty relationship with Mitch McConnell, now the Senate majority leader, who in \
+2010 said the GOP's most important goal was to make Obama a one-term president. McConnell became \
+convinced that concrete reforms were underway.
+
 "I don't think it should be done behind closed doors," Rep. Jason Chaffetz said. "I think it's the \
 way this committee should operate."
 """
@@ -31,6 +35,10 @@ def test_no_row_is_given_to_you_or_reported_through_a_clause(tmp_path: Path) -> 
     assert not any(s.lower() == "you" or s.startswith("His ") for s in speakers)
     chains = [v for x in brief.who_said_what for v in x.reported_by]
     assert not any("wasn't" in v or v.lower() in {"he", "she", "they"} for v in chains)
+    # "now the Senate majority leader" is an aside cut from its name, no speaker; a reporting
+    # verb keeps the words it is written with ("became convinced", not "convinced")
+    assert not any(s.startswith("now ") for s in speakers)
+    assert any(x.claim.startswith("became convinced") for x in brief.who_said_what)
     # "I think ...," Chaffetz said: his own view, not his report of it
     assert not any(x.speaker in x.reported_by for x in brief.who_said_what)
     assert "Jason Chaffetz" in speakers
