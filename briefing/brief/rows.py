@@ -116,6 +116,7 @@ def said_row(analysis: Analysis, a: Attribution, position: int) -> SaidItem | No
         claim = f"“{claim}”"
     elif a.cue is not None and (a.cue.text.lower() not in _PLAIN_CUES or negated):
         cue = _cue_words(sent, a, negated) if sent is not None else a.cue.text
+        cue += _whom(sent, a) if sent is not None else ""
         claim = f"{cue} {claim}" if a.kind != "direct" else f"{cue}: “{claim}”"
     return SaidItem(
         speaker=describe(a.source),
@@ -181,6 +182,24 @@ def _cue_words(sent: Sentence, a: Attribution, negated: bool = False) -> str:
     ):
         return between  # "has long said", "became convinced": the reporting words as written
     return cue
+
+
+# Between a cue and its words, the one addressed or urged ("urged Republicans", "told
+# reporters"): a few words, no punctuation, no "that".
+_WHOM = re.compile(r"\s+((?:[A-Za-z][\w’'-]*\s+){0,3}[A-Za-z][\w’'-]*)\s*")
+
+
+def _whom(sent: Sentence, a: Attribution) -> str:
+    """Who the statement was made to or asked of, where it stands between the cue and the
+    words ("Graham urged Republicans to join the ranks ...": without them, Graham is the one
+    urged)."""
+    if a.cue is None or not a.cue.end < a.content.start:
+        return ""
+    gap = sent.text[a.cue.end - sent.start : a.content.start - sent.start]
+    m = _WHOM.fullmatch(gap)
+    if m is None or m.group(1).split()[-1].lower() in {"that", "if", "whether"}:
+        return ""
+    return " " + m.group(1)
 
 
 def _clip_quote(said: str) -> str | None:

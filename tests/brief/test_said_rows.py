@@ -69,3 +69,20 @@ def test_a_row_that_opens_on_its_reporting_verb_reads_as_a_sentence() -> None:
         flat = " ".join(page.replace("**", "").split())
         assert "North Korea assured both sides" in flat
         assert "North Korea: assured" not in flat
+
+
+def test_a_row_keeps_who_was_urged() -> None:
+    """ "Graham urged Republicans to join the ranks ..." (PolNeAR dev, written here): without
+    "Republicans", the row reads as Graham being urged."""
+    from briefing.analyze import analyze
+    from briefing.brief.rows import said_row
+    from briefing.models import Article, ArticleMeta
+
+    text = (
+        "Graham speaks on climate\n\nIn his speech, Sen. Lindsey Graham urged Republicans to "
+        "join the ranks of climate change believers, and criticized the party's record.\n"
+    )
+    an = analyze(Article(meta=ArticleMeta(id="g", path="<test>"), text=text))
+    urged = next(a for a in an.attributions if a.cue is not None and a.cue.text == "urged")
+    row = said_row(an, urged, 0)
+    assert row is not None and row.claim.startswith("urged Republicans to join"), row
