@@ -30,13 +30,15 @@ _WORD_TOKEN = (
 )
 # a lowercase particle inside a name, before its next capitalised word ("Bill de Blasio",
 # "Ursula von der Leyen")
-_CONNECTORS = one_of(_LEX.names.connectors - {"and", "&"})
+_NAME_CONNECTORS = _LEX.names.connectors
+_CONNECTORS = one_of(_NAME_CONNECTORS - {"and", "&"})
 _PARTICLE = rf"(?:{_CONNECTORS})(?=(?:[ \u00a0](?:{_CONNECTORS}))*[ \u00a0][{_UP}])"
 _NAME_TOKEN = rf"(?:{_WORD_TOKEN}|[A-Z]\.|{_PARTICLE})"
 NAME_RUN = re.compile(rf"{_WORD_TOKEN}(?:[ \u00a0]{_NAME_TOKEN})*")
 ORG_WORDS = _LEX.org_words.words
 _CALENDAR = _LEX.calendar.names()
 _NOT_NAMES = _LEX.names.not_names
+_NEGATIVE_OPENERS = _LEX.names.negative_openers
 # words of the longest name a run of capitalised words is taken for ("Martin Luther King Jr.")
 _MAX_NAME_WORDS = 5
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
@@ -193,7 +195,7 @@ class NameBook:
             parts = name.split()
             while parts and parts[0].lower() in _FUNCTION_WORDS:
                 parts = parts[1:]  # "And Clinton", "When Maddow": a sentence's first word
-            if len(parts) >= 2 and all(p[0].isupper() or p in _LEX.names.connectors for p in parts):
+            if len(parts) >= 2 and all(p[0].isupper() or p in _NAME_CONNECTORS for p in parts):
                 book.add(" ".join(parts))
         for outlet, m in reg.find_outlets(text):
             last = m.group(0).split()[-1]
@@ -269,7 +271,7 @@ def classify(
         re.split(r",\s+(?:which|who|whose|that)\b", text.strip(), maxsplit=1)[0].strip().rstrip(",")
     )
     lower = phrase.lower()
-    if lower.split()[:1] and lower.split()[0] in _LEX.names.negative_openers:
+    if lower.split()[:1] and lower.split()[0] in _NEGATIVE_OPENERS:
         return None, _role_type(lower, reg) or "other"  # "few Americans" are not Americans
     bare = _DETERMINERS.sub("", phrase)
     bare_lower = bare.lower()

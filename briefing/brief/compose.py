@@ -285,7 +285,7 @@ def _untitled(analysis: Analysis) -> str | None:
     not a photo caption or the outlet's furniture, and without a kicker or dateline ("FIRST ON
     FOX:"), which name no story."""
     told = [
-        s for s in analysis.sentences if not s.boilerplate and not lines.in_caption(analysis, s)
+        s for s in analysis.sentences if not s.boilerplate and not lines.caption(s.text)
     ] or analysis.sentences
     if not told:
         return None

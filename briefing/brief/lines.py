@@ -75,18 +75,6 @@ def caption(text: str) -> bool:
     return bool(_CAPTION.search(text))
 
 
-def in_caption(analysis: Analysis, sentence: Sentence) -> bool:
-    """Is the sentence a photo caption's, or of a paragraph that is one ("FILE Carlos Watson
-    participates in ... Watson, founder of ..., was arrested ... (Photo by ...)")? A caption
-    retells the story in its own words; the story's sentences are below it."""
-    if caption(sentence.text):
-        return True
-    return any(
-        s.paragraph == sentence.paragraph and s.id != sentence.id and caption(s.text)
-        for s in analysis.sentences
-    )
-
-
 def strip_furniture(text: str) -> str:
     """The sentence without a leading kicker or dateline."""
     text = " ".join(text.split())
@@ -157,7 +145,7 @@ def sentence_line(analysis: Analysis, sentence: Sentence, text: str | None = Non
     if title and sentence.text.strip() == title.strip():
         return None  # the article's headline chooses a story's headline; it is never a line
     raw = sentence.text if text is None else text
-    if caption(raw) or markup(raw) or in_caption(analysis, sentence):
+    if caption(raw) or markup(raw):
         return None
     line = _CONNECTIVE.sub("", strip_furniture(raw), count=1)
     if not line or not re.search(r"[a-z]", line):

@@ -97,7 +97,7 @@ def said_row(analysis: Analysis, a: Attribution, position: int) -> SaidItem | No
     if lines.markup(said):
         return None  # page debris the ingest did not strip
     sent = analysis.sentence(a.sentence_ids[0]) if a.sentence_ids else None
-    if sent is not None and (lines.in_caption(analysis, sent) or sent.boilerplate):
+    if sent is not None and (lines.caption(sent.text) or sent.boilerplate):
         return None
     if sent is not None and lines.in_furniture(sent, a.source.end):
         return None  # a kicker ("FIRST ON FOX:") read as a speaker
